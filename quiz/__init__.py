@@ -1,0 +1,129 @@
+"""我知晓 我践行 — the civic-knowledge daily quiz and points service."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, request, send_from_directory
+from flask_login import current_user
+from sqlalchemy import text
+
+from quiz import errors
+from quiz.clock import SystemClock
+from quiz.config import engine_options, load_config
+from quiz.extensions import db, limiter, login_manager, migrate, smorest
+
+# Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
+CSRF_EXEMPT = {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/sso"}
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("QUIZ_INSTANCE_PATH") or str(
+        Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.json.ensure_ascii = False
+    app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
+
+    from quiz import models  # noqa: F401  (registers tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    smorest.init_app(app)
+    errors.init_app(app)
+
+    from quiz.api import register_blueprints
+
+    register_blueprints(smorest)
+    _init_auth(app)
+    _init_content_types(app)
+    _init_unit_of_work(app)
+    _init_routes(app)
+
+    from quiz import cli
+
+    cli.init_app(app)
+
+    from quiz import web
+
+    web.init_app(app)
+    return app
+
+
+def _init_auth(app: Flask) -> None:
+    from quiz.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        raise errors.LoginRequired("请先登录。")
+
+    @app.before_request
+    def require_csrf_header():
+        if (
+            request.method not in _SAFE
+            and request.path.startswith("/api/")
+            and request.path not in CSRF_EXEMPT
+            and current_user.is_authenticated
+            and request.headers.get("X-Requested-With") != "XMLHttpRequest"
+        ):
+            raise errors.CsrfRequired("缺少 X-Requested-With 请求头。")
+
+
+_BODY_TYPES = ("application/json", "multipart/form-data")
+
+
+def _init_content_types(app: Flask) -> None:
+    @app.before_request
+    def require_json_body():
+        """A body that is neither JSON nor an upload is refused with 415, not guessed at."""
+        if (
+            request.method not in _SAFE
+            and request.path.startswith("/api/")
+            and (request.content_length or request.headers.get("Transfer-Encoding"))
+            and request.mimetype not in _BODY_TYPES
+            and not request.mimetype.endswith("+json")
+        ):
+            raise errors.UnsupportedMediaType("请求体须为 application/json。")
+
+
+def _init_unit_of_work(app: Flask) -> None:
+    """One commit per request, at one point: after a successful response; else roll back."""
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _init_routes(app: Flask) -> None:
+    import swagger_ui_bundle
+
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/api/docs/assets/<path:filename>")
+    def swagger_assets(filename):
+        return send_from_directory(assets, filename)
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok")
+
+    @app.get("/api/v1/ping")
+    def ping():
+        """The bare JSON route: the ceiling the benchmarks measure against."""
+        return jsonify(ok=True)

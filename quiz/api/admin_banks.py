@@ -1,0 +1,1 @@
+"""admin_banks API (filled in by its issue)."""

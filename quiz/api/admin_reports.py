@@ -1,0 +1,1 @@
+"""admin_reports API (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""admin_shop API (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""admin_users API (filled in by its issue)."""

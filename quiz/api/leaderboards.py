@@ -1,0 +1,1 @@
+"""leaderboards API (filled in by its issue)."""

@@ -1,0 +1,28 @@
+"""The signed-in user's own account."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import config, login_required, user_payload
+from quiz.schemas.account import ProfileIn, UserOut
+from quiz.services import accounts
+
+blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="My account")
+
+
+@blp.route("", methods=["GET"])
+@login_required
+@blp.response(200, UserOut)
+def me():
+    return user_payload(current_user)
+
+
+@blp.route("", methods=["PATCH"])
+@login_required
+@blp.arguments(ProfileIn)
+@blp.response(200, UserOut)
+def update_me(body):
+    accounts.update_profile(current_user, districts=config("QUIZ_DISTRICTS"), **body)
+    return user_payload(current_user)

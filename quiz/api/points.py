@@ -1,0 +1,1 @@
+"""points API (filled in by its issue)."""

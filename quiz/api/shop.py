@@ -1,0 +1,1 @@
+"""shop API (filled in by its issue)."""

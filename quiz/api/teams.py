@@ -1,0 +1,1 @@
+"""teams API (filled in by its issue)."""

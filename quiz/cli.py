@@ -1,0 +1,88 @@
+"""Command-line tasks: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from quiz.errors import AppError
+from quiz.extensions import db
+
+# Feature modules that add their own commands expose `init_cli(app)`.
+FEATURE_CLI = ("quiz.services.bank_cli", "quiz.services.quiz_cli", "quiz.services.boards_cli",
+               "quiz.services.shop_cli")
+
+ledger_cli = AppGroup("ledger", help="Check the points ledger.")
+
+
+def _fail(exc: AppError) -> None:
+    raise click.ClickException(exc.detail)
+
+
+def create_staff(username: str, password: str, role: str) -> None:
+    from quiz.services import accounts
+
+    try:
+        user = accounts.create_admin(username, password, role=role, now=current_app.clock.now())
+        db.session.commit()
+    except AppError as exc:
+        db.session.rollback()
+        _fail(exc)
+    click.echo(f"{role} {user.username} (id {user.id}) is ready.")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(username: str, password: str) -> None:
+    """Create an admin, or reset an existing one's password (idempotent)."""
+    create_staff(username, password, "admin")
+
+
+@click.command("create-clerk")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_clerk_command(username: str, password: str) -> None:
+    """Create a counter clerk, who can only look up and fulfil vouchers (idempotent)."""
+    create_staff(username, password, "clerk")
+
+
+@ledger_cli.command("verify")
+def ledger_verify() -> None:
+    """Check Σ entries = balance for every account; exit 1 on any mismatch."""
+    from quiz.services import ledger
+
+    bad = ledger.mismatches()
+    for user_id, balance, total in bad:
+        click.echo(f"user {user_id}: balance {balance} != sum of entries {total}", err=True)
+    if bad:
+        raise SystemExit(1)
+    click.echo("ledger ok: every balance equals the sum of its entries")
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the bundled bank and demo prizes into an empty database (no-op otherwise)."""
+    from quiz.services import seed
+
+    for line in seed.seed_empty_database(now=current_app.clock.now()):
+        click.echo(line)
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(create_clerk_command)
+    app.cli.add_command(ledger_cli)
+    app.cli.add_command(seed_command)
+    for name in FEATURE_CLI:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.init_cli(app)

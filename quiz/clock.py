@@ -1,0 +1,58 @@
+"""The injectable clock and the service's calendar day.
+
+Rules take `now` as an argument; views read it from `current_app.clock` so a test can live
+through a week in a second by swapping in a FrozenClock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock that stays where it is put; `advance` and `set` move it."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+    def advance(self, **kwargs) -> None:
+        self.at = self.at + timedelta(**kwargs)
+
+
+def now() -> datetime:
+    """The current instant (aware, UTC) from the app's clock."""
+    return current_app.clock.now()
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["QUIZ_TIMEZONE"])
+
+
+def local_day(at: datetime, tz: ZoneInfo) -> date:
+    """The calendar day an instant belongs to in the service's time zone."""
+    return at.astimezone(tz).date()
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of a local calendar day, as aware UTC instants."""
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def today() -> date:
+    return local_day(now(), zone())

@@ -1,0 +1,104 @@
+"""The only place that reads the environment.
+
+Every setting the service knows is listed here with its default; README.md mirrors this table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_DISTRICTS = "新华区,卫东区,湛河区,石龙区,高新区,城乡一体化示范区"
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key(env: dict, instance_path: Path) -> str:
+    """QUIZ_SECRET_KEY, else a random key generated once into instance/ (never a fixed default)."""
+    if env.get("QUIZ_SECRET_KEY"):
+        return env["QUIZ_SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key.encode())
+    finally:
+        os.close(fd)
+    return key
+
+
+def load_config(instance_path: str, env: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'quiz.sqlite3'}"
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "SECRET_KEY": _secret_key(env, instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        # Sessions and cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env, "QUIZ_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env, "QUIZ_COOKIE_SECURE", False),
+        "MAX_CONTENT_LENGTH": _int(env, "QUIZ_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        "JSON_AS_ASCII": False,
+        # Rate limits (Flask-Limiter); REDIS_URL shares counters between workers
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool(env, "QUIZ_RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "QUIZ_LOGIN_LIMIT_USER": env.get("QUIZ_LOGIN_LIMIT_USER") or "10 per 5 minutes",
+        "QUIZ_LOGIN_LIMIT_IP": env.get("QUIZ_LOGIN_LIMIT_IP") or "300 per 5 minutes",
+        "QUIZ_ANSWER_LIMIT_USER": env.get("QUIZ_ANSWER_LIMIT_USER") or "60 per minute",
+        "QUIZ_REDEEM_LIMIT_USER": env.get("QUIZ_REDEEM_LIMIT_USER") or "30 per minute",
+        # SSO from the host news app
+        "QUIZ_SSO_SECRET": env.get("QUIZ_SSO_SECRET") or None,
+        # The day and the quiz
+        "QUIZ_TIMEZONE": env.get("QUIZ_TIMEZONE") or "Asia/Shanghai",
+        "QUIZ_DISTRICTS": [
+            d.strip() for d in (env.get("QUIZ_DISTRICTS") or DEFAULT_DISTRICTS).split(",") if d.strip()
+        ],
+        "QUIZ_DAILY_COUNT": _int(env, "QUIZ_DAILY_COUNT", 5),
+        "QUIZ_NO_REPEAT_DAYS": _int(env, "QUIZ_NO_REPEAT_DAYS", 30),
+        "QUIZ_POINTS_CORRECT": _int(env, "QUIZ_POINTS_CORRECT", 10),
+        "QUIZ_BONUS_PERFECT": _int(env, "QUIZ_BONUS_PERFECT", 20),
+        "QUIZ_BONUS_STREAK": _int(env, "QUIZ_BONUS_STREAK", 5),
+        "QUIZ_BONUS_STREAK_CAP": _int(env, "QUIZ_BONUS_STREAK_CAP", 30),
+        "QUIZ_BONUS_FAMILY": _int(env, "QUIZ_BONUS_FAMILY", 5),
+        "QUIZ_FAMILY_MAX": _int(env, "QUIZ_FAMILY_MAX", 6),
+        "QUIZ_DAILY_CAP": _int(env, "QUIZ_DAILY_CAP", 0),  # 0 = no cap
+        # Uploads
+        "QUIZ_MAX_IMAGE_BYTES": _int(env, "QUIZ_MAX_IMAGE_BYTES", 2 * 1024 * 1024),
+        # OpenAPI (flask-smorest)
+        "API_TITLE": "我知晓 我践行 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "v1/openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+    }
+
+
+def engine_options(database_url: str) -> dict:
+    if database_url.startswith("sqlite"):
+        # Wait for the writer lock instead of failing at once: two workers share one file.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}

@@ -1,0 +1,243 @@
+"""Typed errors and the one handler that turns them into application/problem+json (RFC 9457).
+
+Services raise these; views never build error responses by hand. Under /api/ every error,
+including Werkzeug's own (404, 405, 413, malformed JSON) and webargs' validation errors,
+leaves as a problem body with a stable `code`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+
+class AppError(Exception):
+    """Base of every error a client may see. Subclasses fix `status` and `code`."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, errors=None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        if code:
+            self.code = code
+        self.errors = errors
+
+    def to_problem(self) -> dict:
+        body = {
+            "type": f"/api/docs#error-{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+        }
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+class ValidationFailed(AppError):
+    """The request is well-formed but its values break a rule (field errors in `errors`)."""
+
+    status = 422
+    code = "validation_error"
+    title = "Validation failed"
+
+
+class LoginRequired(AppError):
+    """No signed-in user where one is needed."""
+
+    status = 401
+    code = "login_required"
+    title = "Login required"
+
+
+class InvalidCredentials(AppError):
+    """Username/password or token did not check out."""
+
+    status = 401
+    code = "invalid_credentials"
+    title = "Invalid credentials"
+
+
+class Forbidden(AppError):
+    """Signed in, but the role does not allow this."""
+
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class NotFound(AppError):
+    """A named thing (question, prize, code…) does not exist for this caller."""
+
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(AppError):
+    """The request clashes with the current state (already answered, out of stock…)."""
+
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class InsufficientPoints(Conflict):
+    """A debit would take a balance below zero."""
+
+    code = "insufficient_points"
+    title = "Insufficient points"
+
+
+class CsrfRequired(AppError):
+    """A cookie-authenticated write without the X-Requested-With header."""
+
+    status = 403
+    code = "csrf_required"
+    title = "CSRF header required"
+
+
+class UnsupportedMediaType(AppError):
+    """A body in a format the endpoint does not take."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
+class RateLimited(AppError):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "login_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def problem_response(body: dict, status: int, headers=None):
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _field_errors(messages) -> list[dict]:
+    """Flatten webargs/marshmallow messages {location: {field: [msg]}} into contract items."""
+    out: list[dict] = []
+
+    def walk(prefix: str, value):
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            for message in value:
+                out.append({"field": prefix or "_schema", "message": message})
+        elif isinstance(value, list):
+            for index, sub in enumerate(value):
+                walk(f"{prefix}.{index}", sub)
+        else:
+            out.append({"field": prefix or "_schema", "message": str(value)})
+
+    if isinstance(messages, dict):
+        for location, fields in messages.items():
+            # webargs nests by location ("json", "query", "files"); the field name is enough.
+            walk("", fields) if location in ("json", "query", "form", "files", "headers") else walk(
+                str(location), fields
+            )
+    else:
+        walk("", messages)
+    return out
+
+
+def _from_http_exception(exc: HTTPException) -> tuple[dict, int, dict]:
+    status = exc.code or 500
+    code = _HTTP_CODES.get(status, "error")
+    detail = exc.description or exc.name
+    headers = {}
+    errors = None
+    if status == 422:
+        # webargs (via flask-smorest) stores marshmallow messages on the exception.
+        messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+        errors = _field_errors(messages) if messages else None
+        detail = "请求内容有误，请检查各字段。"
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if status == 400 and ("JSON" in (exc.description or "") or "json" in (messages or {})):
+        code = "malformed_json"
+        detail = "请求体不是有效的 JSON。"
+    if status == 413:
+        detail = "上传内容过大。"
+    if status == 429:
+        detail = "请求过于频繁，请稍后再试。"
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    body = {
+        "type": f"/api/docs#error-{code}",
+        "title": exc.name,
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body, status, headers
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def handle_app_error(exc: AppError):
+        if _wants_problem():
+            return problem_response(exc.to_problem(), exc.status)
+        return exc.detail, exc.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        if not _wants_problem():
+            return exc
+        body, status, headers = _from_http_exception(exc)
+        return problem_response(body, status, headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return handle_http(exc)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
+            raise exc
+        body = {
+            "type": "/api/docs#error-internal",
+            "title": "Internal Server Error",
+            "status": 500,
+            "code": "internal_error",
+            "detail": "服务器内部错误。",
+        }
+        if _wants_problem():
+            return problem_response(body, 500)
+        return "服务器内部错误。", 500

@@ -1,0 +1,7 @@
+"""All tables. Importing this package registers every model on db.metadata."""
+
+from quiz.models import bank, board, quiz, shop  # noqa: F401
+from quiz.models.account import ROLES, Team, User
+from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
+
+__all__ = ["EARNING_KINDS", "KINDS", "ROLES", "LedgerEntry", "Team", "User"]

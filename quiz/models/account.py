@@ -1,0 +1,63 @@
+"""Accounts and reporter teams."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz.extensions import db
+from quiz.models.types import UTCDateTime, utcnow
+
+ROLES = ("citizen", "reporter", "admin", "clerk")
+
+
+class Team(db.Model):
+    """A reporters' team (usually one school's 小记者站), joined with its join code."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(32))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_non_negative"),
+        CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="citizen", index=True)
+    district: Mapped[str | None] = mapped_column(String(32), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # 小手拉大手: the reporter who invited this family member.
+    family_reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Guardian consent lets a reporter's full name show on public boards.
+    show_full_name: Mapped[bool] = mapped_column(default=False)
+    sso_uid: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # Kept by the points ledger only (quiz.services.ledger); Σ entries == balance.
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+    # Consecutive completed quiz days ending at streak_day (kept by the quiz service).
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    streak_day: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username} {self.role}>"

@@ -1,0 +1,1 @@
+"""Tables for the bank feature (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Tables for the board feature (filled in by its issue)."""

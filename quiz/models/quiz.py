@@ -1,0 +1,1 @@
+"""Tables for the quiz feature (filled in by its issue)."""

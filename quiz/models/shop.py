@@ -1,0 +1,1 @@
+"""Tables for the shop feature (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""marshmallow schemas: what enters and leaves the API."""

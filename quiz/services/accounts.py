@@ -1,0 +1,171 @@
+"""Accounts: registration, sign-in, SSO from the host app, profile changes, admins."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quiz.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from quiz.extensions import db
+from quiz.models import User
+from quiz.services.codes import normalise_code
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,32}$")
+MIN_PASSWORD = 8
+# Checked against when the username is unknown, so a miss costs as much as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+class InvalidToken(InvalidCredentials):
+    """An SSO token that is malformed, tampered with or expired."""
+
+    code = "invalid_token"
+    title = "Invalid token"
+
+
+class FamilyFull(Conflict):
+    """The reporter already has QUIZ_FAMILY_MAX family members."""
+
+    code = "family_full"
+    title = "Family is full"
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors=[{"field": field, "message": message}])
+
+
+def check_district(district: str | None, districts: list[str]) -> str | None:
+    if district in (None, ""):
+        return None
+    if district not in districts:
+        raise _field_error("district", f"未知的区：{district}")
+    return district
+
+
+def register(
+    *, username: str, password: str, display_name: str, district: str | None,
+    invite_code: str | None, districts: list[str], family_max: int, now: datetime,
+) -> User:
+    if not USERNAME_RE.match(username or ""):
+        raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
+    if len(password or "") < MIN_PASSWORD:
+        raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
+    district = check_district(district, districts)
+    reporter = None
+    if invite_code:
+        reporter = db.session.scalar(
+            select(User).where(User.invite_code == normalise_code(invite_code), User.role == "reporter")
+        )
+        if reporter is None:
+            raise NotFound("邀请码不存在。", code="unknown_invite_code")
+        # Lock the reporter row so two relatives registering at once cannot exceed the cap.
+        db.session.execute(select(User.id).where(User.id == reporter.id).with_for_update())
+        members = db.session.scalar(
+            select(func.count()).select_from(User).where(User.family_reporter_id == reporter.id)
+        )
+        if members >= family_max:
+            raise FamilyFull(f"该小记者的家庭成员已满 {family_max} 人。")
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise Conflict("用户名已被使用。", code="username_taken")
+    user = User(
+        username=username, password_hash=generate_password_hash(password),
+        display_name=display_name.strip(), district=district, role="citizen",
+        family_reporter_id=reporter.id if reporter else None, created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as exc:
+        raise Conflict("用户名已被使用。", code="username_taken") from exc
+    return user
+
+
+def authenticate(username: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").lower()))
+    hashed = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    ok = check_password_hash(hashed, password or "")
+    if not (user and user.password_hash and ok):
+        raise InvalidCredentials("用户名或密码错误。")
+    return user
+
+
+def update_profile(user: User, *, districts: list[str], **changes) -> User:
+    if "display_name" in changes and changes["display_name"] is not None:
+        user.display_name = changes["display_name"].strip()
+    if "district" in changes:
+        user.district = check_district(changes["district"], districts)
+    db.session.flush()
+    return user
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def sign_sso_token(payload: dict, secret: str) -> str:
+    """How the host news app signs a token (used by tests and the docs' example)."""
+    body = base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).rstrip(b"=")
+    sig = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return f"{body.decode()}.{base64.urlsafe_b64encode(sig).rstrip(b'=').decode()}"
+
+
+def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
+    """Exchange a host-app token for a user, creating a citizen on first sight."""
+    if not secret:
+        raise InvalidToken("未配置单点登录。")
+    try:
+        body, sig = (token or "").split(".")
+        expected = hmac.new(secret.encode(), body.encode("ascii"), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _b64decode(sig)):
+            raise InvalidToken("令牌签名无效。")
+        claims = json.loads(_b64decode(body))
+        uid, name, exp = str(claims["uid"]), str(claims.get("name") or ""), float(claims["exp"])
+    except InvalidToken:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error) as exc:
+        raise InvalidToken("令牌格式无效。") from exc
+    if exp <= now.timestamp():
+        raise InvalidToken("令牌已过期。")
+    if not uid or len(uid) > 128:
+        raise InvalidToken("令牌缺少用户标识。")
+    user = db.session.scalar(select(User).where(User.sso_uid == uid))
+    if user is not None:
+        return user
+    user = User(
+        username="sso_" + hashlib.sha256(uid.encode()).hexdigest()[:16],
+        display_name=(name.strip() or "市民")[:64], role="citizen", sso_uid=uid, created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        # The same person's first two taps raced; the other request created the account.
+        user = db.session.scalar(select(User).where(User.sso_uid == uid))
+        if user is None:
+            raise
+    return user
+
+
+def create_admin(username: str, password: str, *, role: str = "admin", now: datetime) -> User:
+    """Create an admin (or clerk), or reset an existing one's password and role."""
+    if not USERNAME_RE.match(username or ""):
+        raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
+    if len(password or "") < MIN_PASSWORD:
+        raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        user = User(username=username, display_name=username, created_at=now)
+        db.session.add(user)
+    user.role = role
+    user.password_hash = generate_password_hash(password)
+    db.session.flush()
+    return user

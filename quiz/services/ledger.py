@@ -1,0 +1,126 @@
+"""The points ledger: the one place balances change.
+
+`post_entry` inserts an entry and moves the balance in the caller's transaction; it flushes
+and never commits. The idempotency key makes every event count once, however often it is
+retried or however many workers race; the conditional UPDATE and CHECK (balance >= 0) keep
+a balance from going negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
+from quiz.extensions import db
+from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: LedgerEntry
+    balance: int
+    created: bool  # False when the key had been posted before
+
+
+def post_entry(
+    user_id: int,
+    delta: int,
+    kind: str,
+    *,
+    key: str,
+    now: datetime,
+    memo: str | None = None,
+    ref: str | None = None,
+    actor_id: int | None = None,
+) -> Posted:
+    """Record one balance change; the same `key` again returns the first entry, unchanged."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+    if existing is not None:
+        return Posted(existing, _balance(existing.user_id), created=False)
+
+    entry = LedgerEntry(
+        user_id=user_id, delta=delta, kind=kind, memo=memo, ref=ref,
+        idempotency_key=key, actor_id=actor_id, created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        # A concurrent transaction posted the same key first; it won, we report its entry.
+        existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+        if existing is None:
+            raise
+        return Posted(existing, _balance(existing.user_id), created=False)
+
+    balance = db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.balance + delta >= 0)
+        .values(balance=User.balance + delta)
+        .returning(User.balance)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if balance is None:
+        if db.session.get(User, user_id) is None:
+            raise NotFound("用户不存在。", code="unknown_user")
+        raise InsufficientPoints("积分不足。")
+    user = db.session.identity_map.get(db.session.identity_key(User, user_id))
+    if user is not None:
+        db.session.expire(user, ["balance"])
+        user.balance  # noqa: B018 - refresh inside this transaction
+    _notify_earning(entry)
+    return Posted(entry, balance, created=True)
+
+
+def _balance(user_id: int) -> int:
+    return db.session.scalar(select(User.balance).where(User.id == user_id)) or 0
+
+
+def earned_between(user_id: int, start: datetime, end: datetime) -> int:
+    """Points earned by quiz kinds in [start, end) — what the daily cap counts."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
+            LedgerEntry.user_id == user_id,
+            LedgerEntry.kind.in_(EARNING_KINDS),
+            LedgerEntry.created_at >= start,
+            LedgerEntry.created_at < end,
+        )
+    )
+
+
+def adjust(user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now: datetime) -> Posted:
+    """An admin's manual correction, audited with the admin's id."""
+    if delta == 0:
+        raise ValidationFailed("调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}])
+    if not memo or not memo.strip():
+        raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
+    return post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
+                      actor_id=actor_id)
+
+
+def mismatches() -> list[tuple[int, int, int]]:
+    """Accounts whose balance differs from the sum of their entries: (user_id, balance, sum)."""
+    sums = (
+        select(LedgerEntry.user_id, func.sum(LedgerEntry.delta).label("total"))
+        .group_by(LedgerEntry.user_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User.id, User.balance, func.coalesce(sums.c.total, 0))
+        .outerjoin(sums, sums.c.user_id == User.id)
+        .where(User.balance != func.coalesce(sums.c.total, 0))
+    )
+    return [tuple(row) for row in rows]
+
+
+def _notify_earning(entry: LedgerEntry) -> None:
+    """Keep the leaderboards current in the same transaction as the points."""
+    if entry.kind in EARNING_KINDS and entry.delta:
+        from quiz.services import leaderboards
+
+        leaderboards.record_earning(entry)

@@ -1,0 +1,127 @@
+"""Fixtures: an app per test on a real database — SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set (tests that touch the database run once on each)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("QUIZ_INSTANCE_PATH", tempfile.mkdtemp(prefix="quiz-test-instance-"))
+
+from quiz import create_app  # noqa: E402
+from quiz.clock import FrozenClock  # noqa: E402
+from quiz.extensions import db  # noqa: E402
+from tests.factories import Factory  # noqa: E402
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+SSO_SECRET = "test-sso-secret"
+# Monday 2026-11-23, 10:00 in Asia/Shanghai.
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+_pg_schema_ready = False
+
+
+def _reset_postgresql() -> None:
+    global _pg_schema_ready
+    if not _pg_schema_ready:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def make_app(backend: str, tmp_path, **overrides):
+    url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'quiz.sqlite3'}"
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "QUIZ_CLOCK": FrozenClock(START),
+        "RATELIMIT_ENABLED": False,
+        "QUIZ_SSO_SECRET": SSO_SECRET,
+        "SECRET_KEY": "test-secret-key",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the app's config for its tests."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, app_config):
+    app = make_app(backend, tmp_path, **app_config)
+    with app.app_context():
+        if backend == "postgresql":
+            _reset_postgresql()
+        else:
+            db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def clock(app) -> FrozenClock:
+    return app.clock
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like client that sends the contract's CSRF header on every request."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
+    return client
+
+
+@pytest.fixture
+def bare_client(app):
+    """A client that sends no CSRF header."""
+    return app.test_client()
+
+
+@pytest.fixture
+def factory(app) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture
+def as_user(app, factory):
+    """`as_user(user)` → a client signed in as that user (CSRF header included)."""
+
+    def sign_in(user):
+        c = app.test_client()
+        c.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
+        with c.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return c
+
+    return sign_in
+
+
+@pytest.fixture
+def admin_client(factory, as_user):
+    return as_user(factory.user(role="admin", username="admin"))
+
+
+@pytest.fixture
+def citizen_client(factory, as_user):
+    return as_user(factory.user(username="citizen"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 
 from werkzeug.security import generate_password_hash
 
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import Question, User
 
 # Cheap hashing for fixtures; the service itself uses werkzeug's default (scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"
@@ -33,3 +34,20 @@ class Factory:
         db.session.add(user)
         db.session.commit()
         return user
+
+    def question(self, *, type: str = "single", stem: str | None = None, options=None,
+                 answer: str = "A", category: str = "垃圾分类", points: int | None = None,
+                 active: bool = True, explanation: str = "解析。") -> Question:
+        n = next(_seq)
+        stem = stem or f"第{n}题：下列说法正确的是？"
+        if options is None:
+            options = [["A", "正确"], ["B", "错误"]] if type == "judge" else [
+                ["A", "甲"], ["B", "乙"], ["C", "丙"], ["D", "丁"]]
+        digest = hashlib.sha256(f"{type}|{stem}|{options}".encode()).hexdigest()
+        question = Question(type=type, stem=stem, options=options, answer=answer,
+                            explanation=explanation, category=category, difficulty=2,
+                            points=points, active=active, content_hash=digest,
+                            created_at=self.app.clock.now(), updated_at=self.app.clock.now())
+        db.session.add(question)
+        db.session.commit()
+        return question

@@ -2,6 +2,10 @@
 
 from quiz.models import bank, board, quiz, shop  # noqa: F401
 from quiz.models.account import ROLES, Team, User
+from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 
-__all__ = ["EARNING_KINDS", "KINDS", "ROLES", "LedgerEntry", "Team", "User"]
+__all__ = [
+    "EARNING_KINDS", "KINDS", "QUESTION_TYPES", "ROLES", "LedgerEntry", "Question", "QuestionBank",
+    "Team", "User",
+]

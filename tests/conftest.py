@@ -8,6 +8,8 @@ import tempfile
 from datetime import UTC, datetime
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 os.environ.setdefault("QUIZ_INSTANCE_PATH", tempfile.mkdtemp(prefix="quiz-test-instance-"))
@@ -24,6 +26,24 @@ SSO_SECRET = "test-sso-secret"
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 _pg_schema_ready = False
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production.
+
+    The `app` fixture keeps an app context open for the test's own database work; without
+    this, requests would reuse it and share its `g` (Flask-Login's cached user) and session.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = has_app_context()
+        if outer:
+            db.session.commit()  # the request sees the test's writes; no lock held across it
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.commit()  # the test's next read sees what the request committed
+        return response
 
 
 def _reset_postgresql() -> None:
@@ -51,7 +71,9 @@ def make_app(backend: str, tmp_path, **overrides):
         "SECRET_KEY": "test-secret-key",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,1 +1,122 @@
-"""admin_banks API (filled in by its issue)."""
+"""Admin: question-bank uploads and question management."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from question_bank import build_template_xlsx
+from quiz.api.common import admin_required
+from quiz.clock import now
+from quiz.errors import ValidationFailed
+from quiz.extensions import db
+from quiz.models import QuestionBank
+from quiz.schemas.bank import (
+    BankOut,
+    ImportReportOut,
+    QuestionCreateIn,
+    QuestionFullOut,
+    QuestionListArgs,
+    QuestionListOut,
+    QuestionPatchIn,
+    UploadArgs,
+    UploadIn,
+)
+from quiz.schemas.common import decode_cursor, encode_cursor
+from quiz.services import banks
+
+blp = Blueprint("admin_banks", __name__, url_prefix="/api/v1/admin",
+                description="Admin: question banks and questions")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.route("/question-banks", methods=["POST"])
+@admin_required
+@blp.arguments(UploadArgs, location="query")
+@blp.arguments(UploadIn, location="files")
+@blp.response(200, ImportReportOut)
+def upload(args, files):
+    """Upload a bank (.xlsx, .csv, .json); `?dry_run=1` checks it without importing.
+
+    Any bad row: 422 `invalid_bank` listing every problem, and nothing is imported.
+    """
+    upload = files["file"]
+    data = upload.read()
+    if not data:
+        raise ValidationFailed("上传的文件是空的。", errors=[{"field": "file", "message": "空文件"}])
+    name = upload.filename or "upload"
+    bank = banks.read_file(data, name)
+    return banks.import_bank(bank, filename=name, uploader_id=current_user.id,
+                             dry_run=args["dry_run"], now=now())
+
+
+@blp.route("/question-banks", methods=["GET"])
+@admin_required
+@blp.response(200, BankOut(many=True))
+def list_banks():
+    """Past imports, newest first."""
+    return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.id.desc()).limit(100)))
+
+
+@blp.route("/question-banks/template.xlsx", methods=["GET"])
+@admin_required
+def template():
+    """The Excel template: header row, one example per type, and a sheet of notes."""
+    return Response(build_template_xlsx(), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=question-bank-template.xlsx"})
+
+
+@blp.route("/questions", methods=["GET"])
+@admin_required
+@blp.arguments(QuestionListArgs, location="query")
+@blp.response(200, QuestionListOut)
+def list_questions(args):
+    """Questions with their answers, filtered by category, active and text, paginated."""
+    cursor = decode_cursor(args["cursor"])
+    if cursor is not None and not isinstance(cursor, int):
+        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+    rows = banks.list_questions(category=args["category"], active=args["active"], search=args["q"],
+                                after_id=cursor, limit=args["limit"] + 1)
+    page = rows[: args["limit"]]
+    next_cursor = encode_cursor(page[-1].id) if len(rows) > args["limit"] else None
+    return {"questions": page, "categories": banks.categories(), "next_cursor": next_cursor}
+
+
+@blp.route("/questions", methods=["POST"])
+@admin_required
+@blp.arguments(QuestionCreateIn)
+@blp.response(201, QuestionFullOut)
+def create_question(body):
+    """Add one question, validated with the bank rules."""
+    return banks.create_question(body, now=now())
+
+
+@blp.route("/questions/<int:question_id>", methods=["GET"])
+@admin_required
+@blp.response(200, QuestionFullOut)
+def get_question(question_id):
+    return banks.get_question(question_id)
+
+
+@blp.route("/questions/<int:question_id>", methods=["PATCH"])
+@admin_required
+@blp.arguments(QuestionPatchIn)
+@blp.response(200, QuestionFullOut)
+def patch_question(body, question_id):
+    """Edit a question (same rules as an upload); options and key freeze once answered."""
+    return banks.update_question(banks.get_question(question_id), dict(body), now=now())
+
+
+@blp.route("/questions/<int:question_id>", methods=["DELETE"])
+@admin_required
+@blp.response(200, QuestionFullOut)
+@blp.alt_response(204, description="Deleted (it had never been used)")
+def delete_question(question_id):
+    """Delete a question nobody has seen; a used one is deactivated instead (200)."""
+    question = banks.get_question(question_id)
+    if banks.retire_question(question):
+        return Response(status=204)
+    return question

@@ -113,9 +113,15 @@ class ScheduleIn(Schema):
 
 
 class AdminQuestionOut(QuestionOut):
+    """A question as an admin sees it: with its answer key and explanation."""
+
+    options = fields.Method("_options")
     answer = fields.Method("_answer")
     explanation = fields.String()
     active = fields.Boolean()
+
+    def _options(self, q) -> list[dict]:
+        return [{"key": key, "text": text} for key, text in q.options]
 
     def _answer(self, q) -> list[str]:
         return list(q.answer)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from sqlalchemy import exists, select
+
+from quiz.extensions import db
+from quiz.models import Question
+
 
 def seed_empty_database(*, now: datetime) -> Iterator[str]:
-    """Yield a line per step. Each feature adds its part when the database has none yet."""
-    yield "nothing to seed yet"
+    """Yield a line per step. Each part is loaded only when its tables are empty."""
+    from quiz.services import banks
+
+    if db.session.scalar(select(exists().where(Question.id.is_not(None)))):
+        yield "questions: already present, bundled bank not loaded"
+    else:
+        report = banks.import_bundled(now=now)
+        yield f"questions: loaded the bundled bank ({report.created} questions)"

@@ -1,0 +1,128 @@
+"""Bank import benchmark: a 10,000-question .xlsx, raw openpyxl read vs. validate + import.
+
+    python -m bench.banks [--questions 10000] [--pg URL]
+
+Each phase runs in its own process so its peak memory (ru_maxrss) is its own. The baseline
+(a) is openpyxl's read-only iteration over every cell — the least any .xlsx import can do;
+(b) is `question_bank.read_bank` (validation and normalisation) plus the import into SQLite
+and into PostgreSQL through `quiz.services.banks.import_bank`, committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_PG = "postgresql+psycopg://quiz:quiz@localhost:5433/quiz_bench_bank"
+CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保", "法治与诚信"]
+
+
+def make_xlsx(path: Path, count: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("题库")
+    sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分类", "难度"])
+    for i in range(count):
+        kind = ("单选", "多选", "判断")[i % 3]
+        stem = f"第{i}题：关于文明城市建设的第{i}条知识，下列说法正确的是哪一项？"
+        if kind == "判断":
+            sheet.append([kind, stem, "", "", "", "", "对" if i % 2 else "错",
+                          f"第{i}题的解析。", CATEGORIES[i % 6], "易"])
+        else:
+            answer = "ABCD"[i % 4] if kind == "单选" else ("AB", "ACD", "BCD")[i % 3]
+            sheet.append([kind, stem, f"选项甲{i}", f"选项乙{i}", f"选项丙{i}", f"选项丁{i}", answer,
+                          f"第{i}题的解析。", CATEGORIES[i % 6], "中"])
+    book.save(path)
+
+
+def phase_raw(path: Path) -> dict:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    cells = 0
+    for row in book.worksheets[0].iter_rows(values_only=True):
+        cells += sum(1 for value in row if value is not None)
+    book.close()
+    return {"seconds": time.perf_counter() - start, "cells": cells}
+
+
+def phase_import(path: Path, url: str) -> dict:
+    os.environ["QUIZ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="bench-bank-")
+    from quiz import create_app
+    from quiz.extensions import db
+    from quiz.services import banks
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        data = path.read_bytes()
+        start = time.perf_counter()
+        bank = banks.read_file(data, path.name)
+        read = time.perf_counter() - start
+        report = banks.import_bank(bank, filename=path.name, uploader_id=None, dry_run=False,
+                                   now=app.clock.now())
+        db.session.commit()
+        total = time.perf_counter() - start
+        db.drop_all()
+    return {"seconds": total, "validate_seconds": read, "created": report.created}
+
+
+def run_phase(name: str, path: Path, url: str | None) -> dict:
+    args = [sys.executable, "-m", "bench.banks", "--phase", name, "--file", str(path)]
+    if url:
+        args += ["--url", url]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--pg", default=os.environ.get("BENCH_BANK_PG_URL", DEFAULT_PG))
+    parser.add_argument("--phase")
+    parser.add_argument("--file")
+    parser.add_argument("--url")
+    args = parser.parse_args(argv)
+
+    if args.phase:  # child process: one measurement, printed as JSON with its peak memory
+        path = Path(args.file)
+        result = phase_raw(path) if args.phase == "raw" else phase_import(path, args.url)
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bank.xlsx"
+        make_xlsx(path, args.questions)
+        size_kb = path.stat().st_size / 1024
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        results = {
+            "raw openpyxl read": run_phase("raw", path, None),
+            "validate + import, SQLite": run_phase("import", path, sqlite_url),
+            "validate + import, PostgreSQL": run_phase("import", path, args.pg),
+        }
+    base = results["raw openpyxl read"]["seconds"]
+    print(f"bank import: {args.questions} questions, {size_kb:.0f} KiB .xlsx")
+    print(f"{'phase':<32}{'seconds':>9}{'× raw':>8}{'validate s':>12}{'peak RSS MB':>13}")
+    for name, r in results.items():
+        validate = f"{r['validate_seconds']:.2f}" if "validate_seconds" in r else "-"
+        print(f"{name:<32}{r['seconds']:>9.2f}{r['seconds'] / base:>8.2f}{validate:>12}"
+              f"{r['peak_rss_mb']:>13.0f}")
+    out = Path("bench/out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "banks.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

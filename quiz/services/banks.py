@@ -1,0 +1,226 @@
+"""Question banks: import files all-or-nothing, and manage single questions.
+
+Reading and validating files is `question_bank`'s job (framework-free); this module turns a
+validated `Bank` into rows, counts duplicates and applies admins' edits with the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+import question_bank
+from question_bank import Bank, InvalidBank, Limits
+from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
+from quiz.extensions import db
+from quiz.models import Answer, DailySet, Question, QuestionBank
+
+BUNDLED_NAME = "bundled:civic_bank.json"
+_CHUNK = 500
+
+
+class InvalidBankFile(AppError):
+    """A bank file with at least one bad row: every problem is listed, nothing is imported."""
+
+    status = 422
+    code = "invalid_bank"
+    title = "Invalid question bank"
+
+
+class DuplicateQuestion(Conflict):
+    """An edit would make a question identical to another one."""
+
+    code = "duplicate_question"
+    title = "Duplicate question"
+
+
+class QuestionInUse(Conflict):
+    """Answers were scored against this question; its options and key can no longer change."""
+
+    code = "question_in_use"
+    title = "Question in use"
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    created: int
+    duplicates: int
+    errors: list = field(default_factory=list)
+    bank_id: int | None = None
+    skipped_blank_rows: int = 0
+
+
+def read_file(data: bytes, filename: str, limits: Limits = Limits()) -> Bank:
+    try:
+        return question_bank.read_bank(data, filename, limits=limits)
+    except InvalidBank as exc:
+        raise InvalidBankFile(
+            f"题库文件有 {len(exc.issues)} 处错误，未导入任何题目。",
+            errors=[issue.as_dict() for issue in exc.issues],
+        ) from exc
+
+
+def existing_hashes(hashes: Iterable[str]) -> set[str]:
+    hashes = list(hashes)
+    found: set[str] = set()
+    for start in range(0, len(hashes), _CHUNK):
+        chunk = hashes[start:start + _CHUNK]
+        found.update(db.session.scalars(select(Question.content_hash).where(
+            Question.content_hash.in_(chunk))))
+    return found
+
+
+def _row(question: question_bank.Question, bank_id: int | None, now: datetime) -> dict:
+    return {
+        "type": question.type, "stem": question.stem,
+        "options": [list(option) for option in question.options],
+        "answer": "".join(sorted(question.answer)), "explanation": question.explanation,
+        "category": question.category, "difficulty": question.difficulty,
+        "points": question.points, "active": True, "bank_id": bank_id,
+        "content_hash": question.content_hash, "created_at": now, "updated_at": now,
+    }
+
+
+def import_bank(bank: Bank, *, filename: str, uploader_id: int | None, dry_run: bool,
+                now: datetime, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Add the bank's new questions (duplicates are counted, not added). Flushes, never commits."""
+    known = existing_hashes(q.content_hash for q in bank.questions)
+    new = [q for q in bank.questions if q.content_hash not in known]
+    report = ImportReport(dry_run=dry_run, created=len(new), duplicates=len(bank.questions) - len(new),
+                          skipped_blank_rows=bank.skipped_blank_rows)
+    if dry_run:
+        return report
+    record = QuestionBank(filename=filename[:255], uploader_id=uploader_id, created_count=len(new),
+                          duplicate_count=report.duplicates, created_at=now)
+    db.session.add(record)
+    db.session.flush()
+    report.bank_id = record.id
+    try:
+        with db.session.begin_nested():
+            for start in range(0, len(new), _CHUNK):
+                chunk = new[start:start + _CHUNK]
+                db.session.execute(insert(Question), [_row(q, record.id, now) for q in chunk])
+                if progress:
+                    progress(len(chunk))
+    except IntegrityError as exc:
+        # Another import added some of the same questions a moment ago.
+        raise Conflict("另一次导入正在添加相同的题目，请重试。", code="import_conflict") from exc
+    return report
+
+
+def import_bundled(*, now: datetime) -> ImportReport:
+    """Load the bank shipped with the product (what `make run` seeds an empty database with)."""
+    return import_bank(question_bank.load_bundled(), filename=BUNDLED_NAME, uploader_id=None,
+                       dry_run=False, now=now)
+
+
+def get_question(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise NotFound("题目不存在。", code="unknown_question")
+    return question
+
+
+def list_questions(*, category: str | None, active: bool | None, search: str | None,
+                   after_id: int | None, limit: int) -> list[Question]:
+    stmt = select(Question)
+    if category:
+        stmt = stmt.where(Question.category == category)
+    if active is not None:
+        stmt = stmt.where(Question.active.is_(active))
+    if search:
+        like = f"%{search.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(or_(Question.stem.like(like), Question.explanation.like(like)))
+    if after_id is not None:
+        stmt = stmt.where(Question.id > after_id)
+    return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))
+
+
+def categories() -> list[str]:
+    return list(db.session.scalars(select(Question.category).distinct().order_by(Question.category)))
+
+
+def is_used(question_id: int) -> bool:
+    """Answered by anyone, or part of any day's set (past, today or scheduled)."""
+    if db.session.scalar(select(exists().where(Answer.question_id == question_id))):
+        return True
+    return any(question_id in ids for ids in db.session.scalars(select(DailySet.question_ids)))
+
+
+def _fields_of(question: Question) -> dict:
+    return {
+        "type": question.type, "stem": question.stem,
+        "options": {key: text for key, text in question.options},
+        "answer": list(question.answer), "explanation": question.explanation,
+        "category": question.category, "difficulty": question.difficulty,
+        "points": question.points,
+    }
+
+
+def validate_fields(fields: dict) -> question_bank.Question:
+    valid, issues = question_bank.validate_question(fields)
+    if issues or valid is None:
+        raise ValidationFailed(
+            "题目内容不符合规则。",
+            errors=[{"field": issue.column, "message": issue.message} for issue in issues],
+        )
+    return valid
+
+
+def create_question(fields: dict, *, now: datetime) -> Question:
+    valid = validate_fields(fields)
+    if existing_hashes([valid.content_hash]):
+        raise DuplicateQuestion("已有相同的题目。")
+    question = Question(**_row(valid, None, now))
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def update_question(question: Question, changes: dict, *, now: datetime) -> Question:
+    """Apply an admin's edit, validated with the bank rules.
+
+    Once answers were scored against a question its type, options and answer key are frozen
+    (old results would silently change meaning); wording, explanation, category, difficulty,
+    points and `active` stay editable.
+    """
+    active = changes.pop("active", None)
+    content = {k: v for k, v in changes.items() if v is not None}
+    if content:
+        merged = {**_fields_of(question), **content}
+        valid = validate_fields(merged)
+        new_options = [list(option) for option in valid.options]
+        new_answer = "".join(sorted(valid.answer))
+        scoring_changed = (valid.type != question.type or new_options != question.options
+                           or new_answer != question.answer)
+        if scoring_changed and db.session.scalar(
+            select(exists().where(Answer.question_id == question.id))
+        ):
+            raise QuestionInUse("这道题已有人作答，不能再修改题型、选项或答案；可停用后新建一道题。")
+        if valid.content_hash != question.content_hash and existing_hashes([valid.content_hash]):
+            raise DuplicateQuestion("已有相同的题目。")
+        question.type, question.stem, question.options = valid.type, valid.stem, new_options
+        question.answer, question.explanation = new_answer, valid.explanation
+        question.category, question.difficulty = valid.category, valid.difficulty
+        question.points, question.content_hash = valid.points, valid.content_hash
+    if active is not None:
+        question.active = bool(active)
+    question.updated_at = now
+    db.session.flush()
+    return question
+
+
+def retire_question(question: Question) -> bool:
+    """Delete a question nobody has seen; deactivate one that was used. True if deleted."""
+    if is_used(question.id):
+        question.active = False
+        db.session.flush()
+        return False
+    db.session.delete(question)
+    db.session.flush()
+    return True

@@ -1,0 +1,1 @@
+"""Tests of the framework-free question_bank package (no database, no app)."""

@@ -15,6 +15,7 @@ from datetime import datetime
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.errors import Conflict, InsufficientPoints, NotFound, ValidationFailed
 from quiz.extensions import db
@@ -241,15 +242,12 @@ def _replay(existing: Redemption, prize_id: int) -> Redeemed:
 def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     """Trade points for one unit of a prize, once per (user, key). Any error changes nothing."""
     key = check_idempotency_key(key)
-    existing = _by_key(user_id, key)
-    if existing is not None:
-        return _replay(existing, prize_id)
-
-    # One user's redemptions queue here (a no-op on SQLite, whose writers queue at BEGIN).
+    # One user's redemptions queue here (a no-op on SQLite, whose writers queue at BEGIN), so
+    # the key, the limit and the balance read below cannot change under us.
     balance = db.session.scalar(select(User.balance).where(User.id == user_id).with_for_update())
     if balance is None:
         raise NotFound("用户不存在。", code="unknown_user")
-    existing = _by_key(user_id, key)  # a racing twin with the same key may have won meanwhile
+    existing = _by_key(user_id, key)
     if existing is not None:
         return _replay(existing, prize_id)
 
@@ -279,9 +277,9 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     ).scalar()
     if left is None:
         raise OutOfStock("奖品已兑完。")
-    db.session.expire(prize, ["stock"])
+    set_committed_value(prize, "stock", left)
 
-    redemption = Redemption(user_id=user_id, prize_id=prize.id, cost=prize.cost, status="pending",
+    redemption = Redemption(user_id=user_id, prize=prize, cost=prize.cost, status="pending",
                             idempotency_key=key, created_at=now)
     for _attempt in range(5):
         redemption.voucher_code = new_code(VOUCHER_LENGTH)

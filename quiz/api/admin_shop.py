@@ -1,1 +1,149 @@
-"""admin_shop API (filled in by its issue)."""
+"""Running the shop: prizes (admin), redemption lists and exports (admin), the counter (clerk)."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import admin_required, config, roles_required
+from quiz.api.shop import cursor_id, prize_payload, redemption_payload
+from quiz.clock import day_bounds, now, zone
+from quiz.errors import ValidationFailed
+from quiz.schemas.common import PageArgs, page_of
+from quiz.schemas.shop import (
+    AdminRedemptionArgs,
+    AdminRedemptionOut,
+    AdminRedemptionPage,
+    ImageUpload,
+    PrizeIn,
+    PrizeOut,
+    PrizePage,
+    PrizePatch,
+)
+from quiz.services import shop
+
+blp = Blueprint("admin_shop", __name__, url_prefix="/api/v1/admin",
+                description="Shop administration and the prize counter")
+
+counter_staff = roles_required("admin", "clerk")
+
+
+@blp.route("/prizes", methods=["GET"])
+@admin_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, PrizePage)
+def list_prizes(args):
+    """Every prize, off-sale and retired ones included, oldest first."""
+    rows = shop.all_prizes(after_id=cursor_id(args["cursor"]), limit=args["limit"])
+    items, next_cursor = page_of(rows, args["limit"], lambda p: p.id)
+    return {"items": [prize_payload(p) for p in items], "next_cursor": next_cursor}
+
+
+@blp.route("/prizes", methods=["POST"])
+@admin_required
+@blp.arguments(PrizeIn)
+@blp.response(201, PrizeOut)
+def create_prize(body):
+    return prize_payload(shop.create_prize(body, now=now()))
+
+
+@blp.route("/prizes/<int:prize_id>", methods=["GET"])
+@admin_required
+@blp.response(200, PrizeOut)
+def get_prize(prize_id):
+    return prize_payload(shop.get_prize(prize_id))
+
+
+@blp.route("/prizes/<int:prize_id>", methods=["PATCH"])
+@admin_required
+@blp.arguments(PrizePatch)
+@blp.response(200, PrizeOut)
+def update_prize(body, prize_id):
+    return prize_payload(shop.update_prize(prize_id, body, now=now()))
+
+
+@blp.route("/prizes/<int:prize_id>", methods=["DELETE"])
+@admin_required
+@blp.response(200, PrizeOut, description="The prize had redemptions: it is retired")
+@blp.alt_response(204, description="The prize had no redemptions: it is deleted")
+def delete_prize(prize_id):
+    retired = shop.remove_prize(prize_id, now=now())
+    if retired is None:
+        return Response(status=204)
+    return prize_payload(retired)
+
+
+@blp.route("/prizes/<int:prize_id>/image", methods=["POST"])
+@admin_required
+@blp.arguments(ImageUpload, location="files")
+@blp.response(200, PrizeOut)
+def upload_image(files, prize_id):
+    """Upload a JPEG, PNG or WebP (≤ QUIZ_MAX_IMAGE_BYTES); it is checked and re-encoded."""
+    upload = files["file"]
+    if not hasattr(upload, "read"):
+        raise ValidationFailed("请上传图片文件。", errors=[{"field": "file", "message": "必填"}])
+    limit = config("QUIZ_MAX_IMAGE_BYTES")
+    raw = upload.read(limit + 1)
+    return prize_payload(shop.set_prize_image(prize_id, raw, max_bytes=limit, now=now()))
+
+
+def _filters(args) -> dict:
+    tz = zone()
+    start = day_bounds(args["from_"], tz)[0] if args["from_"] else None
+    end = day_bounds(args["to"], tz)[1] if args["to"] else None
+    return {"status": args["status"], "prize_id": args["prize_id"], "start": start, "end": end}
+
+
+@blp.route("/redemptions", methods=["GET"])
+@admin_required
+@blp.arguments(AdminRedemptionArgs, location="query")
+@blp.response(200, AdminRedemptionPage)
+def list_redemptions(args):
+    """Redemptions by status, prize and local day (`from`/`to`, inclusive), newest first."""
+    rows = list(shop.search_redemptions(**_filters(args), before_id=cursor_id(args["cursor"]),
+                                        limit=args["limit"]))
+    items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
+    return {"items": [redemption_payload(r, with_user=True) for r in items],
+            "next_cursor": next_cursor}
+
+
+@blp.route("/redemptions.csv", methods=["GET"])
+@admin_required
+@blp.arguments(AdminRedemptionArgs, location="query")
+@blp.response(200, content_type="text/csv")
+def export_redemptions(args):
+    """The same filters as the list, every matching row, as CSV (formula cells escaped)."""
+    rows = shop.search_redemptions(**_filters(args))
+    body = shop.redemptions_csv(rows, zone())
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="redemptions.csv"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blp.route("/redemptions/<string:voucher_code>", methods=["GET"])
+@counter_staff
+@blp.response(200, AdminRedemptionOut)
+def look_up_voucher(voucher_code):
+    """The counter looks a voucher up (lower case and dashes forgiven)."""
+    return redemption_payload(shop.by_voucher(voucher_code), with_user=True)
+
+
+@blp.route("/redemptions/<string:voucher_code>/fulfil", methods=["POST"])
+@counter_staff
+@blp.response(200, AdminRedemptionOut)
+def fulfil(voucher_code):
+    """Hand the prize over: once; afterwards 409 `not_pending`."""
+    redemption = shop.fulfil(voucher_code, actor_id=current_user.id, now=now())
+    return redemption_payload(redemption, with_user=True)
+
+
+@blp.route("/redemptions/<string:voucher_code>/cancel", methods=["POST"])
+@admin_required
+@blp.response(200, AdminRedemptionOut)
+def cancel(voucher_code):
+    """An admin cancels a pending redemption: refund and restock, once."""
+    redemption = shop.cancel(shop.by_voucher(voucher_code), actor_id=current_user.id, now=now())
+    return redemption_payload(redemption, with_user=True)
+

@@ -1,1 +1,134 @@
-"""shop API (filled in by its issue)."""
+"""The citizen's shop: prizes on sale, redeeming, my vouchers (with QR codes), cancelling."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+from flask import Response, current_app, request
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import login_required
+from quiz.clock import now
+from quiz.errors import ValidationFailed
+from quiz.extensions import limiter
+from quiz.schemas.common import decode_cursor, page_of
+from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage
+from quiz.services import shop
+
+blp = Blueprint("shop", __name__, url_prefix="/api/v1", description="Prize shop")
+
+
+def prize_payload(prize) -> dict:
+    return {
+        "id": prize.id, "name": prize.name, "description": prize.description, "cost": prize.cost,
+        "stock": prize.stock, "per_user_limit": prize.per_user_limit,
+        "image_url": shop.image_url(prize), "on_sale": prize.on_sale,
+        "sale_starts_at": prize.sale_starts_at, "sale_ends_at": prize.sale_ends_at,
+        "sort_order": prize.sort_order, "retired": prize.retired,
+    }
+
+
+def redemption_payload(r, *, with_user: bool = False) -> dict:
+    payload = {
+        "id": r.id, "prize": {"id": r.prize.id, "name": r.prize.name}, "cost": r.cost,
+        "status": r.status, "voucher_code": r.voucher_code, "created_at": r.created_at,
+        "fulfilled_at": r.fulfilled_at, "cancelled_at": r.cancelled_at,
+        "qr_url": f"/api/v1/me/redemptions/{r.id}/qr.png",
+    }
+    if with_user:
+        payload["user"] = {"id": r.user.id, "username": r.user.username,
+                           "display_name": r.user.display_name}
+    return payload
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The id a page cursor carries; anything else is a 422, not a 500."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= shop.MAX_DB_INT:
+        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+    return value
+
+
+def _redeemer() -> str:
+    return f"redeem-user:{current_user.id}" if current_user.is_authenticated else "redeem-user:?"
+
+
+@blp.route("/shop/prizes", methods=["GET"])
+@blp.response(200, PrizeOut(many=True))
+def list_prizes():
+    """Prizes on sale now (sold-out ones included, with stock 0), in the shop's order."""
+    return [prize_payload(p) for p in shop.on_sale_prizes(now())]
+
+
+@blp.route("/shop/prizes/<int:prize_id>/image", methods=["GET"])
+@blp.response(200, content_type="image/*")
+def prize_image(prize_id):
+    """The prize's uploaded picture, re-encoded by the service."""
+    image = shop.prize_image(prize_id)
+    response = Response(image.data, mimetype=image.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@blp.route("/shop/redemptions", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["QUIZ_REDEEM_LIMIT_USER"], key_func=_redeemer)
+@blp.arguments(RedeemIn)
+@blp.response(201, RedemptionOut)
+@blp.alt_response(200, schema=RedemptionOut, description="The same Idempotency-Key again")
+def redeem(body):
+    """Redeem a prize. Send a fresh `Idempotency-Key` header per intended redemption."""
+    result = shop.redeem(current_user.id, body["prize_id"], request.headers.get("Idempotency-Key"),
+                         now=now())
+    return redemption_payload(result.redemption), 201 if result.created else 200
+
+
+@blp.route("/me/redemptions", methods=["GET"])
+@login_required
+@blp.arguments(MyRedemptionArgs, location="query")
+@blp.response(200, RedemptionPage)
+def my_redemptions(args):
+    """My redemptions, newest first."""
+    rows = shop.my_redemptions(current_user.id, before_id=cursor_id(args["cursor"]),
+                               limit=args["limit"], status=args["status"])
+    items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
+    return {"items": [redemption_payload(r) for r in items], "next_cursor": next_cursor}
+
+
+@blp.route("/me/redemptions/<int:redemption_id>", methods=["GET"])
+@login_required
+@blp.response(200, RedemptionOut)
+def my_redemption(redemption_id):
+    return redemption_payload(shop.own_redemption(current_user.id, redemption_id))
+
+
+@blp.route("/me/redemptions/<int:redemption_id>/qr.png", methods=["GET"])
+@login_required
+@blp.response(200, content_type="image/png")
+def voucher_qr(redemption_id):
+    """The voucher code as a QR code for the counter's scanner."""
+    redemption = shop.own_redemption(current_user.id, redemption_id)
+    image = qrcode.make(redemption.voucher_code, box_size=8, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    response = Response(out.getvalue(), mimetype="image/png")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@blp.route("/me/redemptions/<int:redemption_id>/cancel", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["QUIZ_REDEEM_LIMIT_USER"], key_func=_redeemer)
+@blp.response(200, RedemptionOut)
+def cancel_mine(redemption_id):
+    """Cancel my pending redemption: the points come back and the prize goes back on the shelf."""
+    redemption = shop.own_redemption(current_user.id, redemption_id)
+    return redemption_payload(shop.cancel(redemption, actor_id=current_user.id, now=now()))
+

@@ -13,10 +13,12 @@ from quiz.models import Question
 
 def seed_empty_database(*, now: datetime) -> Iterator[str]:
     """Yield a line per step. Each part is loaded only when its tables are empty."""
-    from quiz.services import banks
+    from quiz.services import banks, shop
 
     if db.session.scalar(select(exists().where(Question.id.is_not(None)))):
         yield "questions: already present, bundled bank not loaded"
     else:
         report = banks.import_bundled(now=now)
         yield f"questions: loaded the bundled bank ({report.created} questions)"
+    added = shop.seed_demo_prizes(now)
+    yield f"shop: {added} demo prizes added" if added else "shop: prizes present, none added"

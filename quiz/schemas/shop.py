@@ -1,0 +1,114 @@
+"""Prize and redemption schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from quiz.models.shop import REDEMPTION_STATUSES
+from quiz.schemas.common import PageArgs
+
+_MAX = 1_000_000
+
+
+class _PrizeFields(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=64))
+    description = fields.String(validate=validate.Length(max=2000))
+    cost = fields.Integer(strict=True, validate=validate.Range(min=1, max=_MAX))
+    stock = fields.Integer(strict=True, validate=validate.Range(min=0, max=_MAX))
+    per_user_limit = fields.Integer(strict=True, allow_none=True,
+                                    validate=validate.Range(min=1, max=10_000))
+    on_sale = fields.Boolean()
+    sale_starts_at = fields.AwareDateTime(allow_none=True)
+    sale_ends_at = fields.AwareDateTime(allow_none=True)
+    sort_order = fields.Integer(strict=True, validate=validate.Range(min=-_MAX, max=_MAX))
+    image_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
+                           validate=validate.Length(max=512))
+
+
+class PrizeIn(_PrizeFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=_MAX))
+    stock = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=_MAX))
+    per_user_limit = fields.Integer(strict=True, allow_none=True, load_default=1,
+                                    validate=validate.Range(min=1, max=10_000))
+
+
+class PrizePatch(_PrizeFields):
+    pass
+
+
+class PrizeOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    cost = fields.Integer()
+    stock = fields.Integer()
+    per_user_limit = fields.Integer(allow_none=True)
+    image_url = fields.String(allow_none=True)
+    on_sale = fields.Boolean()
+    sale_starts_at = fields.DateTime(allow_none=True)
+    sale_ends_at = fields.DateTime(allow_none=True)
+    sort_order = fields.Integer()
+    retired = fields.Boolean()
+
+
+class PrizePage(Schema):
+    items = fields.List(fields.Nested(PrizeOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ImageUpload(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+class RedeemIn(Schema):
+    prize_id = fields.Integer(required=True, strict=True)
+
+
+class PrizeRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class RedemptionOut(Schema):
+    id = fields.Integer()
+    prize = fields.Nested(PrizeRef)
+    cost = fields.Integer()
+    status = fields.String()
+    voucher_code = fields.String()
+    created_at = fields.DateTime()
+    fulfilled_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    qr_url = fields.String()
+
+
+class RedemptionPage(Schema):
+    items = fields.List(fields.Nested(RedemptionOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class MyRedemptionArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(REDEMPTION_STATUSES))
+
+
+class UserRef(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+
+
+class AdminRedemptionOut(RedemptionOut):
+    user = fields.Nested(UserRef)
+
+
+class AdminRedemptionPage(Schema):
+    items = fields.List(fields.Nested(AdminRedemptionOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class AdminRedemptionArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(REDEMPTION_STATUSES))
+    prize_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    # Local calendar days (QUIZ_TIMEZONE), both inclusive.
+    from_ = fields.Date(load_default=None, data_key="from")
+    to = fields.Date(load_default=None)

@@ -1,0 +1,441 @@
+"""The prize shop's rules: stocking prizes, redeeming, cancelling, handing over.
+
+Every function takes plain values (ids, `now`), raises typed errors, flushes and never commits.
+Redeeming locks the buyer's row first: one user's requests queue behind each other (limit,
+idempotency, balance), while different users only meet at the prize's conditional stock update.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from quiz.errors import Conflict, InsufficientPoints, NotFound, ValidationFailed
+from quiz.extensions import db
+from quiz.models import User
+from quiz.models.shop import Prize, PrizeImage, Redemption
+from quiz.services import ledger
+from quiz.services.codes import new_code, normalise_code
+
+VOUCHER_LENGTH = 12
+MAX_KEY_LENGTH = 128
+MAX_DB_INT = 2**31 - 1
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_IMAGE_SIDE = 1600  # larger uploads are scaled down when re-encoded
+
+
+class UnknownPrize(NotFound):
+    """The prize does not exist, is retired or is not on sale now."""
+
+    code = "unknown_prize"
+    title = "Unknown prize"
+
+
+class OutOfStock(Conflict):
+    code = "out_of_stock"
+    title = "Out of stock"
+
+
+class LimitReached(Conflict):
+    """The user already holds `per_user_limit` live redemptions of this prize."""
+
+    code = "limit_reached"
+    title = "Limit reached"
+
+
+class NotPending(Conflict):
+    """The redemption was already fulfilled or cancelled."""
+
+    code = "not_pending"
+    title = "Not pending"
+
+
+class UnknownRedemption(NotFound):
+    code = "unknown_redemption"
+    title = "Unknown redemption"
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    redemption: Redemption
+    created: bool  # False when the Idempotency-Key had been used before
+
+
+# ---------------------------------------------------------------- prizes
+
+
+PRIZE_FIELDS = ("name", "description", "cost", "stock", "per_user_limit", "on_sale",
+                "sale_starts_at", "sale_ends_at", "sort_order", "image_url")
+
+
+def _apply(prize: Prize, fields: dict) -> None:
+    for name, value in fields.items():
+        if name == "image_url":
+            prize.external_image_url = value or None
+        elif name in PRIZE_FIELDS:
+            setattr(prize, name, value)
+    if prize.sale_starts_at and prize.sale_ends_at and prize.sale_ends_at <= prize.sale_starts_at:
+        raise ValidationFailed("结束时间须晚于开始时间。",
+                               errors=[{"field": "sale_ends_at", "message": "须晚于 sale_starts_at"}])
+
+
+def create_prize(fields: dict, *, now: datetime) -> Prize:
+    prize = Prize(description="", stock=0, on_sale=False, sort_order=0, retired=False,
+                  image_version=0, created_at=now, updated_at=now)
+    _apply(prize, fields)
+    db.session.add(prize)
+    db.session.flush()
+    return prize
+
+
+def get_prize(prize_id: int) -> Prize:
+    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    if prize is None:
+        raise UnknownPrize("奖品不存在。")
+    return prize
+
+
+def update_prize(prize_id: int, fields: dict, *, now: datetime) -> Prize:
+    prize = get_prize(prize_id)
+    if prize.retired:
+        raise Conflict("奖品已下架停用，不能修改。", code="prize_retired")
+    _apply(prize, fields)
+    prize.updated_at = now
+    db.session.flush()
+    return prize
+
+
+def remove_prize(prize_id: int, *, now: datetime) -> Prize | None:
+    """Delete a prize nobody redeemed; retire one with redemptions (returned, else None)."""
+    prize = get_prize(prize_id)
+    used = db.session.scalar(select(Redemption.id).where(Redemption.prize_id == prize.id).limit(1))
+    if used is None:
+        db.session.execute(PrizeImage.__table__.delete().where(PrizeImage.prize_id == prize.id))
+        db.session.delete(prize)
+        db.session.flush()
+        return None
+    prize.retired = True
+    prize.on_sale = False
+    prize.updated_at = now
+    db.session.flush()
+    return prize
+
+
+def on_sale_prizes(now: datetime) -> list[Prize]:
+    return list(db.session.scalars(
+        select(Prize)
+        .where(
+            Prize.on_sale.is_(True), Prize.retired.is_(False),
+            (Prize.sale_starts_at.is_(None)) | (Prize.sale_starts_at <= now),
+            (Prize.sale_ends_at.is_(None)) | (Prize.sale_ends_at > now),
+        )
+        .order_by(Prize.sort_order, Prize.id)
+    ))
+
+
+def all_prizes(*, after_id: int | None, limit: int) -> list[Prize]:
+    query = select(Prize).order_by(Prize.id)
+    if after_id is not None:
+        query = query.where(Prize.id > after_id)
+    return list(db.session.scalars(query.limit(limit + 1)))
+
+
+def image_url(prize: Prize) -> str | None:
+    if prize.image_version:
+        return f"/api/v1/shop/prizes/{prize.id}/image?v={prize.image_version}"
+    return prize.external_image_url
+
+
+def clean_image(raw: bytes, *, max_bytes: int) -> tuple[bytes, str]:
+    """Validate an upload by its content and re-encode it (metadata stripped): (bytes, type)."""
+    if not raw:
+        raise _image_error("文件为空。")
+    if len(raw) > max_bytes:
+        raise _image_error(f"图片不能超过 {max_bytes // 1024} KB。")
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            fmt = probe.format
+            if fmt not in IMAGE_FORMATS:
+                raise _image_error("只接受 JPEG、PNG 或 WebP 图片。")
+            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+                raise _image_error("图片尺寸过大。")
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            out = io.BytesIO()
+            if fmt == "JPEG":
+                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            elif fmt == "PNG":
+                keep = image.mode if image.mode in ("RGB", "RGBA", "L", "LA", "P") else "RGBA"
+                image.convert(keep).save(out, "PNG", optimize=True)
+            else:
+                keep = "RGBA" if "A" in image.getbands() else "RGB"
+                image.convert(keep).save(out, "WEBP", quality=85)
+    except ValidationFailed:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError,
+            SyntaxError, EOFError) as exc:
+        raise _image_error("无法识别的图片文件。") from exc
+    return out.getvalue(), IMAGE_FORMATS[fmt]
+
+
+def _image_error(message: str) -> ValidationFailed:
+    return ValidationFailed(message, code="invalid_image", errors=[{"field": "file", "message": message}])
+
+
+def set_prize_image(prize_id: int, raw: bytes, *, max_bytes: int, now: datetime) -> Prize:
+    prize = get_prize(prize_id)
+    data, content_type = clean_image(raw, max_bytes=max_bytes)
+    image = db.session.get(PrizeImage, prize.id)
+    if image is None:
+        image = PrizeImage(prize_id=prize.id)
+        db.session.add(image)
+    image.data, image.content_type, image.updated_at = data, content_type, now
+    prize.image_version = (prize.image_version or 0) + 1
+    prize.updated_at = now
+    db.session.flush()
+    return prize
+
+
+def prize_image(prize_id: int) -> PrizeImage:
+    image = db.session.get(PrizeImage, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    if image is None:
+        raise NotFound("该奖品没有上传图片。", code="no_image")
+    return image
+
+
+# ---------------------------------------------------------------- redeeming
+
+
+def check_idempotency_key(raw: str | None) -> str:
+    key = (raw or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ValidationFailed(
+            "请求须带 Idempotency-Key 头（1–128 个可见字符）。",
+            errors=[{"field": "Idempotency-Key", "message": "必填，1–128 个可见字符"}],
+        )
+    return key
+
+
+def _by_key(user_id: int, key: str) -> Redemption | None:
+    return db.session.scalar(
+        select(Redemption).where(Redemption.user_id == user_id, Redemption.idempotency_key == key)
+    )
+
+
+def _replay(existing: Redemption, prize_id: int) -> Redeemed:
+    if existing.prize_id != prize_id:
+        raise ValidationFailed("该 Idempotency-Key 已用于另一件奖品。", code="idempotency_key_reused",
+                               errors=[{"field": "Idempotency-Key", "message": "已用于另一件奖品"}])
+    return Redeemed(existing, created=False)
+
+
+def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
+    """Trade points for one unit of a prize, once per (user, key). Any error changes nothing."""
+    key = check_idempotency_key(key)
+    # One user's redemptions queue here (a no-op on SQLite, whose writers queue at BEGIN), so
+    # the key, the limit and the balance read below cannot change under us.
+    balance = db.session.scalar(select(User.balance).where(User.id == user_id).with_for_update())
+    if balance is None:
+        raise NotFound("用户不存在。", code="unknown_user")
+    existing = _by_key(user_id, key)
+    if existing is not None:
+        return _replay(existing, prize_id)
+
+    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    if prize is None or not prize.is_on_sale(now):
+        raise UnknownPrize("奖品不存在或未在兑换期内。")
+    if prize.per_user_limit is not None:
+        held = db.session.scalar(
+            select(func.count()).select_from(Redemption).where(
+                Redemption.user_id == user_id, Redemption.prize_id == prize.id,
+                Redemption.status != "cancelled",
+            )
+        )
+        if held >= prize.per_user_limit:
+            raise LimitReached(f"每人限兑 {prize.per_user_limit} 件。")
+    if prize.stock <= 0:
+        raise OutOfStock("奖品已兑完。")
+    if balance < prize.cost:
+        raise InsufficientPoints("积分不足。")
+
+    # The conditional update is the stock's guard: concurrent buyers queue on the row and
+    # re-check `stock > 0` once the one before them commits.
+    left = db.session.execute(
+        update(Prize).where(Prize.id == prize.id, Prize.stock > 0)
+        .values(stock=Prize.stock - 1).returning(Prize.stock)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if left is None:
+        raise OutOfStock("奖品已兑完。")
+    set_committed_value(prize, "stock", left)
+
+    redemption = Redemption(user_id=user_id, prize=prize, cost=prize.cost, status="pending",
+                            idempotency_key=key, created_at=now)
+    for _attempt in range(5):
+        redemption.voucher_code = new_code(VOUCHER_LENGTH)
+        try:
+            with db.session.begin_nested():
+                db.session.add(redemption)
+        except IntegrityError:
+            if redemption in db.session:
+                db.session.expunge(redemption)
+            existing = _by_key(user_id, key)
+            if existing is not None:
+                # Only reachable without the row lock; the winner's redemption is the answer.
+                db.session.execute(update(Prize).where(Prize.id == prize.id)
+                                   .values(stock=Prize.stock + 1))
+                return _replay(existing, prize_id)
+            continue  # a voucher-code collision: draw another
+        break
+    else:  # pragma: no cover - 32^12 codes
+        raise Conflict("无法生成兑换码，请重试。")
+
+    ledger.post_entry(user_id, -prize.cost, "redeem", key=f"redeem:{redemption.id}", now=now,
+                      memo=prize.name[:255], ref=f"redemption:{redemption.id}")
+    return Redeemed(redemption, created=True)
+
+
+# ---------------------------------------------------------------- after redeeming
+
+
+def _find(redemption_id: int) -> Redemption:
+    found = db.session.get(Redemption, redemption_id) if 0 < redemption_id <= MAX_DB_INT else None
+    if found is None:
+        raise UnknownRedemption("兑换记录不存在。")
+    return found
+
+
+def own_redemption(user_id: int, redemption_id: int) -> Redemption:
+    """A user's own redemption; someone else's is reported as not existing."""
+    redemption = _find(redemption_id)
+    if redemption.user_id != user_id:
+        raise UnknownRedemption("兑换记录不存在。")
+    return redemption
+
+
+def by_voucher(code: str) -> Redemption:
+    normal = normalise_code(code or "")
+    found = None
+    if 0 < len(normal) <= 16:
+        found = db.session.scalar(select(Redemption).where(Redemption.voucher_code == normal))
+    if found is None:
+        raise UnknownRedemption("兑换码不存在。")
+    return found
+
+
+def _leave_pending(redemption: Redemption, status: str, **values) -> None:
+    """Move a pending redemption on, once: the conditional update lets one racer win."""
+    moved = db.session.execute(
+        update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "pending")
+        .values(status=status, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(redemption)
+    if moved != 1:
+        raise NotPending("该兑换已领取或已取消。")
+
+
+def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemption:
+    """Cancel a pending redemption: refund the points and put the unit back, once."""
+    # Lock the owner first, as redeem does, so a cancel and a redeem never deadlock.
+    db.session.execute(select(User.id).where(User.id == redemption.user_id).with_for_update())
+    _leave_pending(redemption, "cancelled", cancelled_at=now, cancelled_by=actor_id)
+    db.session.execute(update(Prize).where(Prize.id == redemption.prize_id)
+                       .values(stock=Prize.stock + 1).execution_options(synchronize_session=False))
+    ledger.post_entry(redemption.user_id, redemption.cost, "refund", key=f"refund:{redemption.id}",
+                      now=now, memo=redemption.prize.name[:255], ref=f"redemption:{redemption.id}",
+                      actor_id=actor_id if actor_id != redemption.user_id else None)
+    db.session.expire(redemption.prize, ["stock"])
+    return redemption
+
+
+def fulfil(code: str, *, actor_id: int, now: datetime) -> Redemption:
+    """The counter hands the prize over: pending → fulfilled, exactly once."""
+    redemption = by_voucher(code)
+    _leave_pending(redemption, "fulfilled", fulfilled_at=now, fulfilled_by=actor_id)
+    return redemption
+
+
+def my_redemptions(user_id: int, *, before_id: int | None, limit: int, status: str | None = None):
+    query = select(Redemption).where(Redemption.user_id == user_id)
+    if status:
+        query = query.where(Redemption.status == status)
+    if before_id is not None:
+        query = query.where(Redemption.id < before_id)
+    return list(db.session.scalars(query.order_by(Redemption.id.desc()).limit(limit + 1)))
+
+
+def search_redemptions(*, status: str | None = None, prize_id: int | None = None,
+                       start: datetime | None = None, end: datetime | None = None,
+                       before_id: int | None = None, limit: int | None = None):
+    query = select(Redemption)
+    if status:
+        query = query.where(Redemption.status == status)
+    if prize_id is not None:
+        query = query.where(Redemption.prize_id == prize_id)
+    if start is not None:
+        query = query.where(Redemption.created_at >= start)
+    if end is not None:
+        query = query.where(Redemption.created_at < end)
+    if before_id is not None:
+        query = query.where(Redemption.id < before_id)
+    query = query.order_by(Redemption.id.desc())
+    if limit is not None:
+        query = query.limit(limit + 1)
+    return db.session.scalars(query)
+
+
+# ---------------------------------------------------------------- exports and seed
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def redemptions_csv(rows, tz) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "voucher_code", "status", "prize_id", "prize", "cost", "user_id",
+                     "username", "display_name", "created_at", "fulfilled_at", "cancelled_at"])
+
+    def when(at):
+        return at.astimezone(tz).isoformat() if at else ""
+
+    for r in rows:
+        writer.writerow([csv_cell(v) for v in (
+            r.id, r.voucher_code, r.status, r.prize_id, r.prize.name, r.cost, r.user_id,
+            r.user.username, r.user.display_name, when(r.created_at), when(r.fulfilled_at),
+            when(r.cancelled_at),
+        )])
+    return "\ufeff" + out.getvalue()  # BOM: Excel on Chinese Windows reads UTF-8 correctly
+
+
+DEMO_PRIZES = (
+    ("环保帆布袋", "印有“我知晓 我践行”字样的帆布购物袋，减少塑料袋使用。", 200, 100, 1),
+    ("垃圾分类桌面小桶", "四色分类桌面收纳桶，家里的垃圾分类从桌面开始。", 300, 50, 1),
+    ("公交乘车卡（20 元）", "市内公交通用，绿色出行。", 500, 30, 2),
+    ("文明城市纪念徽章", "创建全国文明城市纪念徽章一枚。", 100, 200, None),
+)
+
+
+def seed_demo_prizes(now: datetime) -> int:
+    """Stock the shop with a few demo prizes when it has none; returns how many were added."""
+    if db.session.scalar(select(Prize.id).limit(1)) is not None:
+        return 0
+    for order, (name, description, cost, stock, limit) in enumerate(DEMO_PRIZES):
+        create_prize({"name": name, "description": description, "cost": cost, "stock": stock,
+                      "per_user_limit": limit, "on_sale": True, "sort_order": order}, now=now)
+    return len(DEMO_PRIZES)

@@ -12,6 +12,7 @@ from quiz.models import Team, User
 from quiz.services.accounts import check_district
 from quiz.services.codes import new_code, normalise_code
 
+MAX_ID = 2**31 - 1  # an id beyond the INTEGER column cannot exist (and PostgreSQL refuses it)
 JOIN_CODE_LENGTH = 8
 INVITE_CODE_LENGTH = 8
 
@@ -49,7 +50,7 @@ def create_team(name: str, district: str | None, *, districts: list[str], now: d
 
 
 def get_team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
+    team = db.session.get(Team, team_id) if 0 < team_id <= MAX_ID else None
     if team is None:
         raise NotFound("队伍不存在。", code="unknown_team")
     return team
@@ -101,7 +102,7 @@ def remove_member(team: Team, user: User) -> User:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
         raise NotFound("用户不存在。", code="unknown_user")
     return user
@@ -118,6 +119,8 @@ def list_teams(*, after_id: int | None, limit: int) -> list[tuple[Team, int]]:
         .outerjoin(members, members.c.team_id == Team.id)
         .order_by(Team.id).limit(limit + 1)
     )
+    if after_id is not None and not 0 <= after_id <= MAX_ID:
+        return []
     if after_id is not None:
         query = query.where(Team.id > after_id)
     return [(team, n) for team, n in db.session.execute(query)]

@@ -186,3 +186,15 @@ def test_only_admins_record_consent(app, citizen_client, factory):
 def test_consent_for_an_unknown_user_is_not_found(app, admin_client):
     response = admin_client.patch("/api/v1/admin/users/999", json={"show_full_name": True})
     assert response.status_code == 404
+
+
+def test_an_id_beyond_the_column_is_not_found(app, admin_client):
+    response = admin_client.put("/api/v1/admin/teams/99999999999999999999/members/1")
+    assert response.status_code == 404 and response.get_json()["code"] == "unknown_team"
+
+
+def test_a_cursor_beyond_the_column_ends_the_list(app, admin_client):
+    from quiz.schemas.common import encode_cursor
+
+    body = admin_client.get(f"/api/v1/admin/teams?cursor={encode_cursor(10**30)}").get_json()
+    assert body == {"items": [], "next_cursor": None}

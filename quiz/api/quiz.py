@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -36,7 +37,26 @@ def question_payload(question) -> dict:
     }
 
 
-def _set_payload(day_set) -> tuple[list[dict], dict]:
+@dataclass(frozen=True)
+class _TodaysSet:
+    day: date
+    question_ids: tuple[int, ...]
+
+
+def _todays_set(day: date, r: Rules, at) -> _TodaysSet:
+    """The day's question ids, remembered per app and worker: a set is fixed once its day has
+    started (only future days can be rescheduled), so this saves a query per request."""
+    known = current_app.extensions.setdefault("quiz.todays_set", {})
+    found = known.get(day)
+    if found is None:
+        day_set = daily_quiz.daily_set(day, r, now=at)
+        found = _TodaysSet(day_set.day, tuple(day_set.question_ids))
+        known.clear()
+        known[day] = found
+    return found
+
+
+def _set_payload(day_set) -> list[dict]:
     key = (day_set.day, tuple(day_set.question_ids))
     hit = _SET_CACHE.get(key)
     if hit is None or time.monotonic() - hit[0] > _SET_TTL:
@@ -54,7 +74,7 @@ def today():
     """Today's questions (no answers) and the caller's results so far."""
     at, r = now(), rules()
     day = local_day(at, r.tz)
-    day_set = daily_quiz.daily_set(day, r, now=at)
+    day_set = _todays_set(day, r, at)
     questions = _set_payload(day_set)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
     completed = row.completed_at is not None

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -14,7 +14,7 @@ from quiz.api.common import current_streak, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import limiter
 from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
-from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, TodayOut
+from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz
 from quiz.services.daily_quiz import Rules
 
@@ -23,6 +23,8 @@ blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The da
 # The day's questions as players see them, per worker, refreshed every minute.
 _SET_CACHE: dict[tuple, tuple[float, list[dict]]] = {}
 _SET_TTL = 60.0
+_QUESTIONS_OUT = QuestionOut(many=True)
+_RESULT_OUT = AnswerResultOut()
 
 
 def rules() -> Rules:
@@ -61,7 +63,8 @@ def _set_payload(day_set) -> list[dict]:
     hit = _SET_CACHE.get(key)
     if hit is None or time.monotonic() - hit[0] > _SET_TTL:
         questions = daily_quiz.questions_of(day_set)
-        hit = (time.monotonic(), [question_payload(q) for q in questions])
+        # Dumped through the schema once here, not on every request (see docs/profiling.md).
+        hit = (time.monotonic(), _QUESTIONS_OUT.dump([question_payload(q) for q in questions]))
         _SET_CACHE.clear()
         _SET_CACHE[key] = hit
     return hit[1]
@@ -86,8 +89,11 @@ def today():
                 result = daily_quiz.result_of(answer, by_id[answer.question_id],
                                               balance=current_user.balance, completed=completed)
                 answered[str(answer.question_id)] = result
-    return {"date": day, "questions": questions, "answered": answered, "completed": completed,
-            "streak": current_streak(current_user)}
+    # The questions are already dumped (cached): return JSON directly, so flask-smorest does not
+    # serialise the whole set again; TodayOut above still documents the shape.
+    return jsonify({"date": day.isoformat(), "questions": questions,
+                    "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
+                    "completed": completed, "streak": current_streak(current_user)})
 
 
 def _answer_limit_key() -> str:

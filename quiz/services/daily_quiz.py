@@ -288,9 +288,11 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
         user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
         category=question.category, district=user.district, elapsed_ms=elapsed, created_at=now,
     )
+    # No savepoint: the day lock and the check above make a duplicate impossible here, and if
+    # one slipped through, the 409 rolls the whole request back anyway.
+    db.session.add(answer)
     try:
-        with db.session.begin_nested():
-            db.session.add(answer)
+        db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题今天已经答过了。") from exc
 

@@ -138,26 +138,17 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  function bonusText(bonus) {
-    if (bonus === null || bonus === undefined) return "0";
-    if (typeof bonus === "number") return String(bonus);
-    if (Array.isArray(bonus)) {
-      return bonus.map(function (b) { return typeof b === "object" ? (b.memo || b.kind || "") + " +" + (b.delta || b.points || 0) : String(b); }).join("，") || "0";
-    }
-    if (typeof bonus === "object") {
-      var parts = Object.keys(bonus).map(function (k) { return (BONUS_NAMES[k] || k) + " +" + bonus[k]; });
-      return parts.join("，") || "0";
-    }
-    return String(bonus);
-  }
-  function bonusTotal(bonus) {
-    if (typeof bonus === "number") return bonus;
-    if (Array.isArray(bonus)) return bonus.reduce(function (s, b) { return s + (typeof b === "object" ? (b.delta || b.points || 0) : 0); }, 0);
-    if (bonus && typeof bonus === "object") return Object.keys(bonus).reduce(function (s, k) { return s + (Number(bonus[k]) || 0); }, 0);
-    return 0;
+  /** "30 分（全对奖励 +20，连续答题奖励 +10）" from an answer_result that completed the day. */
+  function bonusText(result) {
+    var total = typeof result.bonus_awarded === "number" ? result.bonus_awarded : 0;
+    var parts = (result.bonuses || []).map(function (b) {
+      return (BONUS_NAMES[b.kind] || b.kind) + " +" + b.points;
+    });
+    if (!total) total = (result.bonuses || []).reduce(function (s, b) { return s + (b.points || 0); }, 0);
+    return total + " 分" + (parts.length ? "（" + parts.join("，") + "）" : "");
   }
 
-  var BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励", family: "家庭奖励" };
+  var BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励", family: "家庭奖励", quiz_bonus: "答题奖励" };
   var KIND_NAMES = { quiz_correct: "答对得分", quiz_bonus: "答题奖励", family_bonus: "家庭奖励",
                      redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整" };
   var TYPE_NAMES = { single: "单选题", multiple: "多选题", judge: "判断题" };
@@ -371,10 +362,10 @@
       var list = day.questions.map(function (q) { return results[q.id]; }).filter(Boolean);
       var right = list.filter(function (r) { return r.correct; }).length;
       var points = list.reduce(function (s, r) { return s + (r.points_awarded || 0); }, 0);
-      var bonusResult = list.filter(function (r) { return r.completed && r.bonus_awarded; })[0];
+      var bonusResult = list.filter(function (r) { return r.completed && (r.bonus_awarded || (r.bonuses || []).length); })[0];
       $("#sum-correct").textContent = right + " / " + list.length;
       $("#sum-points").textContent = points + " 分";
-      $("#sum-bonus").textContent = bonusResult ? bonusText(bonusResult.bonus_awarded) + (typeof bonusResult.bonus_awarded === "number" ? " 分" : "") : "0 分";
+      $("#sum-bonus").textContent = bonusResult ? bonusText(bonusResult) : "0 分";
       var last = list[list.length - 1];
       $("#sum-balance").textContent = last ? last.balance : "";
       $("#sum-streak").textContent = "…";
@@ -544,7 +535,7 @@
           " · " + r.cost + " 积分 · " + fmtTime(r.created_at)),
         el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })));
       if (r.status === "pending") {
-        node.appendChild(el("img", { className: "qr", src: "/app/qr/" + encodeURIComponent(r.voucher_code) + ".svg",
+        node.appendChild(el("img", { className: "qr", src: r.qr_url || "/app/qr/" + encodeURIComponent(r.voucher_code) + ".svg",
           alt: "券码 " + r.voucher_code + " 的二维码", width: 180, height: 180 }));
         var cancel = el("button", { type: "button", className: "small", text: "取消兑换并退还积分" });
         cancel.addEventListener("click", function () {
@@ -576,7 +567,7 @@
         $("#invite-code").textContent = me.invite_code || "";
         var fam = clear($("#family-list"));
         api("GET", "/me/family").then(function (data) {
-          var members = Array.isArray(data) ? data : (data.members || data.items || []);
+          var members = Array.isArray(data) ? data : (data.members || data.items || data.family || []);
           members.forEach(function (m) { fam.appendChild(el("li", { text: m.display_name || m.name })); });
           if (!members.length) fam.appendChild(el("li", { text: "还没有家人加入。" }));
         }).catch(function () { /* the family list is optional */ });
@@ -692,18 +683,28 @@
   };
 
   pages["admin-schedule"] = function () {
+    var body = $("#schedule-table tbody");
     $("#s-date").value = document.body.dataset.tomorrow || "";
+    function load() {
+      return api("GET", "/admin/quiz/schedule").then(function (sets) {
+        clear(body);
+        (Array.isArray(sets) ? sets : (sets.items || [])).forEach(function (set) {
+          var ol = el("ol");
+          (set.questions || []).forEach(function (q) { ol.appendChild(el("li", { text: "#" + q.id + " " + q.stem })); });
+          body.appendChild(el("tr", {}, el("td", { text: set.day || set.date }), el("td", {}, ol),
+            el("td", { text: set.scheduled === false ? "自动抽题" : "已排期" })));
+        });
+        if (!body.children.length) body.appendChild(el("tr", {}, el("td", { colspan: 3, text: "未来 30 天还没有排期" })));
+      }).catch(fail);
+    }
     onSubmit($("#schedule-form"), function (data) {
-      var ids = data.question_ids.split(/[\s,，]+/).filter(Boolean).map(Number);
-      return api("PUT", "/admin/quiz/schedule/" + data.date, { question_ids: ids }).then(function (r) {
+      var ids = data.question_ids.split(/[\s,，、]+/).filter(Boolean).map(Number);
+      return api("PUT", "/admin/quiz/schedule/" + data.date, { question_ids: ids }).then(function () {
         flash(data.date + " 的题目已排定。", "ok");
-        var out = clear($("#schedule-result"));
-        var qs = (r && (r.questions || r.question_ids)) || [];
-        out.appendChild(el("ol", {}, qs.map ? null : null));
-        var list = $("ol", out);
-        qs.forEach(function (q) { list.appendChild(el("li", { text: typeof q === "object" ? "#" + q.id + " " + q.stem : "#" + q })); });
+        return load();
       });
     });
+    load();
   };
 
   pages["admin-prizes"] = function () {
@@ -752,19 +753,48 @@
 
   pages["admin-vouchers"] = function () {
     var input = $("#voucher-code"), result = $("#fulfil-result"), log = $("#fulfil-log");
-    onSubmit($("#fulfil-form"), function (data) {
-      var code = data.code.trim().toUpperCase();
-      clear(result);
+    function card(r) {
+      return el("div", { className: "card", "data-voucher": r.voucher_code },
+        el("p", { className: "big" }, el("strong", { text: (r.prize && r.prize.name) || "奖品" })),
+        el("p", {}, "券码 ", el("strong", { className: "code", text: r.voucher_code }), " · ",
+          el("span", { className: "status-" + r.status, text: STATUS_NAMES[r.status] || r.status })),
+        r.user ? el("p", { text: "兑换人：" + r.user.display_name + "（" + r.user.username + "）" }) : null,
+        el("p", { className: "muted", text: "兑换时间：" + fmtTime(r.created_at) }));
+    }
+    function fulfil(code) {
       return api("POST", "/admin/redemptions/" + encodeURIComponent(code) + "/fulfil").then(function (r) {
-        flash("核销成功：" + ((r.prize && r.prize.name) || "奖品") + "（券码 " + r.voucher_code + "）", "ok");
-        result.appendChild(el("p", { className: "big" }, "请把 ", el("strong", { text: (r.prize && r.prize.name) || "奖品" }), " 交给市民。"));
+        clear(result).appendChild(card(r));
+        flash("核销成功：请把「" + ((r.prize && r.prize.name) || "奖品") + "」交给市民。", "ok");
         log.insertBefore(el("li", { text: fmtTime(new Date().toISOString()) + " · " + r.voucher_code + " · " + ((r.prize && r.prize.name) || "") }), log.firstChild);
         input.value = "";
-      }, function (err) {
+        input.focus();
+      }, explain(code));
+    }
+    function explain(code) {
+      return function (err) {
         if (err.status === 404) err.detail = "券码不存在：" + code;
-        if (err.code === "not_pending") err.detail = "这张券已经核销或已取消，不能再次核销。";
+        if (err.code === "not_pending") err.detail = "这张券已经领取或已取消，不能再次核销。";
         fail(err);
-      }).then(function () { input.focus(); });
+        input.focus();
+      };
+    }
+    onSubmit($("#fulfil-form"), function (data) {
+      var code = data.code.trim();
+      clear(result);
+      // Look the voucher up first so the clerk sees what and whose it is before handing over.
+      return api("GET", "/admin/redemptions/" + encodeURIComponent(code)).then(function (r) {
+        var box = card(r);
+        if (r.status === "pending") {
+          var ok = el("button", { type: "button", className: "primary", text: "确认发放并核销" });
+          ok.addEventListener("click", function () { ok.disabled = true; fulfil(r.voucher_code); });
+          box.appendChild(ok);
+          result.appendChild(box);
+          ok.focus();
+        } else {
+          result.appendChild(box);
+          flash("这张券" + (STATUS_NAMES[r.status] || r.status) + "，不能核销。", "error");
+        }
+      }, explain(code));
     });
     // Camera scanning where the browser can decode QR codes itself (no library, nothing downloaded).
     if ("BarcodeDetector" in window && navigator.mediaDevices) {
@@ -790,13 +820,22 @@
   };
 
   pages["admin-points"] = function () {
+    var who = $("#a-user-who");
+    $("#a-user").addEventListener("change", function () {
+      var id = Number($("#a-user").value);
+      who.textContent = "";
+      if (!id) return;
+      api("GET", "/admin/users/" + id).then(function (u) {
+        who.textContent = u.display_name + "（" + u.username + "），当前积分 " + u.balance;
+      }, function (err) { who.textContent = err.status === 404 ? "没有这个用户。" : ""; });
+    });
     onSubmit($("#adjust-form"), function (data) {
       var body = { user_id: Number(data.user_id), delta: Number(data.delta), memo: data.memo.trim() };
-      return api("POST", "/admin/points/adjust", body).then(function (entry) {
+      return api("POST", "/admin/points/adjust", body, { "Idempotency-Key": idempotencyKey() }).then(function (entry) {
         flash("已为用户 " + body.user_id + " 调整 " + (body.delta > 0 ? "+" : "") + body.delta + " 分。", "ok");
-        var out = clear($("#adjust-result"));
-        out.appendChild(el("p", { text: "流水 #" + (entry && entry.id) + " · " + (entry && entry.memo || body.memo) }));
+        clear($("#adjust-result")).appendChild(el("p", { text: "流水 #" + entry.id + " · " + (entry.memo || body.memo) }));
         $("#adjust-form").reset();
+        who.textContent = "";
       });
     });
   };
@@ -828,48 +867,54 @@
     from.value = start.toISOString().slice(0, 10);
     to.value = today;
 
-    var SPEC = {
-      day: { title: "每日参与人数", header: ["日期", "参与人数", "答题数", "答对数", "正确率"],
-             row: function (r) { return [r.key, r.participants, r.answers, r.correct, pct(r.rate)]; },
-             bar: function (r) { return { label: String(r.key), value: r.participants, text: r.participants + " 人" }; },
-             max: function (rows) { return Math.max.apply(null, [1].concat(rows.map(function (r) { return r.participants; }))); } },
-      category: { title: "各分类正确率", header: ["分类", "正确率", "答题数", "答对数", "参与人数"],
-             row: function (r) { return [r.key, pct(r.rate), r.answers, r.correct, r.participants]; },
-             bar: function (r) { return { label: String(r.key), value: pctValue(r.rate), text: pct(r.rate) }; },
-             max: function () { return 100; } },
-      question: { title: "正确率最低的题目", header: ["题目", "题干", "正确率", "答题数", "答对数"],
-             row: function (r) { return ["#" + r.key, r.stem || r.label || "", pct(r.rate), r.answers, r.correct]; },
-             bar: function (r) { return { label: "#" + r.key + " " + (r.stem || ""), value: pctValue(r.rate), text: pct(r.rate) }; },
-             max: function () { return 100; } }
+    function maxOf(rows, key) { return Math.max.apply(null, [1].concat(rows.map(function (r) { return r[key] || 0; }))); }
+    var rateSpec = function (title, first) {
+      return { path: "/admin/reports/awareness", by: null, title: title,
+        header: [first, "知晓率（正确率）", "答题数", "答对数", "参与人数"],
+        row: function (r) { return [r.key === null || r.key === undefined ? "未填写" : r.key, pct(r.rate), r.answers, r.correct, r.participants]; },
+        bar: function (r) { return { label: r.key === null || r.key === undefined ? "未填写" : String(r.key), value: pctValue(r.rate), text: pct(r.rate) }; },
+        max: function () { return 100; } };
     };
-    SPEC.district = Object.assign({}, SPEC.category, { title: "各城区正确率", header: ["城区", "正确率", "答题数", "答对数", "参与人数"] });
+    var SPEC = {
+      day: { path: "/admin/reports/participation", title: "每日参与人数",
+             header: ["日期", "参与人数", "完成人数", "答题数"],
+             row: function (r) { return [r.date, r.participants, r.completed, r.answers]; },
+             bar: function (r) { return { label: r.date.slice(5), value: r.participants, text: r.participants + " 人" }; },
+             max: function (rows) { return maxOf(rows, "participants"); } },
+      category: rateSpec("各分类知晓率", "分类"),
+      district: rateSpec("各城区知晓率", "城区"),
+      question: { path: "/admin/reports/questions", title: "正确率最低的题目",
+             header: ["题目 ID", "题干", "分类", "正确率", "答题数", "答对数"],
+             row: function (r) { return [r.question_id, r.stem, r.category, pct(r.rate), r.answers, r.correct]; },
+             bar: function (r) { return { label: "#" + r.question_id + " " + r.stem, value: pctValue(r.rate), text: pct(r.rate) }; },
+             max: function () { return 100; }, limit: 10 }
+    };
+    SPEC.category.by = "category";
+    SPEC.district.by = "district";
 
-    function render(section, by, rows) {
-      var spec = SPEC[by], box = clear($(".report-body", section));
-      if (by === "question") rows = rows.slice().sort(function (a, b) { return pctValue(a.rate) - pctValue(b.rate); }).slice(0, 10);
-      if (by === "day") rows = rows.slice().sort(function (a, b) { return String(a.key) < String(b.key) ? -1 : 1; });
-      var numeric = spec.header.map(function (h, i) { return i > 0 && h !== "题干"; });
-      var tableRows = rows.map(spec.row);
-      box.appendChild(el("figure", { className: "figure" }, barChart(spec.title, rows.map(spec.bar), spec.max(rows))));
-      var side = el("div", {}, dataTable(spec.title, spec.header, tableRows, numeric));
-      var csv = el("button", { type: "button", className: "small", text: "导出 CSV" });
-      csv.addEventListener("click", function () {
-        downloadCsv("知晓率-" + by + "-" + from.value + "-" + to.value + ".csv", spec.header, tableRows);
-      });
-      side.appendChild(csv);
+    function query(spec) {
+      return spec.path + "?from=" + from.value + "&to=" + to.value + (spec.by ? "&by=" + spec.by : "");
+    }
+    function render(section, spec, rows) {
+      var box = clear($(".report-body", section));
+      var shown = spec.limit ? rows.slice(0, spec.limit) : rows;
+      var numeric = spec.header.map(function (h, i) { return i > 0 && h !== "题干" && h !== "分类"; });
+      box.appendChild(el("figure", { className: "figure" }, barChart(spec.title, shown.map(spec.bar), spec.max(shown))));
+      var side = el("div", {}, dataTable(spec.title, spec.header, shown.map(spec.row), numeric));
+      // The CSV comes from the server (same query, ?format=csv): every row, formula cells escaped.
+      side.appendChild(el("a", { className: "button small", href: "/api/v1" + query(spec) + "&format=csv",
+        download: "", text: "导出 CSV（" + spec.title + "）" }));
       box.appendChild(side);
     }
     function load() {
       unflash();
       $$(".report").forEach(function (section) {
-        var by = section.dataset.report;
+        var spec = SPEC[section.dataset.report];
         clear($(".report-body", section)).appendChild(el("p", { text: "正在加载…" }));
-        api("GET", "/admin/reports/awareness?from=" + from.value + "&to=" + to.value + "&by=" + by).then(function (data) {
-          render(section, by, data.rows || []);
+        api("GET", query(spec)).then(function (data) {
+          render(section, spec, data.rows || []);
         }, function (err) {
-          var box = clear($(".report-body", section));
-          if (err.status === 422 && (by === "day" || by === "question")) box.appendChild(el("p", { className: "muted", text: "此报表暂不可用。" }));
-          else box.appendChild(el("p", { className: "muted", text: "加载失败：" + err.detail }));
+          clear($(".report-body", section)).appendChild(el("p", { className: "muted", text: "加载失败：" + err.detail }));
         });
       });
     }

@@ -54,5 +54,6 @@ def _sqlite_begin(conn):
         return
     # A request that may write takes SQLite's write lock at BEGIN: two workers then queue
     # instead of both reading a balance and one failing to upgrade its lock mid-transaction.
-    writing = not has_request_context() or request.method not in _SAFE_METHODS
+    # Outside a request (CLI, tests' own reads) a plain BEGIN is enough.
+    writing = has_request_context() and request.method not in _SAFE_METHODS
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

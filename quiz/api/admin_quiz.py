@@ -1,1 +1,73 @@
-"""admin_quiz API (filled in by its issue)."""
+"""Admin: the quiz calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from quiz.api.common import admin_required
+from quiz.api.quiz import rules
+from quiz.clock import local_day, now
+from quiz.errors import ValidationFailed
+from quiz.extensions import db
+from quiz.models import DailySet
+from quiz.schemas.quiz import DaySetOut, ScheduleIn
+from quiz.services import daily_quiz
+
+blp = Blueprint("admin_quiz", __name__, url_prefix="/api/v1/admin/quiz",
+                description="Admin: quiz calendar")
+
+
+def _parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed("日期格式应为 YYYY-MM-DD。",
+                               errors=[{"field": "date", "message": "无效日期"}]) from exc
+
+
+def _set_out(day_set: DailySet) -> dict:
+    return {"day": day_set.day, "questions": daily_quiz.questions_of(day_set),
+            "scheduled": day_set.scheduled_by is not None}
+
+
+@blp.route("/schedule/<string:day>", methods=["PUT"])
+@admin_required
+@blp.arguments(ScheduleIn)
+@blp.response(200, DaySetOut)
+def put_schedule(body, day):
+    """Fix a future day's questions (today and past days are locked)."""
+    day_set = daily_quiz.schedule(_parse_day(day), body["question_ids"], rules(),
+                                  admin_id=current_user.id, now=now())
+    return _set_out(day_set)
+
+
+@blp.route("/schedule/<string:day>", methods=["GET"])
+@admin_required
+@blp.response(200, DaySetOut)
+def get_schedule(day):
+    """A day's set with answers (drawn now if it is today or earlier and not yet drawn)."""
+    at, r = now(), rules()
+    wanted = _parse_day(day)
+    found = db.session.scalar(select(DailySet).where(DailySet.day == wanted))
+    if found is None and wanted <= local_day(at, r.tz):
+        found = daily_quiz.daily_set(wanted, r, now=at)
+    if found is None:
+        return {"day": wanted, "questions": [], "scheduled": False}
+    return _set_out(found)
+
+
+@blp.route("/schedule", methods=["GET"])
+@admin_required
+@blp.response(200, DaySetOut(many=True))
+def upcoming():
+    """Sets already fixed for today and the next 30 days."""
+    today = local_day(now(), rules().tz)
+    rows = db.session.scalars(
+        select(DailySet).where(DailySet.day >= today, DailySet.day <= today + timedelta(days=30))
+        .order_by(DailySet.day)
+    )
+    return [_set_out(row) for row in rows]

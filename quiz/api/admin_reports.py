@@ -1,1 +1,92 @@
-"""admin_reports API (filled in by its issue)."""
+"""Admin: 知晓率 reports (JSON, or CSV with ?format=csv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from quiz.api.common import admin_required
+from quiz.api.quiz import rules
+from quiz.clock import local_day, now
+from quiz.errors import ValidationFailed
+from quiz.schemas.quiz import AwarenessOut, ReportArgs
+from quiz.services import reports
+
+blp = Blueprint("admin_reports", __name__, url_prefix="/api/v1/admin/reports",
+                description="Admin: 知晓率 reports")
+
+MAX_RANGE_DAYS = 366
+
+
+def _range(args):
+    today = local_day(now(), rules().tz)
+    date_to = args["to"] or today
+    date_from = args["from_"] or date_to - timedelta(days=29)
+    if date_from > date_to:
+        raise ValidationFailed("开始日期不能晚于结束日期。",
+                               errors=[{"field": "from", "message": "晚于结束日期"}])
+    if (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise ValidationFailed("日期范围最长一年。", errors=[{"field": "from", "message": "范围过大"}])
+    return date_from, date_to
+
+
+def csv_response(rows: list[dict], columns: list[str], filename: str) -> Response:
+    """A CSV download (UTF-8 with BOM so Excel opens Chinese text); formula cells escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(row.get(c)) for c in columns])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def csv_safe(value):
+    """Cells starting with = + - @ are prefixed with ' so spreadsheets never run them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@blp.route("/awareness", methods=["GET"])
+@admin_required
+@blp.arguments(ReportArgs, location="query")
+@blp.response(200, AwarenessOut)
+def awareness(args):
+    """知晓率 by category or district over a date range (default: the last 30 days)."""
+    date_from, date_to = _range(args)
+    rows = reports.awareness(date_from, date_to, args["by"])
+    if args["format"] == "csv":
+        return csv_response(rows, ["key", "answers", "correct", "rate", "participants"],
+                            f"awareness-{args['by']}-{date_from}-{date_to}.csv")
+    return {"by": args["by"], "date_from": date_from, "date_to": date_to, "rows": rows}
+
+
+@blp.route("/questions", methods=["GET"])
+@admin_required
+@blp.arguments(ReportArgs, location="query")
+def question_rates(args):
+    """Per-question correct rate, weakest first (spotting bad or hard questions)."""
+    date_from, date_to = _range(args)
+    rows = reports.question_rates(date_from, date_to)
+    if args["format"] == "csv":
+        return csv_response(rows, ["question_id", "category", "stem", "answers", "correct", "rate"],
+                            f"questions-{date_from}-{date_to}.csv")
+    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": rows}
+
+
+@blp.route("/participation", methods=["GET"])
+@admin_required
+@blp.arguments(ReportArgs, location="query")
+def participation(args):
+    """Per day: participants, completions and answers."""
+    date_from, date_to = _range(args)
+    rows = reports.participation(date_from, date_to)
+    if args["format"] == "csv":
+        return csv_response(rows, ["date", "participants", "completed", "answers"],
+                            f"participation-{date_from}-{date_to}.csv")
+    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": rows}

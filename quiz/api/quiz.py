@@ -1,1 +1,111 @@
-"""quiz API (filled in by its issue)."""
+"""Today's quiz: fetch the set, answer, and look back."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from flask import current_app
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import current_streak, login_required
+from quiz.clock import local_day, now
+from quiz.extensions import limiter
+from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
+from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, TodayOut
+from quiz.services import daily_quiz
+from quiz.services.daily_quiz import Rules
+
+blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
+
+# The day's questions as players see them, per worker, refreshed every minute.
+_SET_CACHE: dict[tuple, tuple[float, list[dict]]] = {}
+_SET_TTL = 60.0
+
+
+def rules() -> Rules:
+    return Rules.from_config(current_app.config)
+
+
+def question_payload(question) -> dict:
+    return {
+        "id": question.id, "type": question.type, "stem": question.stem,
+        "options": [{"key": key, "text": text} for key, text in question.options],
+        "category": question.category,
+    }
+
+
+def _set_payload(day_set) -> tuple[list[dict], dict]:
+    key = (day_set.day, tuple(day_set.question_ids))
+    hit = _SET_CACHE.get(key)
+    if hit is None or time.monotonic() - hit[0] > _SET_TTL:
+        questions = daily_quiz.questions_of(day_set)
+        hit = (time.monotonic(), [question_payload(q) for q in questions])
+        _SET_CACHE.clear()
+        _SET_CACHE[key] = hit
+    return hit[1]
+
+
+@blp.route("/today", methods=["GET"])
+@login_required
+@blp.response(200, TodayOut)
+def today():
+    """Today's questions (no answers) and the caller's results so far."""
+    at, r = now(), rules()
+    day = local_day(at, r.tz)
+    day_set = daily_quiz.daily_set(day, r, now=at)
+    questions = _set_payload(day_set)
+    row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
+    completed = row.completed_at is not None
+    answered = {}
+    if row.answered:
+        by_id = {q.id: q for q in daily_quiz.questions_of(day_set)}
+        for answer in daily_quiz.answers_of(current_user.id, day):
+            if answer.question_id in by_id:
+                result = daily_quiz.result_of(answer, by_id[answer.question_id],
+                                              balance=current_user.balance, completed=completed)
+                answered[str(answer.question_id)] = result
+    return {"date": day, "questions": questions, "answered": answered, "completed": completed,
+            "streak": current_streak(current_user)}
+
+
+def _answer_limit_key() -> str:
+    return f"answer-user:{current_user.get_id()}"
+
+
+@blp.route("/today/answers", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["QUIZ_ANSWER_LIMIT_USER"], key_func=_answer_limit_key)
+@blp.arguments(AnswerIn)
+@blp.response(200, AnswerResultOut)
+def answer(body):
+    """Score an answer on the server; once per user, question and day."""
+    return daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], rules(),
+                                    now=now())
+
+
+@blp.route("/history", methods=["GET"])
+@login_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, HistoryOut)
+def history(args):
+    """Past days, newest first: correct, total and points per day."""
+    cursor = decode_cursor(args["cursor"])
+    before = _cursor_day(cursor)
+    rows = daily_quiz.history(current_user.id, before=before, limit=args["limit"] + 1)
+    page = rows[: args["limit"]]
+    next_cursor = encode_cursor(page[-1].day.isoformat()) if len(rows) > args["limit"] else None
+    return {"days": page, "next_cursor": next_cursor}
+
+
+def _cursor_day(cursor) -> date | None:
+    from quiz.errors import ValidationFailed
+
+    if cursor is None:
+        return None
+    try:
+        return date.fromisoformat(str(cursor))
+    except ValueError as exc:
+        raise ValidationFailed("分页游标无效。",
+                               errors=[{"field": "cursor", "message": "无效的游标"}]) from exc

@@ -4,8 +4,9 @@ from quiz.models import bank, board, quiz, shop  # noqa: F401
 from quiz.models.account import ROLES, Team, User
 from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
+from quiz.models.quiz import Answer, DailySet, QuizDay
 
 __all__ = [
-    "EARNING_KINDS", "KINDS", "QUESTION_TYPES", "ROLES", "LedgerEntry", "Question", "QuestionBank",
+    "Answer", "DailySet", "QuizDay", "EARNING_KINDS", "KINDS", "QUESTION_TYPES", "ROLES", "LedgerEntry", "Question", "QuestionBank",
     "Team", "User",
 ]

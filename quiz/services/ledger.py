@@ -77,16 +77,38 @@ def post_entry(
     return Posted(entry, balance, created=True)
 
 
+# The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).
+QUIZ_TASK_KINDS = ("quiz_correct", "quiz_bonus")
+
+
+def award(
+    user_id: int, amount: int, kind: str, *, key: str, now: datetime, memo: str | None = None,
+    ref: str | None = None, daily_cap: int = 0, day_start: datetime, day_end: datetime,
+) -> Posted | None:
+    """Credit quiz points, clipped so the day's quiz points never pass `daily_cap` (0: no cap).
+
+    The caller holds the user's day lock, so the sum read here cannot move underneath it.
+    Returns None when the cap leaves nothing to credit.
+    """
+    if daily_cap:
+        earned = earned_between(user_id, day_start, day_end, kinds=QUIZ_TASK_KINDS)
+        amount = max(0, min(amount, daily_cap - earned))
+    if amount <= 0:
+        return None
+    return post_entry(user_id, amount, kind, key=key, now=now, memo=memo, ref=ref)
+
+
 def _balance(user_id: int) -> int:
     return db.session.scalar(select(User.balance).where(User.id == user_id)) or 0
 
 
-def earned_between(user_id: int, start: datetime, end: datetime) -> int:
-    """Points earned by quiz kinds in [start, end) — what the daily cap counts."""
+def earned_between(user_id: int, start: datetime, end: datetime,
+                   kinds: tuple[str, ...] = EARNING_KINDS) -> int:
+    """Points earned by `kinds` in [start, end)."""
     return db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
             LedgerEntry.user_id == user_id,
-            LedgerEntry.kind.in_(EARNING_KINDS),
+            LedgerEntry.kind.in_(kinds),
             LedgerEntry.created_at >= start,
             LedgerEntry.created_at < end,
         )

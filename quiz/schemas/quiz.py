@@ -1,0 +1,149 @@
+"""Daily quiz, points and report schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class OptionOut(Schema):
+    key = fields.String()
+    text = fields.String()
+
+
+class QuestionOut(Schema):
+    """A question as a player sees it: never the answer or the explanation."""
+
+    id = fields.Integer()
+    type = fields.String()
+    stem = fields.String()
+    options = fields.List(fields.Nested(OptionOut))
+    category = fields.String()
+
+
+class BonusOut(Schema):
+    kind = fields.String()
+    points = fields.Integer()
+    streak = fields.Integer()
+
+
+class AnswerResultOut(Schema):
+    question_id = fields.Integer()
+    correct = fields.Boolean()
+    correct_choices = fields.List(fields.String())
+    explanation = fields.String()
+    points_awarded = fields.Integer()
+    balance = fields.Integer()
+    completed = fields.Boolean()
+    bonus_awarded = fields.Integer()
+    bonuses = fields.List(fields.Nested(BonusOut))
+
+
+class TodayOut(Schema):
+    date = fields.Date()
+    questions = fields.List(fields.Nested(QuestionOut))
+    answered = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerResultOut))
+    completed = fields.Boolean()
+    streak = fields.Integer()
+
+
+class AnswerIn(Schema):
+    question_id = fields.Integer(required=True, strict=True)
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=1)), required=True,
+                          validate=validate.Length(min=1, max=6))
+
+
+class HistoryDayOut(Schema):
+    date = fields.Date(attribute="day")
+    correct = fields.Integer()
+    total = fields.Integer()
+    answered = fields.Integer()
+    points = fields.Integer()
+    completed = fields.Method("_completed")
+
+    def _completed(self, row) -> bool:
+        return row.completed_at is not None
+
+
+class HistoryOut(Schema):
+    days = fields.List(fields.Nested(HistoryDayOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class EntryOut(Schema):
+    id = fields.Integer()
+    delta = fields.Integer()
+    kind = fields.String()
+    memo = fields.String(allow_none=True)
+    ref = fields.String(allow_none=True)
+    created_at = fields.Method("_created_at")
+
+    def _created_at(self, entry) -> str:
+        from quiz.clock import zone
+
+        return entry.created_at.astimezone(zone()).isoformat()
+
+
+class PointsOut(Schema):
+    balance = fields.Integer()
+    entries = fields.List(fields.Nested(EntryOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class TaskOut(Schema):
+    task = fields.String()
+    title = fields.String()
+    current = fields.Integer()
+    max = fields.Integer(allow_none=True)
+
+
+class ProgressOut(Schema):
+    date = fields.String()
+    tasks = fields.List(fields.Nested(TaskOut))
+
+
+class AdjustIn(Schema):
+    user_id = fields.Integer(required=True, strict=True)
+    delta = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=-1_000_000, max=1_000_000))
+    memo = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ScheduleIn(Schema):
+    question_ids = fields.List(fields.Integer(strict=True), required=True)
+
+
+class AdminQuestionOut(QuestionOut):
+    answer = fields.Method("_answer")
+    explanation = fields.String()
+    active = fields.Boolean()
+
+    def _answer(self, q) -> list[str]:
+        return list(q.answer)
+
+
+class DaySetOut(Schema):
+    date = fields.Date(attribute="day")
+    questions = fields.List(fields.Nested(AdminQuestionOut))
+    scheduled = fields.Boolean()
+
+
+class ReportArgs(Schema):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    by = fields.String(load_default="category", validate=validate.OneOf(["category", "district"]))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class AwarenessRow(Schema):
+    key = fields.String(allow_none=True)
+    answers = fields.Integer()
+    correct = fields.Integer()
+    rate = fields.Float()
+    participants = fields.Integer()
+
+
+class AwarenessOut(Schema):
+    by = fields.String()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    rows = fields.List(fields.Nested(AwarenessRow))

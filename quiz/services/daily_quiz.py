@@ -1,0 +1,376 @@
+"""The daily quiz: today's set, scoring, bonuses, streaks and history.
+
+Every function takes the instant (`now`) and the scoring rules (`Rules`) as arguments, so a
+test can walk through weeks without touching the system clock. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from quiz.clock import day_bounds, local_day
+from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
+from quiz.extensions import db
+from quiz.models import Answer, DailySet, Question, QuizDay, User
+from quiz.services import family, ledger
+
+MAX_SET_SIZE = 20
+
+
+class AlreadyAnswered(Conflict):
+    """The user has answered this question today already (a retry, a double tap, a race)."""
+
+    code = "already_answered"
+    title = "Already answered"
+
+
+class NotInToday(NotFound):
+    """The question is not one of today's."""
+
+    code = "not_in_today"
+    title = "Not in today's set"
+
+
+class NoQuestions(AppError):
+    """The bank has no active questions to draw a day from."""
+
+    status = 503
+    code = "no_questions"
+    title = "No questions available"
+
+
+class ScheduleLocked(Conflict):
+    """A past or already-started day cannot be rescheduled."""
+
+    code = "schedule_locked"
+    title = "Day already started"
+
+
+@dataclass(frozen=True)
+class Rules:
+    tz: ZoneInfo
+    daily_count: int = 5
+    no_repeat_days: int = 30
+    points_correct: int = 10
+    bonus_perfect: int = 20
+    bonus_streak: int = 5
+    bonus_streak_cap: int = 30
+    bonus_family: int = 5
+    daily_cap: int = 0  # 0: no cap
+
+    @classmethod
+    def from_config(cls, config) -> Rules:
+        return cls(
+            tz=ZoneInfo(config["QUIZ_TIMEZONE"]),
+            daily_count=config["QUIZ_DAILY_COUNT"],
+            no_repeat_days=config["QUIZ_NO_REPEAT_DAYS"],
+            points_correct=config["QUIZ_POINTS_CORRECT"],
+            bonus_perfect=config["QUIZ_BONUS_PERFECT"],
+            bonus_streak=config["QUIZ_BONUS_STREAK"],
+            bonus_streak_cap=config["QUIZ_BONUS_STREAK_CAP"],
+            bonus_family=config["QUIZ_BONUS_FAMILY"],
+            daily_cap=config["QUIZ_DAILY_CAP"],
+        )
+
+
+@dataclass
+class AnswerResult:
+    question_id: int
+    correct: bool
+    correct_choices: list[str]
+    explanation: str
+    points_awarded: int
+    balance: int
+    completed: bool
+    bonus_awarded: int
+    bonuses: list[dict] = field(default_factory=list)
+
+
+# --- today's set -------------------------------------------------------------------------
+
+
+def _seeded_rng(day: date) -> random.Random:
+    return random.Random(int.from_bytes(hashlib.sha256(day.isoformat().encode()).digest()[:8], "big"))
+
+
+def choose_questions(day: date, rules: Rules) -> list[int]:
+    """Draw the day's questions: deterministic for the day and the bank, fresh, spread out.
+
+    Questions used in the previous `no_repeat_days` are avoided while enough others remain;
+    when they do not, the least recently used are taken. Categories are drawn round-robin so a
+    day mixes topics.
+    """
+    active = db.session.execute(
+        select(Question.id, Question.category).where(Question.active.is_(True)).order_by(Question.id)
+    ).all()
+    if not active:
+        raise NoQuestions("题库中没有可用的题目。")
+    window_start = day - timedelta(days=rules.no_repeat_days)
+    last_used: dict[int, date] = {}
+    for set_day, ids in db.session.execute(
+        select(DailySet.day, DailySet.question_ids).where(
+            DailySet.day >= window_start, DailySet.day < day
+        )
+    ):
+        for qid in ids:
+            last_used[qid] = max(set_day, last_used.get(qid, set_day))
+    rng = _seeded_rng(day)
+    fresh = [(qid, cat) for qid, cat in active if qid not in last_used]
+    count = min(rules.daily_count, len(active))
+    chosen = _spread(fresh, count, rng)
+    if len(chosen) < count:
+        # Not enough fresh questions: reuse the ones used longest ago.
+        stale = sorted(((qid, cat) for qid, cat in active if qid in last_used),
+                       key=lambda item: (last_used[item[0]], item[0]))
+        chosen += [qid for qid, _ in stale[: count - len(chosen)]]
+    return chosen
+
+
+def _spread(pool: list[tuple[int, str]], count: int, rng: random.Random) -> list[int]:
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for qid, category in pool:
+        by_category[category].append(qid)
+    categories = sorted(by_category)
+    rng.shuffle(categories)
+    for ids in by_category.values():
+        rng.shuffle(ids)
+    chosen: list[int] = []
+    while len(chosen) < count and any(by_category.values()):
+        for category in categories:
+            if by_category[category] and len(chosen) < count:
+                chosen.append(by_category[category].pop())
+    return chosen
+
+
+def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
+    """The set for `day`, drawn and stored on first use; racing workers end up with one."""
+    found = db.session.scalar(select(DailySet).where(DailySet.day == day))
+    if found is not None:
+        return found
+    chosen = choose_questions(day, rules)
+    try:
+        with db.session.begin_nested():
+            found = DailySet(day=day, question_ids=chosen, created_at=now)
+            db.session.add(found)
+    except IntegrityError:
+        found = db.session.scalar(select(DailySet).where(DailySet.day == day))
+        if found is None:
+            raise
+    return found
+
+
+def questions_of(day_set: DailySet) -> list[Question]:
+    by_id = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(day_set.question_ids)))
+    }
+    return [by_id[qid] for qid in day_set.question_ids if qid in by_id]
+
+
+def schedule(day: date, question_ids: list[int], rules: Rules, *, admin_id: int,
+             now: datetime) -> DailySet:
+    """An admin fixes a future day's questions."""
+    today = local_day(now, rules.tz)
+    if day <= today:
+        raise ScheduleLocked("只能安排明天及以后的题目；今天和过去的日期不能再改。")
+    errors = []
+    if not 1 <= len(question_ids) <= MAX_SET_SIZE:
+        errors.append({"field": "question_ids", "message": f"题目数须在 1 到 {MAX_SET_SIZE} 之间"})
+    if len(set(question_ids)) != len(question_ids):
+        errors.append({"field": "question_ids", "message": "题目不能重复"})
+    found = {
+        q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))
+    }
+    for index, qid in enumerate(question_ids):
+        if qid not in found:
+            errors.append({"field": f"question_ids.{index}", "message": f"题目 {qid} 不存在"})
+        elif not found[qid].active:
+            errors.append({"field": f"question_ids.{index}", "message": f"题目 {qid} 已停用"})
+    if errors:
+        raise ValidationFailed("题目安排有误。", errors=errors)
+    existing = db.session.scalar(select(DailySet).where(DailySet.day == day).with_for_update())
+    if existing is None:
+        existing = DailySet(day=day, question_ids=list(question_ids), scheduled_by=admin_id,
+                            created_at=now)
+        db.session.add(existing)
+    else:
+        existing.question_ids = list(question_ids)
+        existing.scheduled_by = admin_id
+    db.session.flush()
+    return existing
+
+
+# --- the user's day ----------------------------------------------------------------------
+
+
+def _quiz_day(user_id: int, day: date, total: int, *, lock: bool) -> QuizDay:
+    """The user's row for the day, created if missing; locked when an answer is being scored."""
+    stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.day == day)
+    row = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = QuizDay(user_id=user_id, day=day, total=total)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(stmt.with_for_update() if lock else stmt)
+        if row is None:
+            raise
+    return row
+
+
+def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
+    """Record the user's first fetch of the day (the start of their answer times)."""
+    row = _quiz_day(user.id, day, total, lock=False)
+    if row.first_seen_at is None:
+        row.first_seen_at = now
+        db.session.flush()
+    return row
+
+
+def answers_of(user_id: int, day: date) -> list[Answer]:
+    return list(db.session.scalars(
+        select(Answer).where(Answer.user_id == user_id, Answer.day == day).order_by(Answer.id)
+    ))
+
+
+def result_of(answer: Answer, question: Question, *, balance: int, completed: bool) -> AnswerResult:
+    return AnswerResult(
+        question_id=question.id, correct=answer.correct, correct_choices=list(question.answer),
+        explanation=question.explanation, points_awarded=answer.points, balance=balance,
+        completed=completed, bonus_awarded=answer.bonus,
+    )
+
+
+def _validate_choices(question: Question, choices: list[str]) -> str:
+    keys = sorted({str(c).strip().upper() for c in choices})
+    errors = []
+    if not keys or keys == [""]:
+        errors.append({"field": "choices", "message": "请至少选择一个选项"})
+    unknown = [k for k in keys if k not in question.option_keys]
+    if unknown:
+        errors.append({"field": "choices", "message": f"没有选项 {','.join(unknown)}"})
+    if question.type in ("single", "judge") and len(keys) > 1:
+        errors.append({"field": "choices", "message": "此题只能选择一个选项"})
+    if errors:
+        raise ValidationFailed("答案无效。", errors=errors)
+    return "".join(keys)
+
+
+def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules, *,
+                  now: datetime) -> AnswerResult:
+    """Score one answer and credit its points; the answer that completes the day adds bonuses."""
+    day = local_day(now, rules.tz)
+    day_set = daily_set(day, rules, now=now)
+    if question_id not in day_set.question_ids:
+        raise NotInToday("这道题不在今天的题目中。")
+    question = db.session.get(Question, question_id)
+    chosen = _validate_choices(question, choices)
+    # Serialise this user's answers for the day: the row lock makes "answered" exact.
+    row = _quiz_day(user.id, day, len(day_set.question_ids), lock=True)
+    if db.session.scalar(select(Answer.id).where(
+        Answer.user_id == user.id, Answer.question_id == question_id, Answer.day == day
+    )):
+        raise AlreadyAnswered("这道题今天已经答过了。")
+
+    correct = chosen == question.answer
+    elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None
+    answer = Answer(
+        user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
+        category=question.category, district=user.district, elapsed_ms=elapsed, created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(answer)
+    except IntegrityError as exc:
+        raise AlreadyAnswered("这道题今天已经答过了。") from exc
+
+    start, end = day_bounds(day, rules.tz)
+    cap = _Cap(user.id, rules.daily_cap, start, end)
+    awarded = 0
+    if correct:
+        awarded += cap.award(question.points or rules.points_correct, "quiz_correct",
+                             key=f"quiz:{user.id}:{day.isoformat()}:{question_id}",
+                             memo=f"答对：{question.stem[:40]}", ref=f"question:{question_id}",
+                             now=now)
+    row.answered += 1
+    row.correct += int(correct)
+    bonuses: list[dict] = []
+    if row.answered >= row.total:
+        bonuses = _complete_day(user, row, day, rules, cap, now=now)
+    bonus = sum(b["points"] for b in bonuses)
+    answer.points = awarded + bonus
+    answer.bonus = bonus
+    row.points += awarded + bonus
+    row.bonus += bonus
+    db.session.flush()
+    balance = db.session.scalar(select(User.balance).where(User.id == user.id))
+    result = result_of(answer, question, balance=balance, completed=row.completed_at is not None)
+    result.bonuses = bonuses
+    return result
+
+
+def _complete_day(user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, *,
+                  now: datetime) -> list[dict]:
+    row.completed_at = now
+    streak = user.streak + 1 if user.streak_day == day - timedelta(days=1) else 1
+    if user.streak_day != day:
+        user.streak, user.streak_day = streak, day
+    bonuses = []
+    if row.correct == row.total and rules.bonus_perfect:
+        points = cap.award(rules.bonus_perfect, "quiz_bonus", key=f"perfect:{user.id}:{day}",
+                           memo="全部答对奖励", ref=f"day:{day}", now=now)
+        bonuses.append({"kind": "perfect", "points": points})
+    if streak >= 2 and rules.bonus_streak:
+        amount = min(rules.bonus_streak * (streak - 1), rules.bonus_streak_cap)
+        points = cap.award(amount, "quiz_bonus", key=f"streak:{user.id}:{day}",
+                           memo=f"连续答题 {streak} 天奖励", ref=f"day:{day}", now=now)
+        bonuses.append({"kind": "streak", "points": points, "streak": streak})
+    if user.family_reporter_id and rules.bonus_family:
+        family.on_day_completed(user, day, now=now, bonus=rules.bonus_family)
+    return bonuses
+
+
+class _Cap:
+    """The per-user daily cap on quiz points (学习强国-style); 0 means none."""
+
+    def __init__(self, user_id: int, limit: int, start: datetime, end: datetime):
+        self.user_id, self.limit, self.start, self.end = user_id, limit, start, end
+
+    def award(self, amount: int, kind: str, *, key: str, memo: str, ref: str, now: datetime) -> int:
+        posted = ledger.award(self.user_id, amount, kind, key=key, memo=memo, ref=ref, now=now,
+                              daily_cap=self.limit, day_start=self.start, day_end=self.end)
+        return posted.entry.delta if posted else 0
+
+
+def progress(user: User, rules: Rules, *, now: datetime) -> dict:
+    """Today's progress per task, like 学习强国's task list."""
+    day = local_day(now, rules.tz)
+    row = db.session.scalar(select(QuizDay).where(QuizDay.user_id == user.id, QuizDay.day == day))
+    start, end = day_bounds(day, rules.tz)
+    earned = ledger.earned_between(user.id, start, end, kinds=ledger.QUIZ_TASK_KINDS)
+    return {
+        "date": day.isoformat(),
+        "tasks": [
+            {"task": "daily_quiz", "title": "每日答题", "current": row.answered if row else 0,
+             "max": row.total if row else rules.daily_count},
+            {"task": "quiz_points", "title": "答题积分", "current": earned,
+             "max": rules.daily_cap or None},
+        ],
+    }
+
+
+def history(user_id: int, *, before: date | None, limit: int) -> list[QuizDay]:
+    stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.answered > 0)
+    if before is not None:
+        stmt = stmt.where(QuizDay.day < before)
+    return list(db.session.scalars(stmt.order_by(QuizDay.day.desc()).limit(limit)))

@@ -1,0 +1,65 @@
+"""知晓率: how well the city knows each topic, read from the stored answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Integer, case, cast, distinct, func, select
+
+from quiz.extensions import db
+from quiz.models import Answer, Question, QuizDay
+
+
+def _rate(correct: int, answers: int) -> float:
+    return round(correct / answers, 4) if answers else 0.0
+
+
+def awareness(date_from: date, date_to: date, by: str) -> list[dict]:
+    """Answers, correct answers, rate and participants per category or district."""
+    column = Answer.category if by == "category" else Answer.district
+    correct = func.sum(cast(case((Answer.correct.is_(True), 1), else_=0), Integer))
+    rows = db.session.execute(
+        select(column, func.count(), correct, func.count(distinct(Answer.user_id)))
+        .where(Answer.day >= date_from, Answer.day <= date_to)
+        .group_by(column)
+        .order_by(column)
+    )
+    return [
+        {"key": key, "answers": n, "correct": int(c or 0), "rate": _rate(int(c or 0), n),
+         "participants": people}
+        for key, n, c, people in rows
+    ]
+
+
+def question_rates(date_from: date, date_to: date, limit: int = 50) -> list[dict]:
+    """Per-question correct rate, lowest first: where a question (or the city) is weak."""
+    correct = func.sum(cast(case((Answer.correct.is_(True), 1), else_=0), Integer))
+    rows = db.session.execute(
+        select(Answer.question_id, Question.stem, Question.category, func.count(), correct)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.day >= date_from, Answer.day <= date_to)
+        .group_by(Answer.question_id, Question.stem, Question.category)
+    )
+    out = [
+        {"question_id": qid, "stem": stem, "category": category, "answers": n,
+         "correct": int(c or 0), "rate": _rate(int(c or 0), n)}
+        for qid, stem, category, n, c in rows
+    ]
+    out.sort(key=lambda row: (row["rate"], -row["answers"], row["question_id"]))
+    return out[:limit]
+
+
+def participation(date_from: date, date_to: date) -> list[dict]:
+    """Per day: people who answered at least once, people who completed, answers given."""
+    completed = func.sum(cast(case((QuizDay.completed_at.is_not(None), 1), else_=0), Integer))
+    rows = db.session.execute(
+        select(QuizDay.day, func.count(), completed, func.sum(QuizDay.answered))
+        .where(QuizDay.day >= date_from, QuizDay.day <= date_to, QuizDay.answered > 0)
+        .group_by(QuizDay.day)
+        .order_by(QuizDay.day)
+    )
+    return [
+        {"date": day.isoformat(), "participants": people, "completed": int(done or 0),
+         "answers": int(n or 0)}
+        for day, people, done, n in rows
+    ]

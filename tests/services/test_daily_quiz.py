@@ -1,0 +1,252 @@
+"""The daily quiz rules: the day, the set, scoring, bonuses, streaks, caps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from quiz.errors import ValidationFailed
+from quiz.extensions import db
+from quiz.models import Answer, DailySet, LedgerEntry, User
+from quiz.services import daily_quiz, ledger
+from quiz.services.daily_quiz import AlreadyAnswered, NotInToday, Rules, ScheduleLocked
+
+CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
+
+
+@pytest.fixture
+def rules(app) -> Rules:
+    return Rules.from_config(app.config)
+
+
+@pytest.fixture
+def bank(factory):
+    """20 single questions (answer A) over 5 categories."""
+    return [factory.question(category=CATEGORIES[i % 5], answer="A") for i in range(20)]
+
+
+def answer_all(user, rules, now, *, wrong=()):
+    day = daily_quiz.local_day(now, rules.tz)
+    day_set = daily_quiz.daily_set(day, rules, now=now)
+    results = []
+    for qid in day_set.question_ids:
+        results.append(daily_quiz.submit_answer(user, qid, ["B" if qid in wrong else "A"], rules,
+                                                now=now))
+    db.session.commit()
+    return day_set, results
+
+
+def test_the_day_follows_shanghai_time_not_utc(rules):
+    late = datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)  # 23:59:59 in Shanghai
+    early = datetime(2026, 11, 23, 16, 0, 1, tzinfo=UTC)  # 00:00:01 the next day
+    assert daily_quiz.local_day(late, rules.tz).isoformat() == "2026-11-23"
+    assert daily_quiz.local_day(early, rules.tz).isoformat() == "2026-11-24"
+
+
+def test_answers_either_side_of_midnight_belong_to_different_days(factory, bank, rules):
+    user = factory.user()
+    late = datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)
+    first = daily_quiz.daily_set(daily_quiz.local_day(late, rules.tz), rules, now=late)
+    daily_quiz.submit_answer(user, first.question_ids[0], ["A"], rules, now=late)
+    early = late + timedelta(seconds=2)
+    second = daily_quiz.daily_set(daily_quiz.local_day(early, rules.tz), rules, now=early)
+    daily_quiz.submit_answer(user, second.question_ids[0], ["A"], rules, now=early)
+    db.session.commit()
+    days = sorted(d.isoformat() for d in db.session.scalars(select(Answer.day)))
+    assert days == ["2026-11-23", "2026-11-24"]
+
+
+def test_the_set_has_the_configured_count_spread_over_categories(bank, rules, clock):
+    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    questions = daily_quiz.questions_of(day_set)
+    assert len(questions) == 5
+    assert len({q.category for q in questions}) == 5
+
+
+def test_the_set_is_stored_once_and_the_same_on_every_call(bank, rules, clock):
+    day = clock.now().date()
+    first = daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+    db.session.commit()
+    again = daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+    assert first == again
+    assert db.session.scalar(select(func.count()).select_from(DailySet)) == 1
+
+
+def test_the_draw_is_deterministic_for_a_day_and_a_bank(bank, rules, clock):
+    day = clock.now().date()
+    assert daily_quiz.choose_questions(day, rules) == daily_quiz.choose_questions(day, rules)
+
+
+def test_no_question_repeats_within_the_window_while_the_bank_allows(bank, rules, clock):
+    seen = []
+    for offset in range(4):  # 4 days × 5 = 20 questions = the whole bank
+        day = clock.now().date() + timedelta(days=offset)
+        seen += daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+    assert len(seen) == len(set(seen)) == 20
+
+
+def test_when_the_bank_runs_out_the_least_recently_used_come_back(bank, rules, clock):
+    first_day = clock.now().date()
+    sets = [daily_quiz.daily_set(first_day + timedelta(days=d), rules, now=clock.now()).question_ids
+            for d in range(5)]
+    assert sorted(sets[4]) == sorted(sets[0])
+
+
+def test_inactive_questions_are_never_drawn(factory, rules, clock):
+    active = [factory.question(category="交通文明") for _ in range(3)]
+    for _ in range(5):
+        factory.question(active=False)
+    ids = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now()).question_ids
+    assert sorted(ids) == sorted(q.id for q in active)
+
+
+def test_a_correct_single_answer_earns_the_default_points(factory, bank, rules, clock):
+    user = factory.user()
+    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    result = daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], rules, now=clock.now())
+    assert result.correct and result.points_awarded == 10 and result.balance == 10
+    assert result.correct_choices == ["A"] and result.explanation
+
+
+def test_a_questions_own_points_override_the_default(factory, rules, clock):
+    question = factory.question(points=25)
+    user = factory.user()
+    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    result = daily_quiz.submit_answer(user, question.id, ["A"], rules, now=clock.now())
+    assert result.points_awarded == 25 + 20  # the day's only question: perfect bonus too
+
+
+def test_a_multiple_choice_answer_must_match_the_whole_set(factory, rules, clock):
+    question = factory.question(type="multiple", answer="ACD")
+    factory.question(type="multiple", answer="AB")
+    users = [factory.user() for _ in range(4)]
+    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    submit = lambda u, c: daily_quiz.submit_answer(u, question.id, c, rules, now=clock.now())  # noqa: E731
+    assert submit(users[0], ["D", "A", "C"]).correct
+    assert not submit(users[1], ["A", "C"]).correct
+    assert not submit(users[2], ["A", "B", "C", "D"]).correct
+    assert submit(users[3], ["a", "c", "d"]).correct
+
+
+def test_a_judge_question_is_scored_on_a_or_b(factory, rules, clock):
+    question = factory.question(type="judge", answer="B")
+    user, other = factory.user(), factory.user()
+    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    assert daily_quiz.submit_answer(user, question.id, ["B"], rules, now=clock.now()).correct
+    assert not daily_quiz.submit_answer(other, question.id, ["A"], rules, now=clock.now()).correct
+
+
+@pytest.mark.parametrize("choices", [[], ["E"], ["A", "B"], [""]])
+def test_invalid_choices_are_refused_and_record_nothing(factory, bank, rules, clock, choices):
+    user = factory.user()
+    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    with pytest.raises(ValidationFailed):
+        daily_quiz.submit_answer(user, day_set.question_ids[0], choices, rules, now=clock.now())
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_a_question_not_in_today_is_refused(factory, bank, rules, clock):
+    user = factory.user()
+    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    other = next(q for q in bank if q.id not in day_set.question_ids)
+    with pytest.raises(NotInToday):
+        daily_quiz.submit_answer(user, other.id, ["A"], rules, now=clock.now())
+
+
+def test_a_second_answer_to_the_same_question_is_refused_and_credits_nothing(factory, bank, rules,
+                                                                            clock):
+    user = factory.user()
+    qid = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now()).question_ids[0]
+    daily_quiz.submit_answer(user, qid, ["A"], rules, now=clock.now())
+    db.session.commit()
+    with pytest.raises(AlreadyAnswered):
+        daily_quiz.submit_answer(user, qid, ["B"], rules, now=clock.now())
+    db.session.rollback()
+    assert db.session.get(User, user.id).balance == 10
+
+
+def test_a_perfect_day_earns_the_perfect_bonus_on_the_completing_answer(factory, bank, rules, clock):
+    user = factory.user()
+    _, results = answer_all(user, rules, clock.now())
+    assert [r.completed for r in results] == [False] * 4 + [True]
+    assert results[-1].bonus_awarded == 20
+    assert results[-1].points_awarded == 30
+    assert db.session.get(User, user.id).balance == 5 * 10 + 20
+
+
+def test_a_day_with_a_wrong_answer_gets_no_perfect_bonus(factory, bank, rules, clock):
+    user = factory.user()
+    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    _, results = answer_all(user, rules, clock.now(), wrong={day_set.question_ids[1]})
+    assert results[-1].bonus_awarded == 0
+    assert db.session.get(User, user.id).balance == 40
+
+
+def test_the_streak_bonus_grows_by_day_and_is_capped(factory, bank, rules, clock):
+    user = factory.user()
+    bonuses = []
+    for _ in range(9):
+        _, results = answer_all(user, rules, clock.now())
+        bonuses.append(results[-1].bonus_awarded - 20)
+        clock.advance(days=1)
+    assert bonuses == [0, 5, 10, 15, 20, 25, 30, 30, 30]
+    assert db.session.get(User, user.id).streak == 9
+
+
+def test_a_missed_day_breaks_the_streak(factory, bank, rules, clock):
+    user = factory.user()
+    answer_all(user, rules, clock.now())
+    clock.advance(days=1)
+    answer_all(user, rules, clock.now())
+    clock.advance(days=2)
+    _, results = answer_all(user, rules, clock.now())
+    assert results[-1].bonus_awarded == 20  # perfect only: the streak restarted at 1
+    assert db.session.get(User, user.id).streak == 1
+
+
+def test_the_daily_cap_clips_quiz_points(factory, bank, app, clock):
+    capped = Rules.from_config({**app.config, "QUIZ_DAILY_CAP": 35})
+    user = factory.user()
+    _, results = answer_all(user, capped, clock.now())
+    assert [r.points_awarded for r in results] == [10, 10, 10, 5, 0]
+    assert db.session.get(User, user.id).balance == 35
+    progress = daily_quiz.progress(user, capped, now=clock.now())
+    assert {"task": "quiz_points", "title": "答题积分", "current": 35, "max": 35} in progress["tasks"]
+
+
+def test_scheduling_a_future_day_fixes_its_set(factory, bank, rules, clock):
+    admin = factory.user(role="admin")
+    tomorrow = clock.now().date() + timedelta(days=1)
+    ids = [bank[3].id, bank[7].id]
+    daily_quiz.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
+    clock.advance(days=1)
+    assert daily_quiz.daily_set(tomorrow, rules, now=clock.now()).question_ids == ids
+
+
+@pytest.mark.parametrize("offset", [0, -1])
+def test_today_and_past_days_cannot_be_rescheduled(factory, bank, rules, clock, offset):
+    admin = factory.user(role="admin")
+    with pytest.raises(ScheduleLocked):
+        daily_quiz.schedule(clock.now().date() + timedelta(days=offset), [bank[0].id], rules,
+                            admin_id=admin.id, now=clock.now())
+
+
+def test_scheduling_refuses_unknown_inactive_and_duplicate_questions(factory, bank, rules, clock):
+    admin = factory.user(role="admin")
+    inactive = factory.question(active=False)
+    tomorrow = clock.now().date() + timedelta(days=1)
+    for ids in ([999999], [inactive.id], [bank[0].id, bank[0].id], [], list(range(1, 30))):
+        with pytest.raises(ValidationFailed):
+            daily_quiz.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
+
+
+def test_every_credit_leaves_a_ledger_entry_summing_to_the_balance(factory, bank, rules, clock):
+    user = factory.user()
+    for _ in range(3):
+        answer_all(user, rules, clock.now())
+        clock.advance(days=1)
+    total = db.session.scalar(select(func.sum(LedgerEntry.delta)).where(LedgerEntry.user_id == user.id))
+    assert total == db.session.get(User, user.id).balance
+    assert ledger.mismatches() == []

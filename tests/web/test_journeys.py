@@ -133,10 +133,8 @@ def _seed_prize(live, name="环保购物袋", cost=50, stock=5) -> dict:
     return response.get_json()
 
 
-def test_a_citizen_plays_the_day_climbs_the_board_and_redeems_a_prize(page, live):
-    live.needs("/api/v1/quiz/today", "/api/v1/me/points", "/api/v1/leaderboards/<board>",
-               "/api/v1/shop/prizes")
-    prize = _seed_prize(live, name=unique("帆布袋"))
+def test_a_citizen_registers_plays_todays_quiz_and_sees_the_points(page, live):
+    live.needs("/api/v1/quiz/today", "/api/v1/me/points")
     register(page, unique("player"), display_name="答题达人")
     page.wait_for_url("**/app/")
     page.get_by_role("link", name="开始答题").click()
@@ -151,8 +149,8 @@ def test_a_citizen_plays_the_day_climbs_the_board_and_redeems_a_prize(page, live
             # The stem's markup is shown as text and never runs.
             assert "<script>" in stem.inner_text()
             assert page.evaluate("window.__pwned") is None
-            if number == 1:
-                snap(page, "quiz-question")
+        if number == 1:
+            snap(page, "quiz-question")
         for key in question.answer:
             page.locator(f"#q-options input[value='{key}']").check()
         page.get_by_role("button", name="提交答案").click()
@@ -178,16 +176,39 @@ def test_a_citizen_plays_the_day_climbs_the_board_and_redeems_a_prize(page, live
     assert page.locator("#points-table tbody").get_by_text("答题奖励").count() >= 1
     snap(page, "points")
 
+
+def _played(live, display_name: str):
+    """A citizen in 卫东区 who answered today's five questions right (through the API)."""
+    user = live.user(username=unique("played"), display_name=display_name, district="卫东区")
+    api = live.api_as(user)
+    for q in live.questions:
+        response = api.post("/api/v1/quiz/today/answers",
+                            json={"question_id": q.id, "choices": list(q.answer)})
+        assert response.status_code == 200, response.get_json()
+    return user
+
+
+def test_a_citizen_sees_their_own_row_highlighted_on_the_boards(page, live):
+    live.needs("/api/v1/quiz/today/answers", "/api/v1/leaderboards/<board>")
+    user = _played(live, "榜上有名")
+    sign_in(page, user.username)
     page.get_by_role("link", name="排行").click()
     mine = page.locator("#board-list li.mine")
     mine.wait_for()
-    assert "答题达人" in mine.inner_text()
+    assert "榜上有名" in mine.inner_text()
     assert "我的名次：第" in page.locator("#board-me").inner_text()
     page.get_by_role("tab", name="城区").click()
     page.locator("#board-list li.mine").wait_for()
     assert "卫东区" in page.locator("#board-list li.mine").inner_text()
     snap(page, "boards")
 
+
+
+def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page, live):
+    live.needs("/api/v1/quiz/today/answers", "/api/v1/shop/prizes", "/api/v1/shop/redemptions")
+    prize = _seed_prize(live, name=unique("帆布袋"))
+    user = _played(live, "兑奖达人")
+    sign_in(page, user.username)
     page.get_by_role("link", name="商城").click()
     card = page.locator(f"li.prize[data-prize-id='{prize['id']}']")
     card.wait_for()

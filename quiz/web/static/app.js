@@ -184,19 +184,22 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  /** A horizontal bar chart: [{label, value, text}], max = the full bar. */
-  function barChart(title, items, max) {
-    var rowH = 28, labelW = 150, width = 560, barW = width - labelW - 70;
+  /** A horizontal bar chart drawn 1:1 at the width it is given: [{label, value, text}]. */
+  function barChart(title, items, max, width) {
+    width = Math.max(300, Math.min(width || 560, 900));
+    var rowH = 30, labelW = Math.round(width * 0.36), barW = width - labelW - 64;
+    var chars = Math.max(4, Math.floor((labelW - 10) / 14));
     var height = Math.max(rowH * items.length + 10, 40);
-    var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "chart", role: "img", "aria-label": title });
+    var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height,
+                             class: "chart", role: "img", "aria-label": title });
     chart.appendChild(svg("title", {}, title));
     items.forEach(function (item, i) {
       var y = 5 + i * rowH;
       var w = max > 0 ? Math.max(1, Math.round(barW * item.value / max)) : 1;
-      var label = item.label.length > 11 ? item.label.slice(0, 10) + "…" : item.label;
-      chart.appendChild(svg("text", { x: labelW - 6, y: y + 18, "text-anchor": "end" }, label));
-      chart.appendChild(svg("rect", { x: labelW, y: y + 4, width: w, height: rowH - 10, rx: 3, class: "bar" }));
-      chart.appendChild(svg("text", { x: labelW + w + 6, y: y + 18 }, item.text));
+      var label = item.label.length > chars ? item.label.slice(0, chars - 1) + "…" : item.label;
+      chart.appendChild(svg("text", { x: labelW - 8, y: y + 19, "text-anchor": "end" }, label));
+      chart.appendChild(svg("rect", { x: labelW, y: y + 5, width: w, height: rowH - 10, rx: 3, class: "bar" }));
+      chart.appendChild(svg("text", { x: labelW + w + 6, y: y + 19 }, item.text));
     });
     if (!items.length) chart.appendChild(svg("text", { x: 10, y: 25 }, "所选时间内没有数据"));
     return chart;
@@ -899,7 +902,8 @@
       var box = clear($(".report-body", section));
       var shown = spec.limit ? rows.slice(0, spec.limit) : rows;
       var numeric = spec.header.map(function (h, i) { return i > 0 && h !== "题干" && h !== "分类"; });
-      box.appendChild(el("figure", { className: "figure" }, barChart(spec.title, shown.map(spec.bar), spec.max(shown))));
+      box.appendChild(el("figure", { className: "figure" },
+        barChart(spec.title, shown.map(spec.bar), spec.max(shown), box.clientWidth)));
       var side = el("div", {}, dataTable(spec.title, spec.header, shown.map(spec.row), numeric));
       // The CSV comes from the server (same query, ?format=csv): every row, formula cells escaped.
       side.appendChild(el("a", { className: "button small", href: "/api/v1" + query(spec) + "&format=csv",

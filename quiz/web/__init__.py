@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from quiz.clock import today
 
-STATIC_VERSION = "2"
+STATIC_VERSION = "3"
 
 app_pages = Blueprint("app_pages", __name__, url_prefix="/app", template_folder="templates",
                       static_folder="static", static_url_path="/static")

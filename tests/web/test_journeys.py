@@ -223,7 +223,7 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
     assert "兑换成功" in page.locator("#flash").inner_text()
     assert f"剩余 {prize['stock'] - 1} 件" in card.inner_text()
 
-    page.get_by_role("link", name="我的券").click()
+    page.get_by_role("link", name="查看我的券").click()
     voucher = page.locator("li.voucher").first
     voucher.wait_for()
     assert prize["name"] in voucher.inner_text()

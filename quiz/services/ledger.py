@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
+from quiz.services.sql import insert_on_conflict
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def post_entry(
     # A key posted before, or by a concurrent transaction that commits first, inserts nothing:
     # PostgreSQL waits for that transaction, then the SELECT below sees its entry.
     entry_id = db.session.execute(
-        _insert(db.session).values(**values)
+        insert_on_conflict(LedgerEntry).values(**values)
         .on_conflict_do_nothing(index_elements=[LedgerEntry.idempotency_key])
         .returning(LedgerEntry.id)
     ).scalar()
@@ -99,12 +99,6 @@ def award(
     if amount <= 0:
         return None
     return post_entry(user_id, amount, kind, key=key, now=now, memo=memo, ref=ref)
-
-
-def _insert(session):
-    """INSERT … ON CONFLICT for the dialect in use (both have it with the same API)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(LedgerEntry)
 
 
 def _balance(user_id: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory
@@ -11,7 +10,7 @@ from sqlalchemy import text
 
 from quiz import errors
 from quiz.clock import SystemClock
-from quiz.config import engine_options, load_config
+from quiz.config import engine_options, instance_path, load_config
 from quiz.extensions import db, limiter, login_manager, migrate, smorest
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
@@ -20,8 +19,7 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("QUIZ_INSTANCE_PATH") or str(
-        Path(__file__).resolve().parent.parent / "instance"))
+    app = Flask(__name__, instance_path=instance_path())
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)

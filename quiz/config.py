@@ -41,6 +41,12 @@ def _secret_key(env: dict, instance_path: Path) -> str:
     return key
 
 
+def instance_path(env: dict | None = None) -> str:
+    """Where the SQLite file and the generated secret key live (QUIZ_INSTANCE_PATH)."""
+    env = os.environ if env is None else env
+    return env.get("QUIZ_INSTANCE_PATH") or str(Path(__file__).resolve().parent.parent / "instance")
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment."""
     env = dict(os.environ if env is None else env)

@@ -28,7 +28,8 @@ def test_reads_need_no_csrf_header(bare_client, factory):
 @pytest.fixture
 def app_config():
     return {"RATELIMIT_ENABLED": True, "QUIZ_LOGIN_LIMIT_USER": "3 per minute",
-            "QUIZ_LOGIN_LIMIT_IP": "6 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+            "QUIZ_LOGIN_LIMIT_IP": "6 per minute", "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_DEFAULT": "30 per minute"}
 
 
 def _login(client, username, password="wrong-password", ip="10.0.0.1"):
@@ -67,3 +68,31 @@ def test_successful_logins_do_not_count_against_the_limit(client, factory):
     limiter.reset()
     factory.user(username="li_si")
     assert all(_login(client, "li_si", PASSWORD).status_code == 200 for _ in range(8))
+
+
+def test_every_route_has_a_generous_per_ip_limit(app, client):
+    from quiz.extensions import limiter
+
+    limiter.reset()
+    codes = [client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+             for _ in range(31)]
+    assert codes[:30] == [200] * 30 and codes[30] == 429
+    assert client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.8"}).status_code == 200
+
+
+def test_answers_are_limited_per_account_not_per_ip(app, factory, as_user):
+    from quiz.extensions import limiter
+
+    limiter.reset()
+    app.config["QUIZ_ANSWER_LIMIT_USER"] = "2 per minute"
+    questions = [factory.question() for _ in range(5)]
+    first, second = as_user(factory.user()), as_user(factory.user())
+    first.get("/api/v1/quiz/today")
+    codes = [first.post("/api/v1/quiz/today/answers",
+                        json={"question_id": q.id, "choices": ["A"]}).status_code
+             for q in questions[:3]]
+    assert codes[:2] == [200, 200] and codes[2] == 429
+    # A classmate behind the same address is not held back by it.
+    other = second.post("/api/v1/quiz/today/answers",
+                        json={"question_id": questions[0].id, "choices": ["A"]})
+    assert other.status_code == 200

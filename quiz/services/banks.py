@@ -110,7 +110,8 @@ def _insert_questions(questions: list[question_bank.Question], bank_id: int, now
     connection = db.session.connection()
     dialect = connection.dialect
     table = Question.__table__
-    bind = {name: table.c[name].type.bind_processor(dialect) for name in _COLUMNS}
+    bind = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in _COLUMNS}
     copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
     if copy:
         bind["options"] = json.dumps  # COPY takes the JSON as text

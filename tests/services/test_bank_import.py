@@ -4,7 +4,7 @@ executemany elsewhere) stores exactly what the ORM would, and a lost race adds n
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import question_bank
 from quiz.errors import Conflict
@@ -100,3 +100,15 @@ def test_an_import_that_loses_a_race_adds_nothing_and_reports_import_conflict(
     assert count_questions() == 1  # the savepoint took the two new questions back too
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(QuestionBank)) == 1
+
+
+def test_bulk_imported_columns_are_stored_exactly_as_the_orm_stores_them(app, clock):
+    import_(make_bank(1), clock)
+    banks.create_question({"type": "judge", "stem": "单独新建的一道题", "answer": "对",
+                           "category": "交通文明"}, now=clock.now())
+    db.session.commit()
+    # Compared as the database holds them (SQLite keeps text: the format must be the ORM's).
+    stored = db.session.execute(text(
+        "SELECT CAST(created_at AS VARCHAR(40)), CAST(updated_at AS VARCHAR(40)),"
+        " CAST(active AS VARCHAR(8)) FROM questions ORDER BY id")).all()
+    assert stored[0] == stored[1]

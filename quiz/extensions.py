@@ -9,6 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -27,14 +28,38 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class RequestSession(Session):
+    """Reads run in autocommit on PostgreSQL: no BEGIN/COMMIT round trips for a GET.
+
+    A safe request's few writes (the day's set on first use, a user's first fetch of the day)
+    are single idempotent INSERT … ON CONFLICT statements, so they need no transaction. The
+    autocommit engine shares the pool of the normal one.
+    """
+
+    def get_bind(self, *args, **kwargs):
+        engine = super().get_bind(*args, **kwargs)
+        if (
+            isinstance(engine, Engine)
+            and engine.dialect.name == "postgresql"
+            and has_request_context()
+            and request.method in _SAFE_METHODS
+        ):
+            autocommit = engine.__dict__.get("_quiz_autocommit")
+            if autocommit is None:
+                autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+                engine.__dict__["_quiz_autocommit"] = autocommit
+            return autocommit
+        return engine
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 migrate = Migrate()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 smorest = Api()  # flask-smorest: blueprints and the OpenAPI document
-
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record):

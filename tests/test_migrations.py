@@ -14,7 +14,7 @@ from tests.conftest import PG_URL, make_app
 
 def _check(app, url):
     with app.app_context():
-        upgrade()
+        upgrade()  # one linear history: a second head would fail here
         engine = create_engine(url)
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})

@@ -1,7 +1,7 @@
 """prize shop
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-22
 
 """
@@ -13,7 +13,7 @@ import quiz.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

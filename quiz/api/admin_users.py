@@ -1,1 +1,32 @@
-"""admin_users API (filled in by its issue)."""
+"""Admin: users — look one up, record a reporter's guardian consent to show the full name."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from quiz.api.common import admin_required, user_payload
+from quiz.schemas.board import AdminUserOut, UserAdminIn
+from quiz.services import teams
+
+blp = Blueprint("admin_users", __name__, url_prefix="/api/v1/admin/users", description="Admin: users")
+
+
+def _payload(user) -> dict:
+    return {**user_payload(user), "show_full_name": user.show_full_name,
+            "family_reporter_id": user.family_reporter_id}
+
+
+@blp.route("/<int:user_id>", methods=["GET"])
+@admin_required
+@blp.response(200, AdminUserOut)
+def get_user(user_id):
+    return _payload(teams.get_user(user_id))
+
+
+@blp.route("/<int:user_id>", methods=["PATCH"])
+@admin_required
+@blp.arguments(UserAdminIn)
+@blp.response(200, AdminUserOut)
+def update_user(body, user_id):
+    """Record (or withdraw) a guardian's consent to show a reporter's full name on boards."""
+    return _payload(teams.set_name_consent(teams.get_user(user_id), body["show_full_name"]))

@@ -1,1 +1,45 @@
-"""leaderboards API (filled in by its issue)."""
+"""Leaderboards: top N and the rows around the caller, per board and period."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import config, login_required
+from quiz.clock import now, zone
+from quiz.errors import NotFound
+from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
+from quiz.services import leaderboards
+
+blp = Blueprint("leaderboards", __name__, url_prefix="/api/v1/leaderboards",
+                description="Leaderboards (citizens, reporters, teams, districts)")
+
+
+def _board(board: str) -> str:
+    if board not in leaderboards.BOARDS:
+        raise NotFound(f"没有这个排行榜：{board[:32]}", code="unknown_board")
+    return board
+
+
+def _standing(board: str, period: str, **kwargs) -> dict:
+    result = leaderboards.standing(_board(board), period, current_user, now=now(), tz=zone(),
+                                   redis_url=config("REDIS_URL"), **kwargs)
+    return result.__dict__
+
+
+@blp.route("/<board>", methods=["GET"])
+@login_required
+@blp.arguments(BoardArgs, location="query")
+@blp.response(200, BoardOut)
+def top(args, board):
+    """The top `limit` of a board for the current period, and the caller's own row."""
+    return _standing(board, args["period"], limit=args["limit"])
+
+
+@blp.route("/<board>/around-me", methods=["GET"])
+@login_required
+@blp.arguments(AroundArgs, location="query")
+@blp.response(200, BoardOut)
+def around_me(args, board):
+    """Ranks rank−radius…rank+radius around the caller (no entries when unranked)."""
+    return _standing(board, args["period"], radius=args["radius"])

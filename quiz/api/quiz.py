@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -13,7 +14,7 @@ from quiz.api.common import current_streak, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import limiter
 from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
-from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, TodayOut
+from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz
 from quiz.services.daily_quiz import Rules
 
@@ -22,6 +23,8 @@ blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The da
 # The day's questions as players see them, per worker, refreshed every minute.
 _SET_CACHE: dict[tuple, tuple[float, list[dict]]] = {}
 _SET_TTL = 60.0
+_QUESTIONS_OUT = QuestionOut(many=True)
+_RESULT_OUT = AnswerResultOut()
 
 
 def rules() -> Rules:
@@ -36,12 +39,32 @@ def question_payload(question) -> dict:
     }
 
 
-def _set_payload(day_set) -> tuple[list[dict], dict]:
+@dataclass(frozen=True)
+class _TodaysSet:
+    day: date
+    question_ids: tuple[int, ...]
+
+
+def _todays_set(day: date, r: Rules, at) -> _TodaysSet:
+    """The day's question ids, remembered per app and worker: a set is fixed once its day has
+    started (only future days can be rescheduled), so this saves a query per request."""
+    known = current_app.extensions.setdefault("quiz.todays_set", {})
+    found = known.get(day)
+    if found is None:
+        day_set = daily_quiz.daily_set(day, r, now=at)
+        found = _TodaysSet(day_set.day, tuple(day_set.question_ids))
+        known.clear()
+        known[day] = found
+    return found
+
+
+def _set_payload(day_set) -> list[dict]:
     key = (day_set.day, tuple(day_set.question_ids))
     hit = _SET_CACHE.get(key)
     if hit is None or time.monotonic() - hit[0] > _SET_TTL:
         questions = daily_quiz.questions_of(day_set)
-        hit = (time.monotonic(), [question_payload(q) for q in questions])
+        # Dumped through the schema once here, not on every request (see docs/profiling.md).
+        hit = (time.monotonic(), _QUESTIONS_OUT.dump([question_payload(q) for q in questions]))
         _SET_CACHE.clear()
         _SET_CACHE[key] = hit
     return hit[1]
@@ -54,7 +77,7 @@ def today():
     """Today's questions (no answers) and the caller's results so far."""
     at, r = now(), rules()
     day = local_day(at, r.tz)
-    day_set = daily_quiz.daily_set(day, r, now=at)
+    day_set = _todays_set(day, r, at)
     questions = _set_payload(day_set)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
     completed = row.completed_at is not None
@@ -66,8 +89,11 @@ def today():
                 result = daily_quiz.result_of(answer, by_id[answer.question_id],
                                               balance=current_user.balance, completed=completed)
                 answered[str(answer.question_id)] = result
-    return {"date": day, "questions": questions, "answered": answered, "completed": completed,
-            "streak": current_streak(current_user)}
+    # The questions are already dumped (cached): return JSON directly, so flask-smorest does not
+    # serialise the whole set again; TodayOut above still documents the shape.
+    return jsonify({"date": day.isoformat(), "questions": questions,
+                    "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
+                    "completed": completed, "streak": current_streak(current_user)})
 
 
 def _answer_limit_key() -> str:

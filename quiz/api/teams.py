@@ -1,1 +1,88 @@
-"""teams API (filled in by its issue)."""
+"""Reporter teams and families: joining with a code, the family view, admin team routes."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from quiz.api.common import admin_required, config, login_required, roles_required, user_payload
+from quiz.clock import now, today
+from quiz.schemas.account import UserOut
+from quiz.schemas.board import FamilyOut, JoinTeamIn, TeamIn, TeamListArgs, TeamOut, TeamPage
+from quiz.schemas.common import decode_cursor, page_of
+from quiz.services import family, teams
+
+blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Reporter teams and families")
+
+
+def _team_payload(team, members: int | None = None) -> dict:
+    return {"id": team.id, "name": team.name, "district": team.district,
+            "join_code": team.join_code, "members": members, "created_at": team.created_at}
+
+
+@blp.route("/me/team", methods=["POST"])
+@login_required
+@blp.arguments(JoinTeamIn)
+@blp.response(200, UserOut)
+def join_team(body):
+    """Become a reporter in the team with this join code."""
+    teams.join_team(current_user, body["join_code"])
+    return user_payload(current_user)
+
+
+@blp.route("/me/family", methods=["GET"])
+@roles_required("reporter")
+@blp.response(200, FamilyOut)
+def my_family():
+    """The reporter's family members and how each took part (reporters only)."""
+    return family.family_of(current_user, today=today(), family_max=config("QUIZ_FAMILY_MAX"))
+
+
+@blp.route("/admin/teams", methods=["POST"])
+@admin_required
+@blp.arguments(TeamIn)
+@blp.response(201, TeamOut)
+def create_team(body):
+    team = teams.create_team(body["name"], body["district"], districts=config("QUIZ_DISTRICTS"),
+                             now=now())
+    return _team_payload(team, 0)
+
+
+@blp.route("/admin/teams", methods=["GET"])
+@admin_required
+@blp.arguments(TeamListArgs, location="query")
+@blp.response(200, TeamPage)
+def list_teams(args):
+    after = decode_cursor(args["cursor"])
+    if not isinstance(after, int) or isinstance(after, bool):
+        after = None
+    rows = teams.list_teams(after_id=after, limit=args["limit"])
+    rows, cursor = page_of(rows, args["limit"], lambda row: row[0].id)
+    return {"items": [_team_payload(t, n) for t, n in rows], "next_cursor": cursor}
+
+
+@blp.route("/admin/teams/<int:team_id>/join-code", methods=["POST"])
+@admin_required
+@blp.response(200, TeamOut)
+def rotate_join_code(team_id):
+    """A new join code; the old one stops working."""
+    team = teams.rotate_join_code(teams.get_team(team_id))
+    return _team_payload(team)
+
+
+@blp.route("/admin/teams/<int:team_id>/members/<int:user_id>", methods=["PUT"])
+@admin_required
+@blp.response(200, UserOut)
+def move_member(team_id, user_id):
+    """Put a participant into this team (moving them from any other)."""
+    user = teams.move_member(teams.get_team(team_id), teams.get_user(user_id))
+    return user_payload(user)
+
+
+@blp.route("/admin/teams/<int:team_id>/members/<int:user_id>", methods=["DELETE"])
+@admin_required
+@blp.response(200, UserOut)
+def remove_member(team_id, user_id):
+    """Take a reporter out of this team; they become a citizen again."""
+    user = teams.remove_member(teams.get_team(team_id), teams.get_user(user_id))
+    return user_payload(user)

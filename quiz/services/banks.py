@@ -210,8 +210,8 @@ def list_questions(*, category: str | None, active: bool | None, search: str | N
     if active is not None:
         stmt = stmt.where(Question.active.is_(active))
     if search:
-        like = f"%{search.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(Question.stem.like(like), Question.explanation.like(like)))
+        stmt = stmt.where(or_(Question.stem.contains(search, autoescape=True),
+                              Question.explanation.contains(search, autoescape=True)))
     if after_id is not None:
         stmt = stmt.where(Question.id > after_id)
     return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))

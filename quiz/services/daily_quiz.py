@@ -21,6 +21,7 @@ from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, Question, QuizDay, User
 from quiz.services import family, ledger
+from quiz.services.sql import insert_on_conflict
 
 MAX_SET_SIZE = 20
 
@@ -156,15 +157,13 @@ def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
     if found is not None:
         return found
     chosen = choose_questions(day, rules)
-    try:
-        with db.session.begin_nested():
-            found = DailySet(day=day, question_ids=chosen, created_at=now)
-            db.session.add(found)
-    except IntegrityError:
-        found = db.session.scalar(select(DailySet).where(DailySet.day == day))
-        if found is None:
-            raise
-    return found
+    # Two workers racing at midnight: one row wins, both read it back.
+    db.session.execute(
+        insert_on_conflict(DailySet)
+        .values(day=day, question_ids=chosen, created_at=now)
+        .on_conflict_do_nothing(index_elements=[DailySet.day])
+    )
+    return db.session.scalar(select(DailySet).where(DailySet.day == day))
 
 
 def questions_of(day_set: DailySet) -> list[Question]:
@@ -214,18 +213,17 @@ def schedule(day: date, question_ids: list[int], rules: Rules, *, admin_id: int,
 def _quiz_day(user_id: int, day: date, total: int, *, lock: bool) -> QuizDay:
     """The user's row for the day, created if missing; locked when an answer is being scored."""
     stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.day == day)
-    row = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if lock:
+        stmt = stmt.with_for_update()
+    row = db.session.scalar(stmt)
     if row is not None:
         return row
-    try:
-        with db.session.begin_nested():
-            row = QuizDay(user_id=user_id, day=day, total=total)
-            db.session.add(row)
-    except IntegrityError:
-        row = db.session.scalar(stmt.with_for_update() if lock else stmt)
-        if row is None:
-            raise
-    return row
+    db.session.execute(
+        insert_on_conflict(QuizDay)
+        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0)
+        .on_conflict_do_nothing(index_elements=[QuizDay.user_id, QuizDay.day])
+    )
+    return db.session.scalar(stmt)
 
 
 def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
@@ -288,9 +286,11 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
         user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
         category=question.category, district=user.district, elapsed_ms=elapsed, created_at=now,
     )
+    # No savepoint: the day lock and the check above make a duplicate impossible here, and if
+    # one slipped through, the 409 rolls the whole request back anyway.
+    db.session.add(answer)
     try:
-        with db.session.begin_nested():
-            db.session.add(answer)
+        db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题今天已经答过了。") from exc
 

@@ -1,7 +1,496 @@
-"""Leaderboards (filled in by the young-reporters issue)."""
+"""Leaderboards: per-period scores kept current as points are earned, read as ranks.
+
+Scores are the quiz kinds of the ledger (quiz_correct, quiz_bonus, family_bonus) earned
+inside a period of the service's calendar (`QUIZ_TIMEZONE`; weeks start on Monday). The
+ledger calls `record_earning` for every earning entry, inside its transaction.
+
+Two backends share one ordering — score descending, then whoever reached it first, then the
+subject key (byte order, descending) — so both give the same ranks:
+
+* SQL (default): `board_scores`, one row per (board, period, start, subject), upserted in the
+  same transaction as the ledger entry. The `tie` column is the inverted tick at which the
+  score was last raised, so rank order is a single backward index scan.
+* Redis (when `REDIS_URL` is set): a sorted set per board and period whose score encodes
+  `points << bits | tie`. Increments are collected on the session and written only after the
+  database commit succeeds, so a rolled-back answer never reaches a board.
+
+Subjects are attributed when points are earned (role, team and district at that moment);
+`rebuild` recomputes every board from the ledger with the current memberships.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-def record_earning(entry) -> None:
+from flask import current_app
+from sqlalchemy import delete, event, func, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from quiz.clock import day_bounds, local_day
+from quiz.extensions import db
+from quiz.models import EARNING_KINDS, LedgerEntry, Team, User
+from quiz.models.board import BoardScore
+
+log = logging.getLogger(__name__)
+
+BOARDS = ("citizens", "reporters", "teams", "districts")
+PERIODS = ("day", "week", "month", "all")
+USER_BOARDS = ("citizens", "reporters")
+PARTICIPANT_ROLES = ("citizen", "reporter")
+ALL_START = date(1970, 1, 1)
+# `all` ticks are hours since this instant; the other periods count seconds from their start.
+ALL_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+# Bits of the tie field: enough ticks for the whole period (a 31-day month is < 2**22 s,
+# 2**20 hours ≈ 119 years). What is left of a double's 53 exact bits holds the points:
+# 2**36 a day, 2**33 a week, 2**31 a month, 2**33 all time per subject.
+TIE_BITS = {"day": 17, "week": 20, "month": 22, "all": 20}
+REDIS_PREFIX = "quiz:board"
+# Redis keys of past days/weeks/months expire this long after their period ends.
+REDIS_RETENTION = timedelta(days=2)
+_PENDING = "board_pending"
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def period_start(period: str, day: date) -> date:
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return ALL_START
+
+
+def period_end(period: str, start: date) -> date | None:
+    """The first day after the period (None for `all`)."""
+    if period == "day":
+        return start + timedelta(days=1)
+    if period == "week":
+        return start + timedelta(days=7)
+    if period == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return None
+
+
+def tie_of(period: str, start: date, at: datetime, tz: ZoneInfo) -> int:
+    """Larger = the score was reached earlier (the inverted tick inside the period)."""
+    if period == "all":
+        tick = int((at - ALL_EPOCH).total_seconds() // 3600)
+    else:
+        tick = int((at - day_bounds(start, tz)[0]).total_seconds())
+    top = (1 << TIE_BITS[period]) - 1
+    return top - min(max(tick, 0), top)
+
+
+# --- attribution ---------------------------------------------------------------------------
+
+
+def subjects_of(role: str, user_id: int, team_id: int | None, district: str | None) -> list[tuple]:
+    """The (board, subject) rows a participant's points count towards."""
+    if role not in PARTICIPANT_ROLES:
+        return []
+    out = [("citizens", str(user_id))]
+    if role == "reporter":
+        out.append(("reporters", str(user_id)))
+        if team_id is not None:
+            out.append(("teams", str(team_id)))
+    if district:
+        out.append(("districts", district))
+    return out
+
+
+@dataclass(frozen=True)
+class Increment:
+    board: str
+    period: str
+    start: date
+    subject: str
+    points: int
+    tie: int
+
+
+def increments(subjects: Iterable[tuple], points: int, at: datetime, tz: ZoneInfo) -> list[Increment]:
+    day = local_day(at, tz)
+    out = []
+    for period in PERIODS:
+        start = period_start(period, day)
+        tie = tie_of(period, start, at, tz)
+        out.extend(Increment(board, period, start, subject, points, tie) for board, subject in subjects)
+    # A fixed order: two transactions touching the same rows lock them in the same order.
+    out.sort(key=lambda inc: (inc.board, inc.period, inc.subject))
+    return out
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["QUIZ_TIMEZONE"])
+
+
+def record_earning(entry: LedgerEntry) -> None:
     """Called by the ledger for every earning entry, inside the same transaction."""
+    if entry.delta <= 0:
+        return
+    user = db.session.get(User, entry.user_id)
+    if user is None:
+        return
+    subjects = subjects_of(user.role, user.id, user.team_id, user.district)
+    if not subjects:
+        return
+    incs = increments(subjects, entry.delta, entry.created_at, _tz())
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        db.session.info.setdefault(_PENDING, []).append((url, incs))
+    else:
+        _sql_apply(incs)
+
+
+# --- SQL backend ---------------------------------------------------------------------------
+
+
+def _sql_apply(incs: list[Increment]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert_(BoardScore).values([
+        {"board": i.board, "period": i.period, "period_start": i.start, "subject": i.subject,
+         "score": i.points, "tie": i.tie}
+        for i in incs
+    ])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["board", "period", "period_start", "subject"],
+        set_={
+            "score": BoardScore.score + stmt.excluded.score,
+            # The later of the two ticks (a smaller tie) is when the score was last raised.
+            "tie": func.least(BoardScore.tie, stmt.excluded.tie) if dialect == "postgresql"
+            else func.min(BoardScore.tie, stmt.excluded.tie),
+        },
+    )
+    db.session.execute(stmt)
+
+
+def _sql_where(board: str, period: str, start: date):
+    return (BoardScore.board == board, BoardScore.period == period, BoardScore.period_start == start)
+
+
+_RANK_KEY = (BoardScore.score, BoardScore.tie, BoardScore.subject)
+
+
+def _sql_top(board, period, start, offset, limit) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        select(BoardScore.subject, BoardScore.score)
+        .where(*_sql_where(board, period, start))
+        .order_by(*(c.desc() for c in _RANK_KEY))
+        .offset(offset).limit(limit)
+    )
+    return [(subject, score) for subject, score in rows]
+
+
+def _sql_me(board, period, start, subject) -> tuple[int, int] | None:
+    row = db.session.execute(
+        select(BoardScore.score, BoardScore.tie).where(
+            *_sql_where(board, period, start), BoardScore.subject == subject)
+    ).first()
+    if row is None:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).select_from(BoardScore).where(
+            *_sql_where(board, period, start),
+            tuple_(*_RANK_KEY) > tuple_(row.score, row.tie, subject),
+        )
+    )
+    return ahead + 1, row.score
+
+
+def _sql_around(board, period, start, subject, radius) -> tuple[list, tuple[int, int] | None]:
+    me = _sql_me(board, period, start, subject)
+    if me is None:
+        return [], None
+    rank, _ = me
+    row = db.session.execute(
+        select(BoardScore.score, BoardScore.tie).where(
+            *_sql_where(board, period, start), BoardScore.subject == subject)
+    ).one()
+    mine = tuple_(row.score, row.tie, subject)
+    above = db.session.execute(
+        select(BoardScore.subject, BoardScore.score)
+        .where(*_sql_where(board, period, start), tuple_(*_RANK_KEY) > mine)
+        .order_by(*(c.asc() for c in _RANK_KEY)).limit(radius)
+    ).all()
+    below = db.session.execute(
+        select(BoardScore.subject, BoardScore.score)
+        .where(*_sql_where(board, period, start), tuple_(*_RANK_KEY) < mine)
+        .order_by(*(c.desc() for c in _RANK_KEY)).limit(radius)
+    ).all()
+    rows = [tuple(r) for r in reversed(above)] + [(subject, row.score)] + [tuple(r) for r in below]
+    return [(rank - len(above) + i, s, p) for i, (s, p) in enumerate(rows)], me
+
+
+# --- Redis backend -------------------------------------------------------------------------
+
+# points << bits | tie, with the tie of the latest raise (the smaller one) kept.
+_LUA_ADD = """
+local unit = tonumber(ARGV[4])
+local points = tonumber(ARGV[2])
+local tie = tonumber(ARGV[3])
+local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if cur then
+  cur = tonumber(cur)
+  local old = math.floor(cur / unit)
+  local oldtie = cur - old * unit
+  points = points + old
+  if oldtie < tie then tie = oldtie end
+end
+redis.call('ZADD', KEYS[1], string.format('%.0f', points * unit + tie), ARGV[1])
+if ARGV[5] ~= '0' then redis.call('EXPIREAT', KEYS[1], ARGV[5]) end
+return 1
+"""
+
+_clients: dict = {}
+
+
+def redis_client(url: str):
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        client = _clients[url] = redis.Redis.from_url(url, decode_responses=True)
+    return client
+
+
+def redis_key(board: str, period: str, start: date) -> str:
+    return f"{REDIS_PREFIX}:{board}:{period}:{start.isoformat()}"
+
+
+def _expire_at(period: str, start: date, tz: ZoneInfo) -> int:
+    end = period_end(period, start)
+    if end is None:
+        return 0
+    return int((day_bounds(end, tz)[0] + REDIS_RETENTION).timestamp())
+
+
+def _decode(encoded: float, period: str) -> int:
+    return int(encoded) >> TIE_BITS[period]
+
+
+def _redis_apply(client, incs: list[Increment], tz: ZoneInfo) -> None:
+    add = client.register_script(_LUA_ADD)
+    pipe = client.pipeline(transaction=False)
+    for i in incs:
+        add(keys=[redis_key(i.board, i.period, i.start)],
+            args=[i.subject, i.points, i.tie, 1 << TIE_BITS[i.period], _expire_at(i.period, i.start, tz)],
+            client=pipe)
+    pipe.execute()
+
+
+def _write_pending(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    tz = _tz()
+    by_url: dict[str, list[Increment]] = {}
+    for url, incs in pending:
+        by_url.setdefault(url, []).extend(incs)
+    for url, incs in by_url.items():
+        try:
+            _redis_apply(redis_client(url), incs, tz)
+        except Exception:  # the points are committed; `boards rebuild` restores the boards
+            log.exception("leaderboard update lost (Redis unavailable); run `flask boards rebuild`")
+            if current_app.testing:
+                raise
+
+
+def _drop_pending(session, *_args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _install_session_hooks() -> None:
+    from flask_sqlalchemy.session import Session
+
+    if not event.contains(Session, "after_commit", _write_pending):
+        event.listen(Session, "after_commit", _write_pending)
+        event.listen(Session, "after_rollback", _drop_pending)
+
+
+_install_session_hooks()
+
+
+def _redis_top(client, board, period, start, offset, limit) -> list[tuple[str, int]]:
+    rows = client.zrevrange(redis_key(board, period, start), offset, offset + limit - 1, withscores=True)
+    return [(member, _decode(score, period)) for member, score in rows]
+
+
+def _redis_me(client, board, period, start, subject) -> tuple[int, int] | None:
+    pipe = client.pipeline(transaction=False)
+    key = redis_key(board, period, start)
+    pipe.zrevrank(key, subject)
+    pipe.zscore(key, subject)
+    rank, score = pipe.execute()
+    if rank is None or score is None:
+        return None
+    return rank + 1, _decode(score, period)
+
+
+def _redis_around(client, board, period, start, subject, radius):
+    me = _redis_me(client, board, period, start, subject)
+    if me is None:
+        return [], None
+    first = max(me[0] - radius, 1)
+    rows = _redis_top(client, board, period, start, first - 1, me[0] + radius - first + 1)
+    return [(first + i, s, p) for i, (s, p) in enumerate(rows)], me
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    board: str
+    period: str
+    start: date | None
+    entries: list[dict]
+    me: dict | None
+
+
+def my_subject(board: str, user) -> str | None:
+    if user.role not in PARTICIPANT_ROLES:
+        return None
+    if board == "citizens":
+        return str(user.id)
+    if board == "reporters":
+        return str(user.id) if user.role == "reporter" else None
+    if board == "teams":
+        return str(user.team_id) if user.role == "reporter" and user.team_id else None
+    return user.district or None
+
+
+def mask_name(name: str) -> str:
+    """张三明 → 张*明, 张三 → 张*, 张 → 张: a minor's name on a public board."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" + name[-1]
+
+
+def _names(board: str, subjects: list[str], *, full_names: bool) -> dict[str, tuple]:
+    """subject → (id, name) for the rows shown."""
+    if board == "districts":
+        return {s: (s, s) for s in subjects}
+    ids = [int(s) for s in subjects]
+    if board == "teams":
+        rows = db.session.execute(select(Team.id, Team.name).where(Team.id.in_(ids)))
+        return {str(i): (i, name) for i, name in rows}
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.role, User.show_full_name).where(User.id.in_(ids)))
+    out = {}
+    for i, name, role, consent in rows:
+        minor = role == "reporter" and not consent
+        out[str(i)] = (i, name if full_names or not minor else mask_name(name))
+    return out
+
+
+def _entries(board: str, ranked: list[tuple[int, str, int]], *, full_names: bool) -> list[dict]:
+    names = _names(board, [s for _, s, _ in ranked], full_names=full_names)
+    out = []
+    for rank, subject, score in ranked:
+        ident, name = names.get(subject, (subject, subject))
+        out.append({"rank": rank, "id": ident, "name": name, "score": score})
+    return out
+
+
+def standing(board: str, period: str, viewer, *, now: datetime, tz: ZoneInfo, redis_url: str | None,
+             limit: int | None = None, radius: int | None = None) -> Standing:
+    """Top `limit` of a board (or the rows `radius` around the viewer) and the viewer's row."""
+    start = period_start(period, local_day(now, tz))
+    subject = my_subject(board, viewer)
+    full = viewer.role == "admin"
+    client = redis_client(redis_url) if redis_url else None
+    if radius is not None:
+        if subject is None:
+            ranked, me = [], None
+        elif client is not None:
+            ranked, me = _redis_around(client, board, period, start, subject, radius)
+        else:
+            ranked, me = _sql_around(board, period, start, subject, radius)
+    else:
+        rows = (_redis_top(client, board, period, start, 0, limit) if client is not None
+                else _sql_top(board, period, start, 0, limit))
+        ranked = [(i + 1, s, p) for i, (s, p) in enumerate(rows)]
+        me = None
+        if subject is not None:
+            me = (_redis_me(client, board, period, start, subject) if client is not None
+                  else _sql_me(board, period, start, subject))
+    return Standing(
+        board=board, period=period, start=None if period == "all" else start,
+        entries=_entries(board, ranked, full_names=full),
+        me={"rank": me[0], "score": me[1]} if me else None,
+    )
+
+
+# --- rebuilding from the ledger ------------------------------------------------------------
+
+
+def recompute(tz: ZoneInfo) -> dict[tuple, list[int]]:
+    """(board, period, start, subject) → [points, tie] from every earning entry in the ledger."""
+    totals: dict[tuple, list[int]] = {}
+    rows = db.session.execute(
+        select(LedgerEntry.delta, LedgerEntry.created_at, User.id, User.role, User.team_id,
+               User.district)
+        .join(User, User.id == LedgerEntry.user_id)
+        .where(LedgerEntry.kind.in_(EARNING_KINDS), LedgerEntry.delta > 0)
+        .execution_options(yield_per=5000)
+    )
+    for delta, at, user_id, role, team_id, district in rows:
+        subjects = subjects_of(role, user_id, team_id, district)
+        for inc in increments(subjects, delta, at, tz) if subjects else ():
+            key = (inc.board, inc.period, inc.start, inc.subject)
+            cur = totals.get(key)
+            if cur is None:
+                totals[key] = [inc.points, inc.tie]
+            else:
+                cur[0] += inc.points
+                cur[1] = min(cur[1], inc.tie)
+    return totals
+
+
+def rebuild(*, now: datetime, tz: ZoneInfo, redis_url: str | None) -> int:
+    """Recompute the active backend's boards from the ledger; returns the rows written."""
+    totals = recompute(tz)
+    if redis_url:
+        return _redis_rebuild(redis_client(redis_url), totals, now=now, tz=tz)
+    db.session.execute(delete(BoardScore))
+    rows = [{"board": b, "period": p, "period_start": s, "subject": subj, "score": v[0], "tie": v[1]}
+            for (b, p, s, subj), v in totals.items()]
+    for i in range(0, len(rows), 5000):
+        db.session.execute(insert(BoardScore), rows[i:i + 5000])
+    db.session.flush()
+    return len(rows)
+
+
+def _redis_rebuild(client, totals, *, now: datetime, tz: ZoneInfo) -> int:
+    old = list(client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000))
+    for i in range(0, len(old), 500):
+        client.delete(*old[i:i + 500])
+    pipe = client.pipeline(transaction=False)
+    written = 0
+    expiries = {}
+    for (board, period, start, subject), (points, tie) in totals.items():
+        expire = _expire_at(period, start, tz)
+        if expire and expire <= now.timestamp():
+            continue  # that period's key would already have expired
+        key = redis_key(board, period, start)
+        pipe.zadd(key, {subject: (points << TIE_BITS[period]) | tie})
+        expiries[key] = expire
+        written += 1
+        if written % 5000 == 0:
+            pipe.execute()
+    for key, expire in expiries.items():
+        if expire:
+            pipe.expireat(key, expire)
+    pipe.execute()
+    return written

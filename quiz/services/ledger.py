@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
+from quiz.services.sql import insert_on_conflict
 
 
 @dataclass(frozen=True)
@@ -40,23 +42,24 @@ def post_entry(
     """Record one balance change; the same `key` again returns the first entry, unchanged."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
-    existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
-    if existing is not None:
-        return Posted(existing, _balance(existing.user_id), created=False)
-
-    entry = LedgerEntry(
-        user_id=user_id, delta=delta, kind=kind, memo=memo, ref=ref,
-        idempotency_key=key, actor_id=actor_id, created_at=now,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-    except IntegrityError:
-        # A concurrent transaction posted the same key first; it won, we report its entry.
+    values = dict(user_id=user_id, delta=delta, kind=kind, memo=memo, ref=ref,
+                  idempotency_key=key, actor_id=actor_id, created_at=now)
+    # One round trip instead of SELECT + SAVEPOINT + INSERT + RELEASE (see docs/profiling.md).
+    # A key posted before, or by a concurrent transaction that commits first, inserts nothing:
+    # PostgreSQL waits for that transaction, then the SELECT below sees its entry.
+    entry_id = db.session.execute(
+        insert_on_conflict(LedgerEntry).values(**values)
+        .on_conflict_do_nothing(index_elements=[LedgerEntry.idempotency_key])
+        .returning(LedgerEntry.id)
+    ).scalar()
+    if entry_id is None:
         existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflicting row cannot vanish
+            raise RuntimeError(f"ledger key {key!r} conflicted but no entry has it")
         return Posted(existing, _balance(existing.user_id), created=False)
+    entry = LedgerEntry(id=entry_id, **values)
+    make_transient_to_detached(entry)  # the row exists: attach it as loaded, no second INSERT
+    db.session.add(entry)
 
     balance = db.session.execute(
         update(User)
@@ -71,8 +74,8 @@ def post_entry(
         raise InsufficientPoints("积分不足。")
     user = db.session.identity_map.get(db.session.identity_key(User, user_id))
     if user is not None:
-        db.session.expire(user, ["balance"])
-        user.balance  # noqa: B018 - refresh inside this transaction
+        # RETURNING gave the balance inside this transaction: no need to SELECT it again.
+        set_committed_value(user, "balance", balance)
     _notify_earning(entry)
     return Posted(entry, balance, created=True)
 

@@ -209,3 +209,11 @@ def test_seeding_an_empty_database_loads_the_bundled_bank_once(app):
     assert len(set(db.session.scalars(select(Question.category)))) >= 6
     again = runner.invoke(args=["seed"])
     assert again.exit_code == 0 and count_questions() == loaded
+
+
+def test_searching_questions_matches_text_literally_including_wildcards(admin_client, factory):
+    factory.question(stem="题目_甲%一")
+    factory.question(stem="题目乙一")
+    found = admin_client.get("/api/v1/admin/questions?q=目_甲%25").get_json()["questions"]
+    assert [q["stem"] for q in found] == ["题目_甲%一"]
+    assert len(admin_client.get("/api/v1/admin/questions?q=题目").get_json()["questions"]) == 2

@@ -23,6 +23,7 @@ from quiz.models import Answer, DailySet, Question, QuestionBank
 
 BUNDLED_NAME = "bundled:civic_bank.json"
 _CHUNK = 500
+_MAX_ID = 2**31 - 1
 
 
 class InvalidBankFile(AppError):
@@ -196,7 +197,8 @@ def import_bundled(*, now: datetime) -> ImportReport:
 
 
 def get_question(question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
+    # An id beyond the INTEGER column cannot exist (and the databases refuse to compare it).
+    question = db.session.get(Question, question_id) if 0 < question_id <= _MAX_ID else None
     if question is None:
         raise NotFound("题目不存在。", code="unknown_question")
     return question
@@ -213,7 +215,7 @@ def list_questions(*, category: str | None, active: bool | None, search: str | N
         stmt = stmt.where(or_(Question.stem.contains(search, autoescape=True),
                               Question.explanation.contains(search, autoescape=True)))
     if after_id is not None:
-        stmt = stmt.where(Question.id > after_id)
+        stmt = stmt.where(Question.id > max(0, min(after_id, _MAX_ID)))  # ids fit INTEGER
     return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # the C string encoder json.dumps itself uses
 
 QUESTION_TYPES = ("single", "multiple", "judge")
 
@@ -74,15 +75,22 @@ class Question:
     points: int | None
     row: int = field(default=0, compare=False)
 
-    @property
+    @functools.cached_property  # a frozen dataclass still has a __dict__ to cache into
     def content_hash(self) -> str:
-        """sha256 hex of type + stem + options: the identity used to spot duplicates."""
-        identity = [
-            self.type,
-            _identity_text(self.stem),
-            [[key, _identity_text(text)] for key, text in self.options],
-        ]
-        payload = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
+        """sha256 hex of type + stem + options: the identity used to spot duplicates.
+
+        The hashed text is exactly json.dumps([type, stem, [[key, text], ...]],
+        ensure_ascii=False, separators=(",", ":")) of the identity texts — the stored hashes
+        depend on it — but written out directly, which costs a fraction of json.dumps.
+        """
+        options = ",".join(
+            f"[{encode_basestring(key)},{encode_basestring(_identity_text(text))}]"
+            for key, text in self.options
+        )
+        payload = (
+            f"[{encode_basestring(self.type)},"
+            f"{encode_basestring(_identity_text(self.stem))},[{options}]]"
+        )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def as_dict(self) -> dict:

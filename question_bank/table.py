@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .model import InvalidBank, Issue, Limits, Question
 from .normalise import REQUIRED_FIELDS, clean_text, header_field
-from .validate import check_fields, chinese_label
+from .validate import check_texts, chinese_label
 
 FILL_DOWN_FIELDS = ("type", "explanation", "category", "difficulty", "points")
 # Blank rows past the row limit are tolerated (trailing formatting), but not forever.
@@ -43,6 +43,14 @@ def column_letter(index: int) -> str:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def _blank_row(raw: dict[str, object], text: dict[str, str]) -> bool:
+    """`all(_blank(value) for value in raw.values())`, from the already cleaned text: a cell
+    with text is not blank, and neither is a non-text value (a number, a date) of any kind."""
+    if any(text.values()):
+        return False
+    return all(value is None or isinstance(value, str) for value in raw.values())
 
 
 class Collector:
@@ -93,18 +101,27 @@ def read_rows(
 
     found = Collector(limits)
     skipped = pending_blank = 0
+    fields = list(columns.items())
+    width = max(columns.values(), default=-1) + 1
+    bad_cells = facts.bad_cells
     for row, cells in enumerate(rows, start=2):
-        raw = {
-            name: cells[index] if index < len(cells) else None for name, index in columns.items()
-        }
-        merges.remember(row, raw)
-        bad = {
-            name: message
-            for col, message in facts.bad_cells.get(row, {}).items()
-            for name, index in columns.items()
-            if index == col - 1
-        }
-        if not bad and all(_blank(value) for value in raw.values()):
+        if len(cells) >= width:
+            raw = {name: cells[index] for name, index in fields}
+        else:
+            raw = {name: cells[index] if index < len(cells) else None for name, index in fields}
+        if merges.spans:
+            merges.remember(row, raw)
+        bad = {}
+        if row in bad_cells:
+            bad = {
+                name: message
+                for col, message in bad_cells[row].items()
+                for name, index in fields
+                if index == col - 1
+            }
+        # Every cell is cleaned once, here: blank rows are spotted and validated on the same text.
+        text = {name: clean_text(value) for name, value in raw.items()}
+        if not bad and _blank_row(raw, text):
             pending_blank += 1
             if row > limits.max_rows + 1 + MAX_TRAILING_BLANK_ROWS:
                 break
@@ -115,15 +132,18 @@ def read_rows(
             break
         skipped += pending_blank
         pending_blank = 0
-        merges.fill(row, raw)
-        bad = merges.hidden(row) | bad
+        if merges.spans:
+            merges.fill(row, raw)
+            text = {name: clean_text(value) for name, value in raw.items()}
+            bad = merges.hidden(row) | bad
 
-        question, problems = check_fields(raw, labels, row, limits)
-        # A broken cell explains the row's trouble in its column better than "题干为空".
-        bad_labels = {labels[name] for name in bad}
-        problems = [Issue(row, labels[name], message) for name, message in bad.items()] + [
-            issue for issue in problems if issue.column not in bad_labels
-        ]
+        question, problems = check_texts(text, labels, row, limits)
+        if bad:
+            # A broken cell explains the row's trouble in its column better than "题干为空".
+            bad_labels = {labels[name] for name in bad}
+            problems = [Issue(row, labels[name], message) for name, message in bad.items()] + [
+                issue for issue in problems if issue.column not in bad_labels
+            ]
         if not found.add(row, question, problems, labels["stem"]):
             break
     return found.result(), skipped

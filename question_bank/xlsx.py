@@ -225,19 +225,22 @@ _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 
 def _needs_full_scan(archive: zipfile.ZipFile, path: str, limits: Limits) -> bool:
     """A C-speed pass over the inflated sheet: most banks have no formulas or merges, and
-    for them the per-element Python scan would cost as much as openpyxl's own read."""
+    for them the per-element Python scan would cost as much as openpyxl's own read.
+    Substring tests (memchr/memmem speed) guard each regex, which then decides."""
     tail = b""
     rows = 0
     row_cap = limits.max_rows + 1 + MAX_TRAILING_BLANK_ROWS
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK * 4):
             window = tail + chunk
-            if _NEEDS_SCAN.search(window):
+            maybe = b"<f" in window or b":f" in window or b"mergeCell" in window
+            if (maybe or b't="e"' in window) and _NEEDS_SCAN.search(window):
                 return True
-            declared = _DIMENSION.search(window)
+            declared = b"dimension" in window and _DIMENSION.search(window)
             if declared and int(declared.group(1)) > row_cap:
                 return True
-            rows += len(_ROW_TAG.findall(chunk))
+            # "<row" also counts <rowBreaks>: counting too many only costs the full scan.
+            rows += len(_ROW_TAG.findall(chunk)) if b":row" in chunk else chunk.count(b"<row")
             if rows > row_cap:
                 return True  # the full scan reports exactly where the limit was passed
             tail = window[-64:]

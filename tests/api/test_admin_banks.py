@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import Question, QuestionBank
+from quiz.schemas.common import encode_cursor
 from quiz.services import daily_quiz
 from quiz.services.daily_quiz import Rules
 
@@ -217,3 +218,18 @@ def test_searching_questions_matches_text_literally_including_wildcards(admin_cl
     found = admin_client.get("/api/v1/admin/questions?q=目_甲%25").get_json()["questions"]
     assert [q["stem"] for q in found] == ["题目_甲%一"]
     assert len(admin_client.get("/api/v1/admin/questions?q=题目").get_json()["questions"]) == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_a_question_id_too_big_for_the_database_is_simply_not_found(admin_client, method):
+    response = admin_client.open(f"/api/v1/admin/questions/{2**63}", method=method, json={})
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "unknown_question"
+
+
+def test_a_cursor_past_every_possible_id_gives_an_empty_page(admin_client, factory):
+    factory.question()
+    cursor = encode_cursor(2**63)
+    response = admin_client.get(f"/api/v1/admin/questions?cursor={cursor}")
+    assert response.status_code == 200
+    assert response.get_json()["questions"] == [] and response.get_json()["next_cursor"] is None

@@ -107,8 +107,10 @@ def _answer_limit_key() -> str:
 @blp.response(200, AnswerResultOut)
 def answer(body):
     """Score an answer on the server; once per user, question and day."""
-    return daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], rules(),
-                                    now=now())
+    at, r = now(), rules()
+    todays = _todays_set(local_day(at, r.tz), r, at)
+    return daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], r, now=at,
+                                    question_ids=todays.question_ids)
 
 
 @blp.route("/history", methods=["GET"])

@@ -210,11 +210,9 @@ def schedule(day: date, question_ids: list[int], rules: Rules, *, admin_id: int,
 # --- the user's day ----------------------------------------------------------------------
 
 
-def _quiz_day(user_id: int, day: date, total: int, *, lock: bool) -> QuizDay:
-    """The user's row for the day, created if missing; locked when an answer is being scored."""
+def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
+    """The user's row for the day, created if missing (read requests: no lock)."""
     stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.day == day)
-    if lock:
-        stmt = stmt.with_for_update()
     row = db.session.scalar(stmt)
     if row is not None:
         return row
@@ -226,9 +224,22 @@ def _quiz_day(user_id: int, day: date, total: int, *, lock: bool) -> QuizDay:
     return db.session.scalar(stmt)
 
 
+def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
+    """Create-or-lock the user's day in one statement (ON CONFLICT DO UPDATE takes the lock)."""
+    stmt = (
+        insert_on_conflict(QuizDay)
+        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0)
+        .on_conflict_do_update(index_elements=[QuizDay.user_id, QuizDay.day],
+                               set_={"total": QuizDay.total})
+        .returning(QuizDay)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(stmt).one()
+
+
 def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
     """Record the user's first fetch of the day (the start of their answer times)."""
-    row = _quiz_day(user.id, day, total, lock=False)
+    row = _quiz_day(user.id, day, total)
     if row.first_seen_at is None:
         row.first_seen_at = now
         db.session.flush()
@@ -265,35 +276,25 @@ def _validate_choices(question: Question, choices: list[str]) -> str:
 
 
 def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules, *,
-                  now: datetime) -> AnswerResult:
-    """Score one answer and credit its points; the answer that completes the day adds bonuses."""
+                  now: datetime, question_ids: tuple[int, ...] | None = None) -> AnswerResult:
+    """Score one answer and credit its points; the answer that completes the day adds bonuses.
+
+    `question_ids` is the day's set when the caller already knows it (it is fixed once the
+    day has started); otherwise it is read from the database.
+    """
     day = local_day(now, rules.tz)
-    day_set = daily_set(day, rules, now=now)
-    if question_id not in day_set.question_ids:
+    if question_ids is None:
+        question_ids = tuple(daily_set(day, rules, now=now).question_ids)
+    if question_id not in question_ids:
         raise NotInToday("这道题不在今天的题目中。")
     question = db.session.get(Question, question_id)
     chosen = _validate_choices(question, choices)
     # Serialise this user's answers for the day: the row lock makes "answered" exact.
-    row = _quiz_day(user.id, day, len(day_set.question_ids), lock=True)
-    if db.session.scalar(select(Answer.id).where(
-        Answer.user_id == user.id, Answer.question_id == question_id, Answer.day == day
-    )):
-        raise AlreadyAnswered("这道题今天已经答过了。")
+    row = _lock_quiz_day(user.id, day, len(question_ids))
+    if row.answered >= row.total:
+        raise AlreadyAnswered("今天的题目已经全部答完了。")
 
     correct = chosen == question.answer
-    elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None
-    answer = Answer(
-        user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
-        category=question.category, district=user.district, elapsed_ms=elapsed, created_at=now,
-    )
-    # No savepoint: the day lock and the check above make a duplicate impossible here, and if
-    # one slipped through, the 409 rolls the whole request back anyway.
-    db.session.add(answer)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise AlreadyAnswered("这道题今天已经答过了。") from exc
-
     start, end = day_bounds(day, rules.tz)
     cap = _Cap(user.id, rules.daily_cap, start, end)
     awarded = 0
@@ -308,13 +309,25 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     if row.answered >= row.total:
         bonuses = _complete_day(user, row, day, rules, cap, now=now)
     bonus = sum(b["points"] for b in bonuses)
-    answer.points = awarded + bonus
-    answer.bonus = bonus
     row.points += awarded + bonus
     row.bonus += bonus
-    db.session.flush()
-    balance = db.session.scalar(select(User.balance).where(User.id == user.id))
-    result = result_of(answer, question, balance=balance, completed=row.completed_at is not None)
+    elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None
+    answer = Answer(
+        user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
+        points=awarded + bonus, bonus=bonus, category=question.category, district=user.district,
+        elapsed_ms=elapsed, created_at=now,
+    )
+    db.session.add(answer)
+    try:
+        # UNIQUE (user_id, question_id, day) is the guard: a second answer fails here and the
+        # 409 rolls back the whole request, its points included.
+        db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyAnswered("这道题今天已经答过了。") from exc
+    # post_entry refreshed the balance inside this transaction; without a credit, the balance
+    # loaded with the user at the start of the request is shown.
+    result = result_of(answer, question, balance=user.balance,
+                       completed=row.completed_at is not None)
     result.bonuses = bonuses
     return result
 

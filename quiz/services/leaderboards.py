@@ -153,24 +153,36 @@ def record_earning(entry: LedgerEntry) -> None:
 # --- SQL backend ---------------------------------------------------------------------------
 
 
+_UPSERTS: dict[str, object] = {}
+
+
+def _sql_upsert(dialect: str):
+    """The board upsert, built once per dialect so its compiled form is cached."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = BoardScore.__table__
+        stmt = insert_(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["board", "period", "period_start", "subject"],
+            set_={
+                "score": table.c.score + stmt.excluded.score,
+                # The later of the two ticks (a smaller tie) is when the score was last raised.
+                "tie": func.least(table.c.tie, stmt.excluded.tie) if dialect == "postgresql"
+                else func.min(table.c.tie, stmt.excluded.tie),
+            },
+        )
+        _UPSERTS[dialect] = stmt
+    return stmt
+
+
 def _sql_apply(incs: list[Increment]) -> None:
     dialect = db.session.get_bind().dialect.name
-    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert_(BoardScore).values([
+    db.session.execute(_sql_upsert(dialect), [
         {"board": i.board, "period": i.period, "period_start": i.start, "subject": i.subject,
          "score": i.points, "tie": i.tie}
         for i in incs
     ])
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["board", "period", "period_start", "subject"],
-        set_={
-            "score": BoardScore.score + stmt.excluded.score,
-            # The later of the two ticks (a smaller tie) is when the score was last raised.
-            "tie": func.least(BoardScore.tie, stmt.excluded.tie) if dialect == "postgresql"
-            else func.min(BoardScore.tie, stmt.excluded.tie),
-        },
-    )
-    db.session.execute(stmt)
 
 
 def _sql_where(board: str, period: str, start: date):

@@ -47,11 +47,7 @@ def post_entry(
     # One round trip instead of SELECT + SAVEPOINT + INSERT + RELEASE (see docs/profiling.md).
     # A key posted before, or by a concurrent transaction that commits first, inserts nothing:
     # PostgreSQL waits for that transaction, then the SELECT below sees its entry.
-    entry_id = db.session.execute(
-        insert_on_conflict(LedgerEntry).values(**values)
-        .on_conflict_do_nothing(index_elements=[LedgerEntry.idempotency_key])
-        .returning(LedgerEntry.id)
-    ).scalar()
+    entry_id = db.session.execute(_insert_entry(), values).scalar()
     if entry_id is None:
         existing = db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
         if existing is None:  # pragma: no cover - the conflicting row cannot vanish
@@ -78,6 +74,21 @@ def post_entry(
         set_committed_value(user, "balance", balance)
     _notify_earning(entry)
     return Posted(entry, balance, created=True)
+
+
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_entry():
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = _INSERTS.get(dialect)
+    if stmt is None:
+        table = LedgerEntry.__table__
+        stmt = (insert_on_conflict(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(table.c.id))
+        _INSERTS[dialect] = stmt
+    return stmt
 
 
 # The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).

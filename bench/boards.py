@@ -200,13 +200,13 @@ def bench_sql(name: str, url: str, data, counts: list[int], lines: list[str]) ->
         db.engine.dispose()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("QUIZ_INSTANCE_PATH", tempfile.mkdtemp(prefix="bench-boards-"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--players", type=int, default=1_000_000)
     parser.add_argument("--sql-counts", default="10000,100000,1000000")
     parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     counts = [int(c) for c in args.sql_counts.split(",")]
     t0 = time.perf_counter()
     data = players(max([args.players, *counts]))

@@ -23,10 +23,10 @@ TARGETS = [("citizen", "/app/"), ("citizen", "/app/quiz"), ("citizen", "/app/boa
            ("anyone", "/app/login")]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     app = make_app("sqlite", Path(tempfile.mkdtemp()))
     with app.app_context():
         db.create_all()

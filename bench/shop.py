@@ -174,12 +174,12 @@ def storm(app, port: int, clients: int = 200, stock: int = 20) -> dict:
             "redemptions": sold, "stock_left": left, "ledger_mismatches": len(mismatches)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--buyers", type=int, default=64)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not url.startswith("postgresql"):
         raise SystemExit("the shop bench runs on PostgreSQL (set DATABASE_URL)")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from flask import Response
@@ -15,6 +13,7 @@ from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
 from quiz.schemas.quiz import AwarenessOut, ReportArgs
 from quiz.services import reports
+from quiz.services.csv_export import csv_document
 
 blp = Blueprint("admin_reports", __name__, url_prefix="/api/v1/admin/reports",
                 description="Admin: 知晓率 reports")
@@ -35,21 +34,10 @@ def _range(args):
 
 
 def csv_response(rows: list[dict], columns: list[str], filename: str) -> Response:
-    """A CSV download (UTF-8 with BOM so Excel opens Chinese text); formula cells escaped."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_safe(row.get(c)) for c in columns])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+    """A CSV download of report rows (formula-like cells escaped, BOM for Excel)."""
+    body = csv_document(columns, ([row.get(c) for c in columns] for row in rows))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
-
-
-def csv_safe(value):
-    """Cells starting with = + - @ are prefixed with ' so spreadsheets never run them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @blp.route("/awareness", methods=["GET"])

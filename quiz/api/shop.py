@@ -13,6 +13,7 @@ from quiz.api.common import login_required
 from quiz.clock import now
 from quiz.errors import ValidationFailed
 from quiz.extensions import limiter
+from quiz.models.types import MAX_ID
 from quiz.schemas.common import decode_cursor, page_of
 from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage
 from quiz.services import shop
@@ -48,7 +49,7 @@ def cursor_id(cursor: str | None) -> int | None:
     value = decode_cursor(cursor)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= shop.MAX_DB_INT:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
     return value
 

@@ -7,6 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest id an INTEGER column holds: a bigger one cannot exist (PostgreSQL refuses to
+# compare it), so lookups answer "not found" without asking the database.
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes on every backend (SQLite keeps no offset, so we store naive UTC)."""

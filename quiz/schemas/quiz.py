@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from quiz.models.types import MAX_ID
+
 
 class OptionOut(Schema):
     key = fields.String()
@@ -102,14 +104,15 @@ class ProgressOut(Schema):
 
 
 class AdjustIn(Schema):
-    user_id = fields.Integer(required=True, strict=True)
+    user_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
     delta = fields.Integer(required=True, strict=True,
                            validate=validate.Range(min=-1_000_000, max=1_000_000))
     memo = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ScheduleIn(Schema):
-    question_ids = fields.List(fields.Integer(strict=True), required=True)
+    question_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)), required=True)
 
 
 class AdminQuestionOut(QuestionOut):

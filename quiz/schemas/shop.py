@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from quiz.models.shop import REDEMPTION_STATUSES
+from quiz.models.types import MAX_ID
 from quiz.schemas.common import PageArgs
 
 _MAX = 1_000_000
@@ -108,7 +109,7 @@ class AdminRedemptionPage(Schema):
 
 class AdminRedemptionArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(REDEMPTION_STATUSES))
-    prize_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    prize_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     # Local calendar days (QUIZ_TIMEZONE), both inclusive.
     from_ = fields.Date(load_default=None, data_key="from")
     to = fields.Date(load_default=None)

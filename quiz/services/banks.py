@@ -20,10 +20,10 @@ from question_bank import Bank, InvalidBank, Limits
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, Question, QuestionBank
+from quiz.models.types import MAX_ID
 
 BUNDLED_NAME = "bundled:civic_bank.json"
 _CHUNK = 500
-_MAX_ID = 2**31 - 1
 
 
 class InvalidBankFile(AppError):
@@ -198,7 +198,7 @@ def import_bundled(*, now: datetime) -> ImportReport:
 
 def get_question(question_id: int) -> Question:
     # An id beyond the INTEGER column cannot exist (and the databases refuse to compare it).
-    question = db.session.get(Question, question_id) if 0 < question_id <= _MAX_ID else None
+    question = db.session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
     if question is None:
         raise NotFound("题目不存在。", code="unknown_question")
     return question
@@ -215,7 +215,7 @@ def list_questions(*, category: str | None, active: bool | None, search: str | N
         stmt = stmt.where(or_(Question.stem.contains(search, autoescape=True),
                               Question.explanation.contains(search, autoescape=True)))
     if after_id is not None:
-        stmt = stmt.where(Question.id > max(0, min(after_id, _MAX_ID)))  # ids fit INTEGER
+        stmt = stmt.where(Question.id > max(0, min(after_id, MAX_ID)))  # ids fit INTEGER
     return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))
 
 

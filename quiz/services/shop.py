@@ -7,7 +7,6 @@ idempotency, balance), while different users only meet at the prize's conditiona
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,12 +20,13 @@ from quiz.errors import Conflict, InsufficientPoints, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import User
 from quiz.models.shop import Prize, PrizeImage, Redemption
+from quiz.models.types import MAX_ID
 from quiz.services import ledger
 from quiz.services.codes import new_code, normalise_code
+from quiz.services.csv_export import csv_document
 
 VOUCHER_LENGTH = 12
 MAX_KEY_LENGTH = 128
-MAX_DB_INT = 2**31 - 1
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 MAX_IMAGE_SIDE = 1600  # larger uploads are scaled down when re-encoded
@@ -97,7 +97,7 @@ def create_prize(fields: dict, *, now: datetime) -> Prize:
 
 
 def get_prize(prize_id: int) -> Prize:
-    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
     if prize is None:
         raise UnknownPrize("奖品不存在。")
     return prize
@@ -207,7 +207,7 @@ def set_prize_image(prize_id: int, raw: bytes, *, max_bytes: int, now: datetime)
 
 
 def prize_image(prize_id: int) -> PrizeImage:
-    image = db.session.get(PrizeImage, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    image = db.session.get(PrizeImage, prize_id) if 0 < prize_id <= MAX_ID else None
     if image is None:
         raise NotFound("该奖品没有上传图片。", code="no_image")
     return image
@@ -251,7 +251,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     if existing is not None:
         return _replay(existing, prize_id)
 
-    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_DB_INT else None
+    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
     if prize is None or not prize.is_on_sale(now):
         raise UnknownPrize("奖品不存在或未在兑换期内。")
     if prize.per_user_limit is not None:
@@ -299,7 +299,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
 
 
 def _find(redemption_id: int) -> Redemption:
-    found = db.session.get(Redemption, redemption_id) if 0 < redemption_id <= MAX_DB_INT else None
+    found = db.session.get(Redemption, redemption_id) if 0 < redemption_id <= MAX_ID else None
     if found is None:
         raise UnknownRedemption("兑换记录不存在。")
     return found
@@ -386,31 +386,17 @@ def search_redemptions(*, status: str | None = None, prize_id: int | None = None
 
 # ---------------------------------------------------------------- exports and seed
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def redemptions_csv(rows, tz) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "voucher_code", "status", "prize_id", "prize", "cost", "user_id",
-                     "username", "display_name", "created_at", "fulfilled_at", "cancelled_at"])
-
     def when(at):
         return at.astimezone(tz).isoformat() if at else ""
 
-    for r in rows:
-        writer.writerow([csv_cell(v) for v in (
-            r.id, r.voucher_code, r.status, r.prize_id, r.prize.name, r.cost, r.user_id,
-            r.user.username, r.user.display_name, when(r.created_at), when(r.fulfilled_at),
-            when(r.cancelled_at),
-        )])
-    return "\ufeff" + out.getvalue()  # BOM: Excel on Chinese Windows reads UTF-8 correctly
+    return csv_document(
+        ["id", "voucher_code", "status", "prize_id", "prize", "cost", "user_id", "username",
+         "display_name", "created_at", "fulfilled_at", "cancelled_at"],
+        ((r.id, r.voucher_code, r.status, r.prize_id, r.prize.name, r.cost, r.user_id,
+          r.user.username, r.user.display_name, when(r.created_at), when(r.fulfilled_at),
+          when(r.cancelled_at)) for r in rows),
+    )
 
 
 DEMO_PRIZES = (

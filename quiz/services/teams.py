@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from quiz.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Team, User
+from quiz.models.types import MAX_ID
 from quiz.services.accounts import check_district
 from quiz.services.codes import new_code, normalise_code
 
-MAX_ID = 2**31 - 1  # an id beyond the INTEGER column cannot exist (and PostgreSQL refuses it)
 JOIN_CODE_LENGTH = 8
 INVITE_CODE_LENGTH = 8
 

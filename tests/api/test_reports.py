@@ -74,3 +74,15 @@ def test_a_reversed_range_is_a_validation_error(admin_client):
 
 def test_reports_are_admin_only(citizen_client):
     assert citizen_client.get("/api/v1/admin/reports/awareness").status_code == 403
+
+
+def test_report_csv_cells_that_look_like_formulas_are_escaped(admin_client, factory, app, clock):
+    rules = Rules.from_config({**app.config, "QUIZ_DAILY_COUNT": 1})
+    question = factory.question(category="=HYPERLINK(\"x\")", stem="公式题")
+    user = factory.user()
+    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    daily_quiz.submit_answer(user, question.id, ["A"], rules, now=clock.now())
+    db.session.commit()
+    text = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&format=csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text

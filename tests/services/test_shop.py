@@ -12,11 +12,12 @@ from quiz.extensions import db
 from quiz.models.shop import Redemption
 from quiz.services import shop
 from quiz.services.codes import ALPHABET
+from quiz.services.csv_export import csv_cell
 from tests.api.test_shop import give_points, make_prize, png_bytes
 
 
 def test_formula_like_cells_get_a_leading_quote():
-    assert [shop.csv_cell(v) for v in ("=1+1", "+1", "-1", "@A1", "\tx", "ok", None, 5)] == [
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@A1", "\tx", "ok", None, 5)] == [
         "'=1+1", "'+1", "'-1", "'@A1", "'\tx", "ok", "", "5"]
 
 

@@ -53,6 +53,7 @@ REDIS_PREFIX = "quiz:board"
 # Redis keys of past days/weeks/months expire this long after their period ends.
 REDIS_RETENTION = timedelta(days=2)
 _PENDING = "board_pending"
+_SQL_PENDING = "board_sql_pending"
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -147,7 +148,9 @@ def record_earning(entry: LedgerEntry) -> None:
     if url:
         db.session.info.setdefault(_PENDING, []).append((url, incs))
     else:
-        _sql_apply(incs)
+        # Written just before the commit (see _write_sql_pending): the shared team and district
+        # rows are then locked for the commit only, not for the rest of the request.
+        db.session.info.setdefault(_SQL_PENDING, []).extend(incs)
 
 
 # --- SQL backend ---------------------------------------------------------------------------
@@ -176,9 +179,10 @@ def _sql_upsert(dialect: str):
     return stmt
 
 
-def _sql_apply(incs: list[Increment]) -> None:
-    dialect = db.session.get_bind().dialect.name
-    db.session.execute(_sql_upsert(dialect), [
+def _sql_apply(incs: list[Increment], session=None) -> None:
+    session = session or db.session
+    dialect = session.get_bind().dialect.name
+    session.execute(_sql_upsert(dialect), [
         {"board": i.board, "period": i.period, "period_start": i.start, "subject": i.subject,
          "score": i.points, "tie": i.tie}
         for i in incs
@@ -316,14 +320,35 @@ def _write_pending(session) -> None:
                 raise
 
 
+def merge(incs: Iterable[Increment]) -> list[Increment]:
+    """One increment per board row: points summed, the latest raise (smallest tie) kept,
+    in the fixed row order so concurrent transactions lock shared rows in the same order."""
+    merged: dict[tuple, Increment] = {}
+    for inc in incs:
+        key = (inc.board, inc.period, inc.start, inc.subject)
+        seen = merged.get(key)
+        merged[key] = inc if seen is None else Increment(
+            inc.board, inc.period, inc.start, inc.subject, seen.points + inc.points,
+            min(seen.tie, inc.tie))
+    return sorted(merged.values(), key=lambda i: (i.board, i.period, i.start, i.subject))
+
+
+def _write_sql_pending(session) -> None:
+    pending = session.info.pop(_SQL_PENDING, None)
+    if pending:
+        _sql_apply(merge(pending), session)
+
+
 def _drop_pending(session, *_args) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_SQL_PENDING, None)
 
 
 def _install_session_hooks() -> None:
     from flask_sqlalchemy.session import Session
 
     if not event.contains(Session, "after_commit", _write_pending):
+        event.listen(Session, "before_commit", _write_sql_pending)
         event.listen(Session, "after_commit", _write_pending)
         event.listen(Session, "after_rollback", _drop_pending)
 

@@ -249,3 +249,33 @@ def test_a_rolled_back_earning_never_reaches_a_board(app, factory):
     post_entry(user.id, 10, "quiz_correct", key="rolled-back", now=MONDAY_10)
     db.session.rollback()
     assert show(app, user).me is None
+
+
+def test_sql_board_rows_are_written_at_commit_and_dropped_on_rollback(app, factory, clock):
+    from quiz.models.board import BoardScore
+    from quiz.services import ledger
+
+    app.config["REDIS_URL"] = None
+    user = factory.user()
+    ledger.post_entry(user.id, 10, "quiz_correct", key="rolled-back", now=clock.now())
+    db.session.rollback()
+    assert db.session.query(BoardScore).count() == 0
+    ledger.post_entry(user.id, 10, "quiz_correct", key="first", now=clock.now())
+    ledger.post_entry(user.id, 5, "quiz_bonus", key="second", now=clock.now())
+    db.session.commit()
+    scores = {(row.board, row.period): row.score for row in db.session.query(BoardScore)}
+    assert scores[("citizens", "day")] == 15 and scores[("citizens", "all")] == 15
+
+
+def test_merging_increments_sums_points_and_keeps_the_latest_raise():
+
+    from quiz.services.leaderboards import Increment, merge
+
+    start = date(2026, 11, 23)
+    merged = merge([
+        Increment("teams", "day", start, "7", 10, 900),
+        Increment("citizens", "day", start, "1", 10, 900),
+        Increment("teams", "day", start, "7", 5, 800),
+    ])
+    assert merged == [Increment("citizens", "day", start, "1", 10, 900),
+                      Increment("teams", "day", start, "7", 15, 800)]

@@ -228,6 +228,11 @@ def init_app(app: Flask) -> None:
     def handle_unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return handle_http(exc)
+        if isinstance(exc, RecursionError) and _wants_problem():
+            # JSON nested thousands deep: the parser gives up; it is the client's bad body.
+            body = {"type": "/api/docs#error-malformed_json", "title": "Bad Request",
+                    "status": 400, "code": "malformed_json", "detail": "请求体嵌套过深。"}
+            return problem_response(body, 400)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
             raise exc

@@ -14,6 +14,7 @@ from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import DailySet
+from quiz.schemas.common import EARLIEST_DAY, LATEST_DAY
 from quiz.schemas.quiz import DaySetOut, ScheduleIn
 from quiz.services import daily_quiz
 
@@ -23,10 +24,14 @@ blp = Blueprint("admin_quiz", __name__, url_prefix="/api/v1/admin/quiz",
 
 def _parse_day(raw: str) -> date:
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationFailed("日期格式应为 YYYY-MM-DD。",
                                errors=[{"field": "date", "message": "无效日期"}]) from exc
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationFailed("日期须在 2000 年到 2100 年之间。",
+                               errors=[{"field": "date", "message": "日期超出范围"}])
+    return day
 
 
 def _set_out(day_set: DailySet) -> dict:
@@ -49,11 +54,11 @@ def put_schedule(body, day):
 @admin_required
 @blp.response(200, DaySetOut)
 def get_schedule(day):
-    """A day's set with answers (drawn now if it is today or earlier and not yet drawn)."""
+    """A day's set with answers (today's is drawn now if nobody has drawn it yet)."""
     at, r = now(), rules()
     wanted = _parse_day(day)
     found = db.session.scalar(select(DailySet).where(DailySet.day == wanted))
-    if found is None and wanted <= local_day(at, r.tz):
+    if found is None and wanted == local_day(at, r.tz):
         found = daily_quiz.daily_set(wanted, r, now=at)
     if found is None:
         return {"day": wanted, "questions": [], "scheduled": False}

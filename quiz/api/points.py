@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from quiz.api.common import login_required
 from quiz.clock import now
-from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import LedgerEntry
-from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
+from quiz.schemas.common import PageArgs, cursor_id, encode_cursor
 from quiz.schemas.quiz import PointsOut, ProgressOut
 from quiz.services import daily_quiz
 from quiz.services.daily_quiz import Rules
@@ -26,9 +25,7 @@ blp = Blueprint("points", __name__, url_prefix="/api/v1/me", description="My poi
 @blp.response(200, PointsOut)
 def my_points(args):
     """The balance and the ledger, newest first."""
-    cursor = decode_cursor(args["cursor"])
-    if cursor is not None and not isinstance(cursor, int):
-        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+    cursor = cursor_id(args["cursor"])
     stmt = select(LedgerEntry).where(LedgerEntry.user_id == current_user.id)
     if cursor is not None:
         stmt = stmt.where(LedgerEntry.id < cursor)

@@ -11,10 +11,8 @@ from flask_smorest import Blueprint
 
 from quiz.api.common import login_required
 from quiz.clock import now
-from quiz.errors import ValidationFailed
 from quiz.extensions import limiter
-from quiz.models.types import MAX_ID
-from quiz.schemas.common import decode_cursor, page_of
+from quiz.schemas.common import cursor_id, page_of
 from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage
 from quiz.services import shop
 
@@ -42,16 +40,6 @@ def redemption_payload(r, *, with_user: bool = False) -> dict:
         payload["user"] = {"id": r.user.id, "username": r.user.username,
                            "display_name": r.user.display_name}
     return payload
-
-
-def cursor_id(cursor: str | None) -> int | None:
-    """The id a page cursor carries; anything else is a 422, not a 500."""
-    value = decode_cursor(cursor)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
-    return value
 
 
 def _redeemer() -> str:

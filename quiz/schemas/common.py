@@ -5,10 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import UTC, date, datetime
 
 from marshmallow import Schema, fields, validate
 
 from quiz.errors import ValidationFailed
+from quiz.models.types import MAX_ID
+
+# Calendar bounds for any date a client sends: far outside them, date arithmetic overflows.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+sane_day = validate.Range(min=EARLIEST_DAY, max=LATEST_DAY, error="日期须在 2000 年到 2100 年之间")
+sane_instant = validate.Range(
+    min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2100, 12, 31, tzinfo=UTC),
+    error="时间须在 2000 年到 2100 年之间")
 
 
 class PageArgs(Schema):
@@ -26,10 +36,20 @@ def decode_cursor(cursor: str | None):
         return None
     try:
         return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeError) as exc:
+    except (ValueError, binascii.Error, UnicodeError, RecursionError) as exc:
         raise ValidationFailed(
             "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
         ) from exc
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The id a page cursor carries; anything else is a 422, not a 500."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
+        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+    return value
 
 
 def page_of(items: list, limit: int, cursor_of) -> tuple[list, str | None]:

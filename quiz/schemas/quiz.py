@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from quiz.models.types import MAX_ID
+from quiz.schemas.common import sane_day
 
 
 class OptionOut(Schema):
@@ -137,8 +138,8 @@ class DaySetOut(Schema):
 
 
 class ReportArgs(Schema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None, validate=sane_day)
+    to = fields.Date(load_default=None, validate=sane_day)
     by = fields.String(load_default="category", validate=validate.OneOf(["category", "district"]))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from quiz.models.shop import REDEMPTION_STATUSES
 from quiz.models.types import MAX_ID
-from quiz.schemas.common import PageArgs
+from quiz.schemas.common import PageArgs, sane_day, sane_instant
 
 _MAX = 1_000_000
 
@@ -19,8 +19,8 @@ class _PrizeFields(Schema):
     per_user_limit = fields.Integer(strict=True, allow_none=True,
                                     validate=validate.Range(min=1, max=10_000))
     on_sale = fields.Boolean()
-    sale_starts_at = fields.AwareDateTime(allow_none=True)
-    sale_ends_at = fields.AwareDateTime(allow_none=True)
+    sale_starts_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
+    sale_ends_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sort_order = fields.Integer(strict=True, validate=validate.Range(min=-_MAX, max=_MAX))
     image_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
                            validate=validate.Length(max=512))
@@ -111,5 +111,5 @@ class AdminRedemptionArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(REDEMPTION_STATUSES))
     prize_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     # Local calendar days (QUIZ_TIMEZONE), both inclusive.
-    from_ = fields.Date(load_default=None, data_key="from")
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(load_default=None, data_key="from", validate=sane_day)
+    to = fields.Date(load_default=None, validate=sane_day)

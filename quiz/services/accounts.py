@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import re
 from datetime import datetime
 
@@ -19,7 +20,9 @@ from quiz.extensions import db
 from quiz.models import User
 from quiz.services.codes import normalise_code
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,32}$")
+USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
+# Accounts created by SSO are named sso_<hash>; nobody may register such a name first.
+SSO_PREFIX = "sso_"
 MIN_PASSWORD = 8
 # Checked against when the username is unknown, so a miss costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
@@ -55,10 +58,14 @@ def register(
     *, username: str, password: str, display_name: str, district: str | None,
     invite_code: str | None, districts: list[str], family_max: int, now: datetime,
 ) -> User:
-    if not USERNAME_RE.match(username or ""):
+    if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
+    if username.lower().startswith(SSO_PREFIX):
+        raise _field_error("username", f"用户名不能以 {SSO_PREFIX} 开头。")
     if len(password or "") < MIN_PASSWORD:
         raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
+    if not (display_name or "").strip():
+        raise _field_error("display_name", "昵称不能为空。")
     district = check_district(district, districts)
     reporter = None
     if invite_code:
@@ -100,6 +107,8 @@ def authenticate(username: str, password: str) -> User:
 
 def update_profile(user: User, *, districts: list[str], **changes) -> User:
     if "display_name" in changes and changes["display_name"] is not None:
+        if not changes["display_name"].strip():
+            raise _field_error("display_name", "昵称不能为空。")
         user.display_name = changes["display_name"].strip()
     if "district" in changes:
         user.district = check_district(changes["district"], districts)
@@ -133,7 +142,7 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
         raise
     except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error) as exc:
         raise InvalidToken("令牌格式无效。") from exc
-    if exp <= now.timestamp():
+    if not math.isfinite(exp) or exp <= now.timestamp():
         raise InvalidToken("令牌已过期。")
     if not uid or len(uid) > 128:
         raise InvalidToken("令牌缺少用户标识。")
@@ -141,7 +150,7 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
     if user is not None:
         return user
     user = User(
-        username="sso_" + hashlib.sha256(uid.encode()).hexdigest()[:16],
+        username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
         display_name=(name.strip() or "市民")[:64], role="citizen", sso_uid=uid, created_at=now,
     )
     try:
@@ -157,7 +166,7 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
 
 def create_admin(username: str, password: str, *, role: str = "admin", now: datetime) -> User:
     """Create an admin (or clerk), or reset an existing one's password and role."""
-    if not USERNAME_RE.match(username or ""):
+    if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
     if len(password or "") < MIN_PASSWORD:
         raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")

@@ -423,10 +423,12 @@ def _names(board: str, subjects: list[str], *, full_names: bool) -> dict[str, tu
         rows = db.session.execute(select(Team.id, Team.name).where(Team.id.in_(ids)))
         return {str(i): (i, name) for i, name in rows}
     rows = db.session.execute(
-        select(User.id, User.display_name, User.role, User.show_full_name).where(User.id.in_(ids)))
+        select(User.id, User.display_name, User.role, User.invite_code, User.show_full_name)
+        .where(User.id.in_(ids)))
     out = {}
-    for i, name, role, consent in rows:
-        minor = role == "reporter" and not consent
+    for i, name, role, invite_code, consent in rows:
+        # A reporter keeps the mask after leaving a team: an invite code marks a 小记者 for life.
+        minor = (role == "reporter" or invite_code is not None) and not consent
         out[str(i)] = (i, name if full_names or not minor else mask_name(name))
     return out
 

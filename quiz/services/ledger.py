@@ -135,6 +135,8 @@ def adjust(user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now:
         raise ValidationFailed("调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}])
     if not memo or not memo.strip():
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
+    if db.session.get(User, user_id) is None:
+        raise NotFound("用户不存在。", code="unknown_user")
     return post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
                       actor_id=actor_id)
 

@@ -43,8 +43,18 @@ VOUCHER_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths are followed after sign-in (no open redirect).
+
+    Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"), so any control
+    character or space refuses the target, as do "//" and backslashes.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target)
+    ):
         return target
     return default
 

@@ -153,3 +153,27 @@ def test_an_expired_sso_token_is_refused(client, clock):
     response = sso(client, exp=int(clock.now().timestamp()) - 1)
     assert response.status_code == 401
     assert response.get_json()["code"] == "invalid_token"
+
+
+def test_a_username_with_a_trailing_newline_is_refused(client):
+    response = register(client, username="abc\n")
+    assert response.status_code == 422 and response.get_json()["code"] == "validation_error"
+
+
+def test_nobody_can_register_a_name_reserved_for_sso_accounts(client, clock):
+    squat = register(client, username="sso_5994471abb01112a")
+    assert squat.status_code == 422
+    assert sso(client, exp=int(clock.now().timestamp()) + 60).status_code == 200
+
+
+def test_a_blank_display_name_is_refused(client, as_user, factory):
+    assert register(client, display_name="   ").status_code == 422
+    response = as_user(factory.user()).patch("/api/v1/me", json={"display_name": "   "})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("exp", [float("nan"), float("inf")])
+def test_an_sso_token_that_never_expires_is_refused(client, exp):
+    token = sign_sso_token({"uid": "u9", "name": "x", "exp": exp}, SSO_SECRET)
+    response = client.post("/api/v1/auth/sso", json={"token": token})
+    assert response.status_code == 401 and response.get_json()["code"] == "invalid_token"

@@ -61,3 +61,34 @@ def test_pages_outside_the_api_keep_plain_errors(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response.mimetype != "application/problem+json"
+
+
+def test_json_nested_thousands_deep_is_a_400_problem(client):
+    response = client.post("/api/v1/auth/login", data="[" * 5000, content_type="application/json")
+    assert_problem(response, 400, "malformed_json")
+
+
+@pytest.mark.parametrize("value", ["[" * 1200, "1" + "0" * 30, "true", '"x"'])
+def test_a_mangled_page_cursor_is_a_422(citizen_client, value):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+    for path in ("/api/v1/me/points", "/api/v1/me/redemptions"):
+        response = citizen_client.get(f"{path}?cursor={cursor}")
+        assert_problem(response, 422, "validation_error")
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/admin/reports/awareness?to=0001-01-05",
+    "/api/v1/admin/reports/participation?from=9999-12-31",
+    "/api/v1/admin/redemptions?from=0001-01-01",
+    "/api/v1/admin/quiz/schedule/0001-01-05",
+])
+def test_dates_far_outside_the_calendar_are_422(admin_client, url):
+    assert_problem(admin_client.get(url), 422, "validation_error")
+
+
+def test_adjusting_an_unknown_users_points_is_404(admin_client):
+    response = admin_client.post("/api/v1/admin/points/adjust",
+                                 json={"user_id": 2147483647, "delta": 5, "memo": "x"})
+    assert_problem(response, 404, "unknown_user")

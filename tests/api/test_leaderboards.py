@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quiz.extensions import db
 from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
     board_backend,
@@ -100,3 +101,12 @@ def test_an_answer_shows_on_the_board_at_once(app, factory, as_user, clock):
     earn(user, 10, clock.now())
     assert client.get("/api/v1/leaderboards/citizens?period=day").get_json()["me"] == {
         "rank": 1, "score": 10}
+
+
+def test_a_reporter_who_left_their_team_stays_masked(app, factory, as_user, clock):
+    kid = factory.user(role="reporter", display_name="王小明", invite_code="KIDCODE2")
+    earn(kid, 10, clock.now())
+    kid.role = "citizen"  # removed from the team by an admin
+    db.session.commit()
+    public = as_user(factory.user()).get("/api/v1/leaderboards/citizens").get_json()
+    assert public["entries"][0]["name"] == "王*明"

@@ -75,7 +75,8 @@ def test_a_citizen_opens_every_mini_app_page(citizen_client, path):
 
 def test_sign_in_follows_a_same_site_next_only(client):
     assert 'value="/app/shop"' in client.get("/app/login?next=/app/shop").get_data(as_text=True)
-    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example",
+                 "/\t/evil.example", "/\n/evil.example", "/ /evil.example"):
         html = client.get("/app/login", query_string={"next": evil}).get_data(as_text=True)
         assert "evil.example" not in html
 

@@ -137,8 +137,14 @@ def adjust(user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now:
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
     if db.session.get(User, user_id) is None:
         raise NotFound("用户不存在。", code="unknown_user")
-    return post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
-                      actor_id=actor_id)
+    posted = post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
+                        actor_id=actor_id)
+    first = posted.entry
+    if not posted.created and (first.user_id, first.delta, first.memo) != (user_id, delta,
+                                                                          memo.strip()):
+        raise ValidationFailed("该 Idempotency-Key 已用于另一次调整。", code="idempotency_key_reused",
+                               errors=[{"field": "Idempotency-Key", "message": "已用于另一次调整"}])
+    return posted
 
 
 def mismatches() -> list[tuple[int, int, int]]:

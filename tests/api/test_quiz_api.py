@@ -240,3 +240,17 @@ def test_a_citizen_cannot_adjust_points(citizen_client, factory):
     user = factory.user()
     response = citizen_client.post("/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": "x"})
     assert response.status_code == 403
+
+
+def test_a_retried_adjustment_counts_once_and_a_reused_key_is_refused(admin_client, factory):
+    user = factory.user()
+    body = {"user_id": user.id, "delta": 30, "memo": "活动奖励"}
+    headers = {"Idempotency-Key": "adj-1"}
+    first = admin_client.post("/api/v1/admin/points/adjust", json=body, headers=headers)
+    again = admin_client.post("/api/v1/admin/points/adjust", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert first.get_json()["id"] == again.get_json()["id"]
+    other = admin_client.post("/api/v1/admin/points/adjust", json={**body, "delta": 99},
+                              headers=headers)
+    assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
+    assert db.session.get(User, user.id).balance == 30

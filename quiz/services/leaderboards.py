@@ -28,13 +28,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import delete, event, func, insert, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from quiz.clock import day_bounds, local_day
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, LedgerEntry, Team, User
 from quiz.models.board import BoardScore
+from quiz.services.sql import insert_on_conflict
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +162,8 @@ def _sql_upsert(dialect: str):
     """The board upsert, built once per dialect so its compiled form is cached."""
     stmt = _UPSERTS.get(dialect)
     if stmt is None:
-        insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
         table = BoardScore.__table__
-        stmt = insert_(table)
+        stmt = insert_on_conflict(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["board", "period", "period_start", "subject"],
             set_={

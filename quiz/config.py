@@ -92,6 +92,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_BONUS_FAMILY": _int(env, "QUIZ_BONUS_FAMILY", 5),
         "QUIZ_FAMILY_MAX": _int(env, "QUIZ_FAMILY_MAX", 6),
         "QUIZ_DAILY_CAP": _int(env, "QUIZ_DAILY_CAP", 0),  # 0 = no cap
+        # Leaderboards: past days/weeks/months stay readable this many days after they end
+        "QUIZ_BOARD_RETENTION_DAYS": _int(env, "QUIZ_BOARD_RETENTION_DAYS", 400),
         # Uploads
         "QUIZ_MAX_IMAGE_BYTES": _int(env, "QUIZ_MAX_IMAGE_BYTES", 2 * 1024 * 1024),
         # OpenAPI (flask-smorest)

@@ -32,8 +32,9 @@ def _standing(board: str, period: str, **kwargs) -> dict:
 @blp.arguments(BoardArgs, location="query")
 @blp.response(200, BoardOut)
 def top(args, board):
-    """The top `limit` of a board for the current period, and the caller's own row."""
-    return _standing(board, args["period"], limit=args["limit"])
+    """The top `limit` of a board for the current period (or the past one from `start`),
+    and the caller's own row."""
+    return _standing(board, args["period"], limit=args["limit"], start=args["start"])
 
 
 @blp.route("/<board>/around-me", methods=["GET"])
@@ -42,4 +43,4 @@ def top(args, board):
 @blp.response(200, BoardOut)
 def around_me(args, board):
     """Ranks rank−radius…rank+radius around the caller (no entries when unranked)."""
-    return _standing(board, args["period"], radius=args["radius"])
+    return _standing(board, args["period"], radius=args["radius"], start=args["start"])

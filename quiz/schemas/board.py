@@ -5,18 +5,23 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from quiz.schemas.account import UserOut
-from quiz.schemas.common import PageArgs
+from quiz.schemas.common import PageArgs, sane_day
 from quiz.services.leaderboards import PERIODS
+
+_START = {"description": "first day of a past period (a Monday for weeks, the 1st for months): "
+                         "its final standings; absent: the current period"}
 
 
 class BoardArgs(Schema):
     period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    start = fields.Date(load_default=None, validate=sane_day, metadata=_START)
 
 
 class AroundArgs(Schema):
     period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
     radius = fields.Integer(load_default=5, validate=validate.Range(min=0, max=50))
+    start = fields.Date(load_default=None, validate=sane_day, metadata=_START)
 
 
 class BoardEntry(Schema):

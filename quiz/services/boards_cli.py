@@ -20,9 +20,24 @@ def rebuild_command() -> None:
 
     url = current_app.config.get("REDIS_URL")
     written = leaderboards.rebuild(now=current_app.clock.now(),
-                                   tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]), redis_url=url)
+                                   tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]), redis_url=url,
+                                   retention_days=current_app.config["QUIZ_BOARD_RETENTION_DAYS"])
     db.session.commit()
     click.echo(f"boards rebuilt on {'Redis' if url else 'SQL'}: {written} rows")
+
+
+@boards_cli.command("prune")
+def prune_command() -> None:
+    """Delete SQL board rows of periods that ended more than QUIZ_BOARD_RETENTION_DAYS ago.
+
+    Run it daily (deploy/ has a timer); Redis keys expire by themselves."""
+    from quiz.services import leaderboards
+
+    days = current_app.config["QUIZ_BOARD_RETENTION_DAYS"]
+    deleted = leaderboards.prune(now=current_app.clock.now(),
+                                 tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]), retention_days=days)
+    db.session.commit()
+    click.echo(f"boards pruned: {deleted} rows of periods that ended more than {days} days ago")
 
 
 def init_cli(app: Flask) -> None:

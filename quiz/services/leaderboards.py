@@ -14,6 +14,11 @@ subject key (byte order, descending) — so both give the same ranks:
   `points << bits | tie`. Increments are collected on the session and written only after the
   database commit succeeds, so a rolled-back answer never reaches a board.
 
+Past periods stay readable for `QUIZ_BOARD_RETENTION_DAYS` after they end, on both backends:
+a Redis key gets a relative TTL computed from the service's clock (never an absolute instant
+on Redis's own clock, which the service's clock need not agree with); SQL rows are removed by
+`prune` (`flask boards prune`).
+
 Subjects are attributed when points are earned (role, team and district at that moment);
 `rebuild` recomputes every board from the ledger with the current memberships.
 """
@@ -30,6 +35,7 @@ from flask import current_app
 from sqlalchemy import delete, event, func, insert, select, tuple_
 
 from quiz.clock import day_bounds, local_day
+from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, LedgerEntry, Team, User
 from quiz.models.board import BoardScore
@@ -49,8 +55,8 @@ ALL_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 # 2**36 a day, 2**33 a week, 2**31 a month, 2**33 all time per subject.
 TIE_BITS = {"day": 17, "week": 20, "month": 22, "all": 20}
 REDIS_PREFIX = "quiz:board"
-# Redis keys of past days/weeks/months expire this long after their period ends.
-REDIS_RETENTION = timedelta(days=2)
+# Past days/weeks/months stay readable this long after they end (QUIZ_BOARD_RETENTION_DAYS).
+DEFAULT_RETENTION_DAYS = 400
 _PENDING = "board_pending"
 _SQL_PENDING = "board_sql_pending"
 
@@ -77,6 +83,39 @@ def period_end(period: str, start: date) -> date | None:
     if period == "month":
         return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
     return None
+
+
+def is_period_start(period: str, day: date) -> bool:
+    return period != "all" and period_start(period, day) == day
+
+
+def resolve_start(period: str, start: date | None, today: date) -> date:
+    """The period to show: the current one, or a past one named by its first day."""
+    current = period_start(period, today)
+    if start is None:
+        return current
+    if period == "all":
+        raise ValidationFailed("总榜没有往期。", errors=[{"field": "start", "message": "period=all 不带 start"}])
+    if not is_period_start(period, start):
+        what = {"day": "日期", "week": "周一", "month": "当月 1 日"}[period]
+        raise ValidationFailed(f"start 须是该周期的第一天（{what}）。",
+                               errors=[{"field": "start", "message": f"须是{what}"}])
+    if start > current:
+        raise ValidationFailed("这个周期还没有开始。",
+                               errors=[{"field": "start", "message": "不能晚于本期"}])
+    return start
+
+
+def retention_ttl(period: str, start: date, *, now: datetime, tz: ZoneInfo,
+                  retention_days: int) -> int | None:
+    """Seconds from `now` for which a period's board must still be kept (None: for ever).
+
+    Zero or less means the period is already past its retention."""
+    end = period_end(period, start)
+    if end is None:
+        return None
+    keep_until = day_bounds(end, tz)[0] + timedelta(days=retention_days)
+    return int((keep_until - now).total_seconds())
 
 
 def tie_of(period: str, start: date, at: datetime, tz: ZoneInfo) -> int:
@@ -142,10 +181,14 @@ def record_earning(entry: LedgerEntry) -> None:
     subjects = subjects_of(user.role, user.id, user.team_id, user.district)
     if not subjects:
         return
-    incs = increments(subjects, entry.delta, entry.created_at, _tz())
+    tz = _tz()
+    incs = increments(subjects, entry.delta, entry.created_at, tz)
     url = current_app.config.get("REDIS_URL")
     if url:
-        db.session.info.setdefault(_PENDING, []).append((url, incs))
+        retention = current_app.config.get("QUIZ_BOARD_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+        ttls = {(i.period, i.start): retention_ttl(i.period, i.start, now=entry.created_at, tz=tz,
+                                                   retention_days=retention) for i in incs}
+        db.session.info.setdefault(_PENDING, []).append((url, incs, ttls))
     else:
         # Written just before the commit (see _write_sql_pending): the shared team and district
         # rows are then locked for the commit only, not for the rest of the request.
@@ -260,7 +303,7 @@ if cur then
   if oldtie < tie then tie = oldtie end
 end
 redis.call('ZADD', KEYS[1], string.format('%.0f', points * unit + tie), ARGV[1])
-if ARGV[5] ~= '0' then redis.call('EXPIREAT', KEYS[1], ARGV[5]) end
+if ARGV[5] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 return 1
 """
 
@@ -280,23 +323,20 @@ def redis_key(board: str, period: str, start: date) -> str:
     return f"{REDIS_PREFIX}:{board}:{period}:{start.isoformat()}"
 
 
-def _expire_at(period: str, start: date, tz: ZoneInfo) -> int:
-    end = period_end(period, start)
-    if end is None:
-        return 0
-    return int((day_bounds(end, tz)[0] + REDIS_RETENTION).timestamp())
-
-
 def _decode(encoded: float, period: str) -> int:
     return int(encoded) >> TIE_BITS[period]
 
 
-def _redis_apply(client, incs: list[Increment], tz: ZoneInfo) -> None:
+def _redis_apply(client, incs: list[Increment], ttls: dict[tuple, int | None]) -> None:
+    """Add the increments; each key's TTL (relative, from the service's clock) is renewed."""
     add = client.register_script(_LUA_ADD)
     pipe = client.pipeline(transaction=False)
     for i in incs:
+        ttl = ttls[(i.period, i.start)]
+        if ttl is not None and ttl <= 0:
+            continue  # a period already past its retention
         add(keys=[redis_key(i.board, i.period, i.start)],
-            args=[i.subject, i.points, i.tie, 1 << TIE_BITS[i.period], _expire_at(i.period, i.start, tz)],
+            args=[i.subject, i.points, i.tie, 1 << TIE_BITS[i.period], "" if ttl is None else ttl],
             client=pipe)
     pipe.execute()
 
@@ -305,13 +345,14 @@ def _write_pending(session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    tz = _tz()
-    by_url: dict[str, list[Increment]] = {}
-    for url, incs in pending:
-        by_url.setdefault(url, []).extend(incs)
-    for url, incs in by_url.items():
+    by_url: dict[str, tuple[list[Increment], dict]] = {}
+    for url, incs, ttls in pending:
+        all_incs, all_ttls = by_url.setdefault(url, ([], {}))
+        all_incs.extend(incs)
+        all_ttls.update(ttls)
+    for url, (incs, ttls) in by_url.items():
         try:
-            _redis_apply(redis_client(url), incs, tz)
+            _redis_apply(redis_client(url), incs, ttls)
         except Exception:  # the points are committed; `boards rebuild` restores the boards
             log.exception("leaderboard update lost (Redis unavailable); run `flask boards rebuild`")
             if current_app.testing:
@@ -441,9 +482,11 @@ def _entries(board: str, ranked: list[tuple[int, str, int]], *, full_names: bool
 
 
 def standing(board: str, period: str, viewer, *, now: datetime, tz: ZoneInfo, redis_url: str | None,
-             limit: int | None = None, radius: int | None = None) -> Standing:
-    """Top `limit` of a board (or the rows `radius` around the viewer) and the viewer's row."""
-    start = period_start(period, local_day(now, tz))
+             limit: int | None = None, radius: int | None = None,
+             start: date | None = None) -> Standing:
+    """Top `limit` of a board (or the rows `radius` around the viewer) and the viewer's row,
+    for the current period or the past one beginning on `start` (its final standings)."""
+    start = resolve_start(period, start, local_day(now, tz))
     subject = my_subject(board, viewer)
     full = viewer.role == "admin"
     client = redis_client(redis_url) if redis_url else None
@@ -495,11 +538,15 @@ def recompute(tz: ZoneInfo) -> dict[tuple, list[int]]:
     return totals
 
 
-def rebuild(*, now: datetime, tz: ZoneInfo, redis_url: str | None) -> int:
-    """Recompute the active backend's boards from the ledger; returns the rows written."""
-    totals = recompute(tz)
+def rebuild(*, now: datetime, tz: ZoneInfo, redis_url: str | None,
+            retention_days: int = DEFAULT_RETENTION_DAYS) -> int:
+    """Recompute the active backend's boards from the ledger; returns the rows written.
+    Periods past their retention are left out, as `prune` would remove them."""
+    totals = {key: value for key, value in recompute(tz).items()
+              if _retained(key[1], key[2], now=now, tz=tz, retention_days=retention_days)}
     if redis_url:
-        return _redis_rebuild(redis_client(redis_url), totals, now=now, tz=tz)
+        return _redis_rebuild(redis_client(redis_url), totals, now=now, tz=tz,
+                              retention_days=retention_days)
     db.session.execute(delete(BoardScore))
     rows = [{"board": b, "period": p, "period_start": s, "subject": subj, "score": v[0], "tie": v[1]}
             for (b, p, s, subj), v in totals.items()]
@@ -509,25 +556,42 @@ def rebuild(*, now: datetime, tz: ZoneInfo, redis_url: str | None) -> int:
     return len(rows)
 
 
-def _redis_rebuild(client, totals, *, now: datetime, tz: ZoneInfo) -> int:
+def _retained(period: str, start: date, *, now: datetime, tz: ZoneInfo, retention_days: int) -> bool:
+    ttl = retention_ttl(period, start, now=now, tz=tz, retention_days=retention_days)
+    return ttl is None or ttl > 0
+
+
+def _redis_rebuild(client, totals, *, now: datetime, tz: ZoneInfo, retention_days: int) -> int:
     old = list(client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000))
     for i in range(0, len(old), 500):
         client.delete(*old[i:i + 500])
     pipe = client.pipeline(transaction=False)
     written = 0
-    expiries = {}
+    ttls = {}
     for (board, period, start, subject), (points, tie) in totals.items():
-        expire = _expire_at(period, start, tz)
-        if expire and expire <= now.timestamp():
-            continue  # that period's key would already have expired
         key = redis_key(board, period, start)
         pipe.zadd(key, {subject: (points << TIE_BITS[period]) | tie})
-        expiries[key] = expire
+        ttls[key] = retention_ttl(period, start, now=now, tz=tz, retention_days=retention_days)
         written += 1
         if written % 5000 == 0:
             pipe.execute()
-    for key, expire in expiries.items():
-        if expire:
-            pipe.expireat(key, expire)
+    for key, ttl in ttls.items():
+        if ttl is not None:
+            pipe.expire(key, ttl)
     pipe.execute()
     return written
+
+
+def prune(*, now: datetime, tz: ZoneInfo, retention_days: int) -> int:
+    """Delete SQL board rows of periods that ended more than `retention_days` ago.
+
+    (Redis keys expire by themselves.) Returns the rows deleted."""
+    cutoff = local_day(now, tz) - timedelta(days=retention_days)
+    # A period is pruned when its end (the first day after it) is on or before the cutoff.
+    result = db.session.execute(delete(BoardScore).where(
+        ((BoardScore.period == "day") & (BoardScore.period_start < cutoff))
+        | ((BoardScore.period == "week") & (BoardScore.period_start <= cutoff - timedelta(days=7)))
+        | ((BoardScore.period == "month") & (BoardScore.period_start < cutoff.replace(day=1)))
+    ))
+    db.session.flush()
+    return result.rowcount or 0

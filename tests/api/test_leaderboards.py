@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from quiz.extensions import db
 from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
@@ -110,3 +112,46 @@ def test_a_reporter_who_left_their_team_stays_masked(app, factory, as_user, cloc
     db.session.commit()
     public = as_user(factory.user()).get("/api/v1/leaderboards/citizens").get_json()
     assert public["entries"][0]["name"] == "王*明"
+
+
+def test_last_weeks_board_is_read_with_its_start(app, factory, as_user, clock):
+    winner = factory.user(display_name="王五")
+    earn(winner, 30, clock.now() - timedelta(days=3))  # Friday of last week
+    clock.advance(days=6)  # Sunday of this week
+    body = as_user(winner).get("/api/v1/leaderboards/citizens?period=week&start=2026-11-16").get_json()
+    assert body == {
+        "board": "citizens", "period": "week", "start": "2026-11-16",
+        "entries": [{"rank": 1, "id": winner.id, "name": "王五", "score": 30}],
+        "me": {"rank": 1, "score": 30},
+    }
+
+
+def test_around_me_takes_a_past_start_too(app, factory, as_user, clock):
+    user = factory.user()
+    earn(user, 30, clock.now() - timedelta(days=3))
+    body = as_user(user).get(
+        "/api/v1/leaderboards/citizens/around-me?period=week&start=2026-11-16").get_json()
+    assert body["me"] == {"rank": 1, "score": 30} and body["start"] == "2026-11-16"
+
+
+def test_a_start_that_is_not_a_monday_is_422(app, citizen_client):
+    response = citizen_client.get("/api/v1/leaderboards/citizens?period=week&start=2026-11-17")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"][0]["field"] == "start"
+
+
+def test_a_month_start_must_be_the_first(app, citizen_client):
+    response = citizen_client.get("/api/v1/leaderboards/teams?period=month&start=2026-10-15")
+    assert response.status_code == 422
+
+
+def test_a_start_on_the_all_time_board_is_422(app, citizen_client):
+    response = citizen_client.get("/api/v1/leaderboards/citizens?period=all&start=2026-11-16")
+    assert response.status_code == 422
+
+
+def test_a_malformed_start_is_422(app, citizen_client):
+    for bad in ("16-11-2026", "2026-02-30", "9999-01-01", "x" * 300):
+        response = citizen_client.get(f"/api/v1/leaderboards/citizens?period=week&start={bad}")
+        assert response.status_code == 422, bad

@@ -8,7 +8,7 @@ PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format serve migrate seed bench clean
+.PHONY: run test test-dates lint format serve migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,25 @@ format: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The tests whose subject is the calendar (boards, periods, the day's set, streaks), run again with
+# the process's clock moved far from the real one (Debian's faketime) while PostgreSQL and Redis
+# keep real time: once more than 400 days ahead, once before 2026-11-01. Their frozen clocks
+# must not care how far they are from the wall clock.
+DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboards_backends.py \
+	tests/services/test_leaderboards_past.py tests/api/test_leaderboards.py \
+	tests/api/test_leaderboards_quiz.py tests/services/test_daily_quiz.py \
+	tests/api/test_quiz_api.py tests/services/test_family.py
+FAKE_AHEAD ?= +500d
+FAKE_BEFORE ?= 2025-06-15 08:00:00
+FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+SHOW_NOW := 'import datetime; print("test-dates: the process sees", datetime.datetime.now().isoformat(timespec="minutes"))'
+test-dates: $(VENV)/.dev-deps
+	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 1; }
+	$(FAKETIME) -f "$(FAKE_AHEAD)" $(BIN)/python -c $(SHOW_NOW)
+	$(FAKETIME) -f "$(FAKE_AHEAD)" $(BIN)/python -m pytest $(DATE_TESTS)
+	$(FAKETIME) "$(FAKE_BEFORE)" $(BIN)/python -c $(SHOW_NOW)
+	$(FAKETIME) "$(FAKE_BEFORE)" $(BIN)/python -m pytest $(DATE_TESTS)
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -42,6 +42,7 @@ format: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python question_bank/data/check_bank.py
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)

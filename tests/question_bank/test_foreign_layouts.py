@@ -7,7 +7,7 @@ must give exactly the questions the native template gives.
 import pytest
 
 from question_bank import InvalidBank, build_template_xlsx, read_bank
-from tests.question_bank.files import csv_bytes, xlsx_bytes
+from tests.question_bank.files import csv_bytes, json_bytes, xlsx_bytes
 
 SINGLE, MULTIPLE, JUDGE = (
     "我国的根本大法是？",
@@ -149,3 +149,18 @@ def test_difficulty_1_to_3_keeps_its_meaning_when_no_4_or_5_appears():
 def test_difficulty_words_from_other_systems_are_read():
     questions = read_bank(_difficulty_bank(["简单", "中等", "困难"]), "words.csv").questions
     assert [q.difficulty for q in questions] == [1, 2, 3]
+
+
+def test_a_json_bank_grading_difficulty_1_to_5_is_mapped_the_same_way():
+    questions = [
+        {
+            "type": "判断题",
+            "stem": f"第 {n} 题。",
+            "answer": "是",
+            "category": "法治",
+            "难易程度": n,
+        }
+        for n in (1, 2, 3, 4, 5)
+    ]
+    bank = read_bank(json_bytes({"questions": questions}), "five.json")
+    assert [q.difficulty for q in bank.questions] == [1, 1, 2, 3, 3]

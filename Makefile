@@ -42,6 +42,7 @@ format: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python question_bank/data/check_bank.py
 
 # The tests whose subject is the calendar (boards, periods, the day's set, streaks), run again with
 # the process's clock moved far from the real one (Debian's faketime) while PostgreSQL and Redis

@@ -2,7 +2,7 @@
 the Excel template. Framework-free: nothing here imports Flask or SQLAlchemy.
 """
 
-from .bundled import load_bundled
+from .bundled import bundled_exclusions, load_bundled
 from .model import QUESTION_TYPES, Bank, InvalidBank, Issue, Limits, Question
 from .reader import read_bank
 from .template import build_template_xlsx
@@ -16,6 +16,7 @@ __all__ = [
     "Limits",
     "Question",
     "build_template_xlsx",
+    "bundled_exclusions",
     "load_bundled",
     "read_bank",
     "validate_question",

@@ -15,7 +15,7 @@ QUESTION_TYPES = ("single", "multiple", "judge")
 class Issue:
     """One problem found in a bank file.
 
-    `row` is the spreadsheet row (1-based, the header is row 1) or, for JSON, the 1-based
+    `row` is the spreadsheet row (1-based, counting any title rows above the header) or, for JSON, the 1-based
     index of the question; 0 means the file as a whole. `column` is the header the user
     wrote (or the canonical name when the column is missing), the JSON key, or "".
     """

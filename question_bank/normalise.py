@@ -26,16 +26,27 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 REQUIRED_FIELDS = ("type", "stem", "answer", "category")
 
+# Besides our own names, the names other 题库 systems and paper templates use (API.md v1.1).
+# Matching ignores case, spaces, full-width forms, `*`, `_`, `-` and a bracketed suffix.
 _HEADER_ALIASES = {
-    "type": ["题型", "题目类型", "类型", "type", "questiontype"],
-    "stem": ["题干", "题目", "stem", "question"],
-    "answer": ["答案", "正确答案", "标准答案", "answer", "answers", "correct"],
-    "explanation": ["解析", "答案解析", "explanation", "analysis"],
-    "category": ["分类", "类别", "category"],
-    "difficulty": ["难度", "difficulty", "level"],
+    "type": ["题型", "题目类型", "试题类型", "类型", "type", "questiontype"],
+    "stem": ["题干", "题目", "题目内容", "试题", "试题内容", "问题", "stem", "question"],
+    "answer": [
+        *("答案", "正确答案", "参考答案", "正确选项", "标准答案"),
+        *("answer", "answers", "correct"),
+    ],
+    "explanation": ["解析", "答案解析", "题目解析", "试题解析", "explanation", "analysis"],
+    "category": ["分类", "知识点", "题目分类", "试题分类", "类别", "category"],
+    "difficulty": ["难度", "难易程度", "难度等级", "题目难度", "difficulty", "level"],
     "points": ["分值", "分数", "积分", "points", "score"],
     "options": ["选项", "options"],
 }
+
+
+def header_aliases(name: str) -> list[str]:
+    """Every header accepted for a canonical field, as written in the alias table."""
+    return list(_HEADER_ALIASES[name])
+
 
 _TYPE_ALIASES = {
     "single": ["单选", "单选题", "单项选择", "单项选择题", "single", "singlechoice"],
@@ -43,15 +54,18 @@ _TYPE_ALIASES = {
     "judge": ["判断", "判断题", "是非题", "judge", "truefalse", "tf"],
 }
 
-_JUDGE_TRUE = {"对", "正确", "是", "√", "✓", "✔", "t", "true", "yes", "y", "a"}
-_JUDGE_FALSE = {"错", "错误", "否", "×", "✗", "✘", "f", "false", "no", "n", "b"}
+_JUDGE_TRUE = {"对", "正确", "是", "√", "✓", "✔", "t", "true", "yes", "y", "a", "1"}
+_JUDGE_FALSE = {"错", "错误", "否", "×", "✗", "✘", "f", "false", "no", "n", "b", "0"}
 JUDGE_OPTIONS = (("A", "正确"), ("B", "错误"))
 
 _DIFFICULTY = {
     1: ["易", "简单", "容易", "1", "easy"],
     2: ["中", "中等", "一般", "2", "medium"],
-    3: ["难", "困难", "较难", "3", "hard"],
+    3: ["难", "困难", "较难", "3", "hard", "4", "5"],
 }
+# Some systems grade 1–5. A file using 4 or 5 anywhere is read on that scale (see
+# FIVE_POINT_SCALE); otherwise 1–3 keep their meaning and a lone 4 or 5 is 难.
+FIVE_POINT_SCALE = {"1": 1, "2": 1, "3": 2, "4": 3, "5": 3}
 
 # Dropped from all text: zero-width characters and the BOM (invisible copy-paste junk),
 # control characters other than whitespace (NUL is refused by PostgreSQL) and lone
@@ -65,7 +79,7 @@ _HAS_INVISIBLE = re.compile("[" + "".join(f"\\U{code:08x}" for code in sorted(_I
 _ANSWER_SEPARATORS = re.compile(r"[\s,、;/|+&]+")
 _BRACKETED = re.compile(r"\(.*?\)|\[.*?\]|【.*?】")
 _HEADER_JUNK = re.compile(r"[\s*_\-:.]+")
-_OPTION_HEADER = re.compile(r"^(?:选项|option)([a-z])$")
+_OPTION_HEADER = re.compile(r"^(?:选项|option)?([a-z])$")  # bare "A" too
 
 
 def cell_text(value: object) -> str:
@@ -100,10 +114,10 @@ def _fold(text: str) -> str:
 
 
 def header_field(label: object) -> str | None:
-    """The canonical field a header names ("选项 Ａ" -> "option_a"), or None if unknown.
+    """The canonical field a header names ("选项 Ａ", "A" -> "option_a"), or None if unknown.
 
     Tolerates case, spaces, full-width letters, `_`/`-`, a required mark `*` and a
-    bracketed hint such as "难度（易/中/难）". Option letters past F map to option_g…
+    bracketed hint such as "难度（易/中/难）" or "题型【必填】". Option letters past F map to option_g…
     so that a seventh option is reported rather than silently dropped.
     """
     key = _HEADER_JUNK.sub("", _BRACKETED.sub("", _fold(cell_text(label))))
@@ -126,11 +140,17 @@ _HEADER_INDEX = {
 
 
 @functools.lru_cache(maxsize=_MEMO)
-def parse_type(text: str) -> str:
+def parse_type(text: str, column: str = "题型") -> str:
     key = _HEADER_JUNK.sub("", _fold(text))
     for name, aliases in _TYPE_ALIASES.items():
         if key in aliases:
             return name
+    if key.isdigit():
+        # Systems disagree on codes (1 is 单选 in one, 判断 in another): never guess.
+        raise ValueError(
+            f"「{column}」列的「{text}」是数字代码，各题库系统的编号含义不同，"
+            "无法确定题型；请改写为 单选、多选 或 判断"
+        )
     raise ValueError(f"未知题型「{text}」，应为 单选、多选 或 判断")
 
 
@@ -167,7 +187,7 @@ def parse_difficulty(text: str) -> int:
     for level, aliases in _DIFFICULTY.items():
         if key in aliases:
             return level
-    raise ValueError(f"难度「{text}」无效，应为 易/中/难 或 1–3")
+    raise ValueError(f"难度「{text}」无效，应为 易/中/难、简单/中等/困难 或 1–5")
 
 
 @functools.lru_cache(maxsize=_MEMO)

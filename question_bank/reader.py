@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from .model import Bank, InvalidBank, Issue, Limits, Question
-from .normalise import header_field
+from .normalise import clean_text, header_field
 from .table import Collector, read_rows
 from .validate import validate_question
 from .xlsx import read_xlsx
@@ -149,7 +149,12 @@ def _read_json(text: str, limits: Limits) -> list[Question]:
         else:
             question, problems = validate_question(item, row=row, limits=limits)
             stem = next((key for key in item if header_field(key) == "stem"), "stem")
-            keep_going = found.add(row, question, problems, stem)
+            difficulty = next(
+                (value for key, value in item.items() if header_field(key) == "difficulty"), ""
+            )
+            if not isinstance(difficulty, (str, int)) or isinstance(difficulty, bool):
+                difficulty = ""
+            keep_going = found.add(row, question, problems, stem, clean_text(difficulty))
         if not keep_going:
             break
     return found.result()

@@ -11,15 +11,20 @@ into an otherwise blank row does not make that row count.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import dataclasses
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .model import InvalidBank, Issue, Limits, Question
-from .normalise import REQUIRED_FIELDS, clean_text, header_field
+from .normalise import FIVE_POINT_SCALE, REQUIRED_FIELDS, clean_text, header_field
 from .validate import check_texts, chinese_label
 
 FILL_DOWN_FIELDS = ("type", "explanation", "category", "difficulty", "points")
+# Exported banks often put a title or an instructions line above the header row.
+HEADER_SEARCH_ROWS = 20
+
 # Blank rows past the row limit are tolerated (trailing formatting), but not forever.
 MAX_TRAILING_BLANK_ROWS = 1_000
 
@@ -61,9 +66,22 @@ class Collector:
         self.questions: list[Question] = []
         self.issues: list[Issue] = []
         self._first_row: dict[str, int] = {}
+        self._numeric_difficulty: dict[int, str] = {}  # row -> "1"…"5"
+        self._five_point = False
 
-    def add(self, row: int, question: Question | None, problems: list[Issue], stem: str) -> bool:
-        """Record one row's outcome; False once there are too many issues to go on."""
+    def add(
+        self,
+        row: int,
+        question: Question | None,
+        problems: list[Issue],
+        stem: str,
+        difficulty: str = "",
+    ) -> bool:
+        """Record one row's outcome; False once there are too many issues to go on.
+        `difficulty` is the text the file gave, for reading a 1–5 scale (FIVE_POINT_SCALE)."""
+        if difficulty in FIVE_POINT_SCALE:
+            self._numeric_difficulty[row] = difficulty
+            self._five_point = self._five_point or difficulty in ("4", "5")
         self.issues += problems
         if question is not None and not problems:
             first = self._first_row.setdefault(question.content_hash, row)
@@ -82,6 +100,14 @@ class Collector:
             raise InvalidBank(sorted(self.issues, key=lambda issue: issue.row))
         if not self.questions:
             raise InvalidBank([Issue(0, "", "文件里没有题目")])
+        if self._five_point:
+            numeric = self._numeric_difficulty
+            return [
+                dataclasses.replace(q, difficulty=FIVE_POINT_SCALE[numeric[q.row]])
+                if q.row in numeric
+                else q
+                for q in self.questions
+            ]
         return self.questions
 
 
@@ -90,21 +116,21 @@ def read_rows(
 ) -> tuple[list[Question], int]:
     """Questions and the number of skipped blank rows; raises InvalidBank listing every issue."""
     facts = facts or SheetFacts()
-    rows = iter(rows)
-    header = next(rows, None)
+    header, header_row, rows = _find_header(iter(rows))
     if header is None:
         raise InvalidBank([Issue(0, "", "文件是空的")])
-    columns, labels, issues = _map_header(header)
+    columns, labels, issues = _map_header(header, header_row)
     if issues:
         raise InvalidBank(issues)
-    merges = _MergedCells(facts.merges, columns, labels)
+    merges = _MergedCells(facts.merges, columns, labels, header_row)
 
     found = Collector(limits)
     skipped = pending_blank = 0
     fields = list(columns.items())
     width = max(columns.values(), default=-1) + 1
     bad_cells = facts.bad_cells
-    for row, cells in enumerate(rows, start=2):
+    last_row = limits.max_rows + header_row
+    for row, cells in enumerate(rows, start=header_row + 1):
         if len(cells) >= width:
             raw = {name: cells[index] for name, index in fields}
         else:
@@ -123,10 +149,10 @@ def read_rows(
         text = {name: clean_text(value) for name, value in raw.items()}
         if not bad and _blank_row(raw, text):
             pending_blank += 1
-            if row > limits.max_rows + 1 + MAX_TRAILING_BLANK_ROWS:
+            if row > last_row + MAX_TRAILING_BLANK_ROWS:
                 break
             continue
-        if row > limits.max_rows + 1:
+        if row > last_row:
             message = f"题库最多 {limits.max_rows} 行（不含表头），请拆分成多个文件"
             found.issues.append(Issue(row, "", message))
             break
@@ -144,12 +170,33 @@ def read_rows(
             problems = [Issue(row, labels[name], message) for name, message in bad.items()] + [
                 issue for issue in problems if issue.column not in bad_labels
             ]
-        if not found.add(row, question, problems, labels["stem"]):
+        if not found.add(row, question, problems, labels["stem"], text.get("difficulty", "")):
             break
     return found.result(), skipped
 
 
-def _map_header(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str], list[Issue]]:
+def _find_header(
+    rows: Iterator[Sequence[object]],
+) -> tuple[Sequence[object] | None, int, Iterator[Sequence[object]]]:
+    """The header row, its 1-based number and the rows after it.
+
+    The header is the first of the first HEADER_SEARCH_ROWS rows naming at least two of the
+    required columns (a title or an instructions line names none); failing that, row 1, so
+    that a file without a header gets the usual issues about row 1.
+    """
+    seen = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    if not seen:
+        return None, 1, rows
+    for index, cells in enumerate(seen):
+        named = {header_field(clean_text(cell)) for cell in cells}
+        if len(named.intersection(REQUIRED_FIELDS)) >= 2:
+            return cells, index + 1, itertools.chain(seen[index + 1 :], rows)
+    return seen[0], 1, itertools.chain(seen[1:], rows)
+
+
+def _map_header(
+    header: Sequence[object], header_row: int = 1
+) -> tuple[dict[str, int], dict[str, str], list[Issue]]:
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     issues: list[Issue] = []
@@ -160,7 +207,7 @@ def _map_header(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str
             continue
         if name in columns:
             first = column_letter(columns[name] + 1)
-            issues.append(Issue(1, label, f"表头「{label}」与第 {first} 列重复"))
+            issues.append(Issue(header_row, label, f"表头「{label}」与第 {first} 列重复"))
             continue
         columns[name] = index
         labels[name] = label
@@ -172,7 +219,8 @@ def _map_header(header: Sequence[object]) -> tuple[dict[str, int], dict[str, str
         )
     for name in REQUIRED_FIELDS:
         if name not in columns:
-            issues.append(Issue(1, chinese_label(name), f"缺少必填列「{chinese_label(name)}」"))
+            label = chinese_label(name)
+            issues.append(Issue(header_row, label, f"缺少必填列「{label}」"))
     for name in ("type", "stem", "answer", "explanation", "category", "difficulty", "points"):
         labels.setdefault(name, chinese_label(name))
     return columns, labels, issues
@@ -191,12 +239,12 @@ class _Span(NamedTuple):
 class _MergedCells:
     """Fill-down of group columns merged vertically; any other merge hides cells, reported."""
 
-    def __init__(self, merges, columns: dict[str, int], labels: dict[str, str]):
+    def __init__(self, merges, columns: dict[str, int], labels: dict[str, str], header_row=1):
         by_column = {index + 1: name for name, index in columns.items()}
         self.spans: dict[str, list[_Span]] = {}
         for c1, r1, c2, r2 in merges:
             ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
-            vertical = c1 == c2 and r1 > 1
+            vertical = c1 == c2 and r1 > header_row
             for col in range(c1, c2 + 1):
                 if col in by_column:
                     name = by_column[col]

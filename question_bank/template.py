@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .model import Limits
-from .normalise import FIELDS
+from .normalise import FIELDS, header_aliases
 from .xlsx import SHEET_NAME
 
 HEADER = [chinese for chinese, _ in FIELDS.values()]
@@ -57,9 +57,18 @@ EXAMPLES = [
 ]
 
 
+def _names(name: str) -> str:
+    return "、".join(header_aliases(name))
+
+
 def _guide(limits: Limits) -> list[tuple[str, str, str]]:
     return [
-        ("题型", "必填", "单选、多选 或 判断（也可写 single / multiple / judge）。"),
+        (
+            "题型",
+            "必填",
+            "单选、多选 或 判断（也可写 单选题/多选题/判断题 或 single / multiple / judge）。"
+            "不接受数字代码（1、2、3）：各题库系统的编号含义不同。",
+        ),
         ("题干", "必填", f"题目内容，最多 {limits.max_stem_chars} 字。"),
         (
             "选项A…选项F",
@@ -71,12 +80,17 @@ def _guide(limits: Limits) -> list[tuple[str, str, str]]:
             "答案",
             "必填",
             "选项字母，多选题写多个，如 AC、A,C 或 A、C（全角、小写都可以）。"
-            "判断题写 对/错（也可写 正确/错误、√/×、A/B）。单选题和判断题只能有一个答案，"
+            "判断题写 对/错（也可写 正确/错误、是/否、√/×、TRUE/FALSE、1/0、A/B）。单选题和判断题只能有一个答案，"
             "多选题至少两个。",
         ),
         ("解析", "选填", f"答题后展示给用户，最多 {limits.max_explanation_chars} 字。"),
         ("分类", "必填", f"知识分类，用于统计知晓率，最多 {limits.max_category_chars} 字。"),
-        ("难度", "选填", "易、中、难（或 1、2、3），不填为 中。"),
+        (
+            "难度",
+            "选填",
+            "易、中、难（也可写 简单/中等/困难，或 1、2、3），不填为 中。"
+            "用 1–5 分级的文件（出现 4 或 5）：1–2 为易，3 为中，4–5 为难。",
+        ),
         ("分值", "选填", f"答对得分，1–{limits.max_points} 的整数；不填则使用系统默认分值。"),
         (
             "其他规则",
@@ -92,6 +106,17 @@ def _guide(limits: Limits) -> list[tuple[str, str, str]]:
             "题干、选项和答案列不能合并。",
         ),
         ("公式", "", "可以使用公式，但文件须在 Excel 中保存过，以便带有计算结果。"),
+        (
+            "其他系统导出的题库",
+            "",
+            "也接受其他题库系统的列名（可带“（必填）”“*”等标记，全角半角均可）："
+            f"题型：{_names('type')}；题干：{_names('stem')}；"
+            "选项：选项A…选项F，或只写 A…F；"
+            f"答案：{_names('answer')}；解析：{_names('explanation')}；"
+            f"分类：{_names('category')}；难度：{_names('difficulty')}；"
+            f"分值：{_names('points')}。"
+            "表头上方的标题行、说明行会被跳过；序号、题号、图片等其他列会被忽略。",
+        ),
     ]
 
 

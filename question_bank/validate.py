@@ -72,7 +72,7 @@ def check_texts(
         add("type", "题型为空，应为 单选、多选 或 判断")
     else:
         try:
-            qtype = parse_type(text["type"])
+            qtype = parse_type(text["type"], labels.get("type") or "题型")
         except ValueError as exc:
             add("type", str(exc))
 

@@ -1,8 +1,8 @@
 """Reading .xlsx banks defensively.
 
 Order: the zip's central directory is checked before anything is inflated (member count,
-total size, compression ratio, encryption); every XML part is refused if it declares a
-DOCTYPE; the chosen sheet's XML is streamed once with expat to learn what openpyxl's
+total size, compression ratio, encryption); every part that could be XML, whatever its
+name, is refused if it declares a DOCTYPE; the chosen sheet's XML is streamed once with expat to learn what openpyxl's
 read-only mode hides (declared size, content rows, merged cells, formulas without a cached
 value, error cells); only then openpyxl reads the values (read_only, data_only).
 """
@@ -87,8 +87,41 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     if "[Content_Types].xml" not in names:
         raise _fail("不是有效的 .xlsx 文件（缺少 [Content_Types].xml），请用 Excel 另存为 .xlsx")
     for member in members:
-        if member.filename.endswith((".xml", ".rels")):
+        # Not by name: a relationship may point openpyxl at a worksheet called sheet1.dat.
+        if _may_be_xml(archive, member):
             _parse(archive, member)  # parsing stops at the root element, after the prolog
+
+
+_BYTE_ORDER_MARKS = (
+    b"\xef\xbb\xbf",
+    b"\x00\x00\xfe\xff",
+    b"\xff\xfe\x00\x00",
+    b"\xff\xfe",
+    b"\xfe\xff",
+)
+_LEADING_SPACE = b" \t\r\n\x00"  # NUL: the other bytes of "<" in UTF-16 or UTF-32
+
+
+def _may_be_xml(archive: zipfile.ZipFile, member) -> bool:
+    """Every part an XML parser could read is checked, whatever its name (a relationship may
+    point openpyxl at a worksheet called sheet1.dat). A part that could be XML starts with
+    an optional byte-order mark, optional whitespace (allowed before a DOCTYPE), then "<";
+    images and other binary parts do not, and expat would call them broken."""
+    if member.filename.endswith((".xml", ".rels")):
+        return True
+    with archive.open(member) as stream:
+        head = stream.read(4)
+        for mark in _BYTE_ORDER_MARKS:
+            if head.startswith(mark):
+                head = head[len(mark) :]
+                break
+        while True:
+            head = head.lstrip(_LEADING_SPACE)
+            if head:
+                return head.startswith(b"<")
+            head = stream.read(_CHUNK)
+            if not head:
+                return False
 
 
 class _Stop(Exception):

@@ -7,6 +7,16 @@ Usage (from the repo root):
 The facts file defaults to ../shared/civic-facts.md relative to the repo root.
 If it is missing, the source-ID check is skipped (with a note).
 Exit status is 1 if any error is found, 0 otherwise. Standard library only.
+
+Besides validity it measures how easy the bank is to game, and enforces limits:
+- longest option is the key: among single-choice questions with a clearly longest option
+  (at least 1.1x the runner-up), the share where it is the key (<= 35 %); and no key is
+  ever >= 1.5x longer than every distractor;
+- multiple-choice questions whose key is every option (<= 8 %);
+- single-choice key letters each within +-3 of an even share; judge 正确/错误 within 3;
+- rote-date questions (the answer is a date, year or day) <= 8 %;
+- every stem that states another question's answer on a shared fact is paired with it
+  in `exclusive_with` (stable `id`s, symmetric), so the daily draw never puts both in a day.
 """
 
 import collections
@@ -24,9 +34,50 @@ TYPES = {"single", "multiple", "judge"}
 LETTERS = ["A", "B", "C", "D"]
 JUDGE_OPTIONS = {"A": "正确", "B": "错误"}
 MAX_STEM, MAX_OPTION = 200, 60
-MIN_TOTAL, MIN_PER_CATEGORY = 170, 12
-SINGLE_LETTER_SHARE = (0.20, 0.30)
+MIN_TOTAL, MIN_PER_CATEGORY = 260, 12
+CAMPAIGN_CATEGORY, MIN_CAMPAIGN = "文明城市与新时代文明实践", 40
+CLEARLY_LONGEST, GIVEAWAY = 1.1, 1.5
+MAX_LONGEST_IS_KEY = 0.35
+MAX_ALL_OPTIONS_KEYS = 0.08
+MAX_ROTE_DATES = 0.08
+LETTER_SPREAD = 3  # each single-choice key letter within this many of an even share
+JUDGE_SPREAD = 3  # |正确 - 错误|
 SOURCE_ID = re.compile(r"^[A-Z]\d{2}$")
+QUESTION_ID = re.compile(r"^q\d{3}$")
+DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|^\d{1,2}月$|星期")
+ASKS_DATE = re.compile(r"哪一天|哪一年|何时|哪个月|什么日子|哪一段时间|几月几日")
+STATES_DATE = re.compile(r"每年|定在|定为|施行|通过|公布|印发")
+GENERIC_KEYS = {"正确", "错误"}
+
+
+def is_rote_date(q):
+    """The question asks for a date, a year or what a given day is."""
+    if q["type"] == "judge":
+        return bool(DATE.search(q["stem"]) and STATES_DATE.search(q["stem"]))
+    dated = sum(bool(DATE.search(v)) for v in q["options"].values())
+    return bool(ASKS_DATE.search(q["stem"])) or dated >= 3
+
+
+def key_texts(q):
+    """What a question's answer says, to look for in other stems (judge: nothing)."""
+    if q["type"] == "judge":
+        return []
+    texts = [q["options"][k] for k in q["answer"] if k in q["options"]]
+    return [t for t in texts if len(t) >= 2 and t not in GENERIC_KEYS]
+
+
+def stem_answers(qs):
+    """(i, j): question i's stem states question j's answer, both on one source fact."""
+    found = []
+    facts = [set(s.strip() for s in str(q.get("source", "")).split(",")) for q in qs]
+    for j, other in enumerate(qs):
+        keys = key_texts(other)
+        if not keys:
+            continue
+        for i, q in enumerate(qs):
+            if i != j and facts[i] & facts[j] and any(k in q.get("stem", "") for k in keys):
+                found.append((i, j))
+    return found
 
 
 def main(argv):
@@ -57,7 +108,19 @@ def main(argv):
     single_letters = collections.Counter()
     judge_answers = collections.Counter()
     stems = {}
+    ids = {}
+    longest_clear = longest_key = 0
+    giveaways, all_keys, rote = [], [], []
+    n_multiple = 0
 
+    for i, q in enumerate(qs):
+        qid = q.get("id")
+        if not isinstance(qid, str) or not QUESTION_ID.match(qid):
+            errors.append(f"#{i}: id must look like q001, got {qid!r}")
+        elif qid in ids:
+            errors.append(f"#{i}: id {qid} already used by #{ids[qid]}")
+        else:
+            ids[qid] = i
     for i, q in enumerate(qs):
         where = f"#{i} ({str(q.get('stem', ''))[:20]}…)"
 
@@ -113,8 +176,19 @@ def main(argv):
                     err("single must have exactly one answer")
                 else:
                     single_letters[ans[0]] += 1
-            elif not 2 <= len(ans) <= 4:
-                err("multiple must have 2-4 answers")
+                    lengths = sorted(((len(v), k) for k, v in opts.items()), reverse=True)
+                    if lengths[0][0] >= CLEARLY_LONGEST * lengths[1][0]:
+                        longest_clear += 1
+                        longest_key += lengths[0][1] == ans[0]
+                    rest = max((len(v) for k, v in opts.items() if k != ans[0]), default=0)
+                    if ans[0] in opts and len(opts[ans[0]]) >= GIVEAWAY * rest:
+                        giveaways.append(i)
+            else:
+                n_multiple += 1
+                if not 2 <= len(ans) <= 4:
+                    err("multiple must have 2-4 answers")
+                if set(ans) == set(opts):
+                    all_keys.append(i)
 
         if q.get("difficulty") not in (1, 2, 3):
             err(f"difficulty must be 1/2/3, got {q.get('difficulty')!r}")
@@ -129,7 +203,18 @@ def main(argv):
         if not isinstance(expl, str) or not expl.strip():
             err("missing explanation")
         elif "依据" not in expl:
-            warnings.append(f"{where}: explanation does not name its source (依据)")
+            err("explanation does not cite its source (依据)")
+        if is_rote_date(q):
+            rote.append(i)
+        excl = q.get("exclusive_with", [])
+        if not isinstance(excl, list) or not all(isinstance(x, str) for x in excl):
+            err("exclusive_with must be a list of question ids")
+        else:
+            for other in excl:
+                if other not in ids:
+                    err(f"exclusive_with names unknown id {other!r}")
+                elif q.get("id") not in qs[ids[other]].get("exclusive_with", []):
+                    err(f"exclusive_with {other} is not mutual")
         src = q.get("source")
         if not isinstance(src, str) or not src.strip():
             err("missing source")
@@ -146,15 +231,36 @@ def main(argv):
     for cat, n in by_cat.items():
         if n < MIN_PER_CATEGORY:
             errors.append(f"category {cat!r} has only {n} questions (< {MIN_PER_CATEGORY})")
+    if by_cat[CAMPAIGN_CATEGORY] < MIN_CAMPAIGN:
+        errors.append(f"{CAMPAIGN_CATEGORY}: {by_cat[CAMPAIGN_CATEGORY]} (< {MIN_CAMPAIGN})")
     n_single = sum(single_letters.values())
-    if n_single:
-        lo, hi = SINGLE_LETTER_SHARE
-        for letter in LETTERS:
-            share = single_letters[letter] / n_single
-            if not lo <= share <= hi:
-                errors.append(
-                    f"single answer {letter} is {share:.0%} of singles (want {lo:.0%}-{hi:.0%})"
-                )
+    for letter in LETTERS:
+        if abs(single_letters[letter] - n_single / 4) > LETTER_SPREAD:
+            errors.append(
+                f"single answer {letter}: {single_letters[letter]} of {n_single} "
+                f"(want {n_single / 4:.0f} +-{LETTER_SPREAD})"
+            )
+    if abs(judge_answers["A"] - judge_answers["B"]) > JUDGE_SPREAD:
+        errors.append(
+            f"judge answers unbalanced: 正确 {judge_answers['A']}, 错误 {judge_answers['B']}"
+        )
+    longest_rate = longest_key / longest_clear if longest_clear else 0.0
+    if longest_rate > MAX_LONGEST_IS_KEY:
+        errors.append(
+            f"longest option is the key in {longest_rate:.0%} (> {MAX_LONGEST_IS_KEY:.0%})"
+        )
+    for i in giveaways:
+        errors.append(f"#{i}: key is >= {GIVEAWAY}x longer than every distractor")
+    all_rate = len(all_keys) / n_multiple if n_multiple else 0.0
+    if all_rate > MAX_ALL_OPTIONS_KEYS:
+        errors.append(f"all-options keys {all_rate:.0%} of multiple-choice: {all_keys}")
+    rote_rate = len(rote) / total if total else 0.0
+    if rote_rate > MAX_ROTE_DATES:
+        errors.append(f"rote-date questions {rote_rate:.0%} (> {MAX_ROTE_DATES:.0%}): {rote}")
+    answered = stem_answers(qs)
+    for i, j in answered:
+        if qs[j].get("id") not in qs[i].get("exclusive_with", []):
+            errors.append(f"#{i}'s stem states #{j}'s answer: reword or mark exclusive_with")
 
     def pct(n):
         return f"{n} ({n / total:.0%})" if total else str(n)
@@ -170,6 +276,14 @@ def main(argv):
     print("by difficulty: " + ", ".join(f"{d}: {by_diff[d]}" for d in (1, 2, 3)))
     print("single answer letters: " + ", ".join(f"{k} {single_letters[k]}" for k in LETTERS))
     print(f"judge answers: 正确 {judge_answers['A']}, 错误 {judge_answers['B']}")
+    print(
+        f"longest option is the key: {longest_key} of {longest_clear} singles with a clearly "
+        f"longest option ({longest_rate:.0%}); key >= {GIVEAWAY}x every distractor: {len(giveaways)}"
+    )
+    print(f"all-options keys: {len(all_keys)} of {n_multiple} multiple-choice ({all_rate:.0%})")
+    print(f"rote-date questions: {len(rote)} ({rote_rate:.0%})")
+    pairs = sum(len(q.get("exclusive_with", [])) for q in qs) // 2
+    print(f"stems stating another's answer: {len(answered)}; exclusive_with pairs: {pairs}")
     if known_ids is not None:
         print(f"source ids checked against {facts_path} ({len(known_ids)} facts)")
     for w in warnings:

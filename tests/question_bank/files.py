@@ -114,11 +114,20 @@ _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 
 
-def handmade_xlsx(rows: list[list], *, dimension: str | None = None, extra: str = "") -> bytes:
+def handmade_xlsx(
+    rows: list[list],
+    *,
+    dimension: str | None = None,
+    extra: str = "",
+    sheet_part: str = "worksheets/sheet1.xml",
+    doctype: str = "",
+) -> bytes:
     """An .xlsx written the way Excel writes it: shared strings, formulas with cached values.
 
-    A cell is a plain value (str -> shared string, int/float -> number) or a dict
-    {"f": formula, "v": cached value or None, "t": cell type}.
+    A cell is a plain value (str -> shared string, int/float -> number), a dict
+    {"f": formula, "v": cached value or None, "t": cell type}, or a dict {"inline": xml}
+    written as an inline string (raw XML, so it may use an entity). `sheet_part` is the
+    worksheet's part name under xl/, `doctype` a DOCTYPE put in the worksheet's prolog.
     """
     strings: list[str] = []
     xml_rows = []
@@ -128,7 +137,9 @@ def handmade_xlsx(rows: list[list], *, dimension: str | None = None, extra: str 
             ref = f"{chr(65 + column)}{row_number}"
             if value is None or value == "":
                 continue
-            if isinstance(value, dict):
+            if isinstance(value, dict) and "inline" in value:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value["inline"]}</t></is></c>')
+            elif isinstance(value, dict):
                 kind = f' t="{value["t"]}"' if value.get("t") else ""
                 cached = "" if value.get("v") is None else f"<v>{escape(str(value['v']))}</v>"
                 cells.append(f'<c r="{ref}"{kind}><f>{escape(value["f"])}</f>{cached}</c>')
@@ -141,6 +152,7 @@ def handmade_xlsx(rows: list[list], *, dimension: str | None = None, extra: str 
     dimension_xml = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"{doctype}"
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"{dimension_xml}<sheetData>{''.join(xml_rows)}</sheetData>{extra}</worksheet>"
     )
@@ -152,10 +164,13 @@ def handmade_xlsx(rows: list[list], *, dimension: str | None = None, extra: str 
     )
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        default_part = "worksheets/sheet1.xml"
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES.replace(default_part, sheet_part))
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.replace(default_part, sheet_part)
+        )
+        archive.writestr(f"xl/{sheet_part}", sheet)
         archive.writestr("xl/sharedStrings.xml", shared)
     return output.getvalue()

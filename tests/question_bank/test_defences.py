@@ -118,3 +118,27 @@ def test_an_unexpected_parser_failure_still_ends_as_invalid_bank(monkeypatch):
     monkeypatch.setattr(question_bank.xlsx.openpyxl, "load_workbook", broken)
     issue = only_issue(build_template_xlsx())
     assert issue.message.startswith("文件已损坏或格式不受支持")
+
+
+def test_a_doctype_in_a_worksheet_part_with_any_name_is_refused(openpyxl_must_not_run):
+    entity = '<!DOCTYPE worksheet [<!ENTITY secret "expanded entity text">]>'
+    row = question(题干={"inline": "&secret;"})
+    data = handmade_xlsx(table(row), sheet_part="worksheets/sheet1.dat", doctype=entity)
+    assert "DOCTYPE" in only_issue(data).message
+
+
+def test_a_worksheet_part_with_another_name_and_no_doctype_is_still_read():
+    data = handmade_xlsx(table(question()), sheet_part="worksheets/sheet1.dat")
+    assert [q.stem for q in read_bank(data, "bank.xlsx").questions] == ["我国的根本大法是？"]
+
+
+def test_a_doctype_after_a_long_run_of_whitespace_in_an_oddly_named_part_is_refused():
+    entity = '<!DOCTYPE worksheet [<!ENTITY secret "expanded entity text">]>'
+    row = question(题干={"inline": "&secret;"})
+    data = handmade_xlsx(table(row), sheet_part="worksheets/sheet1.dat", doctype=entity)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.dat")
+    # No XML declaration, so whitespace may come first: the check must look past it.
+    padded = b" " * 100_000 + sheet[sheet.index(b"?>") + 2 :]
+    data = replace_member(data, "xl/worksheets/sheet1.dat", padded)
+    assert "DOCTYPE" in only_issue(data).message

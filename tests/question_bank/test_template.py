@@ -30,3 +30,10 @@ def test_the_template_explains_every_column_in_a_说明_sheet():
     explained = " ".join(str(row[0]) for row in book["说明"].iter_rows(values_only=True))
     for column in ("题型", "题干", "选项A", "答案", "解析", "分类", "难度", "分值"):
         assert column in explained
+
+
+def test_the_说明_sheet_lists_the_header_names_accepted_from_other_systems():
+    book = openpyxl.load_workbook(io.BytesIO(build_template_xlsx()))
+    notes = " ".join(str(row[2]) for row in book["说明"].iter_rows(values_only=True))
+    for name in ("正确答案", "答案解析", "知识点", "难易程度", "题目内容", "试题类型", "分数"):
+        assert name in notes

@@ -6,6 +6,7 @@ test can walk through weeks without touching the system clock. Nothing here comm
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from collections import defaultdict
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import question_bank
 from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
@@ -102,18 +104,26 @@ def _seeded_rng(day: date) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(day.isoformat().encode()).digest()[:8], "big"))
 
 
+@functools.cache
+def _bundled_exclusions() -> dict[str, frozenset[str]]:
+    return question_bank.bundled_exclusions()
+
+
 def choose_questions(day: date, rules: Rules) -> list[int]:
     """Draw the day's questions: deterministic for the day and the bank, fresh, spread out.
 
     Questions used in the previous `no_repeat_days` are avoided while enough others remain;
     when they do not, the least recently used are taken. Categories are drawn round-robin so a
-    day mixes topics.
+    day mixes topics. Two questions marked exclusive in the bundled bank (one's stem states the
+    other's answer) never share a day, even if the day then has fewer questions.
     """
     active = db.session.execute(
-        select(Question.id, Question.category).where(Question.active.is_(True)).order_by(Question.id)
+        select(Question.id, Question.category, Question.content_hash)
+        .where(Question.active.is_(True)).order_by(Question.id)
     ).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
+    clashes = _clashes(active)
     window_start = day - timedelta(days=rules.no_repeat_days)
     last_used: dict[int, date] = {}
     for set_day, ids in db.session.execute(
@@ -124,18 +134,37 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
         for qid in ids:
             last_used[qid] = max(set_day, last_used.get(qid, set_day))
     rng = _seeded_rng(day)
-    fresh = [(qid, cat) for qid, cat in active if qid not in last_used]
+    fresh = [(qid, cat) for qid, cat, _ in active if qid not in last_used]
     count = min(rules.daily_count, len(active))
-    chosen = _spread(fresh, count, rng)
+    chosen = _spread(fresh, count, rng, clashes)
     if len(chosen) < count:
         # Not enough fresh questions: reuse the ones used longest ago.
-        stale = sorted(((qid, cat) for qid, cat in active if qid in last_used),
-                       key=lambda item: (last_used[item[0]], item[0]))
-        chosen += [qid for qid, _ in stale[: count - len(chosen)]]
+        stale = sorted((qid for qid, _, _ in active if qid in last_used),
+                       key=lambda qid: (last_used[qid], qid))
+        for qid in stale:
+            if len(chosen) == count:
+                break
+            if not clashes.get(qid, frozenset()).intersection(chosen):
+                chosen.append(qid)
     return chosen
 
 
-def _spread(pool: list[tuple[int, str]], count: int, rng: random.Random) -> list[int]:
+def _clashes(active) -> dict[int, frozenset[int]]:
+    """question id → ids of active questions it must not share a day with."""
+    exclusions = _bundled_exclusions()
+    if not exclusions:
+        return {}
+    id_of = {content_hash: qid for qid, _, content_hash in active}
+    out = {}
+    for qid, _, content_hash in active:
+        others = frozenset(id_of[h] for h in exclusions.get(content_hash, ()) if h in id_of)
+        if others:
+            out[qid] = others
+    return out
+
+
+def _spread(pool: list[tuple[int, str]], count: int, rng: random.Random,
+            clashes: dict[int, frozenset[int]]) -> list[int]:
     by_category: dict[str, list[int]] = defaultdict(list)
     for qid, category in pool:
         by_category[category].append(qid)
@@ -147,7 +176,9 @@ def _spread(pool: list[tuple[int, str]], count: int, rng: random.Random) -> list
     while len(chosen) < count and any(by_category.values()):
         for category in categories:
             if by_category[category] and len(chosen) < count:
-                chosen.append(by_category[category].pop())
+                qid = by_category[category].pop()
+                if not clashes.get(qid, frozenset()).intersection(chosen):
+                    chosen.append(qid)
     return chosen
 
 

@@ -13,6 +13,7 @@ from quiz.models import Answer, DailySet, LedgerEntry, User
 from quiz.services import daily_quiz, ledger
 from quiz.services.daily_quiz import AlreadyAnswered, NotInToday, Rules, ScheduleLocked
 
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
 
 
@@ -250,3 +251,22 @@ def test_every_credit_leaves_a_ledger_entry_summing_to_the_balance(factory, bank
     total = db.session.scalar(select(func.sum(LedgerEntry.delta)).where(LedgerEntry.user_id == user.id))
     assert total == db.session.get(User, user.id).balance
     assert ledger.mismatches() == []
+
+
+def test_questions_marked_exclusive_in_the_bundled_bank_never_share_a_day(app, rules):
+    import question_bank
+    from quiz.models import Question
+    from quiz.services import banks
+
+    banks.import_bundled(now=NOW)
+    db.session.commit()
+    id_of = dict(db.session.execute(select(Question.content_hash, Question.id)).all())
+    pairs = {frozenset((id_of[a], id_of[b]))
+             for a, others in question_bank.bundled_exclusions().items() for b in others}
+    assert pairs  # the bundled bank does mark some
+    tight = Rules(tz=rules.tz, daily_count=12, no_repeat_days=30)
+    day = daily_quiz.local_day(NOW, rules.tz)
+    for offset in range(90):
+        chosen = set(daily_quiz.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids)
+        assert len(chosen) == 12
+        assert not [pair for pair in pairs if pair <= chosen], day + timedelta(days=offset)

@@ -24,7 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config["QUIZ_SQLITE_BUSY_MS"])
     app.json.ensure_ascii = False
     app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
 

@@ -92,6 +92,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_BONUS_FAMILY": _int(env, "QUIZ_BONUS_FAMILY", 5),
         "QUIZ_FAMILY_MAX": _int(env, "QUIZ_FAMILY_MAX", 6),
         "QUIZ_DAILY_CAP": _int(env, "QUIZ_DAILY_CAP", 0),  # 0 = no cap
+        # SQLite: how long a request waits for the write lock before answering 503 `busy`
+        "QUIZ_SQLITE_BUSY_MS": _int(env, "QUIZ_SQLITE_BUSY_MS", 10_000),
         # Leaderboards: past days/weeks/months stay readable this many days after they end
         "QUIZ_BOARD_RETENTION_DAYS": _int(env, "QUIZ_BOARD_RETENTION_DAYS", 400),
         # Uploads
@@ -107,8 +109,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     }
 
 
-def engine_options(database_url: str) -> dict:
+def engine_options(database_url: str, sqlite_busy_ms: int = 10_000) -> dict:
     if database_url.startswith("sqlite"):
-        # Wait for the writer lock instead of failing at once: two workers share one file.
-        return {"connect_args": {"timeout": 30}}
+        # Wait for the writer lock instead of failing at once (workers share one file), but well
+        # inside gunicorn's 30 s worker timeout: past it the request answers 503 `busy`.
+        return {"connect_args": {"timeout": sqlite_busy_ms / 1000}}
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}

@@ -121,6 +121,46 @@ class RateLimited(AppError):
     title = "Too many requests"
 
 
+class ServiceUnavailable(AppError):
+    """The service cannot answer now but will soon; `retry_after` seconds go in `Retry-After`."""
+
+    status = 503
+    code = "unavailable"
+    title = "Service unavailable"
+    retry_after = 5
+
+
+class DatabaseBusy(ServiceUnavailable):
+    """SQLite's write lock stayed taken past QUIZ_SQLITE_BUSY_MS (far beyond ordinary load)."""
+
+    code = "busy"
+    title = "Busy"
+    retry_after = 1
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached (stopped, restarting, out of connections)."""
+
+    code = "database_unavailable"
+    title = "Database unavailable"
+
+
+def database_error(exc: Exception) -> ServiceUnavailable | None:
+    """The 503 a driver-level database failure stands for, or None for a real defect."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
+
+    if isinstance(exc, TimeoutError):  # no pooled connection came free in time
+        return DatabaseBusy("服务繁忙，请稍后再试。")
+    if not isinstance(exc, DBAPIError):
+        return None
+    message = str(exc.orig if exc.orig is not None else exc).lower()
+    if "database is locked" in message or "database table is locked" in message:
+        return DatabaseBusy("服务繁忙，请稍后再试。")
+    if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+        return DatabaseUnavailable("数据库暂时不可用，请稍后再试。")
+    return None
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "login_required",
@@ -213,9 +253,12 @@ def _from_http_exception(exc: HTTPException) -> tuple[dict, int, dict]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
+        headers = {}
+        if isinstance(exc, ServiceUnavailable):
+            headers["Retry-After"] = str(exc.retry_after)
         if _wants_problem():
-            return problem_response(exc.to_problem(), exc.status)
-        return exc.detail, exc.status
+            return problem_response(exc.to_problem(), exc.status, headers)
+        return exc.detail, exc.status, headers
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
@@ -233,6 +276,11 @@ def init_app(app: Flask) -> None:
             body = {"type": "/api/docs#error-malformed_json", "title": "Bad Request",
                     "status": 400, "code": "malformed_json", "detail": "请求体嵌套过深。"}
             return problem_response(body, 400)
+        unavailable = database_error(exc)
+        if unavailable is not None:
+            log.warning("%s on %s %s: %s", unavailable.code, request.method, request.path,
+                        type(exc).__name__)
+            return handle_app_error(unavailable)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
             raise exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -69,7 +69,7 @@ def _sqlite_on_connect(dbapi_connection, _record):
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        # The wait for the write lock is the driver's `timeout` (QUIZ_SQLITE_BUSY_MS, see config).
         cur.close()
 
 
@@ -79,6 +79,26 @@ def _sqlite_begin(conn):
         return
     # A request that may write takes SQLite's write lock at BEGIN: two workers then queue
     # instead of both reading a balance and one failing to upgrade its lock mid-transaction.
-    # Outside a request (CLI, tests' own reads) a plain BEGIN is enough.
-    writing = has_request_context() and request.method not in _SAFE_METHODS
+    # A read request that turned out to need a write (see `begin_writing`) does the same for the
+    # rest of the request. Outside a request (CLI, tests' own reads) a plain BEGIN is enough.
+    writing = has_request_context() and (
+        request.method not in _SAFE_METHODS or g.get("sqlite_writer", False))
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def begin_writing(session) -> None:
+    """Call before a read request's first write (the first fetch of the day creates rows).
+
+    SQLite cannot upgrade a read transaction while another connection holds the write lock: it
+    answers BUSY at once, without waiting. So on SQLite the read-only transaction so far is ended
+    and the rest of the request runs in transactions that take the lock at BEGIN, queuing on
+    the busy timeout like any writer. PostgreSQL needs nothing (reads run in autocommit, and
+    its writes wait on row locks)."""
+    if not has_request_context() or request.method not in _SAFE_METHODS or g.get("sqlite_writer"):
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    g.sqlite_writer = True
+    session = session.registry() if hasattr(session, "registry") else session  # a scoped_session
+    if session.in_transaction():
+        session.commit()  # nothing is pending: this only ends the read transaction

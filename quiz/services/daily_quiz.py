@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 import question_bank
 from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
-from quiz.extensions import db
+from quiz.extensions import begin_writing, db
 from quiz.models import Answer, DailySet, Question, QuizDay, User
 from quiz.services import family, ledger
 from quiz.services.sql import insert_on_conflict
@@ -188,6 +188,7 @@ def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
     if found is not None:
         return found
     chosen = choose_questions(day, rules)
+    begin_writing(db.session)
     # Two workers racing at midnight: one row wins, both read it back.
     db.session.execute(
         insert_on_conflict(DailySet)
@@ -247,6 +248,7 @@ def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     row = db.session.scalar(stmt)
     if row is not None:
         return row
+    begin_writing(db.session)
     db.session.execute(
         insert_on_conflict(QuizDay)
         .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0)
@@ -272,6 +274,7 @@ def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
     """Record the user's first fetch of the day (the start of their answer times)."""
     row = _quiz_day(user.id, day, total)
     if row.first_seen_at is None:
+        begin_writing(db.session)
         row.first_seen_at = now
         db.session.flush()
     return row

@@ -29,8 +29,8 @@ seed: migrate
 	$(BIN)/flask seed
 
 run: seed
-	$(BIN)/gunicorn --workers $(WEB_CONCURRENCY) --worker-class sync \
-		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		$(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -56,16 +56,31 @@ def database_url() -> str:
 # --- environment and schema ------------------------------------------------------------------
 
 
-def bench_env(database_url: str, **settings: str) -> dict[str, str]:
-    """The environment for gunicorn and the in-process app: rate limits off, fixed secret."""
+# One load generator stands for a city of phones: the per-IP limit (on, as shipped, and paid for
+# on every request) must not throttle it, so only its rate is raised; per-account limits stay.
+SHIPPED_IP_LIMIT = "100000000 per minute"
+
+
+def bench_env(database_url: str | None, *, shipped: bool = False, **settings: str) -> dict[str, str]:
+    """The environment for gunicorn and the in-process app, with a fixed secret.
+
+    `shipped`: exactly `make run`'s settings (rate limits on) but for the per-IP rate, which one
+    load generator address would otherwise exhaust. Else the older bench configuration: rate
+    limits off. `database_url` None: the embedded SQLite file in a fresh instance folder."""
     instance = tempfile.mkdtemp(prefix="quiz-bench-instance-")
     env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
     env.update({
-        "DATABASE_URL": database_url,
-        "QUIZ_RATELIMIT_ENABLED": "0",
-        "QUIZ_SECRET_KEY": "bench",
+        "QUIZ_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
         "QUIZ_INSTANCE_PATH": instance,
     })
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if shipped:
+        env["QUIZ_API_LIMIT_IP"] = SHIPPED_IP_LIMIT
+        env.pop("QUIZ_RATELIMIT_ENABLED", None)
+    else:
+        env["QUIZ_RATELIMIT_ENABLED"] = "0"
     env.update({key: str(value) for key, value in settings.items()})
     return env
 
@@ -99,17 +114,20 @@ def app_for(env: dict[str, str]):
             db.engine.dispose()
 
 
-def reset_schema(database_url: str, env: dict[str, str]) -> None:
+def reset_schema(database_url: str | None, env: dict[str, str]) -> None:
     """Drop everything in the public schema and build it again with the Alembic revisions."""
     import sqlalchemy as sa
 
-    if not database_url.startswith("postgresql"):
-        raise SystemExit("the HTTP benchmarks run on PostgreSQL (BENCH_DATABASE_URL)")
-    engine = sa.create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+    if database_url is None:  # the embedded default: a new file in the fresh instance folder
+        Path(env["QUIZ_INSTANCE_PATH"], "quiz.sqlite3").unlink(missing_ok=True)
+    elif not database_url.startswith("postgresql"):
+        raise SystemExit("BENCH_DATABASE_URL must be a PostgreSQL URL")
+    else:
+        engine = sa.create_engine(database_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -180,28 +198,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SHIPPED_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
 class Gunicorn:
-    """gunicorn (sync workers) serving wsgi:app on a free loopback port, for a `with` block."""
+    """gunicorn serving `app` (wsgi:app) on a free loopback port, for a `with` block.
+
+    `shipped`: started exactly as `make run` starts it — `--config deploy/gunicorn.conf.py`
+    (its workers, worker class and logging, the access log included), with HOST, PORT and
+    WEB_CONCURRENCY in the environment. Else the older bench form: sync workers, no access log.
+    """
 
     def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path | None = None,
-                 timeout: float = 30.0):
+                 timeout: float = 30.0, shipped: bool = False, app: str = "wsgi:app",
+                 path_log: str = ""):
         self.env, self.workers, self.timeout = env, workers, timeout
+        self.shipped, self.app = shipped, app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log or OUT / "gunicorn.log"
+        self.log = log or OUT / f"gunicorn{'-' + path_log if path_log else ''}.log"
         self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        if self.shipped:
+            return [str(VENV_BIN / "gunicorn"), "--config", str(SHIPPED_CONFIG), self.app]
+        # No --access-logfile: gunicorn then writes no access log (it would cost every request).
+        return [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class", "sync",
+                "--bind", f"127.0.0.1:{self.port}", "--error-logfile", "-", self.app]
 
     def __enter__(self) -> Gunicorn:
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(self.env, HOST="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY=str(self.workers))
         with open(self.log, "ab") as log:
-            # No --access-logfile: gunicorn then writes no access log (it would cost every request).
-            self.process = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class", "sync",
-                 "--bind", f"127.0.0.1:{self.port}", "--error-logfile", "-", "wsgi:app"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )
+            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         try:
-            wait_healthy(self.url, timeout=self.timeout, process=self.process)
+            wait_healthy(self.url, timeout=self.timeout, process=self.process,
+                         path="/healthz" if self.app == "wsgi:app" else "/ping")
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -222,14 +255,15 @@ class Gunicorn:
         return self.process.pid
 
 
-def wait_healthy(url: str, *, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
+def wait_healthy(url: str, *, timeout: float = 30.0, process: subprocess.Popen | None = None,
+                 path: str = "/healthz") -> None:
     """Poll GET /healthz until it answers 200 (which also proves the database is reachable)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see the log")
         try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

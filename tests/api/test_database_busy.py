@@ -41,3 +41,19 @@ def test_an_unreachable_database_is_503_database_unavailable_on_api_routes(tmp_p
     assert response.status_code == 503
     assert response.get_json()["code"] == "database_unavailable"
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_connection_killed_by_the_server_costs_one_503_and_then_recovers(app, backend, factory,
+                                                                         as_user):
+    if backend != "postgresql":
+        pytest.skip("server-side connection loss is PostgreSQL's")
+    from sqlalchemy import text
+
+    client = as_user(factory.user())
+    assert client.get("/api/v1/me").status_code == 200
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        conn.commit()
+    statuses = [client.get("/api/v1/me").status_code for _ in range(3)]
+    assert statuses[-1] == 200 and set(statuses) <= {200, 503}

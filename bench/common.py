@@ -255,6 +255,21 @@ class Gunicorn:
         return self.process.pid
 
 
+def cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds of a gunicorn master and its live workers, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [master_pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        pids += [int(p) for p in children]
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wait_healthy(url: str, *, timeout: float = 30.0, process: subprocess.Popen | None = None,
                  path: str = "/healthz") -> None:
     """Poll GET /healthz until it answers 200 (which also proves the database is reachable)."""

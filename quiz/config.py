@@ -92,6 +92,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_BONUS_FAMILY": _int(env, "QUIZ_BONUS_FAMILY", 5),
         "QUIZ_FAMILY_MAX": _int(env, "QUIZ_FAMILY_MAX", 6),
         "QUIZ_DAILY_CAP": _int(env, "QUIZ_DAILY_CAP", 0),  # 0 = no cap
+        # PostgreSQL: 1 makes answer commits wait for the disk too (see README, "Durability")
+        "QUIZ_DURABLE_ANSWERS": _bool(env, "QUIZ_DURABLE_ANSWERS", False),
         # SQLite: how long a request waits for the write lock before answering 503 `busy`
         "QUIZ_SQLITE_BUSY_MS": _int(env, "QUIZ_SQLITE_BUSY_MS", 10_000),
         # Leaderboards: past days/weeks/months stay readable this many days after they end

@@ -23,7 +23,7 @@ from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import begin_writing, db
 from quiz.models import Answer, DailySet, Question, QuizDay, User
 from quiz.services import family, ledger
-from quiz.services.sql import insert_on_conflict
+from quiz.services.sql import commit_without_waiting_for_disk, insert_on_conflict
 
 MAX_SET_SIZE = 20
 
@@ -68,6 +68,7 @@ class Rules:
     bonus_streak_cap: int = 30
     bonus_family: int = 5
     daily_cap: int = 0  # 0: no cap
+    durable_answers: bool = False  # True: answers' commits wait for the disk like every other
 
     @classmethod
     def from_config(cls, config) -> Rules:
@@ -81,6 +82,7 @@ class Rules:
             bonus_streak_cap=config["QUIZ_BONUS_STREAK_CAP"],
             bonus_family=config["QUIZ_BONUS_FAMILY"],
             daily_cap=config["QUIZ_DAILY_CAP"],
+            durable_answers=config["QUIZ_DURABLE_ANSWERS"],
         )
 
 
@@ -323,6 +325,8 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
         raise NotInToday("这道题不在今天的题目中。")
     question = db.session.get(Question, question_id)
     chosen = _validate_choices(question, choices)
+    if not rules.durable_answers:
+        commit_without_waiting_for_disk()
     # Serialise this user's answers for the day: the row lock makes "answered" exact.
     row = _lock_quiz_day(user.id, day, len(question_ids))
     if row.answered >= row.total:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quiz.extensions import db
@@ -15,3 +16,15 @@ def insert_on_conflict(model):
     """
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def commit_without_waiting_for_disk() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL's
+    `synchronous_commit = off`, for this transaction only; SQLite: nothing).
+
+    Atomicity is untouched: a crash may lose the last fraction of a second of such transactions
+    whole, never a part of one, and never commits one twice. Used for quiz answers only (a lost
+    answer is simply answered again); redemptions, refunds and adjustments stay fully durable.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

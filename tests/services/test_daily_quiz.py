@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
@@ -270,3 +270,47 @@ def test_questions_marked_exclusive_in_the_bundled_bank_never_share_a_day(app, r
         chosen = set(daily_quiz.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids)
         assert len(chosen) == 12
         assert not [pair for pair in pairs if pair <= chosen], day + timedelta(days=offset)
+
+
+def _synchronous_commit() -> str:
+    return db.session.execute(text("SHOW synchronous_commit")).scalar()
+
+
+def test_an_answer_commits_without_waiting_for_the_disk_on_postgresql_only_for_itself(
+        app, backend, factory, rules, bank):
+    if backend != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    user = factory.user()
+    db.session.execute(text("SET synchronous_commit TO on"))  # the server default, whatever CI's
+    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
+    daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], rules, now=NOW)
+    assert _synchronous_commit() == "off"
+    db.session.commit()
+    assert _synchronous_commit() == "on"  # SET LOCAL: the next transaction is durable again
+
+
+def test_durable_answers_keep_the_servers_setting(app, backend, factory, rules, bank):
+    if backend != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    user = factory.user()
+    db.session.execute(text("SET synchronous_commit TO on"))
+    durable = Rules(tz=rules.tz, durable_answers=True)
+    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), durable, now=NOW)
+    daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], durable, now=NOW)
+    assert _synchronous_commit() == "on"
+
+
+def test_an_answer_that_fails_midway_leaves_nothing_behind(app, factory, rules, bank):
+    user = factory.user()
+    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
+    db.session.commit()
+    first = day_set.question_ids[0]
+    daily_quiz.submit_answer(user, first, ["A"], rules, now=NOW)
+    db.session.flush()
+    with pytest.raises(AlreadyAnswered):
+        daily_quiz.submit_answer(user, first, ["A"], rules, now=NOW)  # the duplicate guard trips
+    db.session.rollback()  # as the request's unit of work does on the 409
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert db.session.get(User, user.id).balance == 0
+    assert ledger.mismatches() == []

@@ -116,6 +116,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="players of the `day` target, each with a first fetch to make")
     parser.add_argument("--day-duration", default="60s")
     parser.add_argument("--day-connections", type=int, default=40)
+    parser.add_argument("--no-limit", action="store_true",
+                        help="skip the minimal psycopg app (bench/limit_app.py) on PostgreSQL")
     parser.add_argument("--only", choices=("ping", "today", "answers", "day"), action="append",
                         help="run only these targets (repeatable); `day` (a player's day mixing "
                              "first fetches, answers, boards, points and redemptions) runs only "
@@ -291,6 +293,8 @@ def run_database(args, database_url: str | None, label: str) -> dict:
                                              connections=args.connections, duration=args.duration)
             print(f"[{label}] ping (bare Flask route): {results['ping'].requests_per_sec:.1f} req/s",
                   flush=True)
+    if database_url and not args.no_limit and not args.only:
+        results.update(run_limit_app(args, env, database_url, gunicorn))
     with common.Gunicorn(env, path_log=label, **gunicorn) as server:
         question_ids = todays_question_ids(server, today_cookies[0])
         if len(question_ids) < args.daily_count:
@@ -333,6 +337,47 @@ def run_database(args, database_url: str | None, label: str) -> dict:
             path = common.OUT / f"quiz_{label}_{name}.pyspy.txt"
             if path.exists():
                 out["profile"][name] = summarise_profile(path)
+    return out
+
+
+LIMIT_TODAY_LUA = """
+local n = 0
+function request()
+  n = n + 1
+  local cookie = cookies[((n * THREADS) + thread_id) % #cookies + 1]
+  return wrk.format("GET", "/limit/today", headers(cookie, false))
+end
+"""
+
+
+def run_limit_app(args, env, database_url: str, gunicorn: dict) -> dict:
+    """The practical limit: bench/limit_app.py under the same gunicorn, same run."""
+    from bench import limit_app
+
+    users = args.answer_users
+    limit_app.setup(database_url, users)
+    cookies = limit_app.cookies(users, env["QUIZ_SECRET_KEY"])
+    threads = f"THREADS = {args.threads}\n"
+    bodies = common.lua_list("bodies", answer_bodies(list(range(1, args.daily_count + 1))))
+    scripts = {
+        "limit_today": common.write_lua(common.OUT / "limit_today.lua", threads + LIMIT_TODAY_LUA,
+                                        cookies=cookies[: args.today_users]),
+        "limit_answers": common.write_lua(
+            common.OUT / "limit_answers.lua",
+            threads + bodies + ANSWERS_LUA.replace("/api/v1/quiz/today/answers", "/limit/answer"),
+            cookies=cookies),
+    }
+    out = {}
+    limit_env = dict(env, LIMIT_DSN=database_url)
+    with common.Gunicorn(limit_env, app="bench.limit_app:app", path_log="limit", **gunicorn) as lim:
+        common.run_wrk(lim.url + "/", script=scripts["limit_today"], name="warmup",
+                       threads=args.threads, connections=args.connections, duration=args.warmup)
+        for name, script in scripts.items():
+            out[name] = common.run_wrk(lim.url + "/", script=script, name=name,
+                                       threads=args.threads, connections=args.connections,
+                                       duration=args.duration)
+            print(f"[postgresql] {name} (minimal psycopg app): "
+                  f"{out[name].requests_per_sec:.1f} req/s", flush=True)
     return out
 
 

@@ -63,7 +63,7 @@ def bench_env(database_url: str, **settings: str) -> dict[str, str]:
     env.update({
         "DATABASE_URL": database_url,
         "QUIZ_RATELIMIT_ENABLED": "0",
-        "QUIZ_SECRET_KEY": "bench",
+        "QUIZ_SECRET_KEY": "bench-secret-key-not-for-production",
         "QUIZ_INSTANCE_PATH": instance,
     })
     env.update({key: str(value) for key, value in settings.items()})

@@ -115,6 +115,22 @@ class UnsupportedMediaType(AppError):
     title = "Unsupported media type"
 
 
+class MalformedJson(AppError):
+    """A body that is not JSON we can read: bad syntax or encoding, nesting too deep, a number too long."""
+
+    status = 400
+    code = "malformed_json"
+    title = "Bad Request"
+
+
+class PayloadTooLarge(AppError):
+    """A body over the configured size, however it was sent (Content-Length or chunked)."""
+
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
 class RateLimited(AppError):
     status = 429
     code = "rate_limited"
@@ -136,8 +152,19 @@ _HTTP_CODES = {
 }
 
 
+def _encodable(value):
+    """The value with anything UTF-8 cannot carry (lone surrogates a client sent) replaced."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def problem_response(body: dict, status: int, headers=None):
-    response = jsonify(body)
+    response = jsonify(_encodable(body))
     response.status_code = status
     response.mimetype = PROBLEM
     for key, value in (headers or {}).items():
@@ -215,7 +242,7 @@ def init_app(app: Flask) -> None:
     def handle_app_error(exc: AppError):
         if _wants_problem():
             return problem_response(exc.to_problem(), exc.status)
-        return exc.detail, exc.status
+        return _encodable(exc.detail), exc.status
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

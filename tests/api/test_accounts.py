@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
+import uuid
 
 import pytest
 
 from quiz.services.accounts import sign_sso_token
-from tests.conftest import SSO_SECRET
+from tests.conftest import SSO_SECRET, START
 from tests.factories import PASSWORD
 
 REGISTER = "/api/v1/auth/register"
@@ -117,7 +117,8 @@ def test_patching_me_with_an_unknown_district_changes_nothing(as_user, factory):
 
 
 def sso(client, **claims):
-    payload = {"uid": "news-42", "name": "赵六", "exp": int(time.time()) + 300}
+    payload = {"uid": "news-42", "name": "赵六", "exp": int(START.timestamp()) + 300,
+               "jti": uuid.uuid4().hex}
     payload.update(claims)
     return client.post("/api/v1/auth/sso", json={"token": sign_sso_token(payload, SSO_SECRET)})
 

@@ -135,6 +135,8 @@ def _init_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Only a path leaves for other sites; the SSO page's fragment never leaves at all.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 

@@ -157,3 +157,4 @@ def test_pages_and_api_answers_cannot_be_framed(client):
         response = client.get(url)
         assert response.headers["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Referrer-Policy"] == "same-origin"

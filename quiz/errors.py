@@ -128,7 +128,7 @@ class PayloadTooLarge(AppError):
 
     status = 413
     code = "payload_too_large"
-    title = "Payload too large"
+    title = "Request Entity Too Large"
 
 
 class RateLimited(AppError):

@@ -46,7 +46,8 @@ def upload(args, files):
     data = upload.read()
     if not data:
         raise ValidationFailed("上传的文件是空的。", errors=[{"field": "file", "message": "空文件"}])
-    name = upload.filename or "upload"
+    # A file's name is only a label: characters that cannot be shown (NUL, controls, bidi) are dropped.
+    name = "".join(ch for ch in upload.filename or "" if ch.isprintable())[:255] or "upload"
     bank = banks.read_file(data, name)
     return banks.import_bank(bank, filename=name, uploader_id=current_user.id,
                              dry_run=args["dry_run"], now=now())

@@ -329,3 +329,25 @@ def test_an_image_that_would_take_hundreds_of_megabytes_to_decode_is_refused(app
     )
     assert_refused(response, 422, "invalid_image")
     assert db.session.get(Prize, prize.id).image_version == 0
+
+
+# --------------------------------------------------------------- bank uploads
+def _upload_bank(client, content: bytes, name: str):
+    return client.post(
+        "/api/v1/admin/question-banks",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+BANK_CSV = "题型,题干,选项A,选项B,答案,解析,分类\n单选,{stem},甲,乙,A,解析,垃圾分类\n"
+
+
+def test_a_nul_in_an_uploaded_files_name_is_not_stored_and_not_a_server_error(admin_client):
+    response = _upload_bank(
+        admin_client, BANK_CSV.format(stem="题干").encode(), "bank\x00\u202e.csv"
+    )
+    assert response.status_code == 200
+    from quiz.models import QuestionBank
+
+    assert db.session.scalar(select(QuestionBank.filename)) == "bank.csv"

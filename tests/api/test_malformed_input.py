@@ -12,6 +12,7 @@ database behind the validation.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -127,10 +128,13 @@ def fields_of_every_route(app, client):
     for method, rule in api_routes(app):
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)[len("/api"):]
         operation = spec["paths"].get(path, spec["paths"].get("/api" + path, {})).get(method.lower(), {})
-        body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        content = operation.get("requestBody", {}).get("content", {})
+        body = content.get("application/json", {})
         props = list(_resolve(spec, body.get("schema", {})).get("properties", {})) if body else []
         query = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
-        yield method, rule, props, query
+        files = content.get("multipart/form-data", {})
+        file_fields = list(_resolve(spec, files.get("schema", {})).get("properties", {})) if files else []
+        yield method, rule, props, query, file_fields
 
 
 def test_every_field_of_every_route_refuses_each_hostile_class_without_a_server_error(
@@ -141,7 +145,8 @@ def test_every_field_of_every_route_refuses_each_hostile_class_without_a_server_
     client = as_user(admin)
     routes = list(fields_of_every_route(app, client))
     covered_body = covered_query = 0
-    for method, rule, props, query in routes:
+    covered_files = 0
+    for method, rule, props, query, file_fields in routes:
         url = fill(rule, str(question.id))
         base = {name: PLAUSIBLE.get(name, user.id if name.endswith("_id") else 1) for name in props}
         for name in props:
@@ -159,8 +164,15 @@ def test_every_field_of_every_route_refuses_each_hostile_class_without_a_server_
                           "9" * 5000, "%1B%5B31m"):
                 response = client.open(f"{url}?{name}={value}", method=method)
                 assert response.status_code < 500, (method, url, name, value)
+        for name in file_fields:
+            covered_files += 1
+            for filename in ("a\x00.csv", "\u202egpj.csv", "\x1b[31m.json", "\u200b"):
+                for content in (b"\x00" * 64, "题型,题干\n单选,\x00\n".encode(), b"\x89PNG\r\n\x1a\n"):
+                    response = client.open(url, method=method, content_type="multipart/form-data",
+                                           data={name: (io.BytesIO(content), filename)})
+                    assert response.status_code < 500, (method, url, name, filename, content)
         if "<" in rule:
             for value in ("%00", "a%00b", "%ED%A0%80", "%E2%80%AE1", "%E2%80%8B", "9" * 5000):
                 response = client.open(fill(rule, value), method=method, json={})
                 assert response.status_code < 500, (method, rule, value)
-    assert covered_body >= 30 and covered_query >= 10
+    assert covered_body >= 30 and covered_query >= 10 and covered_files >= 2

@@ -130,7 +130,7 @@ def phase_import(path: Path, url: str) -> dict:
     from quiz.extensions import db
     from quiz.services import banks
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production"})
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -71,7 +71,7 @@ def row(name: str, n: int, p: tuple[float, float]) -> str:
 def make_app(url: str):
     from quiz import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "REDIS_URL": None,
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production", "REDIS_URL": None,
                        "RATELIMIT_ENABLED": False})
 
 

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         client = app.test_client()
         if who in users:
             with client.session_transaction() as session:
-                session["_user_id"] = str(users[who])
+                session["_user_id"] = f"{users[who]}:0"  # "<id>:<session_version>"
         clients[who] = client
     print(f"{'page':<22}{'req/s':>10}{'ms/req':>10}")
     for who, path in TARGETS:

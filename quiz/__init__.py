@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory
@@ -10,7 +11,7 @@ from sqlalchemy import text
 
 from quiz import errors
 from quiz.clock import SystemClock
-from quiz.config import engine_options, instance_path, load_config
+from quiz.config import check_secret_key, engine_options, instance_path, load_config
 from quiz.extensions import db, limiter, login_manager, migrate, smorest
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    check_secret_key(app.config["SECRET_KEY"])
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
             app.config["SQLALCHEMY_DATABASE_URI"], app.config["QUIZ_SQLITE_BUSY_MS"])
@@ -42,7 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_blueprints(smorest)
     _init_auth(app)
+    _init_body_limit(app)
     _init_content_types(app)
+    _init_security_headers(app)
     _init_unit_of_work(app)
     _init_routes(app)
 
@@ -60,8 +64,13 @@ def _init_auth(app: Flask) -> None:
     from quiz.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        """The cookie's "<id>:<session_version>"; a session from before a logout or password reset is none."""
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 10 and len(version) <= 10):
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -77,6 +86,59 @@ def _init_auth(app: Flask) -> None:
             and request.headers.get("X-Requested-With") != "XMLHttpRequest"
         ):
             raise errors.CsrfRequired("缺少 X-Requested-With 请求头。")
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a chunked body (no Content-Length) is held to MAX_CONTENT_LENGTH too.
+
+    Werkzeug only truncates such a body at the limit, so an oversized one would surface as
+    broken JSON (400) instead of 413. It is read here, up to the limit; a body under it goes on
+    with a Content-Length like any other, one over it is marked and refused by `refuse_oversized`.
+    """
+
+    def __init__(self, wsgi_app, app: Flask):
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")
+        if chunked and not environ.get("CONTENT_LENGTH") and limit is not None:
+            stream, parts, size = environ["wsgi.input"], [], 0
+            while size <= limit:
+                part = stream.read(min(64 * 1024, limit + 1 - size))
+                if not part:
+                    break
+                parts.append(part)
+                size += len(part)
+            body = b"".join(parts)
+            if size > limit:
+                environ["quiz.body_too_large"] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.wsgi_app(environ, start_response)
+
+
+def _init_body_limit(app: Flask) -> None:
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app)
+
+    @app.before_request
+    def refuse_oversized():
+        if request.environ.get("quiz.body_too_large"):
+            raise errors.PayloadTooLarge("请求体过大。")
+
+
+def _init_security_headers(app: Flask) -> None:
+    @app.after_request
+    def no_framing(response):
+        """No page is shown inside another site's frame (clickjacking)."""
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Only a path leaves for other sites; the SSO page's fragment never leaves at all.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
 
 _BODY_TYPES = ("application/json", "multipart/form-data")

@@ -24,6 +24,24 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(SystemExit):
+    """A setting the service refuses to start with; its message is the one line an operator sees."""
+
+
+def check_secret_key(key) -> None:
+    """Refuse a session secret short enough to guess: with it anyone can forge an admin's cookie."""
+    size = len(key.encode("utf-8")) if isinstance(key, str) else len(key or b"")
+    if size < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"QUIZ_SECRET_KEY is {size} bytes; it must be at least {MIN_SECRET_BYTES} "
+            "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or unset it to "
+            "have one generated into the instance folder."
+        )
+
+
 def _secret_key(env: dict, instance_path: Path) -> str:
     """QUIZ_SECRET_KEY, else a random key generated once into instance/ (never a fixed default)."""
     if env.get("QUIZ_SECRET_KEY"):
@@ -31,7 +49,6 @@ def _secret_key(env: dict, instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -51,6 +68,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment."""
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path)
+    # The SQLite file lives here whether or not the secret is generated (a set QUIZ_SECRET_KEY too).
+    instance.mkdir(parents=True, exist_ok=True)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'quiz.sqlite3'}"
     redis_url = env.get("REDIS_URL") or None
     return {
@@ -72,12 +91,16 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Every route, per client IP: generous, since a whole school shares one NAT address.
         "RATELIMIT_DEFAULT": env.get("QUIZ_API_LIMIT_IP") or "3000 per minute",
+        # Failed logins per (username, client IP); and per username from all addresses together.
         "QUIZ_LOGIN_LIMIT_USER": env.get("QUIZ_LOGIN_LIMIT_USER") or "10 per 5 minutes",
+        "QUIZ_LOGIN_LIMIT_USER_ALL": env.get("QUIZ_LOGIN_LIMIT_USER_ALL") or "200 per 5 minutes",
         "QUIZ_LOGIN_LIMIT_IP": env.get("QUIZ_LOGIN_LIMIT_IP") or "300 per 5 minutes",
         "QUIZ_ANSWER_LIMIT_USER": env.get("QUIZ_ANSWER_LIMIT_USER") or "60 per minute",
         "QUIZ_REDEEM_LIMIT_USER": env.get("QUIZ_REDEEM_LIMIT_USER") or "30 per minute",
         # SSO from the host news app
         "QUIZ_SSO_SECRET": env.get("QUIZ_SSO_SECRET") or None,
+        # Furthest a token's `exp` may lie ahead, in seconds (a token is short-lived and single-use).
+        "QUIZ_SSO_MAX_LIFETIME": _int(env, "QUIZ_SSO_MAX_LIFETIME", 600),
         # The day and the quiz
         "QUIZ_TIMEZONE": env.get("QUIZ_TIMEZONE") or "Asia/Shanghai",
         "QUIZ_DISTRICTS": [

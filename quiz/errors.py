@@ -115,6 +115,22 @@ class UnsupportedMediaType(AppError):
     title = "Unsupported media type"
 
 
+class MalformedJson(AppError):
+    """A body that is not JSON we can read: bad syntax or encoding, nesting too deep, a number too long."""
+
+    status = 400
+    code = "malformed_json"
+    title = "Bad Request"
+
+
+class PayloadTooLarge(AppError):
+    """A body over the configured size, however it was sent (Content-Length or chunked)."""
+
+    status = 413
+    code = "payload_too_large"
+    title = "Request Entity Too Large"
+
+
 class RateLimited(AppError):
     status = 429
     code = "rate_limited"
@@ -176,8 +192,19 @@ _HTTP_CODES = {
 }
 
 
+def _encodable(value):
+    """The value with anything UTF-8 cannot carry (lone surrogates a client sent) replaced."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def problem_response(body: dict, status: int, headers=None):
-    response = jsonify(body)
+    response = jsonify(_encodable(body))
     response.status_code = status
     response.mimetype = PROBLEM
     for key, value in (headers or {}).items():
@@ -258,7 +285,7 @@ def init_app(app: Flask) -> None:
             headers["Retry-After"] = str(exc.retry_after)
         if _wants_problem():
             return problem_response(exc.to_problem(), exc.status, headers)
-        return exc.detail, exc.status, headers
+        return _encodable(exc.detail), exc.status, headers
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

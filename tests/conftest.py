@@ -68,7 +68,7 @@ def make_app(backend: str, tmp_path, **overrides):
         "QUIZ_CLOCK": FrozenClock(START),
         "RATELIMIT_ENABLED": False,
         "QUIZ_SSO_SECRET": SSO_SECRET,
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes",
     }
     config.update(overrides)
     app = create_app(config)
@@ -132,7 +132,7 @@ def as_user(app, factory):
         c = app.test_client()
         c.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
         with c.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return c
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Response
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from question_bank import build_template_xlsx
-from quiz.api.common import admin_required
+from quiz.api.common import Blueprint, admin_required
 from quiz.clock import now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
@@ -47,7 +46,8 @@ def upload(args, files):
     data = upload.read()
     if not data:
         raise ValidationFailed("上传的文件是空的。", errors=[{"field": "file", "message": "空文件"}])
-    name = upload.filename or "upload"
+    # A file's name is only a label: characters that cannot be shown (NUL, controls, bidi) are dropped.
+    name = "".join(ch for ch in upload.filename or "" if ch.isprintable())[:255] or "upload"
     bank = banks.read_file(data, name)
     return banks.import_bank(bank, filename=name, uploader_id=current_user.id,
                              dry_run=args["dry_run"], now=now())
@@ -76,7 +76,7 @@ def template():
 def list_questions(args):
     """Questions with their answers, filtered by category, active and text, paginated."""
     cursor = decode_cursor(args["cursor"])
-    if cursor is not None and not isinstance(cursor, int):
+    if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
         raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
     rows = banks.list_questions(category=args["category"], active=args["active"], search=args["q"],
                                 after_id=cursor, limit=args["limit"] + 1)

@@ -6,10 +6,10 @@ import uuid
 
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import admin_required
+from quiz.api.common import Blueprint, admin_required
 from quiz.clock import now
+from quiz.errors import ValidationFailed
 from quiz.schemas.quiz import AdjustIn, EntryOut
 from quiz.services import ledger
 
@@ -27,6 +27,9 @@ def adjust(body):
     An `Idempotency-Key` header makes a retried adjustment count once.
     """
     key = request.headers.get("Idempotency-Key", "")[:80] or uuid.uuid4().hex
+    if not key.isprintable():
+        raise ValidationFailed("Idempotency-Key 只能含可见字符。",
+                               errors=[{"field": "Idempotency-Key", "message": "只能含可见字符"}])
     posted = ledger.adjust(body["user_id"], body["delta"], body["memo"], actor_id=current_user.id,
                            key=f"adjust:{current_user.id}:{key}", now=now())
     return posted.entry

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from quiz.api.common import admin_required
+from quiz.api.common import Blueprint, admin_required
 from quiz.api.quiz import rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed

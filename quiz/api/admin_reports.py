@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response
-from flask_smorest import Blueprint
 
-from quiz.api.common import admin_required
+from quiz.api.common import Blueprint, admin_required
 from quiz.api.quiz import rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import admin_required, config, roles_required
+from quiz.api.common import Blueprint, admin_required, config, roles_required
 from quiz.api.shop import cursor_id, prize_payload, redemption_payload
 from quiz.clock import day_bounds, now, zone
 from quiz.errors import ValidationFailed

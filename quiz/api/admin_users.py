@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from quiz.api.common import admin_required, user_payload
+from quiz.api.common import Blueprint, admin_required, user_payload
 from quiz.schemas.board import AdminUserOut, UserAdminIn
 from quiz.services import teams
 

@@ -2,13 +2,62 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
+import flask_smorest
 from flask import current_app
 from flask_login import current_user
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from quiz.clock import today
-from quiz.errors import Forbidden, LoginRequired
+from quiz.errors import Forbidden, LoginRequired, MalformedJson
+
+# Deeper than any body the API takes; deeper ones would only exhaust the stack further on.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                break
+            stack.extend((sub, level + 1) for sub in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def load_json_body(raw: bytes | str):
+    """The one JSON body decoder: any body it cannot read is 400 `malformed_json`, never a 500.
+
+    `ValueError` covers bad syntax and Python's limit on integer digits (a 5,000-digit literal);
+    `RecursionError` an array nested thousands deep; `UnicodeError` bytes that are not UTF-8.
+    """
+    try:
+        value = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise MalformedJson("请求体不是有效的 JSON。") from exc
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise MalformedJson(f"请求体嵌套超过 {MAX_JSON_DEPTH} 层。")
+    return value
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' Flask parser, reading JSON bodies with `load_json_body`."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return load_json_body(req.get_data(cache=True))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every API blueprint: flask-smorest's, with our JSON body parser."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()
 
 
 def login_required(view):

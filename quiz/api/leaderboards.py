@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import config, login_required
+from quiz.api.common import Blueprint, config, login_required
 from quiz.clock import now, zone
 from quiz.errors import NotFound
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import config, login_required, user_payload
+from quiz.api.common import Blueprint, config, login_required, user_payload
 from quiz.schemas.account import ProfileIn, UserOut
 from quiz.services import accounts
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from quiz.api.common import login_required
+from quiz.api.common import Blueprint, login_required
 from quiz.clock import now
 from quiz.extensions import db
 from quiz.models import LedgerEntry

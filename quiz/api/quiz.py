@@ -8,9 +8,8 @@ from datetime import date
 
 from flask import current_app, jsonify
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import current_streak, login_required
+from quiz.api.common import Blueprint, current_streak, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import limiter
 from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor

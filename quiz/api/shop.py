@@ -7,9 +7,8 @@ import io
 import qrcode
 from flask import Response, current_app, request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import login_required
+from quiz.api.common import Blueprint, login_required
 from quiz.clock import now
 from quiz.extensions import limiter
 from quiz.schemas.common import cursor_id, page_of

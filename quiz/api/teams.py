@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from quiz.api.common import admin_required, config, login_required, roles_required, user_payload
+from quiz.api.common import (
+    Blueprint,
+    admin_required,
+    config,
+    login_required,
+    roles_required,
+    user_payload,
+)
 from quiz.clock import now, today
 from quiz.schemas.account import UserOut
 from quiz.schemas.board import FamilyOut, JoinTeamIn, TeamIn, TeamListArgs, TeamOut, TeamPage

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.extensions import db
@@ -52,8 +52,14 @@ class User(UserMixin, db.Model):
     streak: Mapped[int] = mapped_column(Integer, default=0)
     streak_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the session cookie (see get_id): raising it ends every session of this user at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     team: Mapped[Team | None] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        """What the session cookie carries: "<id>:<session_version>" (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:
@@ -61,3 +67,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
+
+
+# Usernames are one name whatever their case: "Cr70" and "cr70" cannot both exist, even when
+# two registrations race.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+
+
+class SsoTokenUse(db.Model):
+    """An SSO token's `jti`, kept until the token's `exp` so that each token signs in once."""
+
+    __tablename__ = "sso_token_uses"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

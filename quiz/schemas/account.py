@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from functools import partial
+
+from marshmallow import Schema, fields
+
+from quiz.schemas.text import Text
+
+# One cap for registering and signing in: a password that registers can always sign in.
+MAX_PASSWORD = 256
+Password = partial(Text, max_length=MAX_PASSWORD, normalize=False)
 
 
 class RegisterIn(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    district = fields.String(load_default=None, allow_none=True)
-    invite_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    username = Text(required=True, max_length=32)
+    password = Password(required=True, load_only=True)
+    display_name = Text(required=True, min_length=1, max_length=32)
+    district = Text(load_default=None, allow_none=True, max_length=32)
+    invite_code = Text(load_default=None, allow_none=True, max_length=32)
 
 
 class LoginIn(Schema):
-    username = fields.String(required=True, validate=validate.Length(max=64))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    username = Text(required=True, max_length=64)
+    password = Password(required=True, load_only=True)
 
 
 class SsoIn(Schema):
-    token = fields.String(required=True, validate=validate.Length(max=4096))
+    token = Text(required=True, max_length=4096)
 
 
 class ProfileIn(Schema):
-    display_name = fields.String(validate=validate.Length(min=1, max=32))
-    district = fields.String(allow_none=True)
+    display_name = Text(min_length=1, max_length=32)
+    district = Text(allow_none=True, max_length=32)
 
 
 class TeamRef(Schema):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from quiz.schemas.common import PageArgs
 from quiz.schemas.quiz import AdminQuestionOut
+from quiz.schemas.text import Text, check_texts
 
 
 class UploadIn(Schema):
@@ -42,9 +45,9 @@ class BankOut(Schema):
 
 
 class QuestionListArgs(PageArgs):
-    category = fields.String(load_default=None, validate=validate.Length(max=64))
+    category = Text(load_default=None, max_length=64)
     active = fields.Boolean(load_default=None, allow_none=True)
-    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    q = Text(load_default=None, max_length=100)
 
 
 class QuestionFullOut(AdminQuestionOut):
@@ -61,24 +64,26 @@ class QuestionListOut(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-_options = fields.Raw(metadata={"description": '{"A": "...", "B": "..."} or [{key, text}]'})
-_answer = fields.Raw(metadata={"description": '["A", "C"] or "AC"'})
+_options = partial(fields.Raw, validate=partial(check_texts, max_length=2000),
+                   metadata={"description": '{"A": "...", "B": "..."} or [{key, text}]'})
+_answer = partial(fields.Raw, validate=partial(check_texts, max_length=64),
+                  metadata={"description": '["A", "C"] or "AC"'})
 
 
 class QuestionPatchIn(Schema):
     active = fields.Boolean()
-    type = fields.String(validate=validate.Length(max=16))
-    stem = fields.String(validate=validate.Length(max=2000))
-    options = _options
-    answer = _answer
-    explanation = fields.String(validate=validate.Length(max=4000))
-    category = fields.String(validate=validate.Length(max=64))
-    difficulty = fields.Raw()
-    points = fields.Raw(allow_none=True)
+    type = Text(max_length=16)
+    stem = Text(max_length=2000, multiline=True)
+    options = _options()
+    answer = _answer()
+    explanation = Text(max_length=4000, multiline=True)
+    category = Text(max_length=64)
+    difficulty = fields.Raw(validate=partial(check_texts, max_length=16))
+    points = fields.Raw(allow_none=True, validate=partial(check_texts, max_length=16))
 
 
 class QuestionCreateIn(QuestionPatchIn):
-    type = fields.String(required=True, validate=validate.Length(max=16))
-    stem = fields.String(required=True, validate=validate.Length(max=2000))
-    answer = fields.Raw(required=True)
-    category = fields.String(required=True, validate=validate.Length(max=64))
+    type = Text(required=True, max_length=16)
+    stem = Text(required=True, max_length=2000, multiline=True)
+    answer = _answer(required=True)
+    category = Text(required=True, max_length=64)

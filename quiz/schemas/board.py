@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from quiz.schemas.account import UserOut
 from quiz.schemas.common import PageArgs, sane_day
+from quiz.schemas.text import Text
 from quiz.services.leaderboards import PERIODS
 
 _START = {"description": "first day of a past period (a Monday for weeks, the 1st for months): "
@@ -45,12 +46,12 @@ class BoardOut(Schema):
 
 
 class JoinTeamIn(Schema):
-    join_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    join_code = Text(required=True, min_length=1, max_length=32)
 
 
 class TeamIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    district = fields.String(load_default=None, allow_none=True)
+    name = Text(required=True, min_length=1, max_length=64)
+    district = Text(load_default=None, allow_none=True, max_length=32)
 
 
 class TeamOut(Schema):

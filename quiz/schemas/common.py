@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from quiz.errors import ValidationFailed
 from quiz.models.types import MAX_ID
+from quiz.schemas.text import Text
 
 # Calendar bounds for any date a client sends: far outside them, date arithmetic overflows.
 EARLIEST_DAY = date(2000, 1, 1)
@@ -23,7 +24,7 @@ sane_instant = validate.Range(
 
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(load_default=None)
+    cursor = Text(load_default=None, max_length=512)
 
 
 def encode_cursor(value) -> str:

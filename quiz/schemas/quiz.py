@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import sane_day
+from quiz.schemas.text import Text
 
 
 class OptionOut(Schema):
@@ -51,7 +52,7 @@ class TodayOut(Schema):
 
 class AnswerIn(Schema):
     question_id = fields.Integer(required=True, strict=True)
-    choices = fields.List(fields.String(validate=validate.Length(min=1, max=1)), required=True,
+    choices = fields.List(Text(min_length=1, max_length=1), required=True,
                           validate=validate.Length(min=1, max=6))
 
 
@@ -108,7 +109,7 @@ class AdjustIn(Schema):
     user_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
     delta = fields.Integer(required=True, strict=True,
                            validate=validate.Range(min=-1_000_000, max=1_000_000))
-    memo = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    memo = Text(required=True, min_length=1, max_length=200)
 
 
 class ScheduleIn(Schema):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from marshmallow import Schema, fields, validate
 
 from quiz.models.shop import REDEMPTION_STATUSES
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import PageArgs, sane_day, sane_instant
+from quiz.schemas.text import Text, check_texts
 
 _MAX = 1_000_000
 
 
 class _PrizeFields(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=64))
-    description = fields.String(validate=validate.Length(max=2000))
+    name = Text(min_length=1, max_length=64)
+    description = Text(max_length=2000, multiline=True)
     cost = fields.Integer(strict=True, validate=validate.Range(min=1, max=_MAX))
     stock = fields.Integer(strict=True, validate=validate.Range(min=0, max=_MAX))
     per_user_limit = fields.Integer(strict=True, allow_none=True,
@@ -23,11 +26,11 @@ class _PrizeFields(Schema):
     sale_ends_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sort_order = fields.Integer(strict=True, validate=validate.Range(min=-_MAX, max=_MAX))
     image_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
-                           validate=validate.Length(max=512))
+                           validate=[validate.Length(max=512), partial(check_texts, max_length=512)])
 
 
 class PrizeIn(_PrizeFields):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(required=True, min_length=1, max_length=64)
     cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=_MAX))
     stock = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=_MAX))
     per_user_limit = fields.Integer(strict=True, allow_none=True, load_default=1,

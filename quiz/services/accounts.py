@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
 import math
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import SsoTokenUse, User
+from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
@@ -116,42 +116,95 @@ def update_profile(user: User, *, districts: list[str], **changes) -> User:
     return user
 
 
-def _b64decode(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+# Strict, unpadded base64url: anything else (padding, junk after the signature) is refused.
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
+SSO_MAX_ID = 64
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64decode_strict(part: str) -> bytes:
+    """Decode unpadded base64url, refusing every other spelling of the same bytes."""
+    if not _B64URL.fullmatch(part) or len(part) % 4 == 1:
+        raise ValueError("not unpadded base64url")
+    raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    if _b64encode(raw) != part:  # stray low bits in the last character
+        raise ValueError("not canonical base64url")
+    return raw
 
 
 def sign_sso_token(payload: dict, secret: str) -> str:
     """How the host news app signs a token (used by tests and the docs' example)."""
-    body = base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).rstrip(b"=")
-    sig = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return f"{body.decode()}.{base64.urlsafe_b64encode(sig).rstrip(b'=').decode()}"
+    body = _b64encode(json.dumps(payload, ensure_ascii=False).encode())
+    sig = hmac.new(secret.encode(), body.encode("ascii"), hashlib.sha256).digest()
+    return f"{body}.{_b64encode(sig)}"
 
 
-def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
-    """Exchange a host-app token for a user, creating a citizen on first sight."""
+def _sso_id(claims: dict, name: str) -> str:
+    value = claims.get(name)
+    if not isinstance(value, str) or not value or len(value) > SSO_MAX_ID or text_problem(value):
+        raise InvalidToken(f"令牌的 {name} 须为 1–{SSO_MAX_ID} 个字符的字符串。")
+    return value
+
+
+def _sso_claims(token: str, secret: str, *, now: datetime, max_lifetime: int) -> tuple[str, str, str, float]:
+    """(uid, name, jti, exp) of a well-formed, correctly signed, unexpired token; else InvalidToken."""
+    parts = token.split(".") if isinstance(token, str) else []
+    try:
+        body, sig = parts
+        signature = _b64decode_strict(sig)
+        raw_claims = _b64decode_strict(body)
+    except ValueError as exc:
+        raise InvalidToken("令牌格式无效。") from exc
+    expected = hmac.new(secret.encode(), body.encode("ascii"), hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, signature):
+        raise InvalidToken("令牌签名无效。")
+    try:
+        claims = json.loads(raw_claims.decode("utf-8"))
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise InvalidToken("令牌格式无效。") from exc
+    if not isinstance(claims, dict):
+        raise InvalidToken("令牌格式无效。")
+    uid, jti = _sso_id(claims, "uid"), _sso_id(claims, "jti")
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float) or not math.isfinite(exp):
+        raise InvalidToken("令牌的 exp 须为数字。")
+    if exp <= now.timestamp():
+        raise InvalidToken("令牌已过期。")
+    if exp > now.timestamp() + max_lifetime:
+        raise InvalidToken("令牌有效期过长。")
+    name = claims.get("name")
+    try:
+        name = clean_text(name.strip(), max_length=64) if isinstance(name, str) else ""
+    except ValueError:
+        name = ""  # an unusable display name is not worth refusing the person: they get the default
+    return uid, name, jti, float(exp)
+
+
+def _spend_jti(jti: str, exp: float, *, now: datetime) -> None:
+    """Record the token as used; a second use of it (even a concurrent one) is refused."""
+    db.session.execute(delete(SsoTokenUse).where(SsoTokenUse.expires_at < now))
+    try:
+        with db.session.begin_nested():
+            db.session.add(SsoTokenUse(jti=jti, expires_at=datetime.fromtimestamp(exp, UTC)))
+    except IntegrityError as exc:
+        raise InvalidToken("令牌已使用过，请从新闻客户端重新进入。") from exc
+
+
+def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600) -> User:
+    """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once."""
     if not secret:
         raise InvalidToken("未配置单点登录。")
-    try:
-        body, sig = (token or "").split(".")
-        expected = hmac.new(secret.encode(), body.encode("ascii"), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _b64decode(sig)):
-            raise InvalidToken("令牌签名无效。")
-        claims = json.loads(_b64decode(body))
-        uid, name, exp = str(claims["uid"]), str(claims.get("name") or ""), float(claims["exp"])
-    except InvalidToken:
-        raise
-    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error) as exc:
-        raise InvalidToken("令牌格式无效。") from exc
-    if not math.isfinite(exp) or exp <= now.timestamp():
-        raise InvalidToken("令牌已过期。")
-    if not uid or len(uid) > 128:
-        raise InvalidToken("令牌缺少用户标识。")
+    uid, name, jti, exp = _sso_claims(token, secret, now=now, max_lifetime=max_lifetime)
+    _spend_jti(jti, exp, now=now)
     user = db.session.scalar(select(User).where(User.sso_uid == uid))
     if user is not None:
         return user
     user = User(
         username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
-        display_name=(name.strip() or "市民")[:64], role="citizen", sso_uid=uid, created_at=now,
+        display_name=name or "市民", role="citizen", sso_uid=uid, created_at=now,
     )
     try:
         with db.session.begin_nested():
@@ -162,6 +215,12 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime) -> User:
         if user is None:
             raise
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every cookie issued so far stops working."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
 
 
 def create_admin(username: str, password: str, *, role: str = "admin", now: datetime) -> User:
@@ -176,5 +235,7 @@ def create_admin(username: str, password: str, *, role: str = "admin", now: date
         db.session.add(user)
     user.role = role
     user.password_hash = generate_password_hash(password)
+    if user.id is not None:
+        end_sessions(user)  # a reset password also ends the sessions the old one opened
     db.session.flush()
     return user

@@ -29,6 +29,8 @@ VOUCHER_LENGTH = 12
 MAX_KEY_LENGTH = 128
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+# Pixels alone undercount: 16-bit RGBA is 8 bytes a pixel. What decoding would allocate is capped too.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600  # larger uploads are scaled down when re-encoded
 
 
@@ -165,7 +167,7 @@ def clean_image(raw: bytes, *, max_bytes: int) -> tuple[bytes, str]:
             fmt = probe.format
             if fmt not in IMAGE_FORMATS:
                 raise _image_error("只接受 JPEG、PNG 或 WebP 图片。")
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+            if probe.width * probe.height > MAX_IMAGE_PIXELS or _decoded_bytes(probe) > MAX_DECODED_BYTES:
                 raise _image_error("图片尺寸过大。")
             probe.verify()
         with Image.open(io.BytesIO(raw)) as image:
@@ -186,6 +188,14 @@ def clean_image(raw: bytes, *, max_bytes: int) -> tuple[bytes, str]:
             SyntaxError, EOFError) as exc:
         raise _image_error("无法识别的图片文件。") from exc
     return out.getvalue(), IMAGE_FORMATS[fmt]
+
+
+def _decoded_bytes(probe) -> int:
+    """What decoding the image would take in memory: pixels × bands × bytes a sample."""
+    rawmodes = " ".join(str(tile[3]) for tile in probe.tile)
+    sample = 2 if "16" in rawmodes or probe.mode.startswith("I;16") else 1
+    sample = 4 if probe.mode in ("I", "F") else sample
+    return probe.width * probe.height * len(probe.getbands()) * sample
 
 
 def _image_error(message: str) -> ValidationFailed:

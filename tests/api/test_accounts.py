@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from quiz.services.accounts import sign_sso_token
@@ -115,7 +117,8 @@ def test_patching_me_with_an_unknown_district_changes_nothing(as_user, factory):
 
 
 def sso(client, **claims):
-    payload = {"uid": "news-42", "name": "赵六", "exp": int(START.timestamp()) + 300}  # the frozen clock's now
+    payload = {"uid": "news-42", "name": "赵六", "exp": int(START.timestamp()) + 300,
+               "jti": uuid.uuid4().hex}
     payload.update(claims)
     return client.post("/api/v1/auth/sso", json={"token": sign_sso_token(payload, SSO_SECRET)})
 

@@ -59,7 +59,7 @@ def _signed_in(app, user):
     client = app.test_client()
     client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
     return client
 
 

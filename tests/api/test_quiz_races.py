@@ -29,18 +29,18 @@ def bank(factory):
     return [factory.question(category=CATEGORIES[i % 5], answer="A") for i in range(10)]
 
 
-def signed_in(app, user_id: int):
+def signed_in(app, user):
     client = app.test_client()
     client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 
 
 def test_thirty_first_fetches_racing_ten_answerers_never_get_a_500(app, factory, bank):
-    answerers = [signed_in(app, factory.user().id) for _ in range(10)]
-    newcomers = [signed_in(app, factory.user().id) for _ in range(30)]
+    answerers = [signed_in(app, factory.user()) for _ in range(10)]
+    newcomers = [signed_in(app, factory.user()) for _ in range(30)]
     question_ids = [q["id"] for q in answerers[0].get("/api/v1/quiz/today").get_json()["questions"]]
     for client in answerers[1:]:
         assert client.get("/api/v1/quiz/today").status_code == 200

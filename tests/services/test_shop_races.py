@@ -24,7 +24,7 @@ def signed_in(app, user_id: int):
     client = app.test_client()
     client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:0"  # "<id>:<session_version>"
         session["_fresh"] = True
     return client
 

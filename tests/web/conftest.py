@@ -55,7 +55,7 @@ class Live:
         client = self.app.test_client()
         client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = f"{user.id}:0"  # "<id>:<session_version>"
             session["_fresh"] = True
         return client
 

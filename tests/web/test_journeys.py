@@ -84,16 +84,25 @@ def test_the_sign_in_form_is_usable_with_the_keyboard_alone(page, live):
 
 
 def test_the_news_app_web_view_signs_in_through_sso_and_continues_into_the_app(page):
-    token = sign_sso_token({"uid": unique("news"), "name": "客户端用户",
+    token = sign_sso_token({"uid": unique("news"), "name": "客户端用户", "jti": unique("jti"),
                             "exp": START.timestamp() + 600}, SSO_SECRET)
-    page.goto(f"/app/sso?token={token}")
+    page.goto(f"/app/sso#token={token}")
     page.wait_for_url("**/app/")
     assert page.locator("#who-name").inner_text() == "客户端用户"
 
 
-def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
-    token = sign_sso_token({"uid": "late", "name": "迟到", "exp": START.timestamp() - 1}, SSO_SECRET)
+def test_a_token_in_the_sso_query_string_is_ignored_by_the_page(page):
+    token = sign_sso_token({"uid": unique("news"), "name": "查询串", "jti": unique("jti"),
+                            "exp": START.timestamp() + 600}, SSO_SECRET)
     page.goto(f"/app/sso?token={token}")
+    page.get_by_role("heading", name="无法登录").wait_for()
+    assert "缺少登录令牌" in page.locator("#sso-status").inner_text()
+
+
+def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
+    token = sign_sso_token({"uid": "late", "name": "迟到", "jti": unique("jti"),
+                            "exp": START.timestamp() - 1}, SSO_SECRET)
+    page.goto(f"/app/sso#token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
     assert "过期" in page.locator("#sso-status").inner_text()
     assert page.get_by_role("link", name="使用用户名和密码登录").is_visible()

@@ -275,8 +275,10 @@
 
   pages.sso = function () {
     var box = $("#sso");
-    var token = new URLSearchParams(location.search).get("token");
-    history.replaceState(null, "", location.pathname);  // keep the token out of history
+    // The token rides in the fragment (#token=…): browsers never send it to a server, so it
+    // reaches no access log and no Referer. A ?token= in the query is ignored.
+    var token = new URLSearchParams(location.hash.replace(/^#/, "")).get("token");
+    history.replaceState(null, "", location.pathname + location.search);  // and out of history
     function refuse(message) {
       $("h1", box).textContent = "无法登录";
       $("#sso-status").textContent = message;

@@ -10,6 +10,7 @@ import itertools
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
@@ -230,7 +231,8 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
     page.locator("#redeem-ok").click()
     page.locator("#flash.ok").wait_for()
     assert "兑换成功" in page.locator("#flash").inner_text()
-    assert f"剩余 {prize['stock'] - 1} 件" in card.inner_text()
+    # The card is redrawn after the flash: wait for it rather than read it at once.
+    expect(card).to_contain_text(f"剩余 {prize['stock'] - 1} 件")
 
     page.get_by_role("link", name="查看我的券").click()
     voucher = page.locator("li.voucher").first
@@ -308,7 +310,7 @@ def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice
     page.get_by_role("button", name="确认发放并核销").click()
     page.locator("#flash.ok").wait_for()
     assert "核销成功" in page.locator("#flash").inner_text()
-    assert code in page.locator("#fulfil-log").inner_text()
+    expect(page.locator("#fulfil-log")).to_contain_text(code)
     snap(page, "admin-vouchers")
 
     page.get_by_label("券码").fill(code)

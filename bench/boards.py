@@ -101,19 +101,20 @@ def bench_redis(data, start: date, lines: list[str]) -> None:
     lines.append(row("anchor: redis-py ZREVRANGE 0 99 WITHSCORES", n,
                      timed(lambda: client.zrevrange(key, 0, 99, withscores=True))))
     lines.append(row("anchor: redis-py ZREVRANK", n, timed(lambda: client.zrevrank(key, middle))))
-    lines.append(row("Redis backend: top-100", n,
-                     timed(lambda: lb._redis_top(client, BOARD, PERIOD, start, 0, 100))))
-    lines.append(row("Redis backend: my-rank (middle)", n,
-                     timed(lambda: lb._redis_me(client, BOARD, PERIOD, start, middle))))
+    store = lb.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=lb.DEFAULT_RETENTION_DAYS,
+                               raise_errors=True)
+    board = lb.BoardKey(BOARD, PERIOD, start)
+    lines.append(row("Redis backend: top-100", n, timed(lambda: store.top(board, 0, 100))))
+    lines.append(row("Redis backend: my-rank (middle)", n, timed(lambda: store.rank(board, middle))))
     lines.append(row("Redis backend: around-me radius 5 (middle)", n,
-                     timed(lambda: lb._redis_around(client, BOARD, PERIOD, start, middle, 5))))
+                     timed(lambda: store.around(board, middle, 5))))
 
     # The write an earning adds (after commit): 16 rows = a reporter with team and district.
     rng = random.Random(2)
     incs_for = _increment_maker(lb)
 
     def write():
-        lb._redis_apply(client, incs_for(str(rng.randint(1, n))), TZ)
+        store.apply([(inc, None) for inc in incs_for(str(rng.randint(1, n)))])
 
     lines.append(row("Redis backend: write one earning (16 board rows, pipelined)", n, timed(write)))
 
@@ -165,20 +166,22 @@ def bench_sql(name: str, url: str, data, counts: list[int], lines: list[str]) ->
         db.create_all()
         engine = db.engine
         dialect = engine.dialect.name
+        store = lb.SqlBoardStore(tz=TZ, retention_days=lb.DEFAULT_RETENTION_DAYS)
         for k, count in enumerate(counts):
             start = date(2026, 1, 5 + 7 * k)  # one week board per player count
             load = _load_sql(engine, data[:count], start, dialect)
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE board_scores" if dialect == "postgresql"
                                   else "ANALYZE"))
-            middle = lb._sql_top(BOARD, PERIOD, start, count // 2, 1)[0][0]
+            board = lb.BoardKey(BOARD, PERIOD, start)
+            middle = store.top(board, count // 2, 1)[0][0]
             print(f"{name}: loaded {count:,} in {load:.1f}s; middle player {middle}")
             lines.append(row(f"{name}: top-100", count,
-                             timed(lambda s=start: lb._sql_top(BOARD, PERIOD, s, 0, 100))))
+                             timed(lambda b=board: store.top(b, 0, 100))))
             lines.append(row(f"{name}: my-rank (middle)", count,
-                             timed(lambda s=start, m=middle: lb._sql_me(BOARD, PERIOD, s, m))))
+                             timed(lambda b=board, m=middle: store.rank(b, m))))
             lines.append(row(f"{name}: around-me radius 5 (middle)", count,
-                             timed(lambda s=start, m=middle: lb._sql_around(BOARD, PERIOD, s, m, 5))))
+                             timed(lambda b=board, m=middle: store.around(b, m, 5))))
             db.session.rollback()
         # The write an earning adds inside the answer's transaction: upsert of 16 board rows.
         rng = random.Random(3)
@@ -186,7 +189,7 @@ def bench_sql(name: str, url: str, data, counts: list[int], lines: list[str]) ->
         top = counts[-1]
 
         def write():
-            lb._sql_apply(incs_for(str(rng.randint(1, top))))
+            store.write(db.session, incs_for(str(rng.randint(1, top))))
             db.session.commit()
 
         def empty_commit():

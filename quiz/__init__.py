@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_content_types(app)
     _init_security_headers(app)
     _init_unit_of_work(app)
+    _init_boards(app)
     _init_routes(app)
 
     from quiz import cli
@@ -156,6 +157,22 @@ def _init_content_types(app: Flask) -> None:
             and not request.mimetype.endswith("+json")
         ):
             raise errors.UnsupportedMediaType("请求体须为 application/json。")
+
+
+def _init_boards(app: Flask) -> None:
+    """The board store, chosen once (Redis when REDIS_URL is set, else SQL), and the ledger's
+    listeners: every earning reaches the boards in the transaction that posts it."""
+    from functools import partial
+    from zoneinfo import ZoneInfo
+
+    from quiz.services import leaderboards, ledger
+
+    store = leaderboards.make_store(
+        redis_url=app.config.get("REDIS_URL"), tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),
+        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"], raise_errors=app.testing)
+    app.extensions[leaderboards.STORE] = store
+    app.extensions[ledger.EARNING_LISTENERS] = [partial(leaderboards.record_earning, store)]
+    leaderboards.install_session_hooks()
 
 
 def _init_unit_of_work(app: Flask) -> None:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from quiz.commands import bank, boards
 from quiz.errors import AppError
 from quiz.extensions import db
-
-# Feature modules that add their own commands expose `init_cli(app)`.
-FEATURE_CLI = ("quiz.services.bank_cli", "quiz.services.quiz_cli", "quiz.services.boards_cli",
-               "quiz.services.shop_cli")
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
 
@@ -78,11 +73,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_clerk_command)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_command)
-    for name in FEATURE_CLI:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.init_cli(app)
+    bank.init_cli(app)
+    boards.init_cli(app)

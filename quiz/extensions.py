@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -56,6 +56,12 @@ class RequestSession(Session):
                 engine.__dict__["_quiz_autocommit"] = autocommit
             return autocommit
         return engine
+
+
+def app_part(name: str):
+    """A per-app part set up in `create_app` (the board store, the ledger's listeners…), for
+    services that take it from the running app rather than from their callers."""
+    return current_app.extensions[name]
 
 
 class LeanMemoryStorage(MemoryStorage):

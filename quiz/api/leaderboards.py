@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, config, login_required
-from quiz.clock import now, zone
+from quiz.api.common import Blueprint, login_required
+from quiz.clock import now
 from quiz.errors import NotFound
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
 from quiz.services import leaderboards
@@ -21,8 +22,8 @@ def _board(board: str) -> str:
 
 
 def _standing(board: str, period: str, **kwargs) -> dict:
-    result = leaderboards.standing(_board(board), period, current_user, now=now(), tz=zone(),
-                                   redis_url=config("REDIS_URL"), **kwargs)
+    store = current_app.extensions[leaderboards.STORE]
+    result = leaderboards.standing(store, _board(board), period, current_user, now=now(), **kwargs)
     return result.__dict__
 
 

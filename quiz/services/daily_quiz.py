@@ -67,6 +67,7 @@ class Rules:
     bonus_streak: int = 5
     bonus_streak_cap: int = 30
     bonus_family: int = 5
+    family_max: int = 6
     daily_cap: int = 0  # 0: no cap
     durable_answers: bool = False  # True: answers' commits wait for the disk like every other
 
@@ -81,6 +82,7 @@ class Rules:
             bonus_streak=config["QUIZ_BONUS_STREAK"],
             bonus_streak_cap=config["QUIZ_BONUS_STREAK_CAP"],
             bonus_family=config["QUIZ_BONUS_FAMILY"],
+            family_max=config["QUIZ_FAMILY_MAX"],
             daily_cap=config["QUIZ_DAILY_CAP"],
             durable_answers=config["QUIZ_DURABLE_ANSWERS"],
         )
@@ -387,8 +389,13 @@ def _complete_day(user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, 
                            memo=f"连续答题 {streak} 天奖励", ref=f"day:{day}", now=now)
         bonuses.append({"kind": "streak", "points": points, "streak": streak})
     if user.family_reporter_id and rules.bonus_family:
-        family.on_day_completed(user, day, now=now, bonus=rules.bonus_family)
+        family.on_day_completed(user, day, now=now, bonus=rules.bonus_family,
+                                family_max=rules.family_max)
     return bonuses
+
+
+# The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).
+QUIZ_TASK_KINDS = ("quiz_correct", "quiz_bonus")
 
 
 class _Cap:
@@ -398,9 +405,16 @@ class _Cap:
         self.user_id, self.limit, self.start, self.end = user_id, limit, start, end
 
     def award(self, amount: int, kind: str, *, key: str, memo: str, ref: str, now: datetime) -> int:
-        posted = ledger.award(self.user_id, amount, kind, key=key, memo=memo, ref=ref, now=now,
-                              daily_cap=self.limit, day_start=self.start, day_end=self.end)
-        return posted.entry.delta if posted else 0
+        """Credit quiz points, clipped so the day's quiz points never pass the cap; returns
+        what was credited. The caller holds the user's day lock, so the sum read here cannot
+        move underneath it."""
+        if self.limit:
+            earned = ledger.earned_between(self.user_id, self.start, self.end, kinds=QUIZ_TASK_KINDS)
+            amount = max(0, min(amount, self.limit - earned))
+        if amount <= 0:
+            return 0
+        return ledger.post_entry(self.user_id, amount, kind, key=key, now=now, memo=memo,
+                                 ref=ref).entry.delta
 
 
 def progress(user: User, rules: Rules, *, now: datetime) -> dict:
@@ -408,7 +422,7 @@ def progress(user: User, rules: Rules, *, now: datetime) -> dict:
     day = local_day(now, rules.tz)
     row = db.session.scalar(select(QuizDay).where(QuizDay.user_id == user.id, QuizDay.day == day))
     start, end = day_bounds(day, rules.tz)
-    earned = ledger.earned_between(user.id, start, end, kinds=ledger.QUIZ_TASK_KINDS)
+    earned = ledger.earned_between(user.id, start, end, kinds=QUIZ_TASK_KINDS)
     return {
         "date": day.isoformat(),
         "tasks": [

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.services.ledger import post_entry
+
+DEFAULT_FAMILY_MAX = 6  # QUIZ_FAMILY_MAX's default
 
 
 def bonus_key(member_id: int, day: date) -> str:
@@ -22,15 +23,13 @@ def bonus_key(member_id: int, day: date) -> str:
 
 
 def on_day_completed(member, day: date, *, now: datetime, bonus: int,
-                     family_max: int | None = None) -> int:
+                     family_max: int = DEFAULT_FAMILY_MAX) -> int:
     """Credit the member's reporter (once per member per day). Returns the points awarded."""
     if bonus <= 0 or member.family_reporter_id is None:
         return 0
     reporter = db.session.get(User, member.family_reporter_id)
     if reporter is None or reporter.role != "reporter":
         return 0  # the inviter left their team: no bonus while they are not a reporter
-    if family_max is None:
-        family_max = current_app.config["QUIZ_FAMILY_MAX"]
     earlier = db.session.scalar(
         select(func.count()).select_from(User)
         .where(User.family_reporter_id == reporter.id, User.id < member.id)

@@ -3,7 +3,9 @@
 `post_entry` inserts an entry and moves the balance in the caller's transaction; it flushes
 and never commits. The idempotency key makes every event count once, however often it is
 retried or however many workers race; the conditional UPDATE and CHECK (balance >= 0) keep
-a balance from going negative.
+a balance from going negative. Every new entry is published to the listeners registered at
+start-up (`EARNING_LISTENERS` of the app: the leaderboards are one), in the same transaction;
+the ledger knows nothing of what they do.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
-from quiz.extensions import db
+from quiz.extensions import app_part, db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
 from quiz.services.sql import insert_on_conflict
+
+# The app's list of callables `listener(entry)`, each called for every new entry.
+EARNING_LISTENERS = "quiz.earning_listeners"
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ def post_entry(
     if user is not None:
         # RETURNING gave the balance inside this transaction: no need to SELECT it again.
         set_committed_value(user, "balance", balance)
-    _notify_earning(entry)
+    for listener in app_part(EARNING_LISTENERS):
+        listener(entry)
     return Posted(entry, balance, created=True)
 
 
@@ -89,27 +95,6 @@ def _insert_entry():
                 .returning(table.c.id))
         _INSERTS[dialect] = stmt
     return stmt
-
-
-# The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).
-QUIZ_TASK_KINDS = ("quiz_correct", "quiz_bonus")
-
-
-def award(
-    user_id: int, amount: int, kind: str, *, key: str, now: datetime, memo: str | None = None,
-    ref: str | None = None, daily_cap: int = 0, day_start: datetime, day_end: datetime,
-) -> Posted | None:
-    """Credit quiz points, clipped so the day's quiz points never pass `daily_cap` (0: no cap).
-
-    The caller holds the user's day lock, so the sum read here cannot move underneath it.
-    Returns None when the cap leaves nothing to credit.
-    """
-    if daily_cap:
-        earned = earned_between(user_id, day_start, day_end, kinds=QUIZ_TASK_KINDS)
-        amount = max(0, min(amount, daily_cap - earned))
-    if amount <= 0:
-        return None
-    return post_entry(user_id, amount, kind, key=key, now=now, memo=memo, ref=ref)
 
 
 def _balance(user_id: int) -> int:
@@ -160,11 +145,3 @@ def mismatches() -> list[tuple[int, int, int]]:
         .where(User.balance != func.coalesce(sums.c.total, 0))
     )
     return [tuple(row) for row in rows]
-
-
-def _notify_earning(entry: LedgerEntry) -> None:
-    """Keep the leaderboards current in the same transaction as the points."""
-    if entry.kind in EARNING_KINDS and entry.delta:
-        from quiz.services import leaderboards
-
-        leaderboards.record_earning(entry)

@@ -22,8 +22,8 @@ MONDAY_0000 = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)  # Monday 00:00 in Shang
 def show(app, viewer, board="citizens", period="week", at=MONDAY_10, **kwargs):
     if "radius" not in kwargs:
         kwargs.setdefault("limit", 20)
-    return leaderboards.standing(board, period, viewer, now=at, tz=TZ,
-                                 redis_url=app.config["REDIS_URL"], **kwargs)
+    return leaderboards.standing(app.extensions[leaderboards.STORE], board, period, viewer,
+                                 now=at, **kwargs)
 
 
 def ranks(standing) -> list[tuple]:
@@ -251,11 +251,11 @@ def test_a_rolled_back_earning_never_reaches_a_board(app, factory):
     assert show(app, user).me is None
 
 
+@pytest.mark.parametrize("board_backend", ["sql"], indirect=True)
 def test_sql_board_rows_are_written_at_commit_and_dropped_on_rollback(app, factory, clock):
     from quiz.models.board import BoardScore
     from quiz.services import ledger
 
-    app.config["REDIS_URL"] = None
     user = factory.user()
     ledger.post_entry(user.id, 10, "quiz_correct", key="rolled-back", now=clock.now())
     db.session.rollback()

@@ -59,22 +59,27 @@ def random_history(factory, seed: int, *, mirror_to_redis: bool, app) -> tuple[l
         if rng.random() < 0.1:
             post_entry(user.id, -min(5, posted.balance), "redeem", key=f"spend:{n}", now=at)
         if mirror_to_redis:
-            # The SQL backend took it in the ledger's call; feed the same entry to Redis too.
-            app.config["REDIS_URL"] = REDIS_URL
-            leaderboards.record_earning(posted.entry)
-            app.config["REDIS_URL"] = None
+            # The app's SQL store took it through the ledger; stage the same entry on Redis too.
+            leaderboards.record_earning(redis_store(), posted.entry)
         db.session.commit()
     return users, at
 
 
-def every_view(users, at, redis_url):
+def redis_store():
+    return leaderboards.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=400, raise_errors=True)
+
+
+def sql_store():
+    return leaderboards.SqlBoardStore(tz=TZ, retention_days=400)
+
+
+def every_view(users, at, store):
     out = []
     for board in leaderboards.BOARDS:
         for period in leaderboards.PERIODS:
             for viewer in users[:12]:
                 for kwargs in ({"limit": 100}, {"radius": 3}):
-                    s = leaderboards.standing(board, period, viewer, now=at, tz=TZ,
-                                              redis_url=redis_url, **kwargs)
+                    s = leaderboards.standing(store, board, period, viewer, now=at, **kwargs)
                     out.append((board, period, viewer.id, str(kwargs), s.start, s.entries, s.me))
     return out
 
@@ -82,7 +87,7 @@ def every_view(users, at, redis_url):
 @needs_redis
 def test_the_redis_backend_ranks_a_random_history_as_the_sql_backend_does(app, factory, redis_db):
     users, end = random_history(factory, seed=7, mirror_to_redis=True, app=app)
-    assert every_view(users, end, None) == every_view(users, end, REDIS_URL)
+    assert every_view(users, end, sql_store()) == every_view(users, end, redis_store())
 
 
 def snapshot_sql():
@@ -94,7 +99,7 @@ def snapshot_sql():
 def test_a_sql_rebuild_reproduces_the_boards_kept_as_points_were_earned(app, factory):
     _, end = random_history(factory, seed=11, mirror_to_redis=False, app=app)
     before = snapshot_sql()
-    leaderboards.rebuild(now=end, tz=TZ, redis_url=None)
+    leaderboards.rebuild(sql_store(), now=end)
     db.session.commit()
     assert snapshot_sql() == before and before
 
@@ -107,8 +112,7 @@ def test_sql_ranks_match_an_oracle_computed_from_the_ledger(app, factory):
             if board == "citizens" and period == "week" and start == week]
     expected = [int(s) for s, _, _ in sorted(rows, key=lambda r: (r[1], r[2], r[0]), reverse=True)]
     viewer = users[0]
-    standing = leaderboards.standing("citizens", "week", viewer, now=end, tz=TZ, redis_url=None,
-                                     limit=100)
+    standing = leaderboards.standing(sql_store(), "citizens", "week", viewer, now=end, limit=100)
     assert [e["id"] for e in standing.entries] == expected
 
 
@@ -121,19 +125,19 @@ def snapshot_redis(client):
 @needs_redis
 def test_a_rebuild_after_flushing_redis_restores_identical_boards(app, factory, redis_db):
     users, end = random_history(factory, seed=5, mirror_to_redis=True, app=app)
-    views = every_view(users, end, REDIS_URL)
+    views = every_view(users, end, redis_store())
     live = snapshot_redis(redis_db)
     redis_db.flushdb()
-    leaderboards.rebuild(now=end, tz=TZ, redis_url=REDIS_URL)
+    leaderboards.rebuild(redis_store(), now=end)
     assert live and snapshot_redis(redis_db) == live
-    assert every_view(users, end, REDIS_URL) == views
+    assert every_view(users, end, redis_store()) == views
 
 
 @needs_redis
 def test_redis_keys_of_past_periods_expire_and_all_time_keys_do_not(app, factory, redis_db):
-    app.config["REDIS_URL"] = REDIS_URL
     user = factory.user()
-    post_entry(user.id, 10, "quiz_correct", key="one", now=START)
+    posted = post_entry(user.id, 10, "quiz_correct", key="one", now=START)
+    leaderboards.record_earning(redis_store(), posted.entry)
     db.session.commit()
     day_key = leaderboards.redis_key("citizens", "day", START.astimezone(TZ).date())
     all_key = leaderboards.redis_key("citizens", "all", leaderboards.ALL_START)

@@ -23,8 +23,12 @@ SUNDAY_WEEK_LATER = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)  # Sunday 23:00
 
 def show(app, viewer, *, at, period="week", start=None, **kwargs):
     kwargs.setdefault("limit", 20)
-    return leaderboards.standing("citizens", period, viewer, now=at, tz=TZ,
-                                 redis_url=app.config["REDIS_URL"], start=start, **kwargs)
+    return leaderboards.standing(store(app), "citizens", period, viewer, now=at, start=start,
+                                 **kwargs)
+
+
+def store(app):
+    return app.extensions[leaderboards.STORE]
 
 
 def ranks(standing) -> list[tuple]:
@@ -54,7 +58,7 @@ def test_last_weeks_final_board_is_still_readable_a_sunday_later(app, factory):
 
 
 def test_a_past_period_is_readable_until_the_end_of_its_retention(app, factory):
-    app.config["QUIZ_BOARD_RETENTION_DAYS"] = 400
+    store(app).retention_days = 400
     winner, second = last_week_history(factory)
     # Last week ends at Monday 2026-11-23 00:00 Shanghai; 399 days later it is still kept.
     later = datetime(2027, 12, 26, 16, 0, tzinfo=UTC)
@@ -79,7 +83,7 @@ def test_a_redis_board_key_lives_for_the_retention_counted_from_the_services_clo
         app, factory):
     import redis
 
-    app.config["QUIZ_BOARD_RETENTION_DAYS"] = 10
+    store(app).retention_days = 10
     at = datetime(2001, 3, 7, 4, 0, tzinfo=UTC)  # Wednesday 12:00 in Shanghai
     earn(factory.user(), 10, at)
     client = redis.Redis.from_url(REDIS_URL)
@@ -115,7 +119,8 @@ def test_pruning_removes_sql_rows_of_periods_past_the_retention_only(app, factor
     # 30 days' retention, today 2026-12-27: the day (ended 11-19) and the week (ended 11-23)
     # are pruned; the month (ended 12-01, 26 days ago) and all-time stay.
     now = datetime(2026, 12, 27, 4, 0, tzinfo=UTC)
-    deleted = leaderboards.prune(now=now, tz=TZ, retention_days=30)
+    store(app).retention_days = 30
+    deleted = leaderboards.prune(store(app), now=now)
     db.session.commit()
     kept = sorted(db.session.scalars(db.select(BoardScore.period).distinct()))
     assert kept == ["all", "month"]
@@ -127,15 +132,15 @@ def test_pruning_keeps_a_week_that_ended_exactly_within_the_retention(app, facto
     user = factory.user()
     earn(user, 10, LAST_WEEK_WEDNESDAY)  # week ends 2026-11-23
     now = datetime(2026, 12, 22, 4, 0, tzinfo=UTC)  # 29 days after the week ended
-    leaderboards.prune(now=now, tz=TZ, retention_days=30)
+    store(app).retention_days = 30
+    leaderboards.prune(store(app), now=now)
     db.session.commit()
     assert ranks(show(app, user, at=now, start=LAST_MONDAY)) == [(1, user.id, 10)]
 
 
 def test_a_rebuild_keeps_past_periods_within_the_retention(app, factory):
     winner, second = last_week_history(factory)
-    leaderboards.rebuild(now=SUNDAY_WEEK_LATER, tz=TZ, redis_url=app.config["REDIS_URL"],
-                         retention_days=400)
+    leaderboards.rebuild(store(app), now=SUNDAY_WEEK_LATER)
     db.session.commit()
     assert ranks(show(app, winner, at=SUNDAY_WEEK_LATER, start=LAST_MONDAY)) == [
         (1, winner.id, 30), (2, second.id, 20)]

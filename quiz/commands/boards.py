@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -18,12 +16,10 @@ def rebuild_command() -> None:
     """Recompute every board from the ledger (Redis when REDIS_URL is set, else the SQL table)."""
     from quiz.services import leaderboards
 
-    url = current_app.config.get("REDIS_URL")
-    written = leaderboards.rebuild(now=current_app.clock.now(),
-                                   tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]), redis_url=url,
-                                   retention_days=current_app.config["QUIZ_BOARD_RETENTION_DAYS"])
+    store = current_app.extensions[leaderboards.STORE]
+    written = leaderboards.rebuild(store, now=current_app.clock.now())
     db.session.commit()
-    click.echo(f"boards rebuilt on {'Redis' if url else 'SQL'}: {written} rows")
+    click.echo(f"boards rebuilt on {'Redis' if store.name == 'redis' else 'SQL'}: {written} rows")
 
 
 @boards_cli.command("prune")
@@ -33,11 +29,11 @@ def prune_command() -> None:
     Run it daily (deploy/ has a timer); Redis keys expire by themselves."""
     from quiz.services import leaderboards
 
-    days = current_app.config["QUIZ_BOARD_RETENTION_DAYS"]
-    deleted = leaderboards.prune(now=current_app.clock.now(),
-                                 tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]), retention_days=days)
+    store = current_app.extensions[leaderboards.STORE]
+    deleted = leaderboards.prune(store, now=current_app.clock.now())
     db.session.commit()
-    click.echo(f"boards pruned: {deleted} rows of periods that ended more than {days} days ago")
+    click.echo(f"boards pruned: {deleted} rows of periods that ended more than "
+               f"{store.retention_days} days ago")
 
 
 def init_cli(app: Flask) -> None:

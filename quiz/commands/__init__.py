@@ -1,0 +1,1 @@
+"""Command-line groups of the features (`flask --app wsgi …`), registered by `quiz.cli`."""

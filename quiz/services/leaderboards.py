@@ -14,6 +14,12 @@ subject key (byte order, descending) — so both give the same ranks:
   `points << bits | tie`. Increments are collected on the session and written only after the
   database commit succeeds, so a rolled-back answer never reaches a board.
 
+Redis down or frozen never stops the quiz: every call has QUIZ_REDIS_TIMEOUT_MS, reads answer
+503 `boards_unavailable`, and increments Redis did not take go to `board_outbox` (one row per
+commit, written only on failure), which is drained into Redis by the next board read, answer,
+`/healthz` or `flask boards drain` once Redis answers — each row exactly once, since the Redis
+script that applies it first claims the row's id.
+
 Past periods stay readable for `QUIZ_BOARD_RETENTION_DAYS` after they end, on both backends:
 a Redis key gets a relative TTL computed from the service's clock (never an absolute instant
 on Redis's own clock, which the service's clock need not agree with); SQL rows are removed by
@@ -25,7 +31,9 @@ Subjects are attributed when points are earned (role, team and district at that 
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,11 +42,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, event, func, insert, select, tuple_
 
+from quiz import metrics, redis_link
 from quiz.clock import day_bounds, local_day
-from quiz.errors import ValidationFailed
+from quiz.errors import BoardsUnavailable, ValidationFailed
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, LedgerEntry, Team, User
-from quiz.models.board import BoardScore
+from quiz.models.board import BoardOutbox, BoardScore
 from quiz.services.sql import insert_on_conflict
 
 log = logging.getLogger(__name__)
@@ -59,6 +68,7 @@ REDIS_PREFIX = "quiz:board"
 DEFAULT_RETENTION_DAYS = 400
 _PENDING = "board_pending"
 _SQL_PENDING = "board_sql_pending"
+_POINTS = "metrics_points"
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -175,6 +185,7 @@ def record_earning(entry: LedgerEntry) -> None:
     """Called by the ledger for every earning entry, inside the same transaction."""
     if entry.delta <= 0:
         return
+    db.session.info.setdefault(_POINTS, []).append((entry.kind, entry.delta))
     user = db.session.get(User, entry.user_id)
     if user is None:
         return
@@ -307,16 +318,9 @@ if ARGV[5] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 return 1
 """
 
-_clients: dict = {}
-
-
 def redis_client(url: str):
-    client = _clients.get(url)
-    if client is None:
-        import redis
-
-        client = _clients[url] = redis.Redis.from_url(url, decode_responses=True)
-    return client
+    """The process's client: QUIZ_REDIS_TIMEOUT_MS per call, no retries (see quiz.redis_link)."""
+    return redis_link.client(url)
 
 
 def redis_key(board: str, period: str, start: date) -> str:
@@ -351,12 +355,128 @@ def _write_pending(session) -> None:
         all_incs.extend(incs)
         all_ttls.update(ttls)
     for url, (incs, ttls) in by_url.items():
+        if not redis_link.is_open(url):
+            try:
+                _redis_apply(redis_client(url), incs, ttls)
+            except Exception as exc:  # Redis down or frozen: the outbox keeps the increments
+                redis_link.failed(url, exc)
+            else:
+                redis_link.succeeded(url)
+                maybe_drain(url)
+                continue
+        metrics.BOARD_WRITE_FAILURES.inc()
+        _to_outbox(session, incs)
+
+
+def _count_points(session) -> None:
+    for kind, delta in session.info.pop(_POINTS, ()):
+        metrics.POINTS.labels(kind).inc(delta)
+
+
+# --- the outbox: increments waiting for Redis --------------------------------------------
+
+# Claims the outbox row (KEYS[1]) and applies its increments (KEYS[2..]) in one step, so two
+# processes draining the same row apply it once.
+_LUA_OUTBOX = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local n = 2
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local member, unit = ARGV[n], tonumber(ARGV[n + 3])
+  local points, tie = tonumber(ARGV[n + 1]), tonumber(ARGV[n + 2])
+  local cur = redis.call('ZSCORE', key, member)
+  if cur then
+    cur = tonumber(cur)
+    local old = math.floor(cur / unit)
+    local oldtie = cur - old * unit
+    points = points + old
+    if oldtie < tie then tie = oldtie end
+  end
+  redis.call('ZADD', key, string.format('%.0f', points * unit + tie), member)
+  if ARGV[n + 4] ~= '' then redis.call('EXPIRE', key, ARGV[n + 4]) end
+  n = n + 5
+end
+return 1
+"""
+OUTBOX_CLAIM_SECONDS = 7 * 86400
+DRAIN_EVERY_SECONDS = 2.0
+DRAIN_BATCH = 200
+_next_drain = 0.0
+
+
+def _to_outbox(session, incs: list[Increment]) -> None:
+    """Keep increments Redis did not take; the commit they belong to is already done."""
+    payload = json.dumps([[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie]
+                          for i in incs])
+    try:
+        with session.get_bind().connect() as conn:
+            conn.execute(BoardOutbox.__table__.insert(), {"payload": payload})
+            conn.commit()
+    except Exception:  # the database went too: `flask boards rebuild` restores the boards
+        log.exception("leaderboard update lost (Redis and database unavailable); "
+                      "run `flask boards rebuild`")
+    global _next_drain
+    _next_drain = 0.0  # this process knows there is something to drain
+
+
+def maybe_drain(url: str | None) -> None:
+    """Drain the outbox now and then (at most every DRAIN_EVERY_SECONDS per process): one
+    indexed query when it is empty. Never raises."""
+    global _next_drain
+    if not url or time.monotonic() < _next_drain or redis_link.is_open(url):
+        return
+    _next_drain = time.monotonic() + DRAIN_EVERY_SECONDS
+    try:
+        drain(url, now=current_app.clock.now(), tz=_tz(),
+              retention_days=current_app.config.get("QUIZ_BOARD_RETENTION_DAYS",
+                                                    DEFAULT_RETENTION_DAYS))
+    except Exception as exc:  # Redis or the database went away meanwhile: next time
+        log.warning("board outbox not drained yet: %s", type(exc).__name__)
+
+
+def drain(url: str, *, now: datetime, tz: ZoneInfo, retention_days: int) -> int:
+    """Apply every outbox row to Redis and delete it; returns the rows applied.
+
+    Runs on its own connections (not the request's transaction). A row applied but not yet
+    deleted (a crash in between) is skipped next time: Redis remembers it was claimed."""
+    client = redis_client(url)
+    script = client.register_script(_LUA_OUTBOX)
+    table = BoardOutbox.__table__
+    engine = db.engine
+    done = 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.id)
+                                .limit(DRAIN_BATCH)).all()
+            conn.rollback()
+        if not rows:
+            return done
         try:
-            _redis_apply(redis_client(url), incs, ttls)
-        except Exception:  # the points are committed; `boards rebuild` restores the boards
-            log.exception("leaderboard update lost (Redis unavailable); run `flask boards rebuild`")
-            if current_app.testing:
-                raise
+            for row_id, payload in rows:
+                keys, args = [f"{REDIS_PREFIX}-outbox:{row_id}"], [OUTBOX_CLAIM_SECONDS]
+                for board, period, start, subject, points, tie in json.loads(payload):
+                    start_day = date.fromisoformat(start)
+                    ttl = retention_ttl(period, start_day, now=now, tz=tz,
+                                        retention_days=retention_days)
+                    if ttl is not None and ttl <= 0:
+                        continue
+                    keys.append(redis_key(board, period, start_day))
+                    args += [subject, points, tie, 1 << TIE_BITS[period], "" if ttl is None else ttl]
+                script(keys=keys, args=args)
+        except Exception as exc:
+            redis_link.failed(url, exc)
+            raise
+        with engine.connect() as conn:
+            conn.execute(delete(table).where(table.c.id.in_([r[0] for r in rows])))
+            conn.commit()
+        metrics.BOARD_OUTBOX_DRAINED.inc(len(rows))
+        done += len(rows)
+        if len(rows) < DRAIN_BATCH:
+            return done
+
+
+def outbox_size() -> int:
+    return db.session.scalar(select(func.count()).select_from(BoardOutbox)) or 0
 
 
 def merge(incs: Iterable[Increment]) -> list[Increment]:
@@ -381,6 +501,7 @@ def _write_sql_pending(session) -> None:
 def _drop_pending(session, *_args) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_SQL_PENDING, None)
+    session.info.pop(_POINTS, None)
 
 
 def _install_session_hooks() -> None:
@@ -389,6 +510,7 @@ def _install_session_hooks() -> None:
     if not event.contains(Session, "after_commit", _write_pending):
         event.listen(Session, "before_commit", _write_sql_pending)
         event.listen(Session, "after_commit", _write_pending)
+        event.listen(Session, "after_commit", _count_points)
         event.listen(Session, "after_rollback", _drop_pending)
 
 
@@ -489,27 +611,55 @@ def standing(board: str, period: str, viewer, *, now: datetime, tz: ZoneInfo, re
     start = resolve_start(period, start, local_day(now, tz))
     subject = my_subject(board, viewer)
     full = viewer.role == "admin"
-    client = redis_client(redis_url) if redis_url else None
+    if redis_url:
+        return _redis_standing(board, period, start, subject, full, redis_url, limit, radius)
     if radius is not None:
         if subject is None:
             ranked, me = [], None
-        elif client is not None:
-            ranked, me = _redis_around(client, board, period, start, subject, radius)
         else:
             ranked, me = _sql_around(board, period, start, subject, radius)
     else:
-        rows = (_redis_top(client, board, period, start, 0, limit) if client is not None
-                else _sql_top(board, period, start, 0, limit))
+        rows = _sql_top(board, period, start, 0, limit)
         ranked = [(i + 1, s, p) for i, (s, p) in enumerate(rows)]
-        me = None
-        if subject is not None:
-            me = (_redis_me(client, board, period, start, subject) if client is not None
-                  else _sql_me(board, period, start, subject))
+        me = _sql_me(board, period, start, subject) if subject is not None else None
     return Standing(
         board=board, period=period, start=None if period == "all" else start,
         entries=_entries(board, ranked, full_names=full),
         me={"rank": me[0], "score": me[1]} if me else None,
     )
+
+
+def _redis_standing(board, period, start, subject, full, redis_url, limit, radius) -> Standing:
+    """The Redis side of `standing`: 503 `boards_unavailable` while Redis does not answer; the
+    outbox is drained first, so a board read after an outage shows every increment."""
+    if redis_link.is_open(redis_url):
+        raise BoardsUnavailable("排行榜暂时不可用，请稍后再试。")
+    maybe_drain(redis_url)
+    try:
+        ranked, me = _redis_read(redis_client(redis_url), board, period, start, subject,
+                                 limit, radius)
+    except BoardsUnavailable:
+        raise
+    except Exception as exc:  # redis errors and socket timeouts alike
+        redis_link.failed(redis_url, exc)
+        raise BoardsUnavailable("排行榜暂时不可用，请稍后再试。") from exc
+    redis_link.succeeded(redis_url)
+    return Standing(
+        board=board, period=period, start=None if period == "all" else start,
+        entries=_entries(board, ranked, full_names=full),
+        me={"rank": me[0], "score": me[1]} if me else None,
+    )
+
+
+def _redis_read(client, board, period, start, subject, limit, radius):
+    if radius is not None:
+        if subject is None:
+            return [], None
+        return _redis_around(client, board, period, start, subject, radius)
+    rows = _redis_top(client, board, period, start, 0, limit)
+    ranked = [(i + 1, s, p) for i, (s, p) in enumerate(rows)]
+    me = _redis_me(client, board, period, start, subject) if subject is not None else None
+    return ranked, me
 
 
 # --- rebuilding from the ledger ------------------------------------------------------------

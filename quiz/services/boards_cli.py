@@ -40,5 +40,20 @@ def prune_command() -> None:
     click.echo(f"boards pruned: {deleted} rows of periods that ended more than {days} days ago")
 
 
+@boards_cli.command("drain")
+def drain_command() -> None:
+    """Apply board increments kept while Redis was down (requests also do this by themselves)."""
+    from quiz.services import leaderboards
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        click.echo("boards live in SQL (no REDIS_URL): nothing to drain")
+        return
+    applied = leaderboards.drain(url, now=current_app.clock.now(),
+                                 tz=ZoneInfo(current_app.config["QUIZ_TIMEZONE"]),
+                                 retention_days=current_app.config["QUIZ_BOARD_RETENTION_DAYS"])
+    click.echo(f"board outbox drained: {applied} batches applied to Redis")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(boards_cli)

@@ -97,6 +97,7 @@ def test_metrics_count_requests_by_route_template_and_status(app, client):
     )
     assert "quiz_http_request_duration_seconds_bucket" in body
     assert "quiz_redis_errors_total" in body and "quiz_points_awarded_total" in body
+    assert "quiz_answers_total" in body and "quiz_redemptions_total" in body
 
 
 @pytest.mark.parametrize("app_config", [{"QUIZ_METRICS_ALLOW": ["10.0.0.0/8"]}])

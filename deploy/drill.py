@@ -314,14 +314,14 @@ class Load:
                 with self.lock:
                     self.busy.discard(player.username)
 
-    def run(self, seconds: float) -> None:
+    def run(self, until: threading.Thread) -> None:
         threads = [threading.Thread(target=self.worker, daemon=True) for _ in range(48)]
         for t in threads:
             t.start()
         cycle = itertools.cycle(self.players)
         start = time.time()
         n = 0
-        while time.time() - start < seconds:
+        while until.is_alive():
             due = start + n / self.rate
             delay = due - time.time()
             if delay > 0:
@@ -506,10 +506,9 @@ def main() -> int:
             time.sleep(phase)
             mark("end")
 
-        total = phase * 4 + redis_down
         driver = threading.Thread(target=script)
         driver.start()
-        load.run(total + 0.5)
+        load.run(until=driver)
         driver.join()
         bounds = [(name, start, marks[i + 1][1]) for i, (name, start) in enumerate(marks[:-1])]
         rows = report(load.results, bounds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory
@@ -117,9 +118,20 @@ def _init_unit_of_work(app: Flask) -> None:
             unavailable = errors.database_error(exc)
             if unavailable is None:
                 raise
-            db.session.rollback()
+            _discard_session()
+            if response.status_code >= 400:
+                return response  # already an error (often this very 503)
             return errors.app_error_response(unavailable)
         return response
+
+
+def _discard_session() -> None:
+    """Forget the session after its connection failed; a second failure changes nothing."""
+    try:
+        db.session.rollback()
+    except Exception:
+        with contextlib.suppress(Exception):
+            db.session.close()
 
 
 def _init_routes(app: Flask) -> None:

@@ -76,3 +76,27 @@ def test_with_the_database_down_a_page_says_try_again_later(down_app):
     assert response.status_code == 503
     assert response.mimetype == "text/html"
     assert "稍后再试" in response.get_data(as_text=True)
+
+
+def test_a_commit_whose_database_connection_dies_answers_503_not_500(app, backend, client):
+    """Reproduced in the drill: PostgreSQL restarting between a request's work and its commit."""
+    if backend != "postgresql":
+        pytest.skip("needs a server connection to cut")
+    from sqlalchemy import text
+
+    from quiz.extensions import db
+    from quiz.models.board import BoardOutbox
+
+    @app.post("/api/v1/test-only/write-then-lose-connection")
+    def write_then_lose_connection():
+        db.session.execute(BoardOutbox.__table__.insert(), {"payload": "[]"})
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+        return {"ok": True}
+
+    response = client.post("/api/v1/test-only/write-then-lose-connection", json={})
+    assert response.status_code == 503
+    assert response.get_json()["code"] == "database_unavailable"
+    assert db.session.query(BoardOutbox).count() == 0

@@ -18,6 +18,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quiz import metrics
@@ -67,12 +68,14 @@ def _route() -> str:
 
 
 def _user_id():
-    user = g.get("_login_user")  # only if this request already loaded it: no extra query
-    return (
-        int(user.get_id())
-        if user is not None and getattr(user, "is_authenticated", False)
-        else None
-    )
+    """The signed-in user's id, if this request loaded the user — read from the identity map,
+    never from the row (after a rollback that would be a query, and the database may be down)."""
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    identity = sa_inspect(user, raiseerr=False)
+    key = identity.identity if identity is not None else None
+    return key[0] if key else None
 
 
 def init_app(app: Flask) -> None:

@@ -100,4 +100,3 @@ def test_a_commit_whose_database_connection_dies_answers_503_not_500(app, backen
     assert response.status_code == 503
     assert response.get_json()["code"] == "database_unavailable"
     assert db.session.query(BoardOutbox).count() == 0
-

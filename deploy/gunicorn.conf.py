@@ -29,7 +29,8 @@ errorlog = "-"
 # /metrics sums every worker's samples (prometheus_client multiprocess mode): the workers write
 # them into one directory, fresh for each start of this server.
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if not _metrics_dir:
+_metrics_dir_ours = not _metrics_dir
+if _metrics_dir_ours:
     _metrics_dir = tempfile.mkdtemp(prefix="quiz-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 
@@ -45,3 +46,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid, _metrics_dir)
+
+
+def on_exit(server):
+    if _metrics_dir_ours:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

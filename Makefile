@@ -8,7 +8,7 @@ PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-dates lint format serve migrate seed bench clean
+.PHONY: run test test-dates lint format serve migrate seed bench clean drill drill-short
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,11 @@ bench: $(VENV)/.dev-deps
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The failure drill (deploy/drill.py): nginx → 2 instances × 2 workers → PostgreSQL + Redis on
+# loopback, under load, with kill -9, a PostgreSQL restart and Redis stopped. Needs root/sudo.
+drill: $(VENV)/.run-deps
+	$(BIN)/python deploy/drill.py $(DRILL_ARGS)
+
+drill-short: $(VENV)/.run-deps
+	$(BIN)/python deploy/drill.py --short $(DRILL_ARGS)

@@ -23,7 +23,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import redis
@@ -102,7 +102,7 @@ def bench_redis(data, start: date, lines: list[str]) -> None:
                      timed(lambda: client.zrevrange(key, 0, 99, withscores=True))))
     lines.append(row("anchor: redis-py ZREVRANK", n, timed(lambda: client.zrevrank(key, middle))))
     store = lb.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=lb.DEFAULT_RETENTION_DAYS,
-                               raise_errors=True)
+                               clock=lambda: datetime.now(UTC))
     board = lb.BoardKey(BOARD, PERIOD, start)
     lines.append(row("Redis backend: top-100", n, timed(lambda: store.top(board, 0, 100))))
     lines.append(row("Redis backend: my-rank (middle)", n, timed(lambda: store.rank(board, middle))))

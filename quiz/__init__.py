@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_secret_key(app.config["SECRET_KEY"])
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-            app.config["SQLALCHEMY_DATABASE_URI"], app.config["QUIZ_SQLITE_BUSY_MS"])
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config["QUIZ_SQLITE_BUSY_MS"],
+            app.config["QUIZ_DB_POOL_SIZE"], app.config["QUIZ_DB_MAX_OVERFLOW"])
     app.json.ensure_ascii = False
     app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
 
@@ -39,6 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     smorest.init_app(app)
     errors.init_app(app)
+
+    from quiz import metrics, observability
+
+    observability.init_app(app)
+    metrics.init_app(app)
 
     from quiz.api import register_blueprints
 
@@ -165,14 +172,17 @@ def _init_boards(app: Flask) -> None:
     from functools import partial
     from zoneinfo import ZoneInfo
 
+    from quiz import metrics
     from quiz.services import leaderboards, ledger
 
     store = leaderboards.make_store(
         redis_url=app.config.get("REDIS_URL"), tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),
-        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"], raise_errors=app.testing)
+        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"], clock=app.clock.now)
     app.extensions[leaderboards.STORE] = store
-    app.extensions[ledger.EARNING_LISTENERS] = [partial(leaderboards.record_earning, store)]
+    app.extensions[ledger.EARNING_LISTENERS] = [partial(leaderboards.record_earning, store),
+                                                metrics.count_points]
     leaderboards.install_session_hooks()
+    metrics.install_points_hooks()
 
 
 def _init_unit_of_work(app: Flask) -> None:
@@ -180,11 +190,30 @@ def _init_unit_of_work(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response):
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
+        try:
+            if response.status_code < 400:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except Exception as exc:
+            # The database went away between the work and the commit: nothing was written.
+            unavailable = errors.database_error(exc)
+            if unavailable is None:
+                raise
+            _discard_session()
+            if response.status_code >= 400:
+                return response  # already an error (often this very 503)
+            return errors.app_error_response(unavailable)
         return response
+
+
+def _discard_session() -> None:
+    """Forget the session after its connection failed; a second failure changes nothing."""
+    try:
+        db.session.rollback()
+    except Exception:
+        with contextlib.suppress(Exception):
+            db.session.close()
 
 
 def _init_routes(app: Flask) -> None:
@@ -198,8 +227,30 @@ def _init_routes(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok")
+        """200 ok / degraded (Redis down: boards only); 503 when the database is down."""
+        from quiz import redis_link
+
+        try:
+            db.session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception as exc:
+            if errors.database_error(exc) is None:
+                raise
+            db.session.rollback()
+            database = "down"
+        url = app.config.get("REDIS_URL")
+        redis = "off" if not url else "ok" if redis_link.ping(url) else "down"
+        if database == "ok" and redis == "ok":
+            from quiz.services import leaderboards
+
+            leaderboards.maybe_drain(app.extensions[leaderboards.STORE])
+        checks = {"database": database, "redis": redis}
+        if database == "down":
+            response = jsonify(status="down", code="database_unavailable", checks=checks)
+            response.status_code = 503
+            response.headers["Retry-After"] = str(errors.DatabaseUnavailable.retry_after)
+            return response
+        return jsonify(status="ok" if redis != "down" else "degraded", checks=checks)
 
     @app.get("/api/v1/ping")
     def ping():

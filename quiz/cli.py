@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from quiz.commands import bank, boards
+from quiz.commands import backup, bank, boards
 from quiz.errors import AppError
 from quiz.extensions import db
 
@@ -73,5 +73,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_clerk_command)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_command)
+    backup.init_cli(app)
     bank.init_cli(app)
     boards.init_cli(app)

@@ -87,6 +87,11 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "JSON_AS_ASCII": False,
         # Rate limits (Flask-Limiter); REDIS_URL shares counters between workers
         "RATELIMIT_STORAGE_URI": redis_url or "quiz-memory://",
+        # Redis down or frozen: each process counts in memory until Redis answers again, and no
+        # Redis call waits longer than QUIZ_REDIS_TIMEOUT_MS.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": redis_options(_int(env, "QUIZ_REDIS_TIMEOUT_MS", 200)) if redis_url else {},
+        "QUIZ_REDIS_TIMEOUT_MS": _int(env, "QUIZ_REDIS_TIMEOUT_MS", 200),
         "RATELIMIT_ENABLED": _bool(env, "QUIZ_RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Every route, per client IP: generous, since a whole school shares one NAT address.
@@ -119,8 +124,21 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_DURABLE_ANSWERS": _bool(env, "QUIZ_DURABLE_ANSWERS", False),
         # SQLite: how long a request waits for the write lock before answering 503 `busy`
         "QUIZ_SQLITE_BUSY_MS": _int(env, "QUIZ_SQLITE_BUSY_MS", 10_000),
+        # PostgreSQL: connections per process = pool + overflow; keep instances × workers × that
+        # under the server's max_connections
+        "QUIZ_DB_POOL_SIZE": _int(env, "QUIZ_DB_POOL_SIZE", 5),
+        "QUIZ_DB_MAX_OVERFLOW": _int(env, "QUIZ_DB_MAX_OVERFLOW", 10),
         # Leaderboards: past days/weeks/months stay readable this many days after they end
         "QUIZ_BOARD_RETENTION_DAYS": _int(env, "QUIZ_BOARD_RETENTION_DAYS", 400),
+        # Operations: proxy hops in front of the app (nginx = 1), who may read /metrics, logs
+        "QUIZ_TRUSTED_PROXIES": _int(env, "QUIZ_TRUSTED_PROXIES", 0),
+        "QUIZ_METRICS_ALLOW": [
+            a.strip() for a in (env.get("QUIZ_METRICS_ALLOW") or "127.0.0.1/32,::1/128").split(",")
+            if a.strip()
+        ],
+        "QUIZ_LOG_JSON": _bool(env, "QUIZ_LOG_JSON", True),
+        # prometheus_client's multiprocess directory (gunicorn.conf.py sets it for its workers)
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         # Uploads
         "QUIZ_MAX_IMAGE_BYTES": _int(env, "QUIZ_MAX_IMAGE_BYTES", 2 * 1024 * 1024),
         # OpenAPI (flask-smorest)
@@ -134,7 +152,19 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     }
 
 
-def engine_options(database_url: str, sqlite_busy_ms: int = 10_000) -> dict:
+def redis_options(timeout_ms: int) -> dict:
+    """Options for every Redis client: short timeouts and no retries, so a stopped or frozen
+    Redis costs a request at most `timeout_ms` (and then nothing while it is known down)."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    seconds = timeout_ms / 1000
+    return {"socket_timeout": seconds, "socket_connect_timeout": seconds,
+            "retry": Retry(NoBackoff(), 0)}
+
+
+def engine_options(database_url: str, sqlite_busy_ms: int = 10_000, pool_size: int = 5,
+                   max_overflow: int = 10) -> dict:
     if database_url.startswith("sqlite"):
         # Wait for the writer lock instead of failing at once (workers share one file), but well
         # inside gunicorn's 30 s worker timeout: past it the request answers 503 `busy`.
@@ -142,5 +172,7 @@ def engine_options(database_url: str, sqlite_busy_ms: int = 10_000) -> dict:
     # No pre-ping: it costs a round trip on every checkout (~11 % of a signed-in GET). A
     # connection that died with the server fails its first statement instead: SQLAlchemy then
     # invalidates the whole pool, that request answers 503 `database_unavailable`, and the next
-    # ones reconnect.
-    return {"pool_pre_ping": False, "pool_size": 5, "max_overflow": 10}
+    # ones reconnect. A stopped server refuses at once; an unreachable one must not hold a
+    # worker for long.
+    return {"pool_pre_ping": False, "pool_size": pool_size, "max_overflow": max_overflow,
+            "pool_timeout": 10, "connect_args": {"connect_timeout": 3}}

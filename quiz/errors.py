@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,13 @@ class DatabaseUnavailable(ServiceUnavailable):
     title = "Database unavailable"
 
 
+class BoardsUnavailable(ServiceUnavailable):
+    """Leaderboards live in Redis and Redis does not answer; everything else keeps working."""
+
+    code = "boards_unavailable"
+    title = "Leaderboards unavailable"
+
+
 def database_error(exc: Exception) -> ServiceUnavailable | None:
     """The 503 a driver-level database failure stands for, or None for a real defect."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
@@ -277,21 +284,42 @@ def _from_http_exception(exc: HTTPException) -> tuple[dict, int, dict]:
     return body, status, headers
 
 
+# A page (not the API) that cannot be served now: readable, and the reader knows to come back.
+_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>稍后再试 · 我知晓 我践行</title>
+<style>body{font-family:system-ui,sans-serif;text-align:center;padding:3em 1em;color:#333}</style>
+</head><body><h1>稍后再试</h1><p>服务暂时不可用，请稍后再试。</p>
+<p><a href="">重新加载</a></p></body></html>
+"""
+
+
+def app_error_response(exc: AppError):
+    """The response for a typed error: problem+json under /api/, a readable page elsewhere."""
+    g.error_code = exc.code
+    headers = {}
+    if isinstance(exc, ServiceUnavailable):
+        headers["Retry-After"] = str(exc.retry_after)
+    if _wants_problem():
+        return problem_response(exc.to_problem(), exc.status, headers)
+    if isinstance(exc, ServiceUnavailable):
+        return current_app.response_class(_UNAVAILABLE_PAGE, exc.status, headers,
+                                          mimetype="text/html")
+    return current_app.response_class(_encodable(exc.detail), exc.status, headers)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
-        headers = {}
-        if isinstance(exc, ServiceUnavailable):
-            headers["Retry-After"] = str(exc.retry_after)
-        if _wants_problem():
-            return problem_response(exc.to_problem(), exc.status, headers)
-        return _encodable(exc.detail), exc.status, headers
+        return app_error_response(exc)
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         if not _wants_problem():
             return exc
         body, status, headers = _from_http_exception(exc)
+        g.error_code = body["code"]
         return problem_response(body, status, headers)
 
     @app.errorhandler(Exception)
@@ -305,6 +333,9 @@ def init_app(app: Flask) -> None:
             return problem_response(body, 400)
         unavailable = database_error(exc)
         if unavailable is not None:
+            from quiz import metrics
+
+            metrics.DATABASE_ERRORS.labels(unavailable.code).inc()
             log.warning("%s on %s %s: %s", unavailable.code, request.method, request.path,
                         type(exc).__name__)
             return handle_app_error(unavailable)

@@ -9,6 +9,7 @@ from datetime import date
 from flask import current_app, jsonify
 from flask_login import current_user
 
+from quiz import metrics
 from quiz.api.common import Blueprint, current_streak, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import limiter
@@ -108,8 +109,11 @@ def answer(body):
     """Score an answer on the server; once per user, question and day."""
     at, r = now(), rules()
     todays = _todays_set(local_day(at, r.tz), r, at)
-    return daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], r, now=at,
-                                    question_ids=todays.question_ids)
+    result = daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], r,
+                                      now=at, question_ids=todays.question_ids)
+    metrics.ANSWERS.labels("too_fast" if getattr(result, "too_fast", False)
+                           else "correct" if result.correct else "wrong").inc()
+    return result
 
 
 @blp.route("/history", methods=["GET"])

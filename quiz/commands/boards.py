@@ -36,5 +36,19 @@ def prune_command() -> None:
                f"{store.retention_days} days ago")
 
 
+@boards_cli.command("drain")
+def drain_command() -> None:
+    """Apply board increments kept while Redis was down (requests also do this by themselves)."""
+    from quiz.services import leaderboards
+
+    store = current_app.extensions[leaderboards.STORE]
+    if store.name != "redis":
+        click.echo("boards live in SQL (no REDIS_URL): nothing to drain")
+        return
+    applied = leaderboards.drain(store.url, now=current_app.clock.now(), tz=store.tz,
+                                 retention_days=store.retention_days)
+    click.echo(f"board outbox drained: {applied} batches applied to Redis")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(boards_cli)

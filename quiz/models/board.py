@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.extensions import db
@@ -34,3 +34,17 @@ class BoardScore(db.Model):
     # (seconds; hours since 2024 for `all`). Larger = earlier, so rank order is
     # (score, tie, subject) descending — one backward scan of the index.
     tie: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class BoardOutbox(db.Model):
+    """Board increments Redis did not take (down or frozen when the points were committed).
+
+    Written only when the after-commit Redis write fails, so it costs nothing while Redis is up;
+    drained into Redis once it answers again (each row applied exactly once: Redis remembers
+    the row id), then deleted. `payload` is JSON: [[board, period, start, subject, points, tie]].
+    """
+
+    __tablename__ = "board_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)

@@ -54,7 +54,8 @@ def test_json_of_the_wrong_shape_is_a_4xx_problem(client, payload):
 
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "off"}}
 
 
 def test_pages_outside_the_api_keep_plain_errors(client):

@@ -66,7 +66,7 @@ def random_history(factory, seed: int, *, mirror_to_redis: bool, app) -> tuple[l
 
 
 def redis_store():
-    return leaderboards.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=400, raise_errors=True)
+    return leaderboards.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=400, clock=lambda: START)
 
 
 def sql_store():

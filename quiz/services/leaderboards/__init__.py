@@ -28,6 +28,7 @@ from quiz.services.leaderboards.attribution import (
     my_subject,
     subjects_of,
 )
+from quiz.services.leaderboards.outbox import drain, maybe_drain, outbox_size
 from quiz.services.leaderboards.periods import (
     ALL_START,
     BOARDS,
@@ -56,7 +57,7 @@ from quiz.services.leaderboards.store import (
 STORE = "quiz.board_store"
 
 __all__ = [
-    "STORE",
+    "STORE", "drain", "maybe_drain", "outbox_size",
     "ALL_START", "BOARDS", "DEFAULT_RETENTION_DAYS", "PARTICIPANT_ROLES", "PERIODS", "REDIS_PREFIX",
     "TIE_BITS", "BoardKey", "BoardStore", "Increment", "RedisBoardStore", "SqlBoardStore",
     "Standing", "increments", "install_session_hooks", "make_store", "mask_name", "merge",
@@ -65,12 +66,10 @@ __all__ = [
 ]
 
 
-def make_store(*, redis_url: str | None, tz: ZoneInfo, retention_days: int,
-               raise_errors: bool = False) -> BoardStore:
-    """Redis sorted sets when a Redis URL is given, else the SQL table."""
+def make_store(*, redis_url: str | None, tz: ZoneInfo, retention_days: int, clock) -> BoardStore:
+    """Redis sorted sets when a Redis URL is given, else the SQL table. `clock`: () -> now."""
     if redis_url:
-        return RedisBoardStore(redis_url, tz=tz, retention_days=retention_days,
-                               raise_errors=raise_errors)
+        return RedisBoardStore(redis_url, tz=tz, retention_days=retention_days, clock=clock)
     return SqlBoardStore(tz=tz, retention_days=retention_days)
 
 

@@ -10,7 +10,8 @@ then the subject key (byte order, descending).
   encodes `points << bits | tie`; increments are written only after the database commit
   succeeds, so a rolled-back answer never reaches a board. Each write gives its key a relative
   TTL (from the service's clock to the end of the retention), never an absolute instant on
-  Redis's own clock.
+  Redis's own clock. Redis down or frozen costs at most its timeout: reads answer 503
+  `boards_unavailable` and writes wait in the outbox (`outbox`) until Redis is back.
 
 The store is chosen once, in `create_app`, and handed to the services that need it.
 """
@@ -25,8 +26,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, event, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from quiz import metrics, redis_link
+from quiz.errors import BoardsUnavailable
 from quiz.extensions import db
 from quiz.models.board import BoardScore
+from quiz.services.leaderboards import outbox
 from quiz.services.leaderboards.attribution import Increment, merge
 from quiz.services.leaderboards.periods import (
     TIE_BITS,
@@ -233,16 +237,9 @@ if ARGV[5] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 return 1
 """
 
-_clients: dict = {}
-
-
 def redis_client(url: str):
-    client = _clients.get(url)
-    if client is None:
-        import redis
-
-        client = _clients[url] = redis.Redis.from_url(url, decode_responses=True)
-    return client
+    """The process's client: QUIZ_REDIS_TIMEOUT_MS per call, no retries (see quiz.redis_link)."""
+    return redis_link.client(url)
 
 
 def redis_key(board: str, period: str, start: date) -> str:
@@ -254,18 +251,35 @@ def _decode(encoded: float, period: str) -> int:
 
 
 class RedisBoardStore:
-    """Boards in Redis sorted sets, written after the database commit."""
+    """Boards in Redis sorted sets, written after the database commit.
+
+    Redis down or frozen degrades only the boards (see `outbox`): reads raise
+    `BoardsUnavailable` (503), writes Redis does not take wait in the outbox and catch up."""
 
     name = "redis"
     write_before_commit = False
 
-    def __init__(self, url: str, *, tz: ZoneInfo, retention_days: int, raise_errors: bool = False):
+    def __init__(self, url: str, *, tz: ZoneInfo, retention_days: int, clock):
         self.url, self.tz, self.retention_days = url, tz, retention_days
-        self.raise_errors = raise_errors  # tests: a failed write fails the request
+        self.clock = clock  # () -> now, for draining the outbox outside a request's own `now`
 
     @property
     def client(self):
         return redis_client(self.url)
+
+    def _read(self, read):
+        """A read through the breaker: 503 `boards_unavailable` while Redis does not answer;
+        the outbox is drained first, so a board read after an outage shows every increment."""
+        if redis_link.is_open(self.url):
+            raise BoardsUnavailable("排行榜暂时不可用，请稍后再试。")
+        outbox.maybe_drain(self)
+        try:
+            found = read()
+        except Exception as exc:  # redis errors and socket timeouts alike
+            redis_link.failed(self.url, exc)
+            raise BoardsUnavailable("排行榜暂时不可用，请稍后再试。") from exc
+        redis_link.succeeded(self.url)
+        return found
 
     def stage(self, session, incs: list[Increment], *, now: datetime) -> None:
         _stage(self, session, [(i, self._ttl(i.period, i.start, now)) for i in incs])
@@ -274,12 +288,18 @@ class RedisBoardStore:
         return retention_ttl(period, start, now=now, tz=self.tz, retention_days=self.retention_days)
 
     def write(self, session, items: list[tuple[Increment, int | None]]) -> None:
-        try:
-            self.apply(items)
-        except Exception:  # the points are committed; `boards rebuild` restores the boards
-            log.exception("leaderboard update lost (Redis unavailable); run `flask boards rebuild`")
-            if self.raise_errors:
-                raise
+        """After the commit: to Redis, or (Redis down or frozen) to the outbox."""
+        if not redis_link.is_open(self.url):
+            try:
+                self.apply(items)
+            except Exception as exc:  # the points are committed; the outbox keeps the boards'
+                redis_link.failed(self.url, exc)
+            else:
+                redis_link.succeeded(self.url)
+                outbox.maybe_drain(self)
+                return
+        metrics.BOARD_WRITE_FAILURES.inc()
+        outbox.keep(session, [inc for inc, _ in items])
 
     def apply(self, items: list[tuple[Increment, int | None]]) -> None:
         client = self.client
@@ -294,11 +314,17 @@ class RedisBoardStore:
         pipe.execute()
 
     def top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
+        return self._read(lambda: self._top(key, offset, limit))
+
+    def _top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
         rows = self.client.zrevrange(redis_key(key.board, key.period, key.start), offset,
                                      offset + limit - 1, withscores=True)
         return [(member, _decode(score, key.period)) for member, score in rows]
 
     def rank(self, key: BoardKey, subject: str) -> tuple[int, int] | None:
+        return self._read(lambda: self._rank(key, subject))
+
+    def _rank(self, key: BoardKey, subject: str) -> tuple[int, int] | None:
         pipe = self.client.pipeline(transaction=False)
         name = redis_key(key.board, key.period, key.start)
         pipe.zrevrank(name, subject)
@@ -309,11 +335,14 @@ class RedisBoardStore:
         return rank + 1, _decode(score, key.period)
 
     def around(self, key: BoardKey, subject: str, radius: int) -> tuple[Ranked, tuple | None]:
-        me = self.rank(key, subject)
+        return self._read(lambda: self._around(key, subject, radius))
+
+    def _around(self, key: BoardKey, subject: str, radius: int) -> tuple[Ranked, tuple | None]:
+        me = self._rank(key, subject)
         if me is None:
             return [], None
         first = max(me[0] - radius, 1)
-        rows = self.top(key, first - 1, me[0] + radius - first + 1)
+        rows = self._top(key, first - 1, me[0] + radius - first + 1)
         return [(first + i, s, p) for i, (s, p) in enumerate(rows)], me
 
     def replace(self, totals: Totals, *, now: datetime) -> int:

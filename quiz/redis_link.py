@@ -1,0 +1,78 @@
+"""Redis clients that fail fast, and a per-process breaker that remembers Redis is down.
+
+Every call has QUIZ_REDIS_TIMEOUT_MS (default 200 ms) to answer. After a failure the breaker
+stays open for BREAKER_SECONDS: callers then skip Redis at once (boards answer 503
+`boards_unavailable`, board writes go to the outbox) instead of each paying the timeout; the
+first call after that tries Redis again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import current_app, has_app_context
+
+from quiz.config import redis_options
+
+log = logging.getLogger(__name__)
+
+BREAKER_SECONDS = 2.0
+
+_clients: dict = {}
+_open_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def client(url: str):
+    """The process's client for `url`, with short timeouts and no retries."""
+    found = _clients.get(url)
+    if found is None:
+        import redis
+
+        timeout_ms = current_app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200) if has_app_context() else 200
+        found = _clients[url] = redis.Redis.from_url(
+            url, decode_responses=True, **redis_options(timeout_ms)
+        )
+    return found
+
+
+def is_open(url: str) -> bool:
+    """True while Redis is known down (skip it)."""
+    until = _open_until.get(url)
+    return until is not None and time.monotonic() < until
+
+
+def failed(url: str, exc: BaseException | None = None) -> None:
+    from quiz import metrics
+
+    metrics.REDIS_ERRORS.inc()
+    with _lock:
+        first = url not in _open_until
+        _open_until[url] = time.monotonic() + BREAKER_SECONDS
+    if first:
+        log.warning(
+            "Redis unavailable (%s); boards degrade until it answers",
+            type(exc).__name__ if exc else "error",
+        )
+
+
+def succeeded(url: str) -> None:
+    if url in _open_until:
+        with _lock:
+            if _open_until.pop(url, None) is not None:
+                log.warning("Redis answers again")
+
+
+def ping(url: str) -> bool:
+    """Whether Redis answers now (a skipped check while the breaker is open counts as down)."""
+    if is_open(url):
+        return False
+    try:
+        client(url).ping()
+    except Exception as exc:  # any Redis or socket error: down
+        failed(url, exc)
+        return False
+    succeeded(url)
+    return True

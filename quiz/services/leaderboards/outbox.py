@@ -1,0 +1,130 @@
+"""Board increments Redis did not take, kept in the database until it answers again.
+
+Redis down or frozen never stops the quiz: every call has QUIZ_REDIS_TIMEOUT_MS, reads answer
+503 `boards_unavailable`, and increments Redis did not take go to `board_outbox` (one row per
+commit, written only on failure, so it costs nothing while Redis is up). The outbox is drained
+into Redis by the next board read, answer, `/healthz` or `flask boards drain` once Redis
+answers — each row exactly once, since the Redis script that applies it first claims the row's
+id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select
+
+from quiz import metrics, redis_link
+from quiz.extensions import db
+from quiz.models.board import BoardOutbox
+from quiz.services.leaderboards.attribution import Increment
+from quiz.services.leaderboards.periods import TIE_BITS, retention_ttl
+
+log = logging.getLogger(__name__)
+
+# Claims the outbox row (KEYS[1]) and applies its increments (KEYS[2..]) in one step, so two
+# processes draining the same row apply it once.
+_LUA_OUTBOX = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local n = 2
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local member, unit = ARGV[n], tonumber(ARGV[n + 3])
+  local points, tie = tonumber(ARGV[n + 1]), tonumber(ARGV[n + 2])
+  local cur = redis.call('ZSCORE', key, member)
+  if cur then
+    cur = tonumber(cur)
+    local old = math.floor(cur / unit)
+    local oldtie = cur - old * unit
+    points = points + old
+    if oldtie < tie then tie = oldtie end
+  end
+  redis.call('ZADD', key, string.format('%.0f', points * unit + tie), member)
+  if ARGV[n + 4] ~= '' then redis.call('EXPIRE', key, ARGV[n + 4]) end
+  n = n + 5
+end
+return 1
+"""
+OUTBOX_CLAIM_SECONDS = 7 * 86400
+DRAIN_EVERY_SECONDS = 2.0
+DRAIN_BATCH = 200
+_next_drain = 0.0
+
+
+def keep(session, incs: list[Increment]) -> None:
+    """Keep increments Redis did not take; the commit they belong to is already done."""
+    global _next_drain
+    payload = json.dumps([[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie]
+                          for i in incs])
+    try:
+        with session.get_bind().connect() as conn:
+            conn.execute(BoardOutbox.__table__.insert(), {"payload": payload})
+            conn.commit()
+    except Exception:  # the database went too: `flask boards rebuild` restores the boards
+        log.exception("leaderboard update lost (Redis and database unavailable); "
+                      "run `flask boards rebuild`")
+    _next_drain = 0.0  # this process knows there is something to drain
+
+
+def maybe_drain(store) -> None:
+    """Drain the outbox now and then (at most every DRAIN_EVERY_SECONDS per process): one
+    indexed query when it is empty. Never raises. `store`: a RedisBoardStore (else nothing)."""
+    global _next_drain
+    url = getattr(store, "url", None)
+    if not url or time.monotonic() < _next_drain or redis_link.is_open(url):
+        return
+    _next_drain = time.monotonic() + DRAIN_EVERY_SECONDS
+    try:
+        drain(url, now=store.clock(), tz=store.tz, retention_days=store.retention_days)
+    except Exception as exc:  # Redis or the database went away meanwhile: next time
+        log.warning("board outbox not drained yet: %s", type(exc).__name__)
+
+
+def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
+    """Apply every outbox row to Redis and delete it; returns the rows applied.
+
+    Runs on its own connections (not the request's transaction). A row applied but not yet
+    deleted (a crash in between) is skipped next time: Redis remembers it was claimed."""
+    from quiz.services.leaderboards.store import REDIS_PREFIX, redis_client, redis_key
+
+    client = redis_client(url)
+    script = client.register_script(_LUA_OUTBOX)
+    table = BoardOutbox.__table__
+    engine = db.engine
+    done = 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.id)
+                                .limit(DRAIN_BATCH)).all()
+            conn.rollback()
+        if not rows:
+            return done
+        try:
+            for row_id, payload in rows:
+                keys, args = [f"{REDIS_PREFIX}-outbox:{row_id}"], [OUTBOX_CLAIM_SECONDS]
+                for board, period, start, subject, points, tie in json.loads(payload):
+                    start_day = date.fromisoformat(start)
+                    ttl = retention_ttl(period, start_day, now=now, tz=tz,
+                                        retention_days=retention_days)
+                    if ttl is not None and ttl <= 0:
+                        continue
+                    keys.append(redis_key(board, period, start_day))
+                    args += [subject, points, tie, 1 << TIE_BITS[period], "" if ttl is None else ttl]
+                script(keys=keys, args=args)
+        except Exception as exc:
+            redis_link.failed(url, exc)
+            raise
+        with engine.connect() as conn:
+            conn.execute(delete(table).where(table.c.id.in_([r[0] for r in rows])))
+            conn.commit()
+        metrics.BOARD_OUTBOX_DRAINED.inc(len(rows))
+        done += len(rows)
+        if len(rows) < DRAIN_BATCH:
+            return done
+
+
+def outbox_size() -> int:
+    return db.session.scalar(select(func.count()).select_from(BoardOutbox)) or 0

@@ -1,16 +1,23 @@
 """Pages: the citizen mini-app (/app/) and the admin console (/admin/).
 
-The pages are thin Jinja shells; `static/app.js` fills them from the same JSON API the news
-app uses, so there is no second code path for any rule. The server only decides who may see
-which shell: signed-out visitors go to the sign-in page, non-staff get a readable 403 page,
-and clerks see only the voucher counter.
+The pages are thin Jinja shells; each loads one native ES module from `static/` (`citizen.js`
+for the mini-app, `admin/<page>.js` for a console page, both built on `core.js`) that fills it
+from the same JSON API the news app uses, so there is no second code path for any rule. The
+server only decides who may see which shell: signed-out visitors go to the sign-in page,
+non-staff get a readable 403 page, and clerks see only the voucher counter.
+
+Static URLs carry a content hash (`?v=<sha256[:12]>`), and an import map gives the modules'
+imports the same hashed URLs, so a hashed file may be cached for a year: a changed file is a
+new URL.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
@@ -18,7 +25,9 @@ from flask_login import current_user
 
 from quiz.clock import today
 
-STATIC_VERSION = "3"
+STATIC = Path(__file__).parent / "static"
+STATIC_URL = "/app/static/"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 app_pages = Blueprint("app_pages", __name__, url_prefix="/app", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -63,8 +72,53 @@ def _to_login(login_endpoint: str):
     return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
 
 
-def _page(template: str, page: str, **context):
-    return render_template(template, page=page, **context)
+# ---------------------------------------------------------------- static files
+_hashes: dict[str, tuple[tuple[int, int], str]] = {}
+
+
+def static_hash(filename: str) -> str:
+    """The first 12 hex digits of the file's SHA-256, recomputed only when the file changes."""
+    path = STATIC / filename
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _hashes.get(filename)
+    if cached is None or cached[0] != key:
+        cached = (key, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        _hashes[filename] = cached
+    return cached[1]
+
+
+def static_url(filename: str) -> str:
+    """/app/static/FILE?v=HASH — a new URL whenever the file's content changes."""
+    return f"{STATIC_URL}{filename}?v={static_hash(filename)}"
+
+
+def import_map(module: str) -> dict:
+    """Every module the page's `module` may import, mapped to its hashed URL.
+
+    Modules import each other by relative path ("./core.js"); the browser resolves that to
+    /app/static/core.js and the map turns it into the hashed URL, so an import is cache-busted
+    exactly like a <script src>. A mini-app page's map lists no console module, and the other way round.
+    """
+    names = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.js"))
+    admin = module.startswith("admin/")
+    names = [n for n in names if n == "core.js" or n.startswith("admin/") == admin]
+    return {"imports": {STATIC_URL + n: static_url(n) for n in names}}
+
+
+@app_pages.after_request
+def cache_static(response):
+    """A hashed static URL never changes: cache it for a year. Any other copy is revalidated."""
+    if request.endpoint == "app_pages.static" and response.status_code == 200:
+        filename = request.view_args.get("filename", "")
+        fresh = request.args.get("v") == static_hash(filename)
+        response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+    return response
+
+
+def _page(template: str, page: str, module: str = "citizen.js", **context):
+    """A page shell that loads `module` (a path under static/)."""
+    return render_template(template, page=page, module=module, **context)
 
 
 # ---------------------------------------------------------------- citizen mini-app
@@ -177,12 +231,12 @@ def admin_requires_staff():
 @admin_pages.get("/login", endpoint="login")
 def admin_login():
     nxt = safe_next(request.args.get("next"), url_for("admin_pages.dashboard"))
-    return _page("admin/login.html", "login", next_url=nxt)
+    return _page("admin/login.html", "login", module="admin/login.js", next_url=nxt)
 
 
 def _admin_view(name: str, title: str):
     def view():
-        return _page(f"admin/{name}.html", f"admin-{name}", title=title,
+        return _page(f"admin/{name}.html", f"admin-{name}", module=f"admin/{name}.js", title=title,
                      districts=current_app.config["QUIZ_DISTRICTS"])
 
     view.__name__ = name
@@ -209,4 +263,4 @@ def init_app(app: Flask) -> None:
         day = today()
         return {"today": day.isoformat(), "tomorrow": (day + timedelta(days=1)).isoformat(),
                 "APP_NAV": APP_NAV, "ADMIN_NAV": ADMIN_NAV, "me": current_user,
-                "static_version": STATIC_VERSION, "quote": quote}
+                "static_url": static_url, "import_map": import_map, "quote": quote}

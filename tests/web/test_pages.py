@@ -94,8 +94,9 @@ def test_no_page_loads_anything_from_another_origin(admin_client):
         assert not re.search(r'(src|href)="(https?:)?//', html), path
 
 
-def test_the_page_script_and_stylesheet_are_served_locally(client):
-    assert client.get("/app/static/app.js").status_code == 200
+def test_the_page_scripts_and_stylesheet_are_served_locally(client):
+    for name in ("core.js", "citizen.js", "admin/dashboard.js"):
+        assert client.get(f"/app/static/{name}").status_code == 200
     assert client.get("/app/static/app.css").status_code == 200
 
 

@@ -14,13 +14,11 @@ new URL.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quiz.clock import today
@@ -48,7 +46,6 @@ ADMIN_NAV = (
     ("teams", "团队", ("admin",)),
 )
 STAFF = ("admin", "clerk")
-VOUCHER_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -187,21 +184,6 @@ def vouchers():
 @app_pages.get("/team")
 def team():
     return _page("app/team.html", "team", districts=current_app.config["QUIZ_DISTRICTS"])
-
-
-@app_pages.get("/qr/<code>.svg")
-def voucher_qr(code: str):
-    """A voucher code drawn as a QR code (SVG, made here: no third-party service sees it)."""
-    if not VOUCHER_RE.match(code):
-        abort(404)
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue(), 200, {"Content-Type": "image/svg+xml",
-                                 "Cache-Control": "private, max-age=86400"}
 
 
 # ---------------------------------------------------------------- admin console

@@ -113,17 +113,6 @@ def test_every_form_field_on_the_register_page_has_a_label(client):
         assert f'for="{field_id}"' in html, field_id
 
 
-def test_a_voucher_qr_code_is_drawn_locally_as_svg(citizen_client):
-    response = citizen_client.get("/app/qr/ABCD-2345.svg")
-    assert response.status_code == 200
-    assert response.mimetype == "image/svg+xml"
-    assert b"<svg" in response.data
-
-
-def test_a_voucher_qr_code_refuses_anything_but_a_code(citizen_client):
-    assert citizen_client.get("/app/qr/%3Cscript%3E.svg").status_code == 404
-
-
 def _scripts(html: str) -> tuple[list[str], dict]:
     modules = re.findall(r'<script type="module" src="([^"]+)"', html)
     imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1))["imports"]

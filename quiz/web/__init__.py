@@ -217,8 +217,11 @@ def admin_login():
 
 
 def _admin_view(name: str, title: str):
+    # A page without a module of its own (one whose template brings its script) gets core.js.
+    module = f"admin/{name}.js" if (STATIC / "admin" / f"{name}.js").exists() else "core.js"
+
     def view():
-        return _page(f"admin/{name}.html", f"admin-{name}", module=f"admin/{name}.js", title=title,
+        return _page(f"admin/{name}.html", f"admin-{name}", module=module, title=title,
                      districts=current_app.config["QUIZ_DISTRICTS"])
 
     view.__name__ = name

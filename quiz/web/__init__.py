@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -97,16 +98,21 @@ def import_map(module: str) -> dict:
     /app/static/core.js and the map turns it into the hashed URL, so an import is cache-busted
     exactly like a <script src>. A mini-app page's map lists no console module, and the other way round.
     """
-    names = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.js"))
     admin = module.startswith("admin/")
-    names = [n for n in names if n == "core.js" or n.startswith("admin/") == admin]
+    names = [n for n in _modules() if n == "core.js" or n.startswith("admin/") == admin]
     return {"imports": {STATIC_URL + n: static_url(n) for n in names}}
+
+
+@cache
+def _modules() -> tuple[str, ...]:
+    """The modules under static/ (listed once per process; their hashes follow every edit)."""
+    return tuple(sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.js")))
 
 
 @app_pages.after_request
 def cache_static(response):
     """A hashed static URL never changes: cache it for a year. Any other copy is revalidated."""
-    if request.endpoint == "app_pages.static" and response.status_code == 200:
+    if request.endpoint == "app_pages.static" and response.status_code in (200, 304):
         filename = request.view_args.get("filename", "")
         fresh = request.args.get("v") == static_hash(filename)
         response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"

@@ -19,7 +19,7 @@ from tests.conftest import make_app
 from tests.factories import Factory
 
 TARGETS = [("citizen", "/app/"), ("citizen", "/app/quiz"), ("citizen", "/app/boards"),
-           ("admin", "/admin/"), ("admin", "/admin/questions"), ("anyone", "/app/static/app.js"),
+           ("admin", "/admin/"), ("admin", "/admin/questions"), ("anyone", "/app/static/citizen.js"),
            ("anyone", "/app/login")]
 
 

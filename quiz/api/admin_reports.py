@@ -10,7 +10,7 @@ from quiz.api.common import Blueprint, admin_required
 from quiz.api.quiz import rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
-from quiz.schemas.quiz import AwarenessOut, ReportArgs
+from quiz.schemas.quiz import AwarenessOut, ParticipationOut, QuestionRatesOut, ReportArgs
 from quiz.services import reports
 from quiz.services.csv_export import csv_document
 
@@ -56,6 +56,7 @@ def awareness(args):
 @blp.route("/questions", methods=["GET"])
 @admin_required
 @blp.arguments(ReportArgs, location="query")
+@blp.response(200, QuestionRatesOut)
 def question_rates(args):
     """Per-question correct rate, weakest first (spotting bad or hard questions)."""
     date_from, date_to = _range(args)
@@ -63,12 +64,13 @@ def question_rates(args):
     if args["format"] == "csv":
         return csv_response(rows, ["question_id", "category", "stem", "answers", "correct", "rate"],
                             f"questions-{date_from}-{date_to}.csv")
-    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": rows}
+    return {"date_from": date_from, "date_to": date_to, "rows": rows}
 
 
 @blp.route("/participation", methods=["GET"])
 @admin_required
 @blp.arguments(ReportArgs, location="query")
+@blp.response(200, ParticipationOut)
 def participation(args):
     """Per day: participants, completions and answers."""
     date_from, date_to = _range(args)
@@ -76,4 +78,4 @@ def participation(args):
     if args["format"] == "csv":
         return csv_response(rows, ["date", "participants", "completed", "answers"],
                             f"participation-{date_from}-{date_to}.csv")
-    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": rows}
+    return {"date_from": date_from, "date_to": date_to, "rows": rows}

@@ -120,8 +120,9 @@ class ScheduleIn(Schema):
 class AdminQuestionOut(QuestionOut):
     """A question as an admin sees it: with its answer key and explanation."""
 
-    options = fields.Method("_options")
-    answer = fields.Method("_answer")
+    options = fields.Method("_options", metadata={
+        "type": "array", "items": {"$ref": "#/components/schemas/OptionOut"}})
+    answer = fields.Method("_answer", metadata={"type": "array", "items": {"type": "string"}})
     explanation = fields.String()
     active = fields.Boolean()
 
@@ -158,3 +159,31 @@ class AwarenessOut(Schema):
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     rows = fields.List(fields.Nested(AwarenessRow))
+
+
+class QuestionRateRow(Schema):
+    question_id = fields.Integer()
+    stem = fields.String()
+    category = fields.String()
+    answers = fields.Integer()
+    correct = fields.Integer()
+    rate = fields.Float()
+
+
+class QuestionRatesOut(Schema):
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    rows = fields.List(fields.Nested(QuestionRateRow))
+
+
+class ParticipationRow(Schema):
+    date = fields.String(metadata={"format": "date"})
+    participants = fields.Integer()
+    completed = fields.Integer()
+    answers = fields.Integer()
+
+
+class ParticipationOut(Schema):
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    rows = fields.List(fields.Nested(ParticipationRow))

@@ -1,24 +1,32 @@
 """Pages: the citizen mini-app (/app/) and the admin console (/admin/).
 
-The pages are thin Jinja shells; `static/app.js` fills them from the same JSON API the news
-app uses, so there is no second code path for any rule. The server only decides who may see
-which shell: signed-out visitors go to the sign-in page, non-staff get a readable 403 page,
-and clerks see only the voucher counter.
+The pages are thin Jinja shells; each loads one native ES module from `static/` (`citizen.js`
+for the mini-app, `admin/<page>.js` for a console page, both built on `core.js`) that fills it
+from the same JSON API the news app uses, so there is no second code path for any rule. The
+server only decides who may see which shell: signed-out visitors go to the sign-in page,
+non-staff get a readable 403 page, and clerks see only the voucher counter.
+
+Static URLs carry a content hash (`?v=<sha256[:12]>`), and an import map gives the modules'
+imports the same hashed URLs, so a hashed file may be cached for a year: a changed file is a
+new URL.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import hashlib
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quiz.clock import today
 
-STATIC_VERSION = "3"
+STATIC = Path(__file__).parent / "static"
+STATIC_URL = "/app/static/"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 app_pages = Blueprint("app_pages", __name__, url_prefix="/app", template_folder="templates",
                       static_folder="static", static_url_path="/static")
@@ -39,7 +47,6 @@ ADMIN_NAV = (
     ("teams", "团队", ("admin",)),
 )
 STAFF = ("admin", "clerk")
-VOUCHER_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -63,8 +70,58 @@ def _to_login(login_endpoint: str):
     return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
 
 
-def _page(template: str, page: str, **context):
-    return render_template(template, page=page, **context)
+# ---------------------------------------------------------------- static files
+_hashes: dict[str, tuple[tuple[int, int], str]] = {}
+
+
+def static_hash(filename: str) -> str:
+    """The first 12 hex digits of the file's SHA-256, recomputed only when the file changes."""
+    path = STATIC / filename
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _hashes.get(filename)
+    if cached is None or cached[0] != key:
+        cached = (key, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        _hashes[filename] = cached
+    return cached[1]
+
+
+def static_url(filename: str) -> str:
+    """/app/static/FILE?v=HASH — a new URL whenever the file's content changes."""
+    return f"{STATIC_URL}{filename}?v={static_hash(filename)}"
+
+
+def import_map(module: str) -> dict:
+    """Every module the page's `module` may import, mapped to its hashed URL.
+
+    Modules import each other by relative path ("./core.js"); the browser resolves that to
+    /app/static/core.js and the map turns it into the hashed URL, so an import is cache-busted
+    exactly like a <script src>. A mini-app page's map lists no console module, and the other way round.
+    """
+    admin = module.startswith("admin/")
+    names = [n for n in _modules() if n == "core.js" or n.startswith("admin/") == admin]
+    return {"imports": {STATIC_URL + n: static_url(n) for n in names}}
+
+
+@cache
+def _modules() -> tuple[str, ...]:
+    """The modules under static/ (listed once per process; their hashes follow every edit)."""
+    return tuple(sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.js")))
+
+
+@app_pages.after_request
+def cache_static(response):
+    """A hashed static URL never changes: cache it for a year. Any other copy is revalidated."""
+    if request.endpoint == "app_pages.static" and response.status_code in (200, 304):
+        filename = request.view_args.get("filename", "")
+        fresh = request.args.get("v") == static_hash(filename)
+        response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+    return response
+
+
+def _page(template: str, page: str, module: str = "citizen.js", **context):
+    """A page shell that loads `module` (a path under static/)."""
+    return render_template(template, page=page, module=module, **context)
 
 
 # ---------------------------------------------------------------- citizen mini-app
@@ -135,21 +192,6 @@ def team():
     return _page("app/team.html", "team", districts=current_app.config["QUIZ_DISTRICTS"])
 
 
-@app_pages.get("/qr/<code>.svg")
-def voucher_qr(code: str):
-    """A voucher code drawn as a QR code (SVG, made here: no third-party service sees it)."""
-    if not VOUCHER_RE.match(code):
-        abort(404)
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue(), 200, {"Content-Type": "image/svg+xml",
-                                 "Cache-Control": "private, max-age=86400"}
-
-
 # ---------------------------------------------------------------- admin console
 def _allowed(endpoint: str, role: str) -> bool:
     name = endpoint.rsplit(".", 1)[-1]
@@ -177,12 +219,15 @@ def admin_requires_staff():
 @admin_pages.get("/login", endpoint="login")
 def admin_login():
     nxt = safe_next(request.args.get("next"), url_for("admin_pages.dashboard"))
-    return _page("admin/login.html", "login", next_url=nxt)
+    return _page("admin/login.html", "login", module="admin/login.js", next_url=nxt)
 
 
 def _admin_view(name: str, title: str):
+    # A page without a module of its own (one whose template brings its script) gets core.js.
+    module = f"admin/{name}.js" if (STATIC / "admin" / f"{name}.js").exists() else "core.js"
+
     def view():
-        return _page(f"admin/{name}.html", f"admin-{name}", title=title,
+        return _page(f"admin/{name}.html", f"admin-{name}", module=module, title=title,
                      districts=current_app.config["QUIZ_DISTRICTS"])
 
     view.__name__ = name
@@ -209,4 +254,4 @@ def init_app(app: Flask) -> None:
         day = today()
         return {"today": day.isoformat(), "tomorrow": (day + timedelta(days=1)).isoformat(),
                 "APP_NAV": APP_NAV, "ADMIN_NAV": ADMIN_NAV, "me": current_user,
-                "static_version": STATIC_VERSION, "quote": quote}
+                "static_url": static_url, "import_map": import_map, "quote": quote}

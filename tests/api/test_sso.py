@@ -189,7 +189,7 @@ def test_the_same_token_racing_itself_signs_in_once(app):
 def test_the_sso_page_takes_its_token_from_the_fragment_not_the_query(client):
     page = client.get("/app/sso")
     assert page.status_code == 200
-    script = client.get("/app/static/app.js").get_data(as_text=True)
+    script = client.get("/app/static/citizen.js").get_data(as_text=True)
     hand_over = script[script.index("pages.sso") : script.index("pages.home")]
     assert "location.hash" in hand_over and 'location.search).get("token")' not in hand_over
 

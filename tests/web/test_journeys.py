@@ -245,6 +245,23 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
     snap(page, "vouchers")
 
 
+def test_a_prize_without_a_per_user_limit_shows_no_limit_in_the_shop(page, live):
+    live.needs("/api/v1/shop/prizes")
+    response = live.api_as(live.admin).post("/api/v1/admin/prizes", json={
+        "name": unique("不限量徽章"), "description": "", "cost": 10, "stock": 9,
+        "per_user_limit": None, "on_sale": True})
+    assert response.status_code == 201, response.get_json()
+    prize = response.get_json()
+    user = live.user(username=unique("nolimit"))
+    sign_in(page, user.username)
+    page.goto("/app/shop")
+    card = page.locator(f"li.prize[data-prize-id='{prize['id']}']")
+    card.wait_for()
+    assert "10 积分 · 剩余 9 件" in card.inner_text()
+    assert "null" not in card.inner_text()
+    assert "限兑" not in card.inner_text()
+
+
 # ------------------------------------------------------------------ the console
 BANK_HEADER = "题型,题干,选项A,选项B,选项C,选项D,答案,解析,分类\n"
 GOOD_ROW = "单选,{stem}：垃圾分类投放时间是？,早上,晚上,全天,不限,A,按社区规定,垃圾分类\n"
@@ -284,6 +301,18 @@ def test_an_admin_uploads_a_bank_sees_the_bad_row_fixes_it_and_imports(page, liv
     page.get_by_role("button", name="筛选").click()
     page.wait_for_function("document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 2")
     snap(page, "admin-questions")
+
+
+def test_the_question_search_shows_every_question_the_server_finds(page, live):
+    live.needs("/api/v1/admin/questions")
+    battery = live.questions[0]  # "重金属" is in its explanation, not in its stem
+    sign_in(page, "chief", at="/admin/login?next=/admin/questions")
+    page.locator("#q-table tbody tr[data-question-id]").first.wait_for()
+    page.get_by_label("搜索题干").fill("重金属")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_function("document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 1")
+    assert page.locator(f"#q-table tbody tr[data-question-id='{battery.id}']").count() == 1
+    assert page.get_by_role("button", name="加载更多").is_hidden()
 
 
 def _voucher_for(live, username: str) -> str:

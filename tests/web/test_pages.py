@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from pathlib import Path
 
 import pytest
+
+from quiz import web
 
 APP_PAGES = ["/app/", "/app/quiz", "/app/points", "/app/boards", "/app/shop", "/app/vouchers",
              "/app/team"]
@@ -94,8 +99,9 @@ def test_no_page_loads_anything_from_another_origin(admin_client):
         assert not re.search(r'(src|href)="(https?:)?//', html), path
 
 
-def test_the_page_script_and_stylesheet_are_served_locally(client):
-    assert client.get("/app/static/app.js").status_code == 200
+def test_the_page_scripts_and_stylesheet_are_served_locally(client):
+    for name in ("core.js", "citizen.js", "admin/dashboard.js"):
+        assert client.get(f"/app/static/{name}").status_code == 200
     assert client.get("/app/static/app.css").status_code == 200
 
 
@@ -107,12 +113,39 @@ def test_every_form_field_on_the_register_page_has_a_label(client):
         assert f'for="{field_id}"' in html, field_id
 
 
-def test_a_voucher_qr_code_is_drawn_locally_as_svg(citizen_client):
-    response = citizen_client.get("/app/qr/ABCD-2345.svg")
-    assert response.status_code == 200
-    assert response.mimetype == "image/svg+xml"
-    assert b"<svg" in response.data
+def _scripts(html: str) -> tuple[list[str], dict]:
+    modules = re.findall(r'<script type="module" src="([^"]+)"', html)
+    imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1))["imports"]
+    return modules, imports
 
 
-def test_a_voucher_qr_code_refuses_anything_but_a_code(citizen_client):
-    assert citizen_client.get("/app/qr/%3Cscript%3E.svg").status_code == 404
+def test_a_mini_app_page_loads_the_citizen_module_and_no_console_code(citizen_client):
+    modules, imports = _scripts(citizen_client.get("/app/shop").get_data(as_text=True))
+    assert [m.split("?")[0] for m in modules] == ["/app/static/citizen.js"]
+    assert not [name for name in imports if "/admin/" in name]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_each_console_page_loads_only_its_own_module(admin_client, path):
+    modules, imports = _scripts(admin_client.get(path).get_data(as_text=True))
+    name = path.strip("/").removeprefix("admin").strip("/") or "dashboard"
+    assert [m.split("?")[0] for m in modules] == [f"/app/static/admin/{name}.js"]
+    assert "/app/static/citizen.js" not in imports
+
+
+def test_static_urls_carry_the_content_hash_and_imports_map_to_the_same_urls(admin_client):
+    html = admin_client.get("/admin/").get_data(as_text=True)
+    modules, imports = _scripts(html)
+    core = (Path(web.__file__).parent / "static" / "core.js").read_bytes()
+    assert imports["/app/static/core.js"] == f"/app/static/core.js?v={hashlib.sha256(core).hexdigest()[:12]}"
+    assert modules[0] == imports["/app/static/admin/dashboard.js"]
+    assert re.search(r'href="/app/static/app\.css\?v=[0-9a-f]{12}"', html)
+
+
+def test_a_hashed_static_url_is_cached_for_a_year_and_any_other_is_revalidated(admin_client):
+    _modules, imports = _scripts(admin_client.get("/admin/").get_data(as_text=True))
+    hashed = admin_client.get(imports["/app/static/core.js"])
+    assert hashed.status_code == 200
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for stale in ("/app/static/core.js", "/app/static/core.js?v=000000000000"):
+        assert admin_client.get(stale).headers["Cache-Control"] == "no-cache"

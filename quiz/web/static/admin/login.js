@@ -1,0 +1,4 @@
+/* The console's sign-in page. */
+import { signInPage } from "../core.js";
+
+signInPage();

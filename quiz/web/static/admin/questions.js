@@ -1,0 +1,76 @@
+/* 题目: filter, search, edit and (de)activate questions. */
+import { $, ApiError, api, el, emptyRow, fail, flash, onSubmit, pager, TYPE_NAMES } from "../core.js";
+
+// Response fields read, per operation (JSON; checked against /api/v1/openapi.json).
+export const READS = {
+  "GET /api/v1/admin/questions": ["questions[].id", "questions[].type", "questions[].stem",
+    "questions[].category", "questions[].answer[]", "questions[].active", "questions[].options[].key",
+    "questions[].options[].text", "questions[].explanation", "next_cursor"],
+  "PATCH /api/v1/admin/questions/{question_id}": ["id", "type", "stem", "category", "answer[]", "active",
+    "options[].key", "options[].text", "explanation"],
+};
+
+const body = $("#q-table tbody"), dialog = $("#q-dialog");
+let editing = null;
+
+function row(q) {
+  const tr = el("tr", { "data-question-id": q.id },
+    el("td", { text: q.id }), el("td", { text: TYPE_NAMES[q.type] || q.type }),
+    el("td", { text: q.stem }), el("td", { text: q.category }), el("td", { text: q.answer.join("") }),
+    el("td", { text: q.active ? "启用" : "停用" }),
+    el("td", {},
+      el("button", { type: "button", className: "small", text: "编辑", onclick: () => open(q, tr) }), " ",
+      el("button", { type: "button", className: "small", text: q.active ? "停用" : "启用", onclick: () => {
+        api("PATCH", "/admin/questions/" + q.id, { active: !q.active }).then((u) => {
+          flash(`${u.active ? "已启用" : "已停用"}第 ${u.id} 题。`, "ok");
+          tr.replaceWith(row(u));
+        }).catch(fail);
+      } })));
+  return tr;
+}
+
+function open(q, tr) {
+  editing = { q, tr };
+  $("#e-stem").value = q.stem;
+  $("#e-options").value = q.options.map((o) => `${o.key}. ${o.text}`).join("\n");
+  $("#e-answer").value = q.answer.join("");
+  $("#e-explanation").value = q.explanation;
+  $("#e-category").value = q.category;
+  dialog.showModal();
+}
+
+$("#e-cancel").addEventListener("click", () => dialog.close());
+onSubmit($("#q-edit"), (data) => {
+  const options = data.options.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
+    const m = /^([A-Fa-f])[.、．:：\s]\s*(.*)$/.exec(line);
+    return m ? { key: m[1].toUpperCase(), text: m[2] } : null;
+  });
+  if (options.includes(null)) throw new ApiError(422, { detail: "选项格式应为“A. 内容”，每行一个。" });
+  const patch = { stem: data.stem, explanation: data.explanation, category: data.category,
+                  answer: data.answer.replace(/[^A-Fa-f]/g, "").toUpperCase().split("") };
+  if (options.length) patch.options = options;
+  return api("PATCH", "/admin/questions/" + editing.q.id, patch).then((u) => {
+    dialog.close();
+    flash(`已保存第 ${u.id} 题。`, "ok");
+    editing.tr.replaceWith(row(u));
+  });
+});
+
+// The server filters (category, active, and q over stem and explanation); the page shows
+// exactly what it answers.
+const questions = pager("questions", (items) => {
+  for (const q of items) body.appendChild(row(q));
+  if (!body.children.length) body.appendChild(emptyRow(7, "没有符合条件的题目"));
+}, $("#q-more"));
+
+function load(filters) {
+  body.replaceChildren();
+  const qs = new URLSearchParams({ limit: "50" });
+  if (filters.category) qs.set("category", filters.category);
+  if (filters.active) qs.set("active", filters.active);
+  if (filters.q && filters.q.trim()) qs.set("q", filters.q.trim());
+  return questions.load("/admin/questions?" + qs);
+}
+
+onSubmit($("#q-filter"), load);
+load({});

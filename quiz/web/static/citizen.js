@@ -1,0 +1,369 @@
+/* The citizen mini-app (/app/): sign-in, today's quiz, points, boards, shop, vouchers, team. */
+import {
+  $, $$, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
+  signInPage, start, unflash, STATUS_NAMES, TYPE_NAMES,
+} from "./core.js";
+
+/** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
+ * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
+export const READS = {
+  "GET /api/v1/me": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
+  "PATCH /api/v1/me": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
+  "POST /api/v1/me/team": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
+  "GET /api/v1/me/family": ["members[].display_name"],
+  "GET /api/v1/quiz/today": ["date", "questions[].id", "questions[].type", "questions[].category",
+    "questions[].stem", "questions[].options[].key", "questions[].options[].text",
+    "answered{}.correct", "answered{}.correct_choices[]", "answered{}.points_awarded",
+    "answered{}.balance", "answered{}.bonus_awarded", "answered{}.bonuses[].kind", "answered{}.bonuses[].points"],
+  "POST /api/v1/quiz/today/answers": ["correct", "correct_choices[]", "explanation", "points_awarded",
+    "balance", "bonus_awarded", "bonuses[].kind", "bonuses[].points"],
+  "GET /api/v1/me/points": ["balance", "entries[].created_at", "entries[].kind", "entries[].memo",
+    "entries[].delta", "next_cursor"],
+  "GET /api/v1/quiz/history": ["days[].date", "days[].correct", "days[].total", "days[].points"],
+  "GET /api/v1/leaderboards/{board}": ["me.rank", "me.score", "entries[].rank", "entries[].name", "entries[].score"],
+  "GET /api/v1/shop/prizes": ["[].id", "[].name", "[].description", "[].cost", "[].stock",
+    "[].per_user_limit", "[].image_url"],
+  "POST /api/v1/shop/redemptions": ["voucher_code"],
+  "GET /api/v1/me/redemptions": ["items[].id", "items[].prize.name", "items[].status", "items[].cost",
+    "items[].created_at", "items[].voucher_code", "items[].qr_url", "next_cursor"],
+  "POST /api/v1/me/redemptions/{redemption_id}/cancel": ["id", "prize.name", "status", "cost",
+    "created_at", "voucher_code", "qr_url"],
+};
+
+const BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励" };
+const KIND_NAMES = { quiz_correct: "答对得分", quiz_bonus: "答题奖励", family_bonus: "家庭奖励",
+                     redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整" };
+
+/** "30 分（全对奖励 +20，连续答题奖励 +10）" from the answer_result that completed the day. */
+function bonusText(result) {
+  const parts = result.bonuses.map((b) => `${BONUS_NAMES[b.kind] || b.kind} +${b.points}`);
+  return result.bonus_awarded + " 分" + (parts.length ? `（${parts.join("，")}）` : "");
+}
+
+const pages = {};
+
+pages.login = signInPage;
+
+pages.register = function () {
+  onSubmit($("#register-form"), (data) => {
+    const body = { username: data.username.trim(), password: data.password, display_name: data.display_name.trim() };
+    if (data.district) body.district = data.district;
+    if (data.invite_code.trim()) body.invite_code = data.invite_code.trim();
+    return api("POST", "/auth/register", body).then(() => { location.href = "/app/"; });
+  });
+};
+
+pages.sso = function () {
+  const box = $("#sso");
+  // The token rides in the fragment (#token=…): browsers never send it to a server, so it
+  // reaches no access log and no Referer. A ?token= in the query is ignored.
+  const token = new URLSearchParams(location.hash.replace(/^#/, "")).get("token");
+  history.replaceState(null, "", location.pathname + location.search);  // and out of history
+  function refuse(message) {
+    $("h1", box).textContent = "无法登录";
+    $("#sso-status").textContent = message;
+    $("#sso-fallback").hidden = false;
+  }
+  if (!token) { refuse("缺少登录令牌，请从新闻客户端重新进入。"); return; }
+  api("POST", "/auth/sso", { token }).then(() => {
+    location.replace(box.dataset.next || "/app/");
+  }, (err) => {
+    refuse(err.code === "invalid_token" ? `登录令牌无效或已过期（${err.detail}），请从新闻客户端重新进入。` : err.detail);
+  });
+};
+
+pages.home = function () {
+  api("GET", "/me").then(bind).catch(fail);
+  api("GET", "/quiz/today").then((day) => {
+    const total = day.questions.length, done = Object.keys(day.answered).length;
+    const status = $("#today-status"), go = $("#today-go");
+    if (!total) { status.textContent = "今天还没有题目，请稍后再来。"; go.hidden = true; }
+    else if (done >= total) { status.textContent = `今天的 ${total} 道题已全部完成，明天再来！`; go.textContent = "查看今日结果"; }
+    else { status.textContent = `今天共 ${total} 道题，已答 ${done} 道。`; go.textContent = done ? "继续答题" : "开始答题"; }
+  }).catch(fail);
+  api("GET", "/leaderboards/citizens?period=day&limit=1").then((board) => {
+    $("[data-bind=rank]").textContent = board.me ? `第 ${board.me.rank} 名` : "未上榜";
+  }).catch(() => { $("[data-bind=rank]").textContent = "–"; });
+};
+
+pages.quiz = function () {
+  let day, index = 0, results = {};
+  const section = $("#quiz-question"), feedback = $("#q-feedback"), form = $("#answer-form");
+
+  const current = () => day.questions[index];
+  function nextUnanswered(from) {
+    for (let i = from; i < day.questions.length; i++) if (!results[day.questions[i].id]) return i;
+    return -1;
+  }
+  function show(i) {
+    index = i;
+    const q = current();
+    $("#quiz-progress").textContent = `第 ${index + 1} / ${day.questions.length} 题`;
+    $("#q-type").textContent = TYPE_NAMES[q.type] || q.type;
+    $("#q-category").textContent = q.category;
+    $("#q-stem").textContent = `${index + 1}. ${q.stem}`;
+    const box = clear($("#q-options"));
+    const kind = q.type === "multiple" ? "checkbox" : "radio";
+    for (const o of q.options) {
+      const id = `opt-${q.id}-${o.key}`;
+      box.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
+        el("input", { type: kind, name: "choice", value: o.key, id }),
+        el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
+    }
+    feedback.hidden = true;
+    $("#q-submit").hidden = false;
+    $("#q-submit").disabled = false;
+    section.hidden = false;
+    const first = $("input", box);
+    if (first) first.focus();
+  }
+  function showFeedback(result) {
+    const correct = result.correct_choices;
+    for (const label of $$(".option", form)) {
+      const input = $("input", label);
+      input.disabled = true;
+      if (correct.includes(label.dataset.key)) label.classList.add("is-correct");
+      else if (input.checked) label.classList.add("is-wrong");
+    }
+    const verdict = $("#q-verdict");
+    verdict.textContent = result.correct ? `回答正确！+${result.points_awarded} 分` : "回答错误";
+    verdict.className = "verdict " + (result.correct ? "ok" : "bad");
+    $("#q-correct").textContent = "正确答案：" + correct.join("、");
+    $("#q-explanation").textContent = result.explanation || "暂无解析。";
+    $("#q-submit").hidden = true;
+    $("#q-next").textContent = nextUnanswered(0) < 0 ? "查看今日结果" : "下一题";
+    feedback.hidden = false;
+    feedback.focus();
+    bind({ balance: result.balance });
+  }
+  function summary() {
+    section.hidden = true;
+    $("#quiz-progress").textContent = `全部 ${day.questions.length} 题已完成`;
+    const list = day.questions.map((q) => results[q.id]).filter(Boolean);
+    const bonusResult = list.find((r) => r.bonus_awarded);
+    $("#sum-correct").textContent = `${list.filter((r) => r.correct).length} / ${list.length}`;
+    $("#sum-points").textContent = list.reduce((s, r) => s + r.points_awarded, 0) + " 分";
+    $("#sum-bonus").textContent = bonusResult ? bonusText(bonusResult) : "0 分";
+    $("#sum-balance").textContent = list.length ? list[list.length - 1].balance : "";
+    $("#sum-streak").textContent = "…";
+    api("GET", "/me").then((me) => {
+      $("#sum-streak").textContent = me.streak + " 天";
+      $("#sum-balance").textContent = me.balance;
+      bind(me);
+    }).catch(fail);
+    const box = $("#quiz-summary");
+    box.hidden = false;
+    box.focus();
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const choices = $$("input[name=choice]:checked", form).map((i) => i.value);
+    if (!choices.length) { flash("请先选择答案。", "error"); return; }
+    unflash();
+    const q = current();
+    $("#q-submit").disabled = true;
+    api("POST", "/quiz/today/answers", { question_id: q.id, choices }).then((result) => {
+      results[q.id] = result;
+      showFeedback(result);
+    }, (err) => {
+      $("#q-submit").disabled = false;
+      if (err.code === "already_answered") { flash("这道题已经答过了。", "error"); return load(); }
+      fail(err);
+    });
+  });
+  $("#q-next").addEventListener("click", () => {
+    let i = nextUnanswered(index + 1);
+    if (i < 0) i = nextUnanswered(0);
+    if (i < 0) summary(); else show(i);
+  });
+  function load() {
+    return api("GET", "/quiz/today").then((data) => {
+      day = data;
+      results = data.answered;
+      $("#quiz-date").textContent = data.date;
+      if (!data.questions.length) { $("#quiz-empty").hidden = false; return; }
+      const i = nextUnanswered(0);
+      if (i < 0) summary(); else show(i);
+    }).catch(fail);
+  }
+  load();
+};
+
+pages.points = function () {
+  const body = $("#points-table tbody");
+  pager("entries", (entries, data) => {
+    bind({ balance: data.balance });
+    for (const e of entries) {
+      body.appendChild(el("tr", {},
+        el("td", { text: fmtTime(e.created_at) }),
+        el("td", { text: KIND_NAMES[e.kind] || e.kind }),
+        el("td", { text: e.memo || "" }),
+        el("td", { className: "num " + (e.delta >= 0 ? "plus" : "minus"), text: (e.delta > 0 ? "+" : "") + e.delta })));
+    }
+    if (!body.children.length) body.appendChild(emptyRow(4, "还没有积分记录，去答题吧！"));
+  }, $("#points-more")).load("/me/points?limit=20");
+  const hist = $("#history-table tbody");
+  api("GET", "/quiz/history?limit=30").then((data) => {
+    for (const d of data.days) {
+      hist.appendChild(el("tr", {}, el("td", { text: d.date }),
+        el("td", { className: "num", text: `${d.correct} / ${d.total}` }), el("td", { className: "num", text: d.points })));
+    }
+    if (!data.days.length) hist.appendChild(emptyRow(3, "暂无记录"));
+  }).catch(fail);
+};
+
+/** ARIA tabs with arrow-key movement; onChange(data-KEY of the chosen tab). */
+function tabs(list, key, onChange) {
+  const buttons = $$("[role=tab]", list);
+  function select(button, focus) {
+    for (const b of buttons) {
+      b.setAttribute("aria-selected", b === button ? "true" : "false");
+      b.tabIndex = b === button ? 0 : -1;
+    }
+    if (focus) button.focus();
+    onChange(button.dataset[key]);
+  }
+  buttons.forEach((b, i) => {
+    b.type = "button";
+    b.addEventListener("click", () => select(b, false));
+    b.addEventListener("keydown", (e) => {
+      const to = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : null;
+      if (to === null) return;
+      e.preventDefault();
+      select(buttons[(to + buttons.length) % buttons.length], true);
+    });
+  });
+}
+
+pages.boards = function () {
+  let board = "citizens", period = "day";
+  const PERIODS = { day: "今日", week: "本周", month: "本月", all: "总榜" };
+  const NAMES = { citizens: "市民榜", reporters: "小记者榜", teams: "团队榜", districts: "城区榜" };
+  function load() {
+    const list = clear($("#board-list")), me = $("#board-me");
+    me.textContent = "正在加载…";
+    $("#board-panel").setAttribute("aria-label", `${NAMES[board]} · ${PERIODS[period]}`);
+    api("GET", `/leaderboards/${board}?period=${period}&limit=50`).then((data) => {
+      const mine = data.me;
+      me.textContent = mine ? `我的名次：第 ${mine.rank} 名 · ${mine.score} 分` : "暂未上榜";
+      for (const e of data.entries) {
+        const isMe = mine && e.rank === mine.rank;
+        list.appendChild(el("li", { className: isMe ? "mine" : null, "aria-current": isMe ? "true" : null },
+          el("span", { className: "rank", text: e.rank }),
+          el("span", { className: "name", text: e.name }, isMe ? el("span", { className: "sr-only", text: "（我）" }) : null),
+          el("span", { className: "score", text: e.score + " 分" })));
+      }
+      if (!data.entries.length) list.appendChild(el("li", { text: "暂无数据" }));
+    }).catch((err) => { me.textContent = ""; fail(err); });
+  }
+  tabs($("#board-tabs"), "board", (v) => { board = v; load(); });
+  tabs($("#period-tabs"), "period", (v) => { period = v; load(); });
+  load();
+};
+
+/** "50 积分 · 剩余 5 件 · 每人限兑 2 件"; a prize without a per-user limit says nothing of one. */
+function prizeTerms(p) {
+  const terms = [`${p.cost} 积分`, `剩余 ${p.stock} 件`];
+  if (p.per_user_limit !== null) terms.push(`每人限兑 ${p.per_user_limit} 件`);
+  return terms.join(" · ");
+}
+
+pages.shop = function () {
+  let me = null, pending = null;
+  const dialog = $("#redeem-dialog");
+  function render(prizes) {
+    const list = clear($("#prize-list"));
+    for (const p of prizes) {
+      const soldOut = p.stock <= 0, poor = me.balance < p.cost;
+      list.appendChild(el("li", { className: "prize", "data-prize-id": p.id },
+        p.image_url ? el("img", { src: p.image_url, alt: p.name, loading: "lazy" }) : null,
+        el("h2", { text: p.name }),
+        el("p", { text: p.description }),
+        el("p", { className: "meta", text: prizeTerms(p) }),
+        el("button", { type: "button", className: "primary", disabled: soldOut || poor, "aria-label": "兑换 " + p.name,
+                       text: soldOut ? "已兑完" : poor ? "积分不足" : "兑换", onclick: () => confirmRedeem(p) })));
+    }
+    if (!prizes.length) list.appendChild(el("li", { text: "暂无可兑换的奖品。" }));
+  }
+  function load() {
+    return Promise.all([api("GET", "/me"), api("GET", "/shop/prizes")]).then(([user, prizes]) => {
+      me = user; bind(me); render(prizes);
+    }).catch(fail);
+  }
+  function confirmRedeem(prize) {
+    // One key per confirmation: a retry after a dropped connection is not charged twice.
+    pending = { prize, key: idempotencyKey() };
+    $("#redeem-text").textContent = `用 ${prize.cost} 积分兑换「${prize.name}」？兑换后积分将立即扣除。`;
+    dialog.showModal();
+    $("#redeem-ok").focus();
+  }
+  dialog.addEventListener("close", () => {
+    if (dialog.returnValue !== "ok" || !pending) return;
+    const p = pending;
+    api("POST", "/shop/redemptions", { prize_id: p.prize.id }, { "Idempotency-Key": p.key }).then((r) => {
+      pending = null;
+      flash(`兑换成功！券码 ${r.voucher_code}，请到“我的券”查看二维码。`, "ok");
+      $("#flash").append(" ", el("a", { href: "/app/vouchers", text: "查看我的券" }));
+      return load();
+    }).catch(fail);
+  });
+  load();
+};
+
+pages.vouchers = function () {
+  const list = $("#voucher-list");
+  function item(r) {
+    const node = el("li", { className: "voucher", "data-voucher": r.voucher_code },
+      el("h2", { text: r.prize.name }),
+      el("p", { className: "meta" }, el("span", { className: "status-" + r.status, text: STATUS_NAMES[r.status] || r.status }),
+        ` · ${r.cost} 积分 · ${fmtTime(r.created_at)}`),
+      el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })));
+    if (r.status === "pending") {
+      node.appendChild(el("img", { className: "qr", src: r.qr_url, alt: `券码 ${r.voucher_code} 的二维码`, width: 180, height: 180 }));
+      const cancel = el("button", { type: "button", className: "small", text: "取消兑换并退还积分" });
+      cancel.addEventListener("click", () => {
+        if (!window.confirm("确定取消这次兑换吗？积分将退回。")) return;
+        api("POST", `/me/redemptions/${r.id}/cancel`).then((updated) => {
+          flash("已取消，积分已退回。", "ok");
+          node.replaceWith(item(updated));
+        }).catch(fail);
+      });
+      node.appendChild(el("p", {}, cancel));
+    }
+    return node;
+  }
+  pager("items", (items) => {
+    for (const r of items) list.appendChild(item(r));
+    if (!list.children.length) list.appendChild(el("li", { text: "还没有兑换记录。" }));
+  }, $("#vouchers-more")).load("/me/redemptions?limit=20");
+};
+
+pages.team = function () {
+  function render(me) {
+    bind(me);
+    $("#team-status").textContent = me.team ? `你是「${me.team.name}」的小记者。` : "你还没有加入小记者团队。";
+    $("#join-form").hidden = !!me.team;
+    $("#p-display").value = me.display_name;
+    $("#p-district").value = me.district || "";
+    if (me.role === "reporter") {
+      $("#family-card").hidden = false;
+      $("#invite-code").textContent = me.invite_code || "";
+      const fam = clear($("#family-list"));
+      api("GET", "/me/family").then((family) => {
+        for (const m of family.members) fam.appendChild(el("li", { text: m.display_name }));
+        if (!family.members.length) fam.appendChild(el("li", { text: "还没有家人加入。" }));
+      }).catch(fail);
+    }
+  }
+  api("GET", "/me").then(render).catch(fail);
+  onSubmit($("#join-form"), (data) =>
+    api("POST", "/me/team", { join_code: data.join_code.trim() }).then((me) => {
+      flash(`已加入团队「${me.team.name}」。`, "ok"); render(me);
+    }));
+  onSubmit($("#profile-form"), (data) =>
+    api("PATCH", "/me", { display_name: data.display_name.trim(), district: data.district || null }).then((me) => {
+      flash("资料已保存。", "ok"); render(me); $("#who-name").textContent = me.display_name;
+    }));
+};
+
+start(pages);

@@ -1,0 +1,185 @@
+/* 我知晓 我践行 — what every page shares: the API call, DOM building, messages, forms, paging.
+ * Pages are server-rendered shells; their module fills them from the JSON API (/api/v1), the
+ * same one the news app calls. DOM is built with createElement/textContent only, never
+ * innerHTML with data, so user-supplied text always renders as text. */
+
+export const API = "/api/v1";
+
+/** A problem answer (application/problem+json, RFC 9457): code, detail, errors[]. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `请求失败（${status}）。`);
+    this.status = status;
+    this.code = (problem && problem.code) || "error";
+    this.detail = this.message;
+    this.errors = (problem && problem.errors) || [];
+  }
+}
+
+/** Call the JSON API with the session cookie and the CSRF header; problems become ApiError. */
+export function api(method, path, body, headers) {
+  const opts = { method, credentials: "same-origin",
+                 headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json", ...headers } };
+  if (body instanceof FormData) {
+    opts.body = body;
+  } else if (body !== undefined && body !== null) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  return fetch(API + path, opts).then((res) => {
+    if (res.status === 204) return null;
+    const json = (res.headers.get("Content-Type") || "").includes("json");
+    return (json ? res.json() : Promise.resolve(null)).then((data) => {
+      if (!res.ok) throw new ApiError(res.status, data);
+      return data;
+    });
+  }, () => {
+    throw new ApiError(0, { code: "network", detail: "网络连接失败，请检查网络后重试。" });
+  });
+}
+
+/** el("p", {className, text, onclick, …attributes}, …children) */
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const $ = (sel, root) => (root || document).querySelector(sel);
+export const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+export function clear(node) { node.replaceChildren(); return node; }
+
+/** A table row with one cell across the table: "nothing here yet". */
+export const emptyRow = (colspan, text) => el("tr", {}, el("td", { colspan, text }));
+
+export function flash(message, kind, details) {
+  const box = $("#flash");
+  if (!box) return;
+  clear(box);
+  box.className = "flash " + (kind || "ok");
+  box.setAttribute("role", kind === "error" ? "alert" : "status");
+  box.appendChild(el("span", { text: message }));
+  if (details && details.length) box.appendChild(el("ul", { className: "errors" }, ...details.map((d) => el("li", { text: d }))));
+  box.hidden = false;
+}
+export function unflash() { const box = $("#flash"); if (box) box.hidden = true; }
+
+// A problem's errors[] items are {field, message} (form fields) or {row, column, message} (bank files).
+function describe(item) {
+  const where = item.row !== undefined ? `第 ${item.row} 行` + (item.column ? `（${item.column}）` : "") : (item.field || "");
+  return (where ? where + "：" : "") + item.message;
+}
+
+const signInPath = () => (location.pathname.startsWith("/admin") ? "/admin/login" : "/app/login");
+
+/** Show an API problem in words; a lapsed session goes back to sign-in. */
+export function fail(err) {
+  if (!(err instanceof ApiError)) { flash("出错了：" + err, "error"); throw err; }
+  if (err.status === 401 && document.body.dataset.page !== "login") {
+    location.href = signInPath() + "?next=" + encodeURIComponent(location.pathname + location.search);
+    return;
+  }
+  flash(err.detail, "error", err.errors.map(describe));
+}
+
+/** Fill every [data-bind=KEY] with user[KEY]. */
+export function bind(user) {
+  for (const node of $$("[data-bind]")) {
+    const key = node.dataset.bind;
+    if (key in user && user[key] !== null) node.textContent = user[key];
+  }
+}
+
+export function formData(form) {
+  const out = {};
+  for (const f of $$("input, select, textarea", form)) {
+    if (f.name) out[f.name] = f.type === "checkbox" ? f.checked : f.value;
+  }
+  return out;
+}
+
+/** Run handler(values) on submit with the button disabled meanwhile; problems are shown. */
+export function onSubmit(form, handler) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    const button = $("button[type=submit]", form);
+    if (button) button.disabled = true;
+    unflash();
+    Promise.resolve().then(() => handler(formData(form), event))
+      .catch(fail).then(() => { if (button) button.disabled = false; });
+  });
+}
+
+/**
+ * Cursor paging: load(path) fetches the first page and shows `more` while there is a
+ * next_cursor; onPage(data[key], data) gets each page. A new load() drops the old cursor and
+ * any answer still on its way for the old query.
+ */
+export function pager(key, onPage, more) {
+  let path = "", cursor = null, generation = 0;
+  function fetchPage() {
+    const mine = generation;
+    const url = cursor ? path + (path.includes("?") ? "&" : "?") + "cursor=" + encodeURIComponent(cursor) : path;
+    return api("GET", url).then((data) => {
+      if (mine !== generation) return;
+      onPage(data[key], data);
+      cursor = data.next_cursor;
+      if (more) more.hidden = !cursor;
+    }).catch(fail);
+  }
+  if (more) more.addEventListener("click", fetchPage);
+  return {
+    load(newPath) {
+      path = newPath; cursor = null; generation += 1;
+      if (more) more.hidden = true;
+      return fetchPage();
+    },
+  };
+}
+
+export function fmtTime(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return iso || "";
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join("");
+}
+
+export const TYPE_NAMES = { single: "单选题", multiple: "多选题", judge: "判断题" };
+export const STATUS_NAMES = { pending: "待领取", fulfilled: "已领取", cancelled: "已取消" };
+
+/** The sign-in form (mini-app and console). */
+export function signInPage() {
+  onSubmit($("#login-form"), (data) =>
+    api("POST", "/auth/login", { username: data.username.trim(), password: data.password })
+      .then(() => { location.href = data.next || "/app/"; }));
+  $("#login-username").focus();
+}
+
+/** Run the loader named by <body data-page>. */
+export function start(pages) {
+  const page = pages[document.body.dataset.page];
+  if (page) page();
+}
+
+// The "退出" button on every page (and "换个账号登录" on the forbidden page).
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("[data-action=logout]");
+  if (!target) return;
+  api("POST", "/auth/logout").catch(() => {}).then(() => { location.href = target.dataset.next || signInPath(); });
+});

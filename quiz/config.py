@@ -95,7 +95,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _bool(env, "QUIZ_RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Every route, per client IP: generous, since a whole school shares one NAT address.
-        "RATELIMIT_DEFAULT": env.get("QUIZ_API_LIMIT_IP") or "3000 per minute",
+        "QUIZ_API_LIMIT_IP": env.get("QUIZ_API_LIMIT_IP") or "3000 per minute",
         # Failed logins per (username, client IP); and per username from all addresses together.
         "QUIZ_LOGIN_LIMIT_USER": env.get("QUIZ_LOGIN_LIMIT_USER") or "10 per 5 minutes",
         "QUIZ_LOGIN_LIMIT_USER_ALL": env.get("QUIZ_LOGIN_LIMIT_USER_ALL") or "200 per 5 minutes",

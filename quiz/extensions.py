@@ -91,7 +91,10 @@ class LeanMemoryStorage(MemoryStorage):
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 migrate = Migrate()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The per-IP limit on every route, read from the app serving the request (QUIZ_API_LIMIT_IP):
+# Flask-Limiter keeps the first app's RATELIMIT_DEFAULT for the whole process otherwise.
+limiter = Limiter(key_func=get_remote_address,
+                  default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]])
 smorest = Api()  # flask-smorest: blueprints and the OpenAPI document
 
 @event.listens_for(Engine, "connect")

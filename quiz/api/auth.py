@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app, request, session
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from quiz.api.common import Blueprint, config, load_json_body, user_payload
+from quiz.api.common import Blueprint, config, user_payload
 from quiz.clock import now
-from quiz.errors import MalformedJson
-from quiz.extensions import limiter
+from quiz.extensions import db, limiter
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
-from quiz.services import accounts
+from quiz.services import accounts, login_guard
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sign-in")
-
-
-def _login_name() -> str:
-    """The username a login attempt names, as a rate-limit key part (hashed: any text is safe)."""
-    try:
-        body = load_json_body(request.get_data(cache=True))
-    except MalformedJson:
-        body = None
-    name = body.get("username") if isinstance(body, dict) else None
-    if not isinstance(name, str) or not name:
-        return "?"
-    return hashlib.sha256(name.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _login_user_and_ip() -> str:
-    # Failures from one address lock that address out of that account only: a stranger cannot
-    # lock the owner out by guessing from elsewhere.
-    return f"login-user-ip:{_login_name()}:{get_remote_address()}"
-
-
-def _login_user_anywhere() -> str:
-    return f"login-user:{_login_name()}"
 
 
 def _failed(response) -> bool:
@@ -61,15 +35,27 @@ def register(body):
 
 
 @blp.route("/login", methods=["POST"])
-@limiter.limit(lambda: current_app.config["QUIZ_LOGIN_LIMIT_USER"], key_func=_login_user_and_ip,
-               deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["QUIZ_LOGIN_LIMIT_USER_ALL"], key_func=_login_user_anywhere,
-               deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["QUIZ_LOGIN_LIMIT_IP"], deduct_when=_failed)
 @blp.arguments(LoginIn)
 @blp.response(200, UserOut)
 def login(body):
+    """Sign in. Failed attempts are limited per username and address (QUIZ_LOGIN_LIMIT_USER)
+    and per username (QUIZ_LOGIN_LIMIT_USER_ALL), exactly, across every worker and instance."""
+    reservation = None
+    if config("RATELIMIT_ENABLED"):
+        keys = login_guard.keys_for(
+            body["username"], request.remote_addr,
+            per_address=login_guard.Limit.parse(config("QUIZ_LOGIN_LIMIT_USER")),
+            per_account=login_guard.Limit.parse(config("QUIZ_LOGIN_LIMIT_USER_ALL")))
+        reservation = login_guard.reserve(db.session, keys, now=now())
+        # The count must outlive the 401 that rolls this request back: committed now, before
+        # any other work (the one commit outside the request's unit of work).
+        db.session.commit()
+        if reservation is None:
+            raise login_guard.refused(keys)
     user = accounts.authenticate(body["username"], body["password"])
+    if reservation is not None:
+        login_guard.release(db.session, reservation)
     _sign_in(user)
     return user_payload(user)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, func
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.extensions import db
@@ -81,3 +81,16 @@ class SsoTokenUse(db.Model):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginFailureCount(db.Model):
+    """Failed sign-ins per key and fixed window, shared by every worker and instance.
+
+    A key is a hash of the username (lowered) with the client address, or of the username alone
+    for the higher per-account ceiling. Counted by an atomic upsert (see `login_guard`)."""
+
+    __tablename__ = "login_failure_counts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # epoch seconds
+    count: Mapped[int] = mapped_column(Integer, default=0)

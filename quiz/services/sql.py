@@ -14,7 +14,12 @@ def insert_on_conflict(model):
     Inserting with `.on_conflict_do_nothing(...)` needs no savepoint, so it also works in the
     autocommit transactions that read requests run in (see `quiz.extensions`).
     """
-    dialect = db.session.get_bind().dialect.name
+    return insert_on_conflict_for(db.session.get_bind().dialect.name, model)
+
+
+def insert_on_conflict_for(dialect: str, model):
+    """`insert_on_conflict` for a given dialect name (for statements on a connection of their
+    own, outside the request's session)."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 

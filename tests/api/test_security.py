@@ -29,7 +29,7 @@ def test_reads_need_no_csrf_header(bare_client, factory):
 def app_config():
     return {"RATELIMIT_ENABLED": True, "QUIZ_LOGIN_LIMIT_USER": "3 per minute",
             "QUIZ_LOGIN_LIMIT_IP": "6 per minute", "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_DEFAULT": "30 per minute"}
+            "QUIZ_API_LIMIT_IP": "30 per minute"}
 
 
 def _login(client, username, password="wrong-password", ip="10.0.0.1"):

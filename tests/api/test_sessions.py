@@ -124,7 +124,7 @@ def app_config():
         "QUIZ_LOGIN_LIMIT_USER_ALL": "8 per minute",
         "QUIZ_LOGIN_LIMIT_IP": "50 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_DEFAULT": "100 per minute",
+        "QUIZ_API_LIMIT_IP": "100 per minute",
     }
 
 

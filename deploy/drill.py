@@ -65,7 +65,7 @@ class Stack:
             DATABASE_URL=f"postgresql+psycopg://quiz:quiz@127.0.0.1:{self.pg_port}/quiz",
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             QUIZ_INSTANCE_PATH=str(work / "instance"),
-            QUIZ_SECRET_KEY="drill-secret",
+            QUIZ_SECRET_KEY="drill-secret-key-of-at-least-32-bytes",
             QUIZ_TRUSTED_PROXIES="1",
             QUIZ_MIN_ANSWER_MS="0",
             FLASK_APP="wsgi",
@@ -195,14 +195,16 @@ class Stack:
         wait_port(self.nginx_port)
 
     def flask(self, *args: str) -> str:
-        return subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "flask", *args],
             cwd=ROOT,
             env=self.env,
-            check=True,
             capture_output=True,
             text=True,
-        ).stdout
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
     def teardown(self) -> None:
         for proc in [*self.apps.values(), self.nginx, self.redis]:

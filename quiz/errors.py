@@ -270,6 +270,11 @@ def _from_http_exception(exc: HTTPException) -> tuple[dict, int, dict]:
         detail = "上传内容过大。"
     if status == 429:
         detail = "请求过于频繁，请稍后再试。"
+        # The limit's window: an upper bound on the wait (rate-limit headers are off, they cost
+        # a storage round trip on every response).
+        item = getattr(getattr(exc, "limit", None), "limit", None)
+        if item is not None:
+            headers["Retry-After"] = str(item.get_expiry())
     if status == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
     body = {

@@ -96,3 +96,14 @@ def test_answers_are_limited_per_account_not_per_ip(app, factory, as_user):
     other = second.post("/api/v1/quiz/today/answers",
                         json={"question_id": questions[0].id, "choices": ["A"]})
     assert other.status_code == 200
+
+
+def test_a_rate_limited_answer_says_when_to_retry(app, client):
+    from quiz.extensions import limiter
+
+    limiter.reset()
+    codes = [client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.7"})
+             for _ in range(31)]
+    refused = codes[30]
+    assert refused.status_code == 429 and refused.get_json()["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) == 60  # "30 per minute": at most a minute

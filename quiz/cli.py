@@ -13,7 +13,7 @@ from quiz.extensions import db
 
 # Feature modules that add their own commands expose `init_cli(app)`.
 FEATURE_CLI = ("quiz.services.bank_cli", "quiz.services.quiz_cli", "quiz.services.boards_cli",
-               "quiz.services.shop_cli")
+               "quiz.services.shop_cli", "quiz.services.fairplay_cli")
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
 

@@ -11,8 +11,12 @@ from quiz.clock import day_bounds, now, today, zone
 from quiz.schemas.fairplay import HeldListOut, HeldUserOut, HoldIn, SuspectArgs, SuspectsOut
 from quiz.services import fairplay
 
-blp = Blueprint("admin_fairplay", __name__, url_prefix="/api/v1/admin",
-                description="Admin: fair play (suspects and holds)")
+blp = Blueprint(
+    "admin_fairplay",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Admin: fair play (suspects and holds)",
+)
 
 DEFAULT_DAYS = 7
 
@@ -26,17 +30,29 @@ def suspects(args):
     last = args["to"] or today()
     first = args["from_"] or last - timedelta(days=DEFAULT_DAYS - 1)
     tz = zone()
-    rows = fairplay.suspects(first, last, day_bounds=lambda d: day_bounds(d, tz),
-                             min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
-                             accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"))
+    rows = fairplay.suspects(
+        first,
+        last,
+        day_bounds=lambda d: day_bounds(d, tz),
+        min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
+        accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"),
+    )
     return {"date_from": first, "date_to": last, "reasons": fairplay.REASONS, "rows": rows}
 
 
 def _held_payload(user) -> dict:
-    return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "role": user.role, "balance": user.balance, "on_hold": user.on_hold,
-            "held_at": user.held_at, "held_by": user.held_by, "hold_memo": user.hold_memo,
-            "holds": fairplay.holds_of(user.id)}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "balance": user.balance,
+        "on_hold": user.on_hold,
+        "held_at": user.held_at,
+        "held_by": user.held_by,
+        "hold_memo": user.hold_memo,
+        "holds": fairplay.holds_of(user.id),
+    }
 
 
 @blp.route("/fair-play/holds", methods=["GET"])

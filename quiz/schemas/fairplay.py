@@ -9,10 +9,17 @@ from quiz.schemas.text import Text
 
 
 class SuspectArgs(Schema):
-    from_ = fields.Date(data_key="from", load_default=None, validate=sane_day,
-                        metadata={"description": "first local day (default: six days before `to`)"})
-    to = fields.Date(load_default=None, validate=sane_day,
-                     metadata={"description": "last local day, inclusive (default: today)"})
+    from_ = fields.Date(
+        data_key="from",
+        load_default=None,
+        validate=sane_day,
+        metadata={"description": "first local day (default: six days before `to`)"},
+    )
+    to = fields.Date(
+        load_default=None,
+        validate=sane_day,
+        metadata={"description": "last local day, inclusive (default: today)"},
+    )
 
 
 class SuspectRow(Schema):
@@ -20,9 +27,13 @@ class SuspectRow(Schema):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    reasons = fields.List(fields.String(), metadata={
-        "description": "many_accounts_from_address, answers_at_floor, "
-                       "family_from_reporter_address, perfect_week_fast"})
+    reasons = fields.List(
+        fields.String(),
+        metadata={
+            "description": "many_accounts_from_address, answers_at_floor, "
+            "family_from_reporter_address, perfect_week_fast"
+        },
+    )
     answers = fields.Integer()
     too_fast = fields.Integer()
     registered_ip_accounts = fields.Integer()

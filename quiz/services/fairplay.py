@@ -53,8 +53,13 @@ class OptionOrder:
     def present(self, payload: dict) -> dict:
         """A question payload (options in the question's order) as this user sees it."""
         options = payload["options"]
-        return {**payload, "options": [{"key": options[i]["key"], "text": options[j]["text"]}
-                                       for i, j in enumerate(self.shown)]}
+        return {
+            **payload,
+            "options": [
+                {"key": options[i]["key"], "text": options[j]["text"]}
+                for i, j in enumerate(self.shown)
+            ],
+        }
 
 
 def option_secret(draw_secret: str) -> bytes:
@@ -69,13 +74,14 @@ def _permutation(secret: bytes, user_id: int, question_id: int, count: int) -> t
     digest = hmac.new(secret, f"{user_id}:{question_id}".encode(), hashlib.sha256).digest()
     order = list(range(count))
     for i in range(count - 1, 0, -1):
-        j = int.from_bytes(digest[2 * i:2 * i + 2], "big") % (i + 1)
+        j = int.from_bytes(digest[2 * i : 2 * i + 2], "big") % (i + 1)
         order[i], order[j] = order[j], order[i]
     return tuple(order)
 
 
-def option_order(secret: bytes | None, user_id: int, question_id: int, qtype: str,
-                 keys: list[str]) -> OptionOrder | None:
+def option_order(
+    secret: bytes | None, user_id: int, question_id: int, qtype: str, keys: list[str]
+) -> OptionOrder | None:
     """The user's order for a question; None when they see the question's own (off, judge)."""
     if not secret or qtype not in SHUFFLED_TYPES or len(keys) < 2:
         return None
@@ -124,7 +130,9 @@ def _memo(memo: str | None) -> str:
     try:
         value = clean_text((memo or "").strip(), max_length=MAX_MEMO)
     except ValueError as exc:
-        raise ValidationFailed("备注无效。", errors=[{"field": "memo", "message": str(exc)}]) from exc
+        raise ValidationFailed(
+            "备注无效。", errors=[{"field": "memo", "message": str(exc)}]
+        ) from exc
     if not value:
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
     return value
@@ -135,8 +143,12 @@ def _locked_user(user_id: int) -> User:
         raise NotFound("用户不存在。", code="unknown_user")
     # The lock the redemption and hand-over services take too: a hold waits for a redemption in
     # flight, and every redemption that starts after the hold commits sees it.
-    user = db.session.scalar(select(User).where(User.id == user_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if user is None:
         raise NotFound("用户不存在。", code="unknown_user")
     return user
@@ -148,8 +160,11 @@ def hold(user_id: int, memo: str, *, actor_id: int, now: datetime) -> User:
     user = _locked_user(user_id)
     if user.held_at is None:
         user.held_at, user.held_by, user.hold_memo = now, actor_id, memo
-        db.session.add(AccountHold(user_id=user.id, action="hold", memo=memo, actor_id=actor_id,
-                                   created_at=now))
+        db.session.add(
+            AccountHold(
+                user_id=user.id, action="hold", memo=memo, actor_id=actor_id, created_at=now
+            )
+        )
         db.session.flush()
     return user
 
@@ -160,20 +175,31 @@ def release(user_id: int, memo: str, *, actor_id: int, now: datetime) -> User:
     user = _locked_user(user_id)
     if user.held_at is not None:
         user.held_at = user.held_by = user.hold_memo = None
-        db.session.add(AccountHold(user_id=user.id, action="release", memo=memo,
-                                   actor_id=actor_id, created_at=now))
+        db.session.add(
+            AccountHold(
+                user_id=user.id, action="release", memo=memo, actor_id=actor_id, created_at=now
+            )
+        )
         db.session.flush()
     return user
 
 
 def holds_of(user_id: int) -> list[AccountHold]:
-    return list(db.session.scalars(
-        select(AccountHold).where(AccountHold.user_id == user_id).order_by(AccountHold.id.desc())))
+    return list(
+        db.session.scalars(
+            select(AccountHold)
+            .where(AccountHold.user_id == user_id)
+            .order_by(AccountHold.id.desc())
+        )
+    )
 
 
 def held_accounts(limit: int = 200) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.held_at.is_not(None)).order_by(User.held_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.held_at.is_not(None)).order_by(User.held_at.desc()).limit(limit)
+        )
+    )
 
 
 # --- registration addresses --------------------------------------------------------------
@@ -183,8 +209,10 @@ def purge_addresses(*, now: datetime, retention_days: int) -> int:
     """Forget registration addresses older than the retention; returns how many were cleared."""
     cutoff = now - timedelta(days=retention_days)
     return db.session.execute(
-        update(User).where(User.registered_ip.is_not(None), User.created_at < cutoff)
-        .values(registered_ip=None).execution_options(synchronize_session=False)
+        update(User)
+        .where(User.registered_ip.is_not(None), User.created_at < cutoff)
+        .values(registered_ip=None)
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 
@@ -222,17 +250,22 @@ class SuspectRow:
     hold_memo: str | None = None
 
 
-def suspects(start_day: date, end_day: date, *, day_bounds, min_answer_ms: int,
-             accounts_per_ip: int) -> list[SuspectRow]:
+def suspects(
+    start_day: date, end_day: date, *, day_bounds, min_answer_ms: int, accounts_per_ip: int
+) -> list[SuspectRow]:
     """Accounts worth a look in [start_day, end_day] (local days), most reasons first.
 
     `day_bounds(day)` gives a local day's [start, end) instants.
     """
     if end_day < start_day:
-        raise ValidationFailed("起止日期有误。", errors=[{"field": "to", "message": "须不早于 from"}])
+        raise ValidationFailed(
+            "起止日期有误。", errors=[{"field": "to", "message": "须不早于 from"}]
+        )
     if (end_day - start_day).days >= MAX_SPAN_DAYS:
-        raise ValidationFailed(f"时间跨度不能超过 {MAX_SPAN_DAYS} 天。",
-                               errors=[{"field": "from", "message": f"跨度不超过 {MAX_SPAN_DAYS} 天"}])
+        raise ValidationFailed(
+            f"时间跨度不能超过 {MAX_SPAN_DAYS} 天。",
+            errors=[{"field": "from", "message": f"跨度不超过 {MAX_SPAN_DAYS} 天"}],
+        )
     start, end = day_bounds(start_day)[0], day_bounds(end_day)[1]
     reasons: dict[int, set[str]] = defaultdict(set)
 
@@ -246,15 +279,20 @@ def suspects(start_day: date, end_day: date, *, day_bounds, min_answer_ms: int,
     floor_band = 2 * max(min_answer_ms, 1000)
     counts = {}
     for user_id, answers, too_fast, near_floor in db.session.execute(
-        select(Answer.user_id, func.count(),
-               func.sum(case((Answer.too_fast.is_(True), 1), else_=0)),
-               func.sum(case((Answer.interval_ms < floor_band, 1), else_=0)))
-        .where(Answer.day >= start_day, Answer.day <= end_day).group_by(Answer.user_id)
+        select(
+            Answer.user_id,
+            func.count(),
+            func.sum(case((Answer.too_fast.is_(True), 1), else_=0)),
+            func.sum(case((Answer.interval_ms < floor_band, 1), else_=0)),
+        )
+        .where(Answer.day >= start_day, Answer.day <= end_day)
+        .group_by(Answer.user_id)
     ):
         too_fast, near_floor = int(too_fast or 0), int(near_floor or 0)
         counts[user_id] = (answers, too_fast)
         if too_fast >= TOO_FAST_AT_LEAST or (
-                answers >= FLOOR_MIN_ANSWERS and near_floor >= FLOOR_SHARE * answers):
+            answers >= FLOOR_MIN_ANSWERS and near_floor >= FLOOR_SHARE * answers
+        ):
             reasons[user_id].add("answers_at_floor")
 
     # Family members registered from the reporter's own address.
@@ -276,23 +314,35 @@ def suspects(start_day: date, end_day: date, *, day_bounds, min_answer_ms: int,
         return []
     ids = sorted(reasons, key=lambda uid: (-len(reasons[uid]), uid))[:MAX_ROWS]
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    pending = dict(db.session.execute(
-        select(Redemption.user_id, func.count()).where(Redemption.user_id.in_(ids),
-                                                      Redemption.status == "pending")
-        .group_by(Redemption.user_id)
-    ).all())
+    pending = dict(
+        db.session.execute(
+            select(Redemption.user_id, func.count())
+            .where(Redemption.user_id.in_(ids), Redemption.status == "pending")
+            .group_by(Redemption.user_id)
+        ).all()
+    )
     rows = []
     for uid in ids:
         user = users.get(uid)
         if user is None:
             continue
         answers, too_fast = counts.get(uid, (0, 0))
-        rows.append(SuspectRow(
-            user_id=uid, username=user.username, display_name=user.display_name, role=user.role,
-            reasons=[r for r in REASONS if r in reasons[uid]], answers=answers, too_fast=too_fast,
-            registered_ip_accounts=same_ip.get(uid, 0), redemptions_pending=pending.get(uid, 0),
-            on_hold=user.held_at is not None, held_at=user.held_at, hold_memo=user.hold_memo,
-        ))
+        rows.append(
+            SuspectRow(
+                user_id=uid,
+                username=user.username,
+                display_name=user.display_name,
+                role=user.role,
+                reasons=[r for r in REASONS if r in reasons[uid]],
+                answers=answers,
+                too_fast=too_fast,
+                registered_ip_accounts=same_ip.get(uid, 0),
+                redemptions_pending=pending.get(uid, 0),
+                on_hold=user.held_at is not None,
+                held_at=user.held_at,
+                hold_memo=user.hold_memo,
+            )
+        )
     return rows
 
 
@@ -302,8 +352,11 @@ def _accounts_from_same_address(start: datetime, end: datetime) -> dict[int, int
     window = timedelta(days=1)
     rows = db.session.execute(
         select(User.id, User.registered_ip, User.created_at)
-        .where(User.registered_ip.is_not(None), User.created_at >= start - window,
-               User.created_at < end + window)
+        .where(
+            User.registered_ip.is_not(None),
+            User.created_at >= start - window,
+            User.created_at < end + window,
+        )
         .order_by(User.registered_ip, User.created_at)
     ).all()
     by_ip: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
@@ -323,23 +376,36 @@ def _accounts_from_same_address(start: datetime, end: datetime) -> dict[int, int
 def _perfect_fast_weeks(start_day: date, end_day: date) -> list[int]:
     """Users with PERFECT_WEEK consecutive perfect days in the period, answered at a median
     interval under PERFECT_WEEK_MEDIAN_MS."""
-    perfect = (QuizDay.completed_at.is_not(None), QuizDay.correct == QuizDay.total,
-               QuizDay.day >= start_day, QuizDay.day <= end_day)
+    perfect = (
+        QuizDay.completed_at.is_not(None),
+        QuizDay.correct == QuizDay.total,
+        QuizDay.day >= start_day,
+        QuizDay.day <= end_day,
+    )
     candidates = db.session.scalars(
-        select(QuizDay.user_id).where(*perfect).group_by(QuizDay.user_id)
+        select(QuizDay.user_id)
+        .where(*perfect)
+        .group_by(QuizDay.user_id)
         .having(func.count() >= PERFECT_WEEK)
     ).all()
     out = []
     for user_id in candidates:
-        days = sorted(db.session.scalars(
-            select(QuizDay.day).where(QuizDay.user_id == user_id, *perfect)))
+        days = sorted(
+            db.session.scalars(select(QuizDay.day).where(QuizDay.user_id == user_id, *perfect))
+        )
         run = _longest_run_ending(days)
         if run is None:
             continue
         first, last = run
-        intervals = [ms for ms in db.session.scalars(
-            select(Answer.interval_ms).where(Answer.user_id == user_id, Answer.day >= first,
-                                             Answer.day <= last)) if ms is not None]
+        intervals = [
+            ms
+            for ms in db.session.scalars(
+                select(Answer.interval_ms).where(
+                    Answer.user_id == user_id, Answer.day >= first, Answer.day <= last
+                )
+            )
+            if ms is not None
+        ]
         if intervals and statistics.median(intervals) < PERFECT_WEEK_MEDIAN_MS:
             out.append(user_id)
     return out

@@ -23,16 +23,24 @@ _addresses = itertools.count(1)
 
 @pytest.fixture
 def app_config():
-    return {"QUIZ_SHUFFLE_OPTIONS": True, "QUIZ_MIN_ANSWER_MS": 1500,
-            "QUIZ_DRAW_SECRET": DRAW_SECRET}
+    return {
+        "QUIZ_SHUFFLE_OPTIONS": True,
+        "QUIZ_MIN_ANSWER_MS": 1500,
+        "QUIZ_DRAW_SECRET": DRAW_SECRET,
+    }
 
 
 @pytest.fixture
 def bank(factory):
-    return [factory.question(category=CATEGORIES[i % 5], answer="A", explanation=f"解析{i}",
-                             options=[["A", f"对{i}"], ["B", f"乙{i}"], ["C", f"丙{i}"],
-                                      ["D", f"丁{i}"]])
-            for i in range(10)]
+    return [
+        factory.question(
+            category=CATEGORIES[i % 5],
+            answer="A",
+            explanation=f"解析{i}",
+            options=[["A", f"对{i}"], ["B", f"乙{i}"], ["C", f"丙{i}"], ["D", f"丁{i}"]],
+        )
+        for i in range(10)
+    ]
 
 
 def today(client) -> dict:
@@ -42,7 +50,9 @@ def today(client) -> dict:
 
 
 def answer(client, qid, choices):
-    return client.post("/api/v1/quiz/today/answers", json={"question_id": qid, "choices": list(choices)})
+    return client.post(
+        "/api/v1/quiz/today/answers", json={"question_id": qid, "choices": list(choices)}
+    )
 
 
 def key_of(question: dict, text: str) -> str:
@@ -75,22 +85,26 @@ def register(app, username, address, **fields):
     client = app.test_client()
     client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
     client.environ_base["REMOTE_ADDR"] = address
-    response = client.post("/api/v1/auth/register", json={
-        "username": username, "password": "password123", "display_name": username, **fields})
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"username": username, "password": "password123", "display_name": username, **fields},
+    )
     return client, response
 
 
 # ---------------------------------------------------------------- predicted
 
 
-def test_the_days_set_cannot_be_computed_offline_from_the_code_and_the_bank(app, citizen_client,
-                                                                             factory):
+def test_the_days_set_cannot_be_computed_offline_from_the_code_and_the_bank(
+    app, citizen_client, factory
+):
     for i in range(40):
         factory.question(category=CATEGORIES[i % 5])
     served = [q["id"] for q in today(citizen_client)["questions"]]
     # What a cheater computes with the repository alone: the code's draw, without the secret.
-    offline = daily_quiz.choose_questions(app.clock.now().date() + timedelta(days=0),
-                                          Rules(tz=ZoneInfo("Asia/Shanghai")))
+    offline = daily_quiz.choose_questions(
+        app.clock.now().date() + timedelta(days=0), Rules(tz=ZoneInfo("Asia/Shanghai"))
+    )
     assert len(served) == 5
     assert served != offline
 
@@ -121,19 +135,24 @@ def test_an_unset_draw_secret_is_generated_once_into_the_instance_folder(tmp_pat
     restarted = load_config(str(tmp_path), env={})["QUIZ_DRAW_SECRET"]
     assert len(first) == 64 and first == restarted
     assert (tmp_path / "draw_secret").stat().st_mode & 0o077 == 0
-    assert load_config(str(tmp_path), env={"QUIZ_DRAW_SECRET": "given"})["QUIZ_DRAW_SECRET"] == "given"
+    assert (
+        load_config(str(tmp_path), env={"QUIZ_DRAW_SECRET": "given"})["QUIZ_DRAW_SECRET"] == "given"
+    )
 
 
 # ---------------------------------------------------------------- shared
 
 
-def test_an_answer_sheet_of_letters_from_a_throwaway_account_does_not_score(factory, as_user,
-                                                                            bank, clock):
+def test_an_answer_sheet_of_letters_from_a_throwaway_account_does_not_score(
+    factory, as_user, bank, clock
+):
     throwaway, main = as_user(factory.user()), as_user(factory.user())
     sheet = {}
     for question in today(throwaway)["questions"]:
         clock.advance(seconds=2)
-        sheet[question["id"]] = answer(throwaway, question["id"], ["A"]).get_json()["correct_choices"]
+        sheet[question["id"]] = answer(throwaway, question["id"], ["A"]).get_json()[
+            "correct_choices"
+        ]
     today(main)
     results = []
     for qid, letters in sheet.items():
@@ -143,8 +162,9 @@ def test_an_answer_sheet_of_letters_from_a_throwaway_account_does_not_score(fact
     assert all(b["kind"] != "perfect" for r in results for b in r.get("bonuses", []))
 
 
-def test_each_user_sees_the_options_in_an_order_of_their_own_that_never_changes(factory, as_user,
-                                                                               bank):
+def test_each_user_sees_the_options_in_an_order_of_their_own_that_never_changes(
+    factory, as_user, bank
+):
     orders = set()
     for _ in range(8):
         client = as_user(factory.user())
@@ -162,42 +182,57 @@ def test_a_judge_question_stays_a_true_b_false(factory, as_user, clock):
     for _ in range(4):
         client = as_user(factory.user())
         for question in today(client)["questions"]:
-            assert question["options"] == [{"key": "A", "text": "正确"}, {"key": "B", "text": "错误"}]
+            assert question["options"] == [
+                {"key": "A", "text": "正确"},
+                {"key": "B", "text": "错误"},
+            ]
 
 
 def test_answers_in_the_users_keys_are_scored_stored_and_reported_in_the_questions_keys(
-        app, factory, as_user, admin_client, clock):
+    app, factory, as_user, admin_client, clock
+):
     options = [["A", "可回收物"], ["B", "有害垃圾"], ["C", "厨余垃圾"], ["D", "其他垃圾"]]
     single = factory.question(stem="废电池属于？", options=options, answer="B")
-    multiple = factory.question(type="multiple", stem="哪些可回收？", answer="AC",
-                                options=[["A", "纸"], ["B", "电池"], ["C", "玻璃"], ["D", "陶瓷"]])
+    multiple = factory.question(
+        type="multiple",
+        stem="哪些可回收？",
+        answer="AC",
+        options=[["A", "纸"], ["B", "电池"], ["C", "玻璃"], ["D", "陶瓷"]],
+    )
     user = factory.user()
     client = as_user(user)
     shown = {q["id"]: q for q in today(client)["questions"]}
     clock.advance(seconds=2)
     first = answer(client, single.id, [key_of(shown[single.id], "有害垃圾")]).get_json()
     clock.advance(seconds=2)
-    second = answer(client, multiple.id, [key_of(shown[multiple.id], "纸"),
-                                          key_of(shown[multiple.id], "玻璃")]).get_json()
+    second = answer(
+        client, multiple.id, [key_of(shown[multiple.id], "纸"), key_of(shown[multiple.id], "玻璃")]
+    ).get_json()
     assert first["correct"] and second["correct"]
     # The result speaks the user's keys…
     assert first["correct_choices"] == [key_of(shown[single.id], "有害垃圾")]
-    assert second["correct_choices"] == sorted([key_of(shown[multiple.id], "纸"),
-                                                key_of(shown[multiple.id], "玻璃")])
+    assert second["correct_choices"] == sorted(
+        [key_of(shown[multiple.id], "纸"), key_of(shown[multiple.id], "玻璃")]
+    )
     # …on every later fetch too (the day's review)…
     answered = today(client)["answered"]
     assert answered[str(single.id)]["correct_choices"] == first["correct_choices"]
     assert answered[str(multiple.id)]["correct_choices"] == second["correct_choices"]
     # …while storage and the admin's reports use the question's own keys.
-    stored = {a.question_id: a.choices for a in db.session.scalars(
-        select(Answer).where(Answer.user_id == user.id))}
+    stored = {
+        a.question_id: a.choices
+        for a in db.session.scalars(select(Answer).where(Answer.user_id == user.id))
+    }
     assert stored == {single.id: "B", multiple.id: "AC"}
-    report = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23").get_json()
+    report = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23"
+    ).get_json()
     assert sum(r["correct"] for r in report["rows"]) == 2
 
 
 def test_a_wrong_answer_in_the_users_keys_is_wrong_and_stored_as_the_option_they_picked(
-        factory, as_user, clock):
+    factory, as_user, clock
+):
     options = [["A", "可回收物"], ["B", "有害垃圾"], ["C", "厨余垃圾"], ["D", "其他垃圾"]]
     question = factory.question(stem="废电池属于？", options=options, answer="B")
     user = factory.user()
@@ -220,13 +255,15 @@ def test_with_shuffling_off_every_user_sees_the_questions_own_order(factory, as_
 
 
 def test_answers_sooner_than_the_minimum_interval_earn_nothing_and_say_too_fast(
-        factory, as_user, bank, clock):
+    factory, as_user, bank, clock
+):
     user = factory.user()
     client = as_user(user)
     questions = today(client)["questions"]
     # A script answers the whole day at once with the right answers.
-    results = [answer(client, q["id"], [key_of(q, correct_text(q["id"]))]).get_json()
-               for q in questions]
+    results = [
+        answer(client, q["id"], [key_of(q, correct_text(q["id"]))]).get_json() for q in questions
+    ]
     assert all(r["correct"] and r["too_fast"] for r in results)
     assert sum(r["points_awarded"] for r in results) == 0
     assert balance_of(user.id) == 0
@@ -237,7 +274,9 @@ def test_an_answer_after_the_minimum_interval_earns_its_points(factory, as_user,
     client = as_user(factory.user())
     question = today(client)["questions"][0]
     clock.advance(milliseconds=1500)
-    result = answer(client, question["id"], [key_of(question, correct_text(question["id"]))]).get_json()
+    result = answer(
+        client, question["id"], [key_of(question, correct_text(question["id"]))]
+    ).get_json()
     assert result["too_fast"] is False and result["points_awarded"] == 10
 
 
@@ -268,24 +307,28 @@ def test_a_day_with_one_too_fast_answer_pays_no_bonus(factory, as_user, bank, cl
 
 def test_an_admin_cannot_adjust_their_own_points(factory, as_user):
     admin = factory.user(role="admin")
-    response = as_user(admin).post("/api/v1/admin/points/adjust",
-                                   json={"user_id": admin.id, "delta": 1_000_000, "memo": "奖励自己"})
+    response = as_user(admin).post(
+        "/api/v1/admin/points/adjust",
+        json={"user_id": admin.id, "delta": 1_000_000, "memo": "奖励自己"},
+    )
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
     assert balance_of(admin.id) == 0
 
 
 def test_an_admin_cannot_give_points_to_another_staff_account(factory, admin_client):
     clerk = factory.user(role="clerk")
-    response = admin_client.post("/api/v1/admin/points/adjust",
-                                 json={"user_id": clerk.id, "delta": 500, "memo": "同事"})
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": clerk.id, "delta": 500, "memo": "同事"}
+    )
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
     assert balance_of(clerk.id) == 0
 
 
 def test_an_admin_still_adjusts_a_citizens_points(factory, admin_client):
     citizen = factory.user()
-    response = admin_client.post("/api/v1/admin/points/adjust",
-                                 json={"user_id": citizen.id, "delta": 50, "memo": "补发"})
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": citizen.id, "delta": 50, "memo": "补发"}
+    )
     assert response.status_code == 200 and balance_of(citizen.id) == 50
 
 
@@ -320,8 +363,12 @@ def test_nobody_hands_over_their_own_voucher(app, factory, as_user):
     db.session.commit()
     response = as_user(user).post(f"/api/v1/admin/redemptions/{code}/fulfil")
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
-    assert as_user(factory.user(role="clerk")).post(
-        f"/api/v1/admin/redemptions/{code}/fulfil").status_code == 200
+    assert (
+        as_user(factory.user(role="clerk"))
+        .post(f"/api/v1/admin/redemptions/{code}/fulfil")
+        .status_code
+        == 200
+    )
 
 
 # ---------------------------------------------------------------- farmed: registrations
@@ -345,20 +392,29 @@ def test_invite_mode_needs_a_valid_invite_code(app, factory):
     assert right.status_code == 201
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "QUIZ_REGISTER_LIMIT_IP": "5 per hour"}])
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "QUIZ_REGISTER_LIMIT_IP": "5 per hour"}]
+)
 def test_registrations_from_one_address_are_limited(app):
     address = a_new_address()
-    statuses = [register(app, f"farm{address.replace('.', '_')}_{i}", address)[1].status_code
-                for i in range(6)]
+    statuses = [
+        register(app, f"farm{address.replace('.', '_')}_{i}", address)[1].status_code
+        for i in range(6)
+    ]
     assert statuses == [201] * 5 + [429]
     # Another address is not affected.
-    assert register(app, "neighbour_" + address.replace(".", "_"), a_new_address())[1].status_code == 201
+    assert (
+        register(app, "neighbour_" + address.replace(".", "_"), a_new_address())[1].status_code
+        == 201
+    )
 
 
 def test_registration_records_the_client_address(app):
     address = a_new_address()
     register(app, "recorded", address)
-    assert db.session.scalar(select(User.registered_ip).where(User.username == "recorded")) == address
+    assert (
+        db.session.scalar(select(User.registered_ip).where(User.username == "recorded")) == address
+    )
 
 
 def test_addresses_older_than_the_retention_are_purged(app, factory, clock):
@@ -376,7 +432,8 @@ def test_addresses_older_than_the_retention_are_purged(app, factory, clock):
 
 
 def test_a_simulated_farm_appears_in_the_suspects_report_with_the_right_reasons(
-        app, factory, as_user, admin_client, bank, clock):
+    app, factory, as_user, admin_client, bank, clock
+):
     farm_address = a_new_address()
     farm = []
     for i in range(30):
@@ -404,8 +461,11 @@ def test_too_fast_answers_put_an_account_in_the_report(factory, as_user, admin_c
     client = as_user(user)
     for q in today(client)["questions"]:
         answer(client, q["id"], ["A"])
-    row = next(r for r in admin_client.get("/api/v1/admin/fair-play/suspects").get_json()["rows"]
-               if r["user_id"] == user.id)
+    row = next(
+        r
+        for r in admin_client.get("/api/v1/admin/fair-play/suspects").get_json()["rows"]
+        if r["user_id"] == user.id
+    )
     assert row["reasons"] == ["answers_at_floor"] and row["too_fast"] == 5
 
 
@@ -416,7 +476,8 @@ def test_family_registered_from_the_reporters_own_address_is_a_reason(app, facto
         assert register(app, f"relative_{i}", home, invite_code="KID777")[1].status_code == 201
     rows = admin_client.get("/api/v1/admin/fair-play/suspects").get_json()["rows"]
     assert next(r for r in rows if r["user_id"] == reporter.id)["reasons"] == [
-        "family_from_reporter_address"]
+        "family_from_reporter_address"
+    ]
 
 
 def test_a_perfect_week_answered_fast_is_a_reason(factory, as_user, admin_client, bank, clock):
@@ -438,12 +499,15 @@ def test_the_suspects_report_refuses_a_backwards_period(admin_client):
 
 
 def test_a_held_accounts_redemption_is_refused_while_its_quiz_still_works(
-        app, factory, as_user, admin_client, bank, clock):
+    app, factory, as_user, admin_client, bank, clock
+):
     user = factory.user()
     give_points(app, user, 500)
     prize = make_prize(app, cost=100)
     client = as_user(user)
-    held = admin_client.post(f"/api/v1/admin/users/{user.id}/hold", json={"memo": "同一地址批量注册"})
+    held = admin_client.post(
+        f"/api/v1/admin/users/{user.id}/hold", json={"memo": "同一地址批量注册"}
+    )
     assert held.status_code == 200 and held.get_json()["on_hold"] is True
 
     refused = redeem(client, prize.id)
@@ -452,7 +516,9 @@ def test_a_held_accounts_redemption_is_refused_while_its_quiz_still_works(
     results = play_day_correctly(client, clock)
     assert sum(r["points_awarded"] for r in results) == 70  # 5 × 10 + perfect 20
 
-    released = admin_client.post(f"/api/v1/admin/users/{user.id}/release", json={"memo": "核实无误"})
+    released = admin_client.post(
+        f"/api/v1/admin/users/{user.id}/release", json={"memo": "核实无误"}
+    )
     assert released.get_json()["on_hold"] is False
     assert [h["action"] for h in released.get_json()["holds"]] == ["release", "hold"]
     assert redeem(client, prize.id).status_code == 201
@@ -473,7 +539,9 @@ def test_a_hold_needs_a_memo_an_existing_user_and_an_admin(factory, as_user, adm
     user = factory.user()
     no_memo = admin_client.post(f"/api/v1/admin/users/{user.id}/hold", json={"memo": "  "})
     assert no_memo.status_code == 422
-    assert admin_client.post("/api/v1/admin/users/999999/hold", json={"memo": "x"}).status_code == 404
+    assert (
+        admin_client.post("/api/v1/admin/users/999999/hold", json={"memo": "x"}).status_code == 404
+    )
     clerk = as_user(factory.user(role="clerk"))
     assert clerk.post(f"/api/v1/admin/users/{user.id}/hold", json={"memo": "x"}).status_code == 403
     db.session.expire_all()
@@ -488,7 +556,8 @@ def test_the_held_list_shows_accounts_on_hold(factory, admin_client):
 
 
 def test_staff_earnings_from_before_stay_in_the_ledger_but_not_on_rebuilt_boards(
-        app, factory, as_user, clock):
+    app, factory, as_user, clock
+):
     admin = factory.user(role="admin")
     citizen = factory.user()
     for user in (admin, citizen):

@@ -9,7 +9,7 @@ import pytest
 APP_PAGES = ["/app/", "/app/quiz", "/app/points", "/app/boards", "/app/shop", "/app/vouchers",
              "/app/team"]
 ADMIN_PAGES = ["/admin/", "/admin/banks", "/admin/questions", "/admin/schedule", "/admin/prizes",
-               "/admin/points", "/admin/teams"]
+               "/admin/points", "/admin/teams", "/admin/fairplay"]
 
 
 def test_the_site_root_opens_the_mini_app(client):

@@ -260,11 +260,11 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     if buyer is None:
         raise NotFound("用户不存在。", code="unknown_user")
     balance, role, held_at = buyer
-    # Read under the lock a hold takes too: no redemption completes after a hold commits.
-    fairplay.check_may_redeem(role, held_at)
     existing = _by_key(user_id, key)
     if existing is not None:
-        return _replay(existing, prize_id)
+        return _replay(existing, prize_id)  # a retry of an earlier redemption is not a new one
+    # Read under the lock a hold takes too: no redemption completes after a hold commits.
+    fairplay.check_may_redeem(role, held_at)
 
     prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
     if prize is None or not prize.is_on_sale(now):

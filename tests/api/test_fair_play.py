@@ -264,8 +264,8 @@ def test_answers_sooner_than_the_minimum_interval_earn_nothing_and_say_too_fast(
     results = [
         answer(client, q["id"], [key_of(q, correct_text(q["id"]))]).get_json() for q in questions
     ]
-    assert all(r["correct"] and r["too_fast"] for r in results)
     assert sum(r["points_awarded"] for r in results) == 0
+    assert all(r["correct"] and r["too_fast"] for r in results)
     assert balance_of(user.id) == 0
     assert db.session.scalar(select(Answer.too_fast).where(Answer.user_id == user.id).limit(1))
 
@@ -407,6 +407,22 @@ def test_registrations_from_one_address_are_limited(app):
         register(app, "neighbour_" + address.replace(".", "_"), a_new_address())[1].status_code
         == 201
     )
+
+
+def test_the_shipped_settings_are_the_fair_ones(tmp_path):
+    from quiz.config import load_config
+
+    config = load_config(str(tmp_path), env={})
+    assert config["QUIZ_REGISTER_LIMIT_IP"] == "60 per hour"
+    assert config["QUIZ_MIN_ANSWER_MS"] == 1500 and config["QUIZ_SHUFFLE_OPTIONS"] is True
+    assert config["QUIZ_REGISTRATION"] == "open" and config["QUIZ_IP_RETENTION_DAYS"] == 90
+
+
+def test_an_unknown_registration_mode_stops_the_service_with_one_line(tmp_path):
+    from quiz.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="QUIZ_REGISTRATION"):
+        load_config(str(tmp_path), env={"QUIZ_REGISTRATION": "everyone"})
 
 
 def test_registration_records_the_client_address(app):

@@ -146,7 +146,7 @@ def _locked_user(user_id: int) -> User:
     user = db.session.scalar(
         select(User)
         .where(User.id == user_id)
-        .with_for_update()
+        .with_for_update(of=User)
         .execution_options(populate_existing=True)
     )
     if user is None:

@@ -225,7 +225,8 @@ REASONS = {
     "perfect_week_fast": "连续一周全对且答题时间中位数不足 3 秒",
 }
 TOO_FAST_AT_LEAST = 3  # too-fast answers in the period that make a user worth a look
-FLOOR_SHARE = 0.8  # …or this share of answers within twice the floor (a script that waits it out)
+FLOOR_SHARE = 0.8  # …or this share of answers within FLOOR_MARGIN_MS of the floor (a script waiting it out)
+FLOOR_MARGIN_MS = 500
 FLOOR_MIN_ANSWERS = 5
 FAMILY_SAME_ADDRESS = 3  # family members registered from the reporter's own address
 PERFECT_WEEK = 7
@@ -276,7 +277,7 @@ def suspects(
             reasons[user_id].add("many_accounts_from_address")
 
     # Answers at the interval floor.
-    floor_band = 2 * max(min_answer_ms, 1000)
+    floor_band = max(min_answer_ms, 1000) + FLOOR_MARGIN_MS
     counts = {}
     for user_id, answers, too_fast, near_floor in db.session.execute(
         select(

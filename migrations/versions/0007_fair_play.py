@@ -19,6 +19,14 @@ branch_labels = None
 depends_on = None
 
 
+def _keep_case_insensitive_usernames():
+    # SQLite's batch mode rebuilds `users` and cannot carry an expression index across: put it back.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS uq_users_username_lower ON users (lower(username))"
+        )
+
+
 def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("registered_ip", sa.String(length=45), nullable=True))
@@ -29,6 +37,7 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f("fk_users_held_by_users"), "users", ["held_by"], ["id"]
         )
+    _keep_case_insensitive_usernames()
 
     with op.batch_alter_table("quiz_days", schema=None) as batch_op:
         batch_op.add_column(
@@ -82,3 +91,4 @@ def downgrade():
         batch_op.drop_column("held_by")
         batch_op.drop_column("held_at")
         batch_op.drop_column("registered_ip")
+    _keep_case_insensitive_usernames()

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from quiz.commands import backup, bank, boards
+from quiz.commands import backup, bank, boards, fairplay
 from quiz.errors import AppError
 from quiz.extensions import db
 
@@ -76,3 +76,4 @@ def init_app(app: Flask) -> None:
     backup.init_cli(app)
     bank.init_cli(app)
     boards.init_cli(app)
+    fairplay.init_cli(app)

@@ -44,18 +44,39 @@ def check_secret_key(key) -> None:
 
 def _secret_key(env: dict, instance_path: Path) -> str:
     """QUIZ_SECRET_KEY, else a random key generated once into instance/ (never a fixed default)."""
-    if env.get("QUIZ_SECRET_KEY"):
-        return env["QUIZ_SECRET_KEY"]
-    key_file = instance_path / "secret_key"
+    return _instance_secret(env, instance_path, "QUIZ_SECRET_KEY", "secret_key")
+
+
+def _instance_secret(env: dict, instance_path: Path, name: str, file_name: str) -> str:
+    """The variable `name` when set, else a random secret generated once into instance/.
+
+    Every worker and every restart reads the same file, so a generated secret is stable.
+    """
+    if env.get(name):
+        return env[name]
+    key_file = instance_path / file_name
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker generated it first: use theirs
+        return key_file.read_text().strip()
     try:
         os.write(fd, key.encode())
     finally:
         os.close(fd)
     return key
+
+
+REGISTRATION_MODES = ("open", "invite", "sso_only")
+
+
+def _registration(env: dict) -> str:
+    mode = (env.get("QUIZ_REGISTRATION") or "open").strip().lower()
+    if mode not in REGISTRATION_MODES:
+        raise ConfigError(f"QUIZ_REGISTRATION is {mode!r}; it must be one of {', '.join(REGISTRATION_MODES)}.")
+    return mode
 
 
 def instance_path(env: dict | None = None) -> str:
@@ -104,6 +125,17 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_LOGIN_LIMIT_IP": env.get("QUIZ_LOGIN_LIMIT_IP") or "300 per 5 minutes",
         "QUIZ_ANSWER_LIMIT_USER": env.get("QUIZ_ANSWER_LIMIT_USER") or "60 per minute",
         "QUIZ_REDEEM_LIMIT_USER": env.get("QUIZ_REDEEM_LIMIT_USER") or "30 per minute",
+        # Registrations per client IP (all attempts): generous for a school behind one NAT address.
+        "QUIZ_REGISTER_LIMIT_IP": env.get("QUIZ_REGISTER_LIMIT_IP") or "60 per hour",
+        # Fair play (README, "Fair play"): who may register, and what makes points hard to farm.
+        "QUIZ_REGISTRATION": _registration(env),
+        # Keys the daily draw and each user's option order: the day's set cannot be computed offline.
+        "QUIZ_DRAW_SECRET": _instance_secret(env, instance, "QUIZ_DRAW_SECRET", "draw_secret"),
+        "QUIZ_SHUFFLE_OPTIONS": _bool(env, "QUIZ_SHUFFLE_OPTIONS", True),
+        "QUIZ_MIN_ANSWER_MS": _int(env, "QUIZ_MIN_ANSWER_MS", 1500),
+        "QUIZ_IP_RETENTION_DAYS": _int(env, "QUIZ_IP_RETENTION_DAYS", 90),
+        # Suspects report: this many accounts from one address within a day are worth a look.
+        "QUIZ_SUSPECT_ACCOUNTS_PER_IP": _int(env, "QUIZ_SUSPECT_ACCOUNTS_PER_IP", 10),
         # SSO from the host news app
         "QUIZ_SSO_SECRET": env.get("QUIZ_SSO_SECRET") or None,
         # Furthest a token's `exp` may lie ahead, in seconds (a token is short-lived and single-use).

@@ -99,6 +99,20 @@ class InsufficientPoints(Conflict):
     title = "Insufficient points"
 
 
+class AccountOnHold(Conflict):
+    """An admin put the account on hold: its new redemptions and voucher hand-overs wait."""
+
+    code = "account_on_hold"
+    title = "Account on hold"
+
+
+class RegistrationClosed(Forbidden):
+    """QUIZ_REGISTRATION=sso_only: accounts come only from the host news app's sign-in."""
+
+    code = "registration_closed"
+    title = "Registration closed"
+
+
 class CsrfRequired(AppError):
     """A cookie-authenticated write without the X-Requested-With header."""
 

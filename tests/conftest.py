@@ -69,6 +69,10 @@ def make_app(backend: str, tmp_path, **overrides):
         "RATELIMIT_ENABLED": False,
         "QUIZ_SSO_SECRET": SSO_SECRET,
         "SECRET_KEY": "test-secret-key-of-at-least-32-bytes",
+        # Tests answer at machine speed and answer "A" meaning the question's own A; the
+        # fair-play tests turn the interval and the per-user option order on themselves.
+        "QUIZ_MIN_ANSWER_MS": 0,
+        "QUIZ_SHUFFLE_OPTIONS": False,
     }
     config.update(overrides)
     app = create_app(config)

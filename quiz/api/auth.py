@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from quiz.api.common import Blueprint, config, user_payload
@@ -24,11 +25,15 @@ def _sign_in(user) -> None:
 
 
 @blp.route("/register", methods=["POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_REGISTER_LIMIT_IP"],
+               key_func=lambda: f"register-ip:{get_remote_address()}")
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
 def register(body):
+    """Sign up (QUIZ_REGISTRATION: open, invite with a code, or sso_only → 403 `registration_closed`)."""
     user = accounts.register(
-        **body, districts=config("QUIZ_DISTRICTS"), family_max=config("QUIZ_FAMILY_MAX"), now=now()
+        **body, districts=config("QUIZ_DISTRICTS"), family_max=config("QUIZ_FAMILY_MAX"), now=now(),
+        mode=config("QUIZ_REGISTRATION"), ip=request.remote_addr,
     )
     _sign_in(user)
     return user_payload(user)
@@ -76,6 +81,6 @@ def logout():
 @blp.response(200, UserOut)
 def sso(body):
     user = accounts.sso_sign_in(body["token"], secret=config("QUIZ_SSO_SECRET"), now=now(),
-                                max_lifetime=config("QUIZ_SSO_MAX_LIFETIME"))
+                                max_lifetime=config("QUIZ_SSO_MAX_LIFETIME"), ip=request.remote_addr)
     _sign_in(user)
     return user_payload(user)

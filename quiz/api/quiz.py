@@ -15,7 +15,7 @@ from quiz.clock import local_day, now
 from quiz.extensions import limiter
 from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
-from quiz.services import daily_quiz
+from quiz.services import daily_quiz, fairplay
 from quiz.services.daily_quiz import Rules
 
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
@@ -70,6 +70,19 @@ def _set_payload(day_set) -> list[dict]:
     return hit[1]
 
 
+def _as_seen_by(user_id: int, questions: list[dict], r: Rules) -> list[dict]:
+    """The cached set with each question's options in this user's order (a keyed hash per
+    question, no query): the keys the user sees and sends are theirs."""
+    if r.option_secret is None:
+        return questions
+    out = []
+    for q in questions:
+        order = fairplay.option_order(r.option_secret, user_id, q["id"], q["type"],
+                                      [o["key"] for o in q["options"]])
+        out.append(order.present(q) if order else q)
+    return out
+
+
 @blp.route("/today", methods=["GET"])
 @login_required
 @blp.response(200, TodayOut)
@@ -80,14 +93,17 @@ def today():
     day_set = _todays_set(day, r, at)
     questions = _set_payload(day_set)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
+    questions = _as_seen_by(current_user.id, questions, r)
     completed = row.completed_at is not None
     answered = {}
     if row.answered:
         by_id = {q.id: q for q in daily_quiz.questions_of(day_set)}
         for answer in daily_quiz.answers_of(current_user.id, day):
             if answer.question_id in by_id:
-                result = daily_quiz.result_of(answer, by_id[answer.question_id],
-                                              balance=current_user.balance, completed=completed)
+                question = by_id[answer.question_id]
+                result = daily_quiz.result_of(answer, question, balance=current_user.balance,
+                                              completed=completed,
+                                              order=r.options_for(current_user.id, question))
                 answered[str(answer.question_id)] = result
     # The questions are already dumped (cached): return JSON directly, so flask-smorest does not
     # serialise the whole set again; TodayOut above still documents the shape.

@@ -12,6 +12,8 @@ from quiz.extensions import db
 from quiz.models.types import UTCDateTime, utcnow
 
 ROLES = ("citizen", "reporter", "admin", "clerk")
+# Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
+STAFF_ROLES = ("admin", "clerk")
 
 
 class Team(db.Model):
@@ -54,8 +56,14 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Part of the session cookie (see get_id): raising it ends every session of this user at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Fair play: the client address at registration (cleared after QUIZ_IP_RETENTION_DAYS)…
+    registered_ip: Mapped[str | None] = mapped_column(String(45), index=True)
+    # …and a hold: while set, new redemptions and voucher hand-overs are refused.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hold_memo: Mapped[str | None] = mapped_column(String(255))
 
-    team: Mapped[Team | None] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 
     def get_id(self) -> str:
         """What the session cookie carries: "<id>:<session_version>" (Flask-Login's alternative id)."""
@@ -64,6 +72,14 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def on_hold(self) -> bool:
+        return self.held_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
@@ -94,3 +110,17 @@ class LoginFailureCount(db.Model):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # epoch seconds
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountHold(db.Model):
+    """The audit trail of holds: who held or released an account, when and why."""
+
+    __tablename__ = "account_holds"
+    __table_args__ = (CheckConstraint("action IN ('hold', 'release')", name="action_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    memo: Mapped[str] = mapped_column(String(255))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

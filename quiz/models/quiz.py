@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.extensions import db
@@ -39,6 +39,10 @@ class QuizDay(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     bonus: Mapped[int] = mapped_column(Integer, default=0)
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The previous answer's time: the next one must come QUIZ_MIN_ANSWER_MS after it.
+    last_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Answers that came sooner than the minimum interval (they earn nothing, nor do the day's bonuses).
+    too_fast: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -69,4 +73,8 @@ class Answer(db.Model):
     district: Mapped[str | None] = mapped_column(String(32))
     # Milliseconds from the user's first fetch of the day to this answer (tie-breaks, reports).
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    # Milliseconds since the previous answer (or the first fetch); None when there was neither.
+    interval_ms: Mapped[int | None] = mapped_column(Integer)
+    # Sooner than QUIZ_MIN_ANSWER_MS: stored and marked, worth no points.
+    too_fast: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

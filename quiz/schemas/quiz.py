@@ -40,6 +40,7 @@ class AnswerResultOut(Schema):
     completed = fields.Boolean()
     bonus_awarded = fields.Integer()
     bonuses = fields.List(fields.Nested(BonusOut))
+    too_fast = fields.Boolean(metadata={"description": "sooner than QUIZ_MIN_ANSWER_MS: no points"})
 
 
 class TodayOut(Schema):

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quiz.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClosed, ValidationFailed
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
 from quiz.schemas.text import clean_text, text_problem
@@ -57,7 +57,14 @@ def check_district(district: str | None, districts: list[str]) -> str | None:
 def register(
     *, username: str, password: str, display_name: str, district: str | None,
     invite_code: str | None, districts: list[str], family_max: int, now: datetime,
+    mode: str = "open", ip: str | None = None,
 ) -> User:
+    """A new citizen (a family member with a reporter's invite code), under QUIZ_REGISTRATION
+    `mode`; `ip` is the client address, kept for the suspects report (QUIZ_IP_RETENTION_DAYS)."""
+    if mode == "sso_only":
+        raise RegistrationClosed("请从新闻客户端登录参与答题。")
+    if mode == "invite" and not (invite_code or "").strip():
+        raise _field_error("invite_code", "注册需要邀请码。")
     if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
     if username.lower().startswith(SSO_PREFIX):
@@ -87,6 +94,7 @@ def register(
         username=username, password_hash=generate_password_hash(password),
         display_name=display_name.strip(), district=district, role="citizen",
         family_reporter_id=reporter.id if reporter else None, created_at=now,
+        registered_ip=_address(ip),
     )
     try:
         with db.session.begin_nested():
@@ -193,7 +201,12 @@ def _spend_jti(jti: str, exp: float, *, now: datetime) -> None:
         raise InvalidToken("令牌已使用过，请从新闻客户端重新进入。") from exc
 
 
-def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600) -> User:
+def _address(ip: str | None) -> str | None:
+    return ip[:45] if ip else None
+
+
+def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600,
+                ip: str | None = None) -> User:
     """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once."""
     if not secret:
         raise InvalidToken("未配置单点登录。")
@@ -205,6 +218,7 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: 
     user = User(
         username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
         display_name=name or "市民", role="citizen", sso_uid=uid, created_at=now,
+        registered_ip=_address(ip),
     )
     try:
         with db.session.begin_nested():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import begin_writing, db
 from quiz.models import Answer, DailySet, Question, QuizDay, User
-from quiz.services import family, ledger
+from quiz.services import fairplay, family, ledger
 from quiz.services.sql import commit_without_waiting_for_disk, insert_on_conflict
 
 MAX_SET_SIZE = 20
@@ -70,6 +71,10 @@ class Rules:
     family_max: int = 6
     daily_cap: int = 0  # 0: no cap
     durable_answers: bool = False  # True: answers' commits wait for the disk like every other
+    # Fair play: the draw's key, each user's option order (None: off) and the answer interval.
+    draw_secret: str = ""
+    option_secret: bytes | None = None
+    min_answer_ms: int = 0
 
     @classmethod
     def from_config(cls, config) -> Rules:
@@ -85,7 +90,21 @@ class Rules:
             family_max=config["QUIZ_FAMILY_MAX"],
             daily_cap=config["QUIZ_DAILY_CAP"],
             durable_answers=config["QUIZ_DURABLE_ANSWERS"],
+            draw_secret=config["QUIZ_DRAW_SECRET"],
+            option_secret=(_option_secret(config["QUIZ_DRAW_SECRET"])
+                           if config["QUIZ_SHUFFLE_OPTIONS"] else None),
+            min_answer_ms=config["QUIZ_MIN_ANSWER_MS"],
         )
+
+    def options_for(self, user_id: int, question: Question) -> fairplay.OptionOrder | None:
+        """How this user sees the question's options (None: in the question's own order)."""
+        return fairplay.option_order(self.option_secret, user_id, question.id, question.type,
+                                     question.option_keys)
+
+
+@functools.lru_cache(maxsize=8)
+def _option_secret(draw_secret: str) -> bytes:
+    return fairplay.option_secret(draw_secret)
 
 
 @dataclass
@@ -99,13 +118,16 @@ class AnswerResult:
     completed: bool
     bonus_awarded: int
     bonuses: list[dict] = field(default_factory=list)
+    too_fast: bool = False
 
 
 # --- today's set -------------------------------------------------------------------------
 
 
-def _seeded_rng(day: date) -> random.Random:
-    return random.Random(int.from_bytes(hashlib.sha256(day.isoformat().encode()).digest()[:8], "big"))
+def _seeded_rng(day: date, secret: str) -> random.Random:
+    # Keyed by the server's secret: with the code and the bank alone nobody can compute a day's set.
+    digest = hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
 
 
 @functools.cache
@@ -114,7 +136,8 @@ def _bundled_exclusions() -> dict[str, frozenset[str]]:
 
 
 def choose_questions(day: date, rules: Rules) -> list[int]:
-    """Draw the day's questions: deterministic for the day and the bank, fresh, spread out.
+    """Draw the day's questions: deterministic for the day, the bank and QUIZ_DRAW_SECRET
+    (so every worker draws the same set, and nobody without the secret can), fresh, spread out.
 
     Questions used in the previous `no_repeat_days` are avoided while enough others remain;
     when they do not, the least recently used are taken. Categories are drawn round-robin so a
@@ -137,7 +160,7 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     ):
         for qid in ids:
             last_used[qid] = max(set_day, last_used.get(qid, set_day))
-    rng = _seeded_rng(day)
+    rng = _seeded_rng(day, rules.draw_secret)
     fresh = [(qid, cat) for qid, cat, _ in active if qid not in last_used]
     count = min(rules.daily_count, len(active))
     chosen = _spread(fresh, count, rng, clashes)
@@ -255,7 +278,8 @@ def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     begin_writing(db.session)
     db.session.execute(
         insert_on_conflict(QuizDay)
-        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0)
+        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0,
+                too_fast=0)
         .on_conflict_do_nothing(index_elements=[QuizDay.user_id, QuizDay.day])
     )
     return db.session.scalar(stmt)
@@ -265,7 +289,8 @@ def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     """Create-or-lock the user's day in one statement (ON CONFLICT DO UPDATE takes the lock)."""
     stmt = (
         insert_on_conflict(QuizDay)
-        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0)
+        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0,
+                too_fast=0)
         .on_conflict_do_update(index_elements=[QuizDay.user_id, QuizDay.day],
                                set_={"total": QuizDay.total})
         .returning(QuizDay)
@@ -290,11 +315,14 @@ def answers_of(user_id: int, day: date) -> list[Answer]:
     ))
 
 
-def result_of(answer: Answer, question: Question, *, balance: int, completed: bool) -> AnswerResult:
+def result_of(answer: Answer, question: Question, *, balance: int, completed: bool,
+              order: fairplay.OptionOrder | None = None) -> AnswerResult:
+    """The answer's result as its user sees it: `correct_choices` in their own keys."""
+    correct_choices = order.user_keys(question.answer) if order else list(question.answer)
     return AnswerResult(
-        question_id=question.id, correct=answer.correct, correct_choices=list(question.answer),
+        question_id=question.id, correct=answer.correct, correct_choices=correct_choices,
         explanation=question.explanation, points_awarded=answer.points, balance=balance,
-        completed=completed, bonus_awarded=answer.bonus,
+        completed=completed, bonus_awarded=answer.bonus, too_fast=answer.too_fast,
     )
 
 
@@ -326,7 +354,9 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     if question_id not in question_ids:
         raise NotInToday("这道题不在今天的题目中。")
     question = db.session.get(Question, question_id)
-    chosen = _validate_choices(question, choices)
+    # The user's keys are theirs: scored and stored in the question's own keys.
+    order = rules.options_for(user.id, question)
+    chosen = _validate_choices(question, order.question_keys(choices) if order else choices)
     if not rules.durable_answers:
         commit_without_waiting_for_disk()
     # Serialise this user's answers for the day: the row lock makes "answered" exact.
@@ -335,16 +365,24 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
         raise AlreadyAnswered("今天的题目已经全部答完了。")
 
     correct = chosen == question.answer
+    # Sooner than the minimum interval after the previous answer (or the first fetch; an answer
+    # without any fetch has no start at all): stored and marked, worth nothing.
+    since = max((t for t in (row.first_seen_at, row.last_answer_at) if t is not None), default=None)
+    interval = int((now - since).total_seconds() * 1000) if since is not None else None
+    too_fast = bool(rules.min_answer_ms) and (interval is None or interval < rules.min_answer_ms)
+    earns = fairplay.earns_points(user.role) and not too_fast
     start, end = day_bounds(day, rules.tz)
     cap = _Cap(user.id, rules.daily_cap, start, end)
     awarded = 0
-    if correct:
+    if correct and earns:
         awarded += cap.award(question.points or rules.points_correct, "quiz_correct",
                              key=f"quiz:{user.id}:{day.isoformat()}:{question_id}",
                              memo=f"答对：{question.stem[:40]}", ref=f"question:{question_id}",
                              now=now)
     row.answered += 1
     row.correct += int(correct)
+    row.too_fast += int(too_fast)
+    row.last_answer_at = now
     bonuses: list[dict] = []
     if row.answered >= row.total:
         bonuses = _complete_day(user, row, day, rules, cap, now=now)
@@ -355,7 +393,7 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     answer = Answer(
         user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
         points=awarded + bonus, bonus=bonus, category=question.category, district=user.district,
-        elapsed_ms=elapsed, created_at=now,
+        elapsed_ms=elapsed, interval_ms=interval, too_fast=too_fast, created_at=now,
     )
     db.session.add(answer)
     try:
@@ -367,7 +405,7 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     # post_entry refreshed the balance inside this transaction; without a credit, the balance
     # loaded with the user at the start of the request is shown.
     result = result_of(answer, question, balance=user.balance,
-                       completed=row.completed_at is not None)
+                       completed=row.completed_at is not None, order=order)
     result.bonuses = bonuses
     return result
 
@@ -378,6 +416,9 @@ def _complete_day(user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, 
     streak = user.streak + 1 if user.streak_day == day - timedelta(days=1) else 1
     if user.streak_day != day:
         user.streak, user.streak_day = streak, day
+    # A day with a too-fast answer, or a staff member's day, pays no bonus (nor the family's).
+    if row.too_fast or not fairplay.earns_points(user.role):
+        return []
     bonuses = []
     if row.correct == row.total and rules.bonus_perfect:
         points = cap.award(rules.bonus_perfect, "quiz_bonus", key=f"perfect:{user.id}:{day}",

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
 from quiz.extensions import app_part, db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
+from quiz.services import fairplay
 from quiz.services.sql import insert_on_conflict
 
 # The app's list of callables `listener(entry)`, each called for every new entry.
@@ -120,8 +121,10 @@ def adjust(user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now:
         raise ValidationFailed("调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}])
     if not memo or not memo.strip():
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
-    if db.session.get(User, user_id) is None:
+    target = db.session.get(User, user_id)
+    if target is None:
         raise NotFound("用户不存在。", code="unknown_user")
+    fairplay.check_may_adjust(target, actor_id=actor_id)
     posted = post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
                         actor_id=actor_id)
     first = posted.entry

@@ -21,7 +21,7 @@ from quiz.extensions import db
 from quiz.models import User
 from quiz.models.shop import Prize, PrizeImage, Redemption
 from quiz.models.types import MAX_ID
-from quiz.services import ledger
+from quiz.services import fairplay, ledger
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.csv_export import csv_document
 
@@ -254,12 +254,17 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     key = check_idempotency_key(key)
     # One user's redemptions queue here (a no-op on SQLite, whose writers queue at BEGIN), so
     # the key, the limit and the balance read below cannot change under us.
-    balance = db.session.scalar(select(User.balance).where(User.id == user_id).with_for_update())
-    if balance is None:
+    buyer = db.session.execute(
+        select(User.balance, User.role, User.held_at).where(User.id == user_id).with_for_update()
+    ).first()
+    if buyer is None:
         raise NotFound("用户不存在。", code="unknown_user")
+    balance, role, held_at = buyer
     existing = _by_key(user_id, key)
     if existing is not None:
-        return _replay(existing, prize_id)
+        return _replay(existing, prize_id)  # a retry of an earlier redemption is not a new one
+    # Read under the lock a hold takes too: no redemption completes after a hold commits.
+    fairplay.check_may_redeem(role, held_at)
 
     prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
     if prize is None or not prize.is_on_sale(now):
@@ -359,8 +364,13 @@ def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemptio
 
 
 def fulfil(code: str, *, actor_id: int, now: datetime) -> Redemption:
-    """The counter hands the prize over: pending → fulfilled, exactly once."""
+    """The counter hands the prize over: pending → fulfilled, exactly once, never to oneself
+    and never while the owner's account is on hold."""
     redemption = by_voucher(code)
+    owner = db.session.execute(
+        select(User.id, User.held_at).where(User.id == redemption.user_id).with_for_update()
+    ).first()
+    fairplay.check_may_hand_over(owner.id, owner.held_at, actor_id=actor_id)
     _leave_pending(redemption, "fulfilled", fulfilled_at=now, fulfilled_by=actor_id)
     return redemption
 

@@ -45,6 +45,7 @@ ADMIN_NAV = (
     ("vouchers", "核销", ("admin", "clerk")),
     ("points", "积分调整", ("admin",)),
     ("teams", "团队", ("admin",)),
+    ("fairplay", "公平竞赛", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 

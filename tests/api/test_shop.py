@@ -309,7 +309,8 @@ def test_a_fulfilled_redemption_cannot_be_cancelled(app, factory, as_user):
     prize = make_prize(app)
     client = as_user(user)
     redemption = redeem(client, prize.id).get_json()
-    shop.fulfil(redemption["voucher_code"], actor_id=user.id, now=app.clock.now())
+    clerk = factory.user(role="clerk")
+    shop.fulfil(redemption["voucher_code"], actor_id=clerk.id, now=app.clock.now())
     db.session.commit()
     response = client.post(f"/api/v1/me/redemptions/{redemption['id']}/cancel")
     assert response.status_code == 409 and response.get_json()["code"] == "not_pending"

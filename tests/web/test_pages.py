@@ -14,7 +14,7 @@ from quiz import web
 APP_PAGES = ["/app/", "/app/quiz", "/app/points", "/app/boards", "/app/shop", "/app/vouchers",
              "/app/team"]
 ADMIN_PAGES = ["/admin/", "/admin/banks", "/admin/questions", "/admin/schedule", "/admin/prizes",
-               "/admin/points", "/admin/teams"]
+               "/admin/points", "/admin/teams", "/admin/fairplay"]
 
 
 def test_the_site_root_opens_the_mini_app(client):

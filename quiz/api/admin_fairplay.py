@@ -1,0 +1,83 @@
+"""Admin: fair play — accounts worth a look, and holds on their redemptions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_login import current_user
+
+from quiz.api.common import Blueprint, admin_required, config
+from quiz.clock import day_bounds, now, today, zone
+from quiz.schemas.fairplay import HeldListOut, HeldUserOut, HoldIn, SuspectArgs, SuspectsOut
+from quiz.services import fairplay
+
+blp = Blueprint(
+    "admin_fairplay",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Admin: fair play (suspects and holds)",
+)
+
+DEFAULT_DAYS = 7
+
+
+@blp.route("/fair-play/suspects", methods=["GET"])
+@admin_required
+@blp.arguments(SuspectArgs, location="query")
+@blp.response(200, SuspectsOut)
+def suspects(args):
+    """Accounts worth a look between `from` and `to` (local days, inclusive; default the last 7)."""
+    last = args["to"] or today()
+    first = args["from_"] or last - timedelta(days=DEFAULT_DAYS - 1)
+    tz = zone()
+    rows = fairplay.suspects(
+        first,
+        last,
+        day_bounds=lambda d: day_bounds(d, tz),
+        min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
+        accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"),
+    )
+    return {"date_from": first, "date_to": last, "reasons": fairplay.REASONS, "rows": rows}
+
+
+def _held_payload(user) -> dict:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "balance": user.balance,
+        "on_hold": user.on_hold,
+        "held_at": user.held_at,
+        "held_by": user.held_by,
+        "hold_memo": user.hold_memo,
+        "holds": fairplay.holds_of(user.id),
+    }
+
+
+@blp.route("/fair-play/holds", methods=["GET"])
+@admin_required
+@blp.response(200, HeldListOut)
+def held():
+    """Accounts on hold now, most recent first."""
+    return {"items": [_held_payload(u) for u in fairplay.held_accounts()]}
+
+
+@blp.route("/users/<int:user_id>/hold", methods=["POST"])
+@admin_required
+@blp.arguments(HoldIn)
+@blp.response(200, HeldUserOut)
+def hold(body, user_id):
+    """Hold an account: its new redemptions and voucher hand-overs answer 409 `account_on_hold`."""
+    user = fairplay.hold(user_id, body["memo"], actor_id=current_user.id, now=now())
+    return _held_payload(user)
+
+
+@blp.route("/users/<int:user_id>/release", methods=["POST"])
+@admin_required
+@blp.arguments(HoldIn)
+@blp.response(200, HeldUserOut)
+def release(body, user_id):
+    """Lift a hold."""
+    user = fairplay.release(user_id, body["memo"], actor_id=current_user.id, now=now())
+    return _held_payload(user)

@@ -1,0 +1,28 @@
+"""`flask --app wsgi fairplay purge-ips`: forget registration addresses past their retention."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from quiz.extensions import db
+
+fairplay_cli = AppGroup("fairplay", help="Fair play.")
+
+
+@fairplay_cli.command("purge-ips")
+def purge_ips_command() -> None:
+    """Clear the registration address of accounts older than QUIZ_IP_RETENTION_DAYS.
+
+    Run it daily, beside `boards prune`."""
+    from quiz.services import fairplay
+
+    days = current_app.config["QUIZ_IP_RETENTION_DAYS"]
+    cleared = fairplay.purge_addresses(now=current_app.clock.now(), retention_days=days)
+    db.session.commit()
+    click.echo(f"registration addresses older than {days} days cleared: {cleared}")
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(fairplay_cli)

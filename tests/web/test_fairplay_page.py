@@ -1,0 +1,62 @@
+"""The console's fair-play page in a real browser: suspects listed, an account held and released."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from quiz.clock import local_day
+from quiz.extensions import db
+from quiz.models import Answer
+from tests.web.conftest import sign_in
+
+
+def _a_suspect(live):
+    """A user with too-fast answers today (as a script answering at machine speed leaves)."""
+    suspect = live.user(display_name="脚本账户")
+    with live.app.app_context():
+        at = live.app.clock.now()
+        day = local_day(at, ZoneInfo(live.app.config["QUIZ_TIMEZONE"]))
+        for q in live.questions[:3]:
+            db.session.add(
+                Answer(
+                    user_id=suspect.id,
+                    question_id=q.id,
+                    day=day,
+                    choices="A",
+                    correct=False,
+                    points=0,
+                    bonus=0,
+                    category="垃圾分类",
+                    elapsed_ms=10,
+                    interval_ms=10,
+                    too_fast=True,
+                    created_at=at + timedelta(milliseconds=10),
+                )
+            )
+        db.session.commit()
+    return suspect
+
+
+def test_an_admin_sees_a_suspect_holds_the_account_and_releases_it(page, live):
+    suspect = _a_suspect(live)
+    sign_in(page, "chief", at="/admin/login")
+    page.goto("/admin/fairplay")
+    row = page.locator(f"#fp-suspects tr[data-user-id='{suspect.id}']")
+    row.wait_for()
+    assert "答题速度贴近最短间隔" in row.inner_text()
+
+    page.once("dialog", lambda dialog: dialog.accept("同一脚本批量答题"))
+    row.get_by_role("button", name="暂停兑换").click()
+    held = page.locator(f"#fp-holds tr[data-user-id='{suspect.id}']")
+    held.wait_for()
+    assert "同一脚本批量答题" in held.inner_text()
+
+    page.once("dialog", lambda dialog: dialog.accept("已核实"))
+    held.get_by_role("button", name="解除暂停").click()
+    held.wait_for(state="detached")
+    assert (
+        page.locator(f"#fp-suspects tr[data-user-id='{suspect.id}']")
+        .get_by_role("button", name="暂停兑换")
+        .is_visible()
+    )

@@ -73,6 +73,9 @@ def bench_env(database_url: str | None, *, shipped: bool = False, **settings: st
     env.update({
         "QUIZ_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
         "QUIZ_INSTANCE_PATH": instance,
+        # wrk answers at machine speed: without this every answer is `too_fast` and credits
+        # nothing, so the points, ledger and board writes would not be measured.
+        "QUIZ_MIN_ANSWER_MS": "0",
     })
     if database_url:
         env["DATABASE_URL"] = database_url

@@ -41,6 +41,7 @@ format: $(VENV)/.dev-deps
 # pytest's exit code 5 (no tests collected) fails the target like any other failure.
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/python question_bank/data/check_bank.py
 

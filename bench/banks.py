@@ -39,12 +39,36 @@ def bank_rows(count: int) -> list[list[str | None]]:
         kind = ("单选", "多选", "判断")[i % 3]
         stem = f"第{i}题：关于文明城市建设的第{i}条知识，下列说法正确的是哪一项？"
         if kind == "判断":
-            rows.append([kind, stem, None, None, None, None, "对" if i % 2 else "错",
-                         f"第{i}题的解析。", CATEGORIES[i % 6], "易"])
+            rows.append(
+                [
+                    kind,
+                    stem,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "对" if i % 2 else "错",
+                    f"第{i}题的解析。",
+                    CATEGORIES[i % 6],
+                    "易",
+                ]
+            )
         else:
             answer = "ABCD"[i % 4] if kind == "单选" else ("AB", "ACD", "BCD")[i % 3]
-            rows.append([kind, stem, f"选项甲{i}", f"选项乙{i}", f"选项丙{i}", f"选项丁{i}", answer,
-                         f"第{i}题的解析。", CATEGORIES[i % 6], "中"])
+            rows.append(
+                [
+                    kind,
+                    stem,
+                    f"选项甲{i}",
+                    f"选项乙{i}",
+                    f"选项丙{i}",
+                    f"选项丁{i}",
+                    answer,
+                    f"第{i}题的解析。",
+                    CATEGORIES[i % 6],
+                    "中",
+                ]
+            )
     return rows
 
 
@@ -57,9 +81,12 @@ def make_xlsx(path: Path, count: int) -> None:
 
     rows = bank_rows(count)
     strings: dict[str, int] = {}
-    sheet = [_XML_DECL, f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">',
-             f'<dimension ref="A1:J{len(rows)}"/><sheetViews><sheetView tabSelected="1" '
-             'workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>']
+    sheet = [
+        _XML_DECL,
+        f'<worksheet xmlns="{_NS}" xmlns:r="{_REL}">',
+        f'<dimension ref="A1:J{len(rows)}"/><sheetViews><sheetView tabSelected="1" '
+        'workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>',
+    ]
     for number, row in enumerate(rows, start=1):
         sheet.append(f'<row r="{number}" spans="1:10">')
         for column, value in enumerate(row):
@@ -67,10 +94,14 @@ def make_xlsx(path: Path, count: int) -> None:
                 index = strings.setdefault(value, len(strings))
                 sheet.append(f'<c r="{"ABCDEFGHIJ"[column]}{number}" t="s"><v>{index}</v></c>')
         sheet.append("</row>")
-    sheet.append('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-                 'header="0.3" footer="0.3"/></worksheet>')
-    shared = [_XML_DECL, f'<sst xmlns="{_NS}" count="{sum(map(len, rows))}" '
-              f'uniqueCount="{len(strings)}">']
+    sheet.append(
+        '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+        'header="0.3" footer="0.3"/></worksheet>'
+    )
+    shared = [
+        _XML_DECL,
+        f'<sst xmlns="{_NS}" count="{sum(map(len, rows))}" uniqueCount="{len(strings)}">',
+    ]
     shared += [f"<si><t>{escape(text)}</t></si>" for text in strings]
     shared.append("</sst>")
     parts = {
@@ -82,19 +113,23 @@ def make_xlsx(path: Path, count: int) -> None:
             f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
             f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
             f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}.sharedStrings+xml"/>'
-            "</Types>"),
+            "</Types>"
+        ),
         "_rels/.rels": (
             f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/'
-            'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
-            '<sheet name="题库" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            '<sheet name="题库" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{_PKG_REL}">'
             f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
             f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
             f'<Relationship Id="rId3" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>"),
+            "</Relationships>"
+        ),
         "xl/styles.xml": (
             f'<styleSheet xmlns="{_NS}"><fonts count="1"><font><sz val="11"/><name val="等线"/>'
             '</font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill>'
@@ -102,7 +137,8 @@ def make_xlsx(path: Path, count: int) -> None:
             '</border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
             'borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" '
             'fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="常规" '
-            'xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+            'xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+        ),
         "xl/sharedStrings.xml": "".join(shared),
         "xl/worksheets/sheet1.xml": "".join(sheet),
     }
@@ -130,7 +166,9 @@ def phase_import(path: Path, url: str) -> dict:
     from quiz.extensions import db
     from quiz.services import banks
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production"}
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -138,8 +176,9 @@ def phase_import(path: Path, url: str) -> dict:
         start = time.perf_counter()
         bank = banks.read_file(data, path.name)
         read = time.perf_counter() - start
-        report = banks.import_bank(bank, filename=path.name, uploader_id=None, dry_run=False,
-                                   now=app.clock.now())
+        report = banks.import_bank(
+            bank, filename=path.name, uploader_id=None, dry_run=False, now=app.clock.now()
+        )
         db.session.commit()
         total = time.perf_counter() - start
         db.drop_all()
@@ -198,15 +237,21 @@ def main(argv: list[str] | None = None) -> int:
                 runs[name].append(run_phase(phase, path, url))
     results = {name: _median_run(found) for name, found in runs.items()}
     base = results["raw openpyxl read"]["seconds"]
-    print(f"bank import: {args.questions} questions, {size_kb:.0f} KiB .xlsx, "
-          f"median of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'phase':<32}{'seconds':>9}{'× raw':>8}{'validate s':>12}{'peak RSS MB':>13}"
-          "  every round (s)")
+    print(
+        f"bank import: {args.questions} questions, {size_kb:.0f} KiB .xlsx, "
+        f"median of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"{'phase':<32}{'seconds':>9}{'× raw':>8}{'validate s':>12}{'peak RSS MB':>13}"
+        "  every round (s)"
+    )
     for name, r in results.items():
         validate = f"{r['validate_seconds']:.2f}" if "validate_seconds" in r else "-"
         every = " ".join(f"{run['seconds']:.2f}" for run in runs[name])
-        print(f"{name:<32}{r['seconds']:>9.2f}{r['seconds'] / base:>8.2f}{validate:>12}"
-              f"{r['peak_rss_mb']:>13.0f}  {every}")
+        print(
+            f"{name:<32}{r['seconds']:>9.2f}{r['seconds'] / base:>8.2f}{validate:>12}"
+            f"{r['peak_rss_mb']:>13.0f}  {every}"
+        )
     out = Path("bench/out")
     out.mkdir(parents=True, exist_ok=True)
     (out / "banks.json").write_text(json.dumps(results, indent=2))

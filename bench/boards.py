@@ -29,8 +29,9 @@ from zoneinfo import ZoneInfo
 import redis
 from sqlalchemy import create_engine, text
 
-PG_URL = os.environ.get("BENCH_DATABASE_URL",
-                        "postgresql+psycopg://quiz:quiz@localhost:5433/quiz_bench")
+PG_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://quiz:quiz@localhost:5433/quiz_bench"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 SCHEMA = "boards_bench"
 BOARD, PERIOD = "citizens", "week"
@@ -71,8 +72,14 @@ def row(name: str, n: int, p: tuple[float, float]) -> str:
 def make_app(url: str):
     from quiz import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production", "REDIS_URL": None,
-                       "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-not-for-production",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def bench_redis(data, start: date, lines: list[str]) -> None:
@@ -84,7 +91,9 @@ def bench_redis(data, start: date, lines: list[str]) -> None:
     t0 = time.perf_counter()
     pipe = client.pipeline(transaction=False)
     for i in range(0, len(data), 20000):
-        pipe.zadd(key, {s: (score << lb.TIE_BITS[PERIOD]) | tie for s, score, tie in data[i:i + 20000]})
+        pipe.zadd(
+            key, {s: (score << lb.TIE_BITS[PERIOD]) | tie for s, score, tie in data[i : i + 20000]}
+        )
         pipe.execute()
     load = time.perf_counter() - t0
     n = client.zcard(key)
@@ -97,17 +106,32 @@ def bench_redis(data, start: date, lines: list[str]) -> None:
         p.zrevrange(key, 0, 99, withscores=True)
         p.execute()
 
-    lines.append(row("anchor: redis-py ZREVRANK + ZREVRANGE 0 99 (one round trip)", n, timed(anchor)))
-    lines.append(row("anchor: redis-py ZREVRANGE 0 99 WITHSCORES", n,
-                     timed(lambda: client.zrevrange(key, 0, 99, withscores=True))))
+    lines.append(
+        row("anchor: redis-py ZREVRANK + ZREVRANGE 0 99 (one round trip)", n, timed(anchor))
+    )
+    lines.append(
+        row(
+            "anchor: redis-py ZREVRANGE 0 99 WITHSCORES",
+            n,
+            timed(lambda: client.zrevrange(key, 0, 99, withscores=True)),
+        )
+    )
     lines.append(row("anchor: redis-py ZREVRANK", n, timed(lambda: client.zrevrank(key, middle))))
-    store = lb.RedisBoardStore(REDIS_URL, tz=TZ, retention_days=lb.DEFAULT_RETENTION_DAYS,
-                               clock=lambda: datetime.now(UTC))
+    store = lb.RedisBoardStore(
+        REDIS_URL, tz=TZ, retention_days=lb.DEFAULT_RETENTION_DAYS, clock=lambda: datetime.now(UTC)
+    )
     board = lb.BoardKey(BOARD, PERIOD, start)
     lines.append(row("Redis backend: top-100", n, timed(lambda: store.top(board, 0, 100))))
-    lines.append(row("Redis backend: my-rank (middle)", n, timed(lambda: store.rank(board, middle))))
-    lines.append(row("Redis backend: around-me radius 5 (middle)", n,
-                     timed(lambda: store.around(board, middle, 5))))
+    lines.append(
+        row("Redis backend: my-rank (middle)", n, timed(lambda: store.rank(board, middle)))
+    )
+    lines.append(
+        row(
+            "Redis backend: around-me radius 5 (middle)",
+            n,
+            timed(lambda: store.around(board, middle, 5)),
+        )
+    )
 
     # The write an earning adds (after commit): 16 rows = a reporter with team and district.
     rng = random.Random(2)
@@ -116,7 +140,9 @@ def bench_redis(data, start: date, lines: list[str]) -> None:
     def write():
         store.apply([(inc, None) for inc in incs_for(str(rng.randint(1, n)))])
 
-    lines.append(row("Redis backend: write one earning (16 board rows, pipelined)", n, timed(write)))
+    lines.append(
+        row("Redis backend: write one earning (16 board rows, pipelined)", n, timed(write))
+    )
 
 
 def _increment_maker(lb):
@@ -125,8 +151,12 @@ def _increment_maker(lb):
     at = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
     def make(subject: str):
-        subjects = [("citizens", subject), ("reporters", subject), ("teams", "7"),
-                    ("districts", "新华区")]
+        subjects = [
+            ("citizens", subject),
+            ("reporters", subject),
+            ("teams", "7"),
+            ("districts", "新华区"),
+        ]
         return lb.increments(subjects, 10, at, TZ)
 
     return make
@@ -141,8 +171,9 @@ def _load_sql(engine, data, start: date, dialect: str) -> float:
             buf = io.StringIO()
             for s, score, tie in data:
                 buf.write(f"{BOARD}\t{PERIOD}\t{start.isoformat()}\t{s}\t{score}\t{tie}\n")
-            with cur.copy("COPY board_scores (board, period, period_start, subject, score, tie) "
-                          "FROM STDIN") as copy:
+            with cur.copy(
+                "COPY board_scores (board, period, period_start, subject, score, tie) FROM STDIN"
+            ) as copy:
                 copy.write(buf.getvalue())
             raw.commit()
         finally:
@@ -152,7 +183,8 @@ def _load_sql(engine, data, start: date, dialect: str) -> float:
             conn.exec_driver_sql(
                 "INSERT INTO board_scores (board, period, period_start, subject, score, tie) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(BOARD, PERIOD, start.isoformat(), s, score, tie) for s, score, tie in data])
+                [(BOARD, PERIOD, start.isoformat(), s, score, tie) for s, score, tie in data],
+            )
     return time.perf_counter() - t0
 
 
@@ -171,17 +203,29 @@ def bench_sql(name: str, url: str, data, counts: list[int], lines: list[str]) ->
             start = date(2026, 1, 5 + 7 * k)  # one week board per player count
             load = _load_sql(engine, data[:count], start, dialect)
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE board_scores" if dialect == "postgresql"
-                                  else "ANALYZE"))
+                conn.execute(
+                    text("VACUUM ANALYZE board_scores" if dialect == "postgresql" else "ANALYZE")
+                )
             board = lb.BoardKey(BOARD, PERIOD, start)
             middle = store.top(board, count // 2, 1)[0][0]
             print(f"{name}: loaded {count:,} in {load:.1f}s; middle player {middle}")
-            lines.append(row(f"{name}: top-100", count,
-                             timed(lambda b=board: store.top(b, 0, 100))))
-            lines.append(row(f"{name}: my-rank (middle)", count,
-                             timed(lambda b=board, m=middle: store.rank(b, m))))
-            lines.append(row(f"{name}: around-me radius 5 (middle)", count,
-                             timed(lambda b=board, m=middle: store.around(b, m, 5))))
+            lines.append(
+                row(f"{name}: top-100", count, timed(lambda b=board: store.top(b, 0, 100)))
+            )
+            lines.append(
+                row(
+                    f"{name}: my-rank (middle)",
+                    count,
+                    timed(lambda b=board, m=middle: store.rank(b, m)),
+                )
+            )
+            lines.append(
+                row(
+                    f"{name}: around-me radius 5 (middle)",
+                    count,
+                    timed(lambda b=board, m=middle: store.around(b, m, 5)),
+                )
+            )
             db.session.rollback()
         # The write an earning adds inside the answer's transaction: upsert of 16 board rows.
         rng = random.Random(3)
@@ -215,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     data = players(max([args.players, *counts]))
     print(f"generated {len(data):,} players in {time.perf_counter() - t0:.1f}s")
     lines = ["| measurement | players | p50 ms | p99 ms |", "|---|---|---|---|"]
-    bench_redis(data[:args.players], date(2026, 11, 23), lines)
+    bench_redis(data[: args.players], date(2026, 11, 23), lines)
     sep = "&" if "?" in PG_URL else "?"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
@@ -226,8 +270,10 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bench_sql("SQLite", f"sqlite:///{tmp}/boards.sqlite3", data, counts, lines)
     print()
-    print(f"machine: nproc={os.cpu_count()}, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}; total {time.perf_counter() - t0:.0f}s")
+    print(
+        f"machine: nproc={os.cpu_count()}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; total {time.perf_counter() - t0:.0f}s"
+    )
     print("\n".join(lines))
 
 

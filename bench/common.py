@@ -61,7 +61,9 @@ def database_url() -> str:
 SHIPPED_IP_LIMIT = "100000000 per minute"
 
 
-def bench_env(database_url: str | None, *, shipped: bool = False, **settings: str) -> dict[str, str]:
+def bench_env(
+    database_url: str | None, *, shipped: bool = False, **settings: str
+) -> dict[str, str]:
     """The environment for gunicorn and the in-process app, with a fixed secret.
 
     `shipped`: exactly `make run`'s settings (rate limits on) but for the per-IP rate, which one
@@ -70,13 +72,15 @@ def bench_env(database_url: str | None, *, shipped: bool = False, **settings: st
     instance = tempfile.mkdtemp(prefix="quiz-bench-instance-")
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
-    env.update({
-        "QUIZ_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
-        "QUIZ_INSTANCE_PATH": instance,
-        # wrk answers at machine speed: without this every answer is `too_fast` and credits
-        # nothing, so the points, ledger and board writes would not be measured.
-        "QUIZ_MIN_ANSWER_MS": "0",
-    })
+    env.update(
+        {
+            "QUIZ_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
+            "QUIZ_INSTANCE_PATH": instance,
+            # wrk answers at machine speed: without this every answer is `too_fast` and credits
+            # nothing, so the points, ledger and board writes would not be measured.
+            "QUIZ_MIN_ANSWER_MS": "0",
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     if shipped:
@@ -131,15 +135,28 @@ def reset_schema(database_url: str | None, env: dict[str, str]) -> None:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 # --- seeding through the app -------------------------------------------------------------------
 
 
-def seed_users(app, count: int, *, prefix: str = "bench", role: str = "citizen",
-               district: str | None = None, batch: int = 2000) -> list[int]:
+def seed_users(
+    app,
+    count: int,
+    *,
+    prefix: str = "bench",
+    role: str = "citizen",
+    district: str | None = None,
+    batch: int = 2000,
+) -> list[int]:
     """Insert `count` users (one shared cheap password hash) and return their ids, in order."""
     from sqlalchemy import insert, select
     from werkzeug.security import generate_password_hash
@@ -151,17 +168,28 @@ def seed_users(app, count: int, *, prefix: str = "bench", role: str = "citizen",
     district = district or app.config["QUIZ_DISTRICTS"][0]
     password_hash = generate_password_hash(PASSWORD, method=FAST_HASH)
     rows = [
-        {"username": f"{prefix}{n}", "password_hash": password_hash, "display_name": f"{prefix}{n}",
-         "role": role, "district": district, "balance": 0, "streak": 0, "show_full_name": False,
-         "created_at": now}
+        {
+            "username": f"{prefix}{n}",
+            "password_hash": password_hash,
+            "display_name": f"{prefix}{n}",
+            "role": role,
+            "district": district,
+            "balance": 0,
+            "streak": 0,
+            "show_full_name": False,
+            "created_at": now,
+        }
         for n in range(count)
     ]
     for start in range(0, count, batch):
-        db.session.execute(insert(User), rows[start:start + batch])
+        db.session.execute(insert(User), rows[start : start + batch])
     db.session.commit()
     names = [row["username"] for row in rows]
-    by_name = dict(db.session.execute(
-        select(User.username, User.id).where(User.username.like(f"{prefix}%"))).all())
+    by_name = dict(
+        db.session.execute(
+            select(User.username, User.id).where(User.username.like(f"{prefix}%"))
+        ).all()
+    )
     return [by_name[name] for name in names]
 
 
@@ -184,8 +212,9 @@ def session_cookies(app, user_ids: Iterable[int]) -> list[str]:
     name = app.config["SESSION_COOKIE_NAME"]
     cookies = []
     for user_id in user_ids:
-        with app.test_request_context(environ_base={"REMOTE_ADDR": CLIENT_ADDR},
-                                      headers={"User-Agent": USER_AGENT}):
+        with app.test_request_context(
+            environ_base={"REMOTE_ADDR": CLIENT_ADDR}, headers={"User-Agent": USER_AGENT}
+        ):
             login_user(users[user_id])
             cookies.append(f"{name}={serializer.dumps(dict(session))}")
     db.session.expunge_all()
@@ -212,9 +241,17 @@ class Gunicorn:
     WEB_CONCURRENCY in the environment. Else the older bench form: sync workers, no access log.
     """
 
-    def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path | None = None,
-                 timeout: float = 30.0, shipped: bool = False, app: str = "wsgi:app",
-                 path_log: str = ""):
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        workers: int = 2,
+        log: Path | None = None,
+        timeout: float = 30.0,
+        shipped: bool = False,
+        app: str = "wsgi:app",
+        path_log: str = "",
+    ):
         self.env, self.workers, self.timeout = env, workers, timeout
         self.shipped, self.app = shipped, app
         self.port = free_port()
@@ -226,18 +263,35 @@ class Gunicorn:
         if self.shipped:
             return [str(VENV_BIN / "gunicorn"), "--config", str(SHIPPED_CONFIG), self.app]
         # No --access-logfile: gunicorn then writes no access log (it would cost every request).
-        return [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class", "sync",
-                "--bind", f"127.0.0.1:{self.port}", "--error-logfile", "-", self.app]
+        return [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--error-logfile",
+            "-",
+            self.app,
+        ]
 
     def __enter__(self) -> Gunicorn:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        env = dict(self.env, HOST="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY=str(self.workers))
+        env = dict(
+            self.env, HOST="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY=str(self.workers)
+        )
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         try:
-            wait_healthy(self.url, timeout=self.timeout, process=self.process,
-                         path="/healthz" if self.app == "wsgi:app" else "/ping")
+            wait_healthy(
+                self.url,
+                timeout=self.timeout,
+                process=self.process,
+                path="/healthz" if self.app == "wsgi:app" else "/ping",
+            )
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -273,8 +327,13 @@ def cpu_seconds(master_pid: int) -> float:
     return total / ticks
 
 
-def wait_healthy(url: str, *, timeout: float = 30.0, process: subprocess.Popen | None = None,
-                 path: str = "/healthz") -> None:
+def wait_healthy(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    process: subprocess.Popen | None = None,
+    path: str = "/healthz",
+) -> None:
     """Poll GET /healthz until it answers 200 (which also proves the database is reachable)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -342,6 +401,7 @@ function done(summary, latency, requests)
   io.write("BENCH_NON_200 " .. table.concat(parts, ",") .. "\n")
 end
 """
+
 
 def lua_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=True)  # a JSON string literal is a valid Lua string
@@ -424,13 +484,25 @@ def parse_wrk(output: str, *, name: str = "", url: str = "", command: str = "") 
     wrk_non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if wrk_non_2xx and not marker:
         non_200["non-2xx"] = int(wrk_non_2xx.group(1))
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    socket_errors = dict(zip(("connect", "read", "write", "timeout"),
-                             map(int, sockets.groups()), strict=True)) if sockets else {}
-    return WrkResult(name=name, url=url, requests_per_sec=float(rps.group(1)),
-                     p50_ms=_duration_ms(p50.group(1)), p99_ms=_duration_ms(p99.group(1)),
-                     requests=int(total.group(1)), non_200=non_200, socket_errors=socket_errors,
-                     command=command)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    socket_errors = (
+        dict(zip(("connect", "read", "write", "timeout"), map(int, sockets.groups()), strict=True))
+        if sockets
+        else {}
+    )
+    return WrkResult(
+        name=name,
+        url=url,
+        requests_per_sec=float(rps.group(1)),
+        p50_ms=_duration_ms(p50.group(1)),
+        p99_ms=_duration_ms(p99.group(1)),
+        requests=int(total.group(1)),
+        non_200=non_200,
+        socket_errors=socket_errors,
+        command=command,
+    )
 
 
 def wrk_binary() -> str:
@@ -440,12 +512,26 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url: str, *, script: Path | None = None, name: str = "", threads: int = 2,
-            connections: int = 32, duration: str = "10s", timeout: str = "5s") -> WrkResult:
+def run_wrk(
+    url: str,
+    *,
+    script: Path | None = None,
+    name: str = "",
+    threads: int = 2,
+    connections: int = 32,
+    duration: str = "10s",
+    timeout: str = "5s",
+) -> WrkResult:
     """Run wrk with --latency and return the parsed figures; its full output goes to stderr
     only when it cannot be parsed."""
-    command = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency",
-               f"--timeout={timeout}"]
+    command = [
+        wrk_binary(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}",
+        "--latency",
+        f"--timeout={timeout}",
+    ]
     if script is not None:
         command += ["-s", str(script)]
     command.append(url)
@@ -461,13 +547,17 @@ def run_wrk(url: str, *, script: Path | None = None, name: str = "", threads: in
 
 def format_table(results: list[WrkResult], *, baseline: WrkResult | None = None) -> str:
     """A fixed-width table; with a baseline, each row's req/s as a fraction of it."""
-    header = f"{'target':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-200':>8}"
+    header = (
+        f"{'target':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-200':>8}"
+    )
     if baseline:
         header += f" {'× ' + baseline.name:>12}"
     lines = [header, "-" * len(header)]
     for r in results:
-        line = (f"{r.name:<28} {r.requests_per_sec:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-                f"{r.requests:>9} {r.non_200_total:>8}")
+        line = (
+            f"{r.name:<28} {r.requests_per_sec:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+            f"{r.requests:>9} {r.non_200_total:>8}"
+        )
         if baseline:
             line += f" {r.requests_per_sec / baseline.requests_per_sec:>12.2f}"
         lines.append(line)
@@ -482,8 +572,11 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    return {"nproc": str(os.cpu_count()), "cpu": model,
-            "loadavg_1m_before": f"{os.getloadavg()[0]:.2f}"}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": model,
+        "loadavg_1m_before": f"{os.getloadavg()[0]:.2f}",
+    }
 
 
 def write_results(name: str, payload: dict) -> Path:

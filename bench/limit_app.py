@@ -24,9 +24,16 @@ from flask import Flask, jsonify, request, session
 app = Flask(__name__)
 app.secret_key = os.environ.get("QUIZ_SECRET_KEY", "limit")
 _conn: psycopg.Connection | None = None
-_PAYLOAD = [{"id": i, "type": "single", "stem": "压测题目" * 12,
-             "options": [{"key": k, "text": "选项内容" * 3} for k in "ABCD"], "category": "文明城市"}
-            for i in range(5)]
+_PAYLOAD = [
+    {
+        "id": i,
+        "type": "single",
+        "stem": "压测题目" * 12,
+        "options": [{"key": k, "text": "选项内容" * 3} for k in "ABCD"],
+        "category": "文明城市",
+    }
+    for i in range(5)
+]
 DAY = date(2026, 11, 23)
 
 
@@ -42,8 +49,9 @@ def conn() -> psycopg.Connection:
 
 
 def setup(database_dsn: str, users: int) -> None:
-    with psycopg.connect(database_dsn.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as c:
+    with psycopg.connect(
+        database_dsn.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
         c.execute("""
             DROP TABLE IF EXISTS limit_answers, limit_ledger, limit_boards, limit_days, limit_users;
             CREATE TABLE limit_users (id int PRIMARY KEY, name text, balance int NOT NULL
@@ -56,10 +64,12 @@ def setup(database_dsn: str, users: int) -> None:
             CREATE TABLE limit_boards (board text, period text, start date, subject text,
                 score int, PRIMARY KEY (board, period, start, subject));
         """)
-        c.execute("INSERT INTO limit_users SELECT g, 'u' || g, 0 FROM generate_series(1, %s) g",
-                  (users,))
-        c.execute("INSERT INTO limit_days SELECT g, %s, 0 FROM generate_series(1, %s) g",
-                  (DAY, users))
+        c.execute(
+            "INSERT INTO limit_users SELECT g, 'u' || g, 0 FROM generate_series(1, %s) g", (users,)
+        )
+        c.execute(
+            "INSERT INTO limit_days SELECT g, %s, 0 FROM generate_series(1, %s) g", (DAY, users)
+        )
 
 
 @app.get("/ping")
@@ -71,12 +81,21 @@ def ping():
 def today():
     user_id = int(session["uid"])
     c = conn()
-    user = c.execute("SELECT id, name, balance, streak FROM limit_users WHERE id = %s",
-                     (user_id,)).fetchone()
-    day = c.execute("SELECT answered FROM limit_days WHERE user_id = %s AND day = %s",
-                    (user_id, DAY)).fetchone()
-    return jsonify(date=DAY.isoformat(), questions=_PAYLOAD, answered={}, completed=False,
-                   streak=user[3], balance=user[2], seen=day[0])
+    user = c.execute(
+        "SELECT id, name, balance, streak FROM limit_users WHERE id = %s", (user_id,)
+    ).fetchone()
+    day = c.execute(
+        "SELECT answered FROM limit_days WHERE user_id = %s AND day = %s", (user_id, DAY)
+    ).fetchone()
+    return jsonify(
+        date=DAY.isoformat(),
+        questions=_PAYLOAD,
+        answered={},
+        completed=False,
+        streak=user[3],
+        balance=user[2],
+        seen=day[0],
+    )
 
 
 @app.post("/limit/answer")
@@ -87,17 +106,27 @@ def answer():
     c = conn()
     with c.transaction():
         c.execute("SET LOCAL synchronous_commit TO OFF")
-        c.execute("INSERT INTO limit_answers (user_id, question_id, day, choices, correct) "
-                  "VALUES (%s, %s, %s, %s, true)", (user_id, qid, DAY, "A"))
-        c.execute("INSERT INTO limit_ledger (user_id, delta, kind, key) VALUES (%s, 10, "
-                  "'quiz_correct', %s)", (user_id, f"{user_id}:{qid}"))
-        balance = c.execute("UPDATE limit_users SET balance = balance + 10 WHERE id = %s "
-                            "AND balance + 10 >= 0 RETURNING balance", (user_id,)).fetchone()[0]
+        c.execute(
+            "INSERT INTO limit_answers (user_id, question_id, day, choices, correct) "
+            "VALUES (%s, %s, %s, %s, true)",
+            (user_id, qid, DAY, "A"),
+        )
+        c.execute(
+            "INSERT INTO limit_ledger (user_id, delta, kind, key) VALUES (%s, 10, "
+            "'quiz_correct', %s)",
+            (user_id, f"{user_id}:{qid}"),
+        )
+        balance = c.execute(
+            "UPDATE limit_users SET balance = balance + 10 WHERE id = %s "
+            "AND balance + 10 >= 0 RETURNING balance",
+            (user_id,),
+        ).fetchone()[0]
         c.execute(
             "INSERT INTO limit_boards VALUES (%s, 'day', %s, %s, 10), (%s, 'week', %s, %s, 10), "
             "(%s, 'month', %s, %s, 10), (%s, 'all', %s, %s, 10) ON CONFLICT (board, period, "
             "start, subject) DO UPDATE SET score = limit_boards.score + excluded.score",
-            ("citizens", DAY, str(user_id)) * 4)
+            ("citizens", DAY, str(user_id)) * 4,
+        )
     return jsonify(question_id=qid, correct=True, points_awarded=10, balance=balance)
 
 

@@ -18,9 +18,15 @@ from quiz.extensions import db
 from tests.conftest import make_app
 from tests.factories import Factory
 
-TARGETS = [("citizen", "/app/"), ("citizen", "/app/quiz"), ("citizen", "/app/boards"),
-           ("admin", "/admin/"), ("admin", "/admin/questions"), ("anyone", "/app/static/citizen.js"),
-           ("anyone", "/app/login")]
+TARGETS = [
+    ("citizen", "/app/"),
+    ("citizen", "/app/quiz"),
+    ("citizen", "/app/boards"),
+    ("admin", "/admin/"),
+    ("admin", "/admin/questions"),
+    ("anyone", "/app/static/citizen.js"),
+    ("anyone", "/app/login"),
+]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,8 +37,10 @@ def main(argv: list[str] | None = None) -> None:
     with app.app_context():
         db.create_all()
         factory = Factory(app)
-        users = {"citizen": factory.user(username="bench_citizen").id,
-                 "admin": factory.user(username="bench_admin", role="admin").id}
+        users = {
+            "citizen": factory.user(username="bench_citizen").id,
+            "admin": factory.user(username="bench_admin", role="admin").id,
+        }
     clients = {}
     for who in ("citizen", "admin", "anyone"):
         client = app.test_client()

@@ -90,18 +90,33 @@ end
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench quiz_http", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=common.database_url(),
-                        help="the PostgreSQL database (its schema is dropped and rebuilt)")
-    parser.add_argument("--databases", default="sqlite,postgresql",
-                        type=lambda v: [d for d in v.split(",") if d],
-                        help="which to run, in order: sqlite (the embedded default), postgresql")
-    parser.add_argument("--bench-config", action="store_true",
-                        help="the older configuration (rate limits off, no access log) instead "
-                             "of the shipped one; figures so taken are labelled as such")
-    parser.add_argument("--shipped", action="store_true",
-                        help="the default: start the service exactly as `make run` does")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench quiz_http",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--database-url",
+        default=common.database_url(),
+        help="the PostgreSQL database (its schema is dropped and rebuilt)",
+    )
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        type=lambda v: [d for d in v.split(",") if d],
+        help="which to run, in order: sqlite (the embedded default), postgresql",
+    )
+    parser.add_argument(
+        "--bench-config",
+        action="store_true",
+        help="the older configuration (rate limits off, no access log) instead "
+        "of the shipped one; figures so taken are labelled as such",
+    )
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="the default: start the service exactly as `make run` does",
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", default="10s")
@@ -110,20 +125,38 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--daily-count", type=int, default=20)
     parser.add_argument("--today-users", type=int, default=200)
-    parser.add_argument("--answer-users", type=int, default=1000,
-                        help="each answers up to --daily-count questions: 20,000 fresh pairs")
-    parser.add_argument("--day-users", type=int, default=4000,
-                        help="players of the `day` target, each with a first fetch to make")
+    parser.add_argument(
+        "--answer-users",
+        type=int,
+        default=1000,
+        help="each answers up to --daily-count questions: 20,000 fresh pairs",
+    )
+    parser.add_argument(
+        "--day-users",
+        type=int,
+        default=4000,
+        help="players of the `day` target, each with a first fetch to make",
+    )
     parser.add_argument("--day-duration", default="60s")
     parser.add_argument("--day-connections", type=int, default=40)
-    parser.add_argument("--no-limit", action="store_true",
-                        help="skip the minimal psycopg app (bench/limit_app.py) on PostgreSQL")
-    parser.add_argument("--only", choices=("ping", "today", "answers", "day"), action="append",
-                        help="run only these targets (repeatable); `day` (a player's day mixing "
-                             "first fetches, answers, boards, points and redemptions) runs only "
-                             "when asked for")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample the workers with py-spy during the answers run")
+    parser.add_argument(
+        "--no-limit",
+        action="store_true",
+        help="skip the minimal psycopg app (bench/limit_app.py) on PostgreSQL",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("ping", "today", "answers", "day"),
+        action="append",
+        help="run only these targets (repeatable); `day` (a player's day mixing "
+        "first fetches, answers, boards, points and redemptions) runs only "
+        "when asked for",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the workers with py-spy during the answers run",
+    )
     return parser.parse_args(argv)
 
 
@@ -139,13 +172,28 @@ def seed_questions(app, count: int) -> None:
     for n in range(count):
         category = CATEGORIES[n % len(CATEGORIES)]
         stem = f"【{category}】压测第{n}题：下列做法中，哪一项符合《城市文明行为规范》的要求？"
-        options = [["A", "主动分类投放生活垃圾"], ["B", "随手乱扔烟头"], ["C", "闯红灯过马路"],
-                   ["D", "占用盲道停放车辆"]]
+        options = [
+            ["A", "主动分类投放生活垃圾"],
+            ["B", "随手乱扔烟头"],
+            ["C", "闯红灯过马路"],
+            ["D", "占用盲道停放车辆"],
+        ]
         digest = hashlib.sha256(f"single|{stem}|{options}".encode()).hexdigest()
-        db.session.add(Question(
-            type="single", stem=stem, options=options, answer="A" if n % 2 == 0 else "B",
-            explanation="文明行为从我做起。", category=category, difficulty=2, active=True,
-            content_hash=digest, created_at=now, updated_at=now))
+        db.session.add(
+            Question(
+                type="single",
+                stem=stem,
+                options=options,
+                answer="A" if n % 2 == 0 else "B",
+                explanation="文明行为从我做起。",
+                category=category,
+                difficulty=2,
+                active=True,
+                content_hash=digest,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     db.session.commit()
 
 
@@ -168,14 +216,24 @@ def seed(args, env, database_url) -> tuple[list[str], list[str], list[str], int 
         if "day" in (args.only or []):
             day_ids = common.seed_users(app, args.day_users, prefix="player")
             day_cookies = common.session_cookies(app, day_ids)
-            prize_id = shop.create_prize({"name": "压测奖品", "cost": 10, "stock": 1_000_000,
-                                          "per_user_limit": None, "on_sale": True},
-                                         now=app.clock.now()).id
+            prize_id = shop.create_prize(
+                {
+                    "name": "压测奖品",
+                    "cost": 10,
+                    "stock": 1_000_000,
+                    "per_user_limit": None,
+                    "on_sale": True,
+                },
+                now=app.clock.now(),
+            ).id
             from quiz.extensions import db
 
             db.session.commit()
-    print(f"seeded {args.questions} questions, {args.today_users}+{args.answer_users}"
-          f"+{len(day_cookies)} users in {time.monotonic() - started:.1f}s", flush=True)
+    print(
+        f"seeded {args.questions} questions, {args.today_users}+{args.answer_users}"
+        f"+{len(day_cookies)} users in {time.monotonic() - started:.1f}s",
+        flush=True,
+    )
     return today_cookies, answer_cookies, day_cookies, prize_id
 
 
@@ -195,9 +253,22 @@ def open_the_day(app, reader_ids: list[int]) -> None:
     day_set = daily_quiz.daily_set(day, rules, now=at)
     # The rows mark_seen leaves behind, inserted in one statement (hundreds of one-by-one
     # first fetches would make seeding the slowest part of the run).
-    db.session.execute(insert(QuizDay), [
-        {"user_id": user_id, "day": day, "total": len(day_set.question_ids), "answered": 0,
-         "correct": 0, "points": 0, "bonus": 0, "first_seen_at": at} for user_id in reader_ids])
+    db.session.execute(
+        insert(QuizDay),
+        [
+            {
+                "user_id": user_id,
+                "day": day,
+                "total": len(day_set.question_ids),
+                "answered": 0,
+                "correct": 0,
+                "points": 0,
+                "bonus": 0,
+                "first_seen_at": at,
+            }
+            for user_id in reader_ids
+        ],
+    )
     db.session.commit()
 
 
@@ -215,26 +286,36 @@ def answer_bodies(question_ids: list[int]) -> list[str]:
 # --- the run -------------------------------------------------------------------------------------
 
 
-def write_scripts(args, today_cookies, answer_cookies, question_ids, day_cookies=(),
-                  prize_id=None) -> dict[str, Path]:
+def write_scripts(
+    args, today_cookies, answer_cookies, question_ids, day_cookies=(), prize_id=None
+) -> dict[str, Path]:
     threads = f"THREADS = {args.threads}\n"
     bodies = common.lua_list("bodies", answer_bodies(question_ids))
     redeem = f"REDEEM_BODY = {common.lua_string(json.dumps({'prize_id': prize_id}))}\n"
     return {
-        "day": common.write_lua(common.OUT / "quiz_day.lua", threads + bodies + redeem + DAY_LUA,
-                                cookies=list(day_cookies)),
+        "day": common.write_lua(
+            common.OUT / "quiz_day.lua",
+            threads + bodies + redeem + DAY_LUA,
+            cookies=list(day_cookies),
+        ),
         "ping": common.write_lua(common.OUT / "quiz_ping.lua", PING_LUA),
-        "today": common.write_lua(common.OUT / "quiz_today.lua", threads + TODAY_LUA,
-                                  cookies=today_cookies),
-        "answers": common.write_lua(common.OUT / "quiz_answers.lua", threads + bodies + ANSWERS_LUA,
-                                    cookies=answer_cookies),
+        "today": common.write_lua(
+            common.OUT / "quiz_today.lua", threads + TODAY_LUA, cookies=today_cookies
+        ),
+        "answers": common.write_lua(
+            common.OUT / "quiz_answers.lua", threads + bodies + ANSWERS_LUA, cookies=answer_cookies
+        ),
     }
 
 
 def run_target(name, server, script, args, profile_to: Path | None = None):
-    wrk_args = {"script": script, "name": name, "threads": args.threads,
-                "connections": args.day_connections if name == "day" else args.connections,
-                "duration": args.day_duration if name == "day" else args.duration}
+    wrk_args = {
+        "script": script,
+        "name": name,
+        "threads": args.threads,
+        "connections": args.day_connections if name == "day" else args.connections,
+        "duration": args.day_duration if name == "day" else args.duration,
+    }
     if profile_to is None:
         return common.run_wrk(server.url + "/", **wrk_args)
     spy = start_py_spy(server.pid, profile_to, args.duration)
@@ -247,9 +328,23 @@ def run_target(name, server, script, args, profile_to: Path | None = None):
 def start_py_spy(pid: int, out: Path, duration: str) -> subprocess.Popen:
     seconds = max(1, int(float(duration.rstrip("s"))) - 1)
     return subprocess.Popen(
-        [str(common.VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses",
-         "--duration", str(seconds), "--rate", "200", "--format", "raw", "--output", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(common.VENV_BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--duration",
+            str(seconds),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -269,8 +364,11 @@ def check_database(env, answers_ok: int | None, in_flight: int) -> dict:
         stored = db.session.scalar(select(func.count()).select_from(Answer))
         entries = db.session.scalar(select(func.count()).select_from(LedgerEntry))
         mismatches = ledger.mismatches()
-    report = {"answers_stored": stored, "ledger_entries": entries,
-              "ledger_mismatches": len(mismatches)}
+    report = {
+        "answers_stored": stored,
+        "ledger_entries": entries,
+        "ledger_mismatches": len(mismatches),
+    }
     if answers_ok is not None:
         report["answers_match_200s"] = answers_ok <= stored <= answers_ok + in_flight
     return report
@@ -278,8 +376,9 @@ def check_database(env, answers_ok: int | None, in_flight: int) -> dict:
 
 def run_database(args, database_url: str | None, label: str) -> dict:
     """Seed one database, then the baseline and the service under the same gunicorn config."""
-    env = common.bench_env(database_url, shipped=not args.bench_config,
-                           QUIZ_DAILY_COUNT=str(args.daily_count))
+    env = common.bench_env(
+        database_url, shipped=not args.bench_config, QUIZ_DAILY_COUNT=str(args.daily_count)
+    )
     targets = args.only or ["ping", "today", "answers"]
     today_cookies, answer_cookies, day_cookies, prize_id = seed(args, env, database_url)
     results, cpu = {}, {}
@@ -287,23 +386,42 @@ def run_database(args, database_url: str | None, label: str) -> dict:
     if "ping" in targets:
         # The bare Flask route, served exactly as the service is, in the same run.
         with common.Gunicorn(env, app="bench.baseline_app:app", path_log=label, **gunicorn) as base:
-            common.run_wrk(base.url + "/ping", name="warmup", threads=args.threads,
-                           connections=args.connections, duration=args.warmup)
-            results["ping"] = common.run_wrk(base.url + "/ping", name="ping", threads=args.threads,
-                                             connections=args.connections, duration=args.duration)
-            print(f"[{label}] ping (bare Flask route): {results['ping'].requests_per_sec:.1f} req/s",
-                  flush=True)
+            common.run_wrk(
+                base.url + "/ping",
+                name="warmup",
+                threads=args.threads,
+                connections=args.connections,
+                duration=args.warmup,
+            )
+            results["ping"] = common.run_wrk(
+                base.url + "/ping",
+                name="ping",
+                threads=args.threads,
+                connections=args.connections,
+                duration=args.duration,
+            )
+            print(
+                f"[{label}] ping (bare Flask route): {results['ping'].requests_per_sec:.1f} req/s",
+                flush=True,
+            )
     if database_url and not args.no_limit and not args.only:
         results.update(run_limit_app(args, env, database_url, gunicorn))
     with common.Gunicorn(env, path_log=label, **gunicorn) as server:
         question_ids = todays_question_ids(server, today_cookies[0])
         if len(question_ids) < args.daily_count:
             print(f"warning: today has only {len(question_ids)} questions", file=sys.stderr)
-        scripts = write_scripts(args, today_cookies, answer_cookies, question_ids, day_cookies,
-                                prize_id)
+        scripts = write_scripts(
+            args, today_cookies, answer_cookies, question_ids, day_cookies, prize_id
+        )
         # Warm both workers: imports, compiled SQL, the day's payload cache.
-        common.run_wrk(server.url + "/", script=scripts["today"], name="warmup",
-                       threads=args.threads, connections=args.connections, duration=args.warmup)
+        common.run_wrk(
+            server.url + "/",
+            script=scripts["today"],
+            name="warmup",
+            threads=args.threads,
+            connections=args.connections,
+            duration=args.warmup,
+        )
         for name in targets:
             if name == "ping":
                 continue
@@ -323,13 +441,17 @@ def run_database(args, database_url: str | None, label: str) -> dict:
         errors = sum(n for status, n in day.non_200.items() if str(status)[:1] not in "24")
         verdicts["day"] = {
             "player_days_per_s": round(days_per_s, 1),
-            "server_cpu_ms_per_player_day": round(cpu["day"] * 1000 / (day.requests / DAY_STEPS), 1),
-            "responses_5xx_or_errors": errors, "statuses": day.non_200,
+            "server_cpu_ms_per_player_day": round(
+                cpu["day"] * 1000 / (day.requests / DAY_STEPS), 1
+            ),
+            "responses_5xx_or_errors": errors,
+            "statuses": day.non_200,
         }
         verdicts["lines"].append(
             f"day: {days_per_s:.1f} player days/s ({DAY_STEPS} requests each), "
             f"{verdicts['day']['server_cpu_ms_per_player_day']} ms server CPU per player day, "
-            f"{errors} responses >= 500 (non-200 by status: {day.non_200})")
+            f"{errors} responses >= 500 (non-200 by status: {day.non_200})"
+        )
     out = {"results": results, "verdicts": verdicts, "db_check": db_check}
     if args.profile:
         out["profile"] = {}
@@ -360,24 +482,42 @@ def run_limit_app(args, env, database_url: str, gunicorn: dict) -> dict:
     threads = f"THREADS = {args.threads}\n"
     bodies = common.lua_list("bodies", answer_bodies(list(range(1, args.daily_count + 1))))
     scripts = {
-        "limit_today": common.write_lua(common.OUT / "limit_today.lua", threads + LIMIT_TODAY_LUA,
-                                        cookies=cookies[: args.today_users]),
+        "limit_today": common.write_lua(
+            common.OUT / "limit_today.lua",
+            threads + LIMIT_TODAY_LUA,
+            cookies=cookies[: args.today_users],
+        ),
         "limit_answers": common.write_lua(
             common.OUT / "limit_answers.lua",
             threads + bodies + ANSWERS_LUA.replace("/api/v1/quiz/today/answers", "/limit/answer"),
-            cookies=cookies),
+            cookies=cookies,
+        ),
     }
     out = {}
     limit_env = dict(env, LIMIT_DSN=database_url)
     with common.Gunicorn(limit_env, app="bench.limit_app:app", path_log="limit", **gunicorn) as lim:
-        common.run_wrk(lim.url + "/", script=scripts["limit_today"], name="warmup",
-                       threads=args.threads, connections=args.connections, duration=args.warmup)
+        common.run_wrk(
+            lim.url + "/",
+            script=scripts["limit_today"],
+            name="warmup",
+            threads=args.threads,
+            connections=args.connections,
+            duration=args.warmup,
+        )
         for name, script in scripts.items():
-            out[name] = common.run_wrk(lim.url + "/", script=script, name=name,
-                                       threads=args.threads, connections=args.connections,
-                                       duration=args.duration)
-            print(f"[postgresql] {name} (minimal psycopg app): "
-                  f"{out[name].requests_per_sec:.1f} req/s", flush=True)
+            out[name] = common.run_wrk(
+                lim.url + "/",
+                script=script,
+                name=name,
+                threads=args.threads,
+                connections=args.connections,
+                duration=args.duration,
+            )
+            print(
+                f"[postgresql] {name} (minimal psycopg app): "
+                f"{out[name].requests_per_sec:.1f} req/s",
+                flush=True,
+            )
     return out
 
 
@@ -387,13 +527,19 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     databases = {"sqlite": None, "postgresql": args.database_url}
     runs = {label: run_database(args, databases[label], label) for label in args.databases}
-    config = ("bench configuration (rate limits off, no access log)" if args.bench_config
-              else "shipped: deploy/gunicorn.conf.py, rate limits on, access log on")
+    config = (
+        "bench configuration (rate limits off, no access log)"
+        if args.bench_config
+        else "shipped: deploy/gunicorn.conf.py, rate limits on, access log on"
+    )
     payload = {
-        "benchmark": NAME, "machine": machine, "configuration": config,
+        "benchmark": NAME,
+        "machine": machine,
+        "configuration": config,
         "command": "python -m bench quiz_http " + " ".join(argv),
         "settings": {k: v for k, v in vars(args).items() if k != "database_url"},
-        "runs": {}, "goals_met": {},
+        "runs": {},
+        "goals_met": {},
     }
     failed = False
     for label, run in runs.items():
@@ -407,22 +553,28 @@ def main(argv: list[str]) -> int:
             print_profile(f"{label} {name}", profile)
         payload["runs"][label] = {
             "results": {name: r.as_dict() for name, r in results.items()},
-            "ratios": run["verdicts"]["ratios"], "goals_met": run["verdicts"]["met"],
+            "ratios": run["verdicts"]["ratios"],
+            "goals_met": run["verdicts"]["met"],
             "day": run["verdicts"].get("day"),
-            "database_check": run["db_check"], "profile": run.get("profile"),
+            "database_check": run["db_check"],
+            "profile": run.get("profile"),
         }
         # The `day` mix meets 4xx by design (an answer racing its own user, points not yet
         # there for a prize); only 5xx and socket errors make it invalid.
         errors = sum(r.non_200_total for name, r in results.items() if name != "day")
         errors += run["verdicts"].get("day", {}).get("responses_5xx_or_errors", 0)
         check = run["db_check"]
-        failed |= bool(errors or check["ledger_mismatches"] or check.get("answers_match_200s") is False)
+        failed |= bool(
+            errors or check["ledger_mismatches"] or check.get("answers_match_200s") is False
+        )
     payload["wall_seconds"] = round(time.monotonic() - started, 1)
     path = common.write_results(NAME, payload)
     print(f"results: {path.relative_to(common.ROOT)} ({payload['wall_seconds']}s)")
     if failed:
-        print("FAILED: non-200 responses or an inconsistent database; the figures are not valid",
-              file=sys.stderr)
+        print(
+            "FAILED: non-200 responses or an inconsistent database; the figures are not valid",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -440,8 +592,10 @@ def goals(results, label: str) -> dict:
     if "answers" in results and label in ANSWERS_P99_MS:
         p99 = results["answers"].p99_ms
         met["answers_p99"] = p99 <= ANSWERS_P99_MS[label]
-        lines.append(f"answers p99 = {p99:.1f} ms (goal ≤ {ANSWERS_P99_MS[label]:.0f} ms) "
-                     f"{'ok' if met['answers_p99'] else 'MISSED'}")
+        lines.append(
+            f"answers p99 = {p99:.1f} ms (goal ≤ {ANSWERS_P99_MS[label]:.0f} ms) "
+            f"{'ok' if met['answers_p99'] else 'MISSED'}"
+        )
     return {"ratios": ratios, "met": met, "lines": lines}
 
 
@@ -478,8 +632,12 @@ def summarise_profile(path: Path, top: int = 15) -> dict:
             continue  # the master's housekeeping
         total += samples
         leaf = frames[-1]
-        leaf_buckets[next((name for name, marks in _BUCKETS if any(m in leaf for m in marks)),
-                          "other (stdlib, C)")] += samples
+        leaf_buckets[
+            next(
+                (name for name, marks in _BUCKETS if any(m in leaf for m in marks)),
+                "other (stdlib, C)",
+            )
+        ] += samples
         seen = set()
         for frame in frames:
             if "(quiz/" in frame:
@@ -489,9 +647,12 @@ def summarise_profile(path: Path, top: int = 15) -> dict:
                     inclusive[function] += samples
     return {
         "samples": total,
-        "leaf_share": {k: round(v / total, 3) for k, v in leaf_buckets.most_common()} if total else {},
+        "leaf_share": {k: round(v / total, 3) for k, v in leaf_buckets.most_common()}
+        if total
+        else {},
         "quiz_inclusive": {k: round(v / total, 3) for k, v in inclusive.most_common(top)}
-        if total else {},
+        if total
+        else {},
     }
 
 

@@ -63,7 +63,9 @@ def free_port() -> int:
 
 
 def make_app(url: str):
-    os.environ.update({"DATABASE_URL": url, "QUIZ_RATELIMIT_ENABLED": "0", "QUIZ_SECRET_KEY": SECRET})
+    os.environ.update(
+        {"DATABASE_URL": url, "QUIZ_RATELIMIT_ENABLED": "0", "QUIZ_SECRET_KEY": SECRET}
+    )
     from quiz import create_app
 
     return create_app()
@@ -80,15 +82,32 @@ def seed(app, buyers: int, stock: int, cost: int, points: int, *, reset: bool):
             db.drop_all()
             db.create_all()
         now = app.clock.now()
-        prize = shop.create_prize({"name": "bench prize", "cost": cost, "stock": stock,
-                                   "per_user_limit": None, "on_sale": True}, now=now)
+        prize = shop.create_prize(
+            {
+                "name": "bench prize",
+                "cost": cost,
+                "stock": stock,
+                "per_user_limit": None,
+                "on_sale": True,
+            },
+            now=now,
+        )
         stamp = f"{time.time_ns()}"
-        users = [User(username=f"b{stamp[-9:]}_{i}", display_name=f"bench {i}", role="citizen",
-                      created_at=now) for i in range(buyers)]
+        users = [
+            User(
+                username=f"b{stamp[-9:]}_{i}",
+                display_name=f"bench {i}",
+                role="citizen",
+                created_at=now,
+            )
+            for i in range(buyers)
+        ]
         db.session.add_all(users)
         db.session.flush()
         for user in users:
-            ledger.post_entry(user.id, points, "admin_adjust", key=f"bench:{stamp}:{user.id}", now=now)
+            ledger.post_entry(
+                user.id, points, "admin_adjust", key=f"bench:{stamp}:{user.id}", now=now
+            )
         db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
         cookies = [serializer.dumps({"_user_id": str(u.id), "_fresh": True}) for u in users]
@@ -96,12 +115,30 @@ def seed(app, buyers: int, stock: int, cost: int, points: int, *, reset: bool):
 
 
 def serve(url: str, port: int):
-    env = dict(os.environ, DATABASE_URL=url, QUIZ_RATELIMIT_ENABLED="0", QUIZ_SECRET_KEY=SECRET,
-               QUIZ_INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-shop-"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        QUIZ_RATELIMIT_ENABLED="0",
+        QUIZ_SECRET_KEY=SECRET,
+        QUIZ_INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-shop-"),
+    )
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
-        [gunicorn, "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        [
+            gunicorn,
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
@@ -126,8 +163,13 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> 
 
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     total = re.search(r"(\d+) requests in", out)
-    return {"rps": rps, "p50_ms": pct(50), "p99_ms": pct(99),
-            "requests": int(total.group(1)), "non_2xx": int(bad.group(1)) if bad else 0}
+    return {
+        "rps": rps,
+        "p50_ms": pct(50),
+        "p99_ms": pct(99),
+        "requests": int(total.group(1)),
+        "non_2xx": int(bad.group(1)) if bad else 0,
+    }
 
 
 def storm(app, port: int, clients: int = 200, stock: int = 20) -> dict:
@@ -144,10 +186,16 @@ def storm(app, port: int, clients: int = 200, stock: int = 20) -> dict:
 
     def buy(cookie: str):
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/shop/redemptions", method="POST",
+            f"http://127.0.0.1:{port}/api/v1/shop/redemptions",
+            method="POST",
             data=json.dumps({"prize_id": prize_id}).encode(),
-            headers={"Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest",
-                     "Cookie": f"session={cookie}", "Idempotency-Key": "storm"})
+            headers={
+                "Content-Type": "application/json",
+                "X-Requested-With": "XMLHttpRequest",
+                "Cookie": f"session={cookie}",
+                "Idempotency-Key": "storm",
+            },
+        )
         barrier.wait()
         try:
             status = urllib.request.urlopen(request, timeout=60).status
@@ -164,14 +212,22 @@ def storm(app, port: int, clients: int = 200, stock: int = 20) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     with app.app_context():
-        sold = db.session.scalar(select(func.count()).select_from(Redemption)
-                                 .where(Redemption.prize_id == prize_id))
+        sold = db.session.scalar(
+            select(func.count()).select_from(Redemption).where(Redemption.prize_id == prize_id)
+        )
         left = db.session.get(Prize, prize_id).stock
         mismatches = ledger.mismatches()
-    return {"clients": clients, "stock": stock, "seconds": elapsed,
-            "created": statuses.count(201), "out_of_stock": statuses.count(409),
-            "other": len(statuses) - statuses.count(201) - statuses.count(409),
-            "redemptions": sold, "stock_left": left, "ledger_mismatches": len(mismatches)}
+    return {
+        "clients": clients,
+        "stock": stock,
+        "seconds": elapsed,
+        "created": statuses.count(201),
+        "out_of_stock": statuses.count(409),
+        "other": len(statuses) - statuses.count(201) - statuses.count(409),
+        "redemptions": sold,
+        "stock_left": left,
+        "ledger_mismatches": len(mismatches),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -184,32 +240,45 @@ def main(argv: list[str] | None = None) -> None:
     if not url.startswith("postgresql"):
         raise SystemExit("the shop bench runs on PostgreSQL (set DATABASE_URL)")
     app = make_app(url)
-    cookies, prize_id, _ = seed(app, args.buyers, stock=10_000_000, cost=1, points=10_000_000,
-                                reset=True)
+    cookies, prize_id, _ = seed(
+        app, args.buyers, stock=10_000_000, cost=1, points=10_000_000, reset=True
+    )
     port = free_port()
     proc = serve(url, port)
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA % {"cookies": ", ".join(f'"{c}"' for c in cookies),
-                                "prize_id": prize_id})
+            script.write(
+                LUA % {"cookies": ", ".join(f'"{c}"' for c in cookies), "prize_id": prize_id}
+            )
         base = f"http://127.0.0.1:{port}"
         ping = wrk(f"{base}/api/v1/ping", args.seconds, args.connections)
         redeem = wrk(base, args.seconds, args.connections, script.name)
         os.unlink(script.name)
-        print(f"ping        {ping['rps']:8.1f} req/s  p50 {ping['p50_ms']:6.2f} ms  "
-              f"p99 {ping['p99_ms']:6.2f} ms")
-        print(f"redeem      {redeem['rps']:8.1f} req/s  p50 {redeem['p50_ms']:6.2f} ms  "
-              f"p99 {redeem['p99_ms']:6.2f} ms  ({redeem['requests']} requests, "
-              f"{redeem['non_2xx']} non-2xx)")
-        print(f"ratio       {redeem['rps'] / ping['rps']:.3f} x the bare-Flask ceiling (goal >= 0.15)")
+        print(
+            f"ping        {ping['rps']:8.1f} req/s  p50 {ping['p50_ms']:6.2f} ms  "
+            f"p99 {ping['p99_ms']:6.2f} ms"
+        )
+        print(
+            f"redeem      {redeem['rps']:8.1f} req/s  p50 {redeem['p50_ms']:6.2f} ms  "
+            f"p99 {redeem['p99_ms']:6.2f} ms  ({redeem['requests']} requests, "
+            f"{redeem['non_2xx']} non-2xx)"
+        )
+        print(
+            f"ratio       {redeem['rps'] / ping['rps']:.3f} x the bare-Flask ceiling (goal >= 0.15)"
+        )
         result = storm(app, port)
-        print(f"storm       {result['clients']} buyers for {result['stock']} units: "
-              f"{result['seconds']:.2f} s end to end; {result['created']} created, "
-              f"{result['out_of_stock']} out_of_stock, {result['other']} other; "
-              f"stock left {result['stock_left']}, ledger mismatches {result['ledger_mismatches']}")
-        ok = (result["created"] == result["redemptions"] == result["stock"]
-              and result["stock_left"] == 0 and result["ledger_mismatches"] == 0
-              and redeem["non_2xx"] == 0)
+        print(
+            f"storm       {result['clients']} buyers for {result['stock']} units: "
+            f"{result['seconds']:.2f} s end to end; {result['created']} created, "
+            f"{result['out_of_stock']} out_of_stock, {result['other']} other; "
+            f"stock left {result['stock_left']}, ledger mismatches {result['ledger_mismatches']}"
+        )
+        ok = (
+            result["created"] == result["redemptions"] == result["stock"]
+            and result["stock_left"] == 0
+            and result["ledger_mismatches"] == 0
+            and redeem["non_2xx"] == 0
+        )
         print("invariants  " + ("ok" if ok else "VIOLATED"))
         if not ok:
             raise SystemExit(1)

@@ -28,8 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_secret_key(app.config["SECRET_KEY"])
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-            app.config["SQLALCHEMY_DATABASE_URI"], app.config["QUIZ_SQLITE_BUSY_MS"],
-            app.config["QUIZ_DB_POOL_SIZE"], app.config["QUIZ_DB_MAX_OVERFLOW"])
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            app.config["QUIZ_SQLITE_BUSY_MS"],
+            app.config["QUIZ_DB_POOL_SIZE"],
+            app.config["QUIZ_DB_MAX_OVERFLOW"],
+        )
     app.json.ensure_ascii = False
     app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
 
@@ -75,7 +78,9 @@ def _init_auth(app: Flask) -> None:
     def load_user(session_id: str):
         """The cookie's "<id>:<session_version>"; a session from before a logout or password reset is none."""
         user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 10 and len(version) <= 10):
+        if not (
+            user_id.isdigit() and version.isdigit() and len(user_id) <= 10 and len(version) <= 10
+        ):
             return None
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.session_version == int(version) else None
@@ -176,11 +181,16 @@ def _init_boards(app: Flask) -> None:
     from quiz.services import leaderboards, ledger
 
     store = leaderboards.make_store(
-        redis_url=app.config.get("REDIS_URL"), tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),
-        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"], clock=app.clock.now)
+        redis_url=app.config.get("REDIS_URL"),
+        tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),
+        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"],
+        clock=app.clock.now,
+    )
     app.extensions[leaderboards.STORE] = store
-    app.extensions[ledger.EARNING_LISTENERS] = [partial(leaderboards.record_earning, store),
-                                                metrics.count_points]
+    app.extensions[ledger.EARNING_LISTENERS] = [
+        partial(leaderboards.record_earning, store),
+        metrics.count_points,
+    ]
     leaderboards.install_session_hooks()
     metrics.install_points_hooks()
 

@@ -75,7 +75,9 @@ REGISTRATION_MODES = ("open", "invite", "sso_only")
 def _registration(env: dict) -> str:
     mode = (env.get("QUIZ_REGISTRATION") or "open").strip().lower()
     if mode not in REGISTRATION_MODES:
-        raise ConfigError(f"QUIZ_REGISTRATION is {mode!r}; it must be one of {', '.join(REGISTRATION_MODES)}.")
+        raise ConfigError(
+            f"QUIZ_REGISTRATION is {mode!r}; it must be one of {', '.join(REGISTRATION_MODES)}."
+        )
     return mode
 
 
@@ -111,7 +113,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # Redis down or frozen: each process counts in memory until Redis answers again, and no
         # Redis call waits longer than QUIZ_REDIS_TIMEOUT_MS.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": redis_options(_int(env, "QUIZ_REDIS_TIMEOUT_MS", 200)) if redis_url else {},
+        "RATELIMIT_STORAGE_OPTIONS": redis_options(_int(env, "QUIZ_REDIS_TIMEOUT_MS", 200))
+        if redis_url
+        else {},
         "QUIZ_REDIS_TIMEOUT_MS": _int(env, "QUIZ_REDIS_TIMEOUT_MS", 200),
         "RATELIMIT_ENABLED": _bool(env, "QUIZ_RATELIMIT_ENABLED", True),
         # No X-RateLimit-* headers: each costs a storage round trip per response (~8 % of a
@@ -143,7 +147,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # The day and the quiz
         "QUIZ_TIMEZONE": env.get("QUIZ_TIMEZONE") or "Asia/Shanghai",
         "QUIZ_DISTRICTS": [
-            d.strip() for d in (env.get("QUIZ_DISTRICTS") or DEFAULT_DISTRICTS).split(",") if d.strip()
+            d.strip()
+            for d in (env.get("QUIZ_DISTRICTS") or DEFAULT_DISTRICTS).split(",")
+            if d.strip()
         ],
         "QUIZ_DAILY_COUNT": _int(env, "QUIZ_DAILY_COUNT", 5),
         "QUIZ_NO_REPEAT_DAYS": _int(env, "QUIZ_NO_REPEAT_DAYS", 30),
@@ -167,7 +173,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # Operations: proxy hops in front of the app (nginx = 1), who may read /metrics, logs
         "QUIZ_TRUSTED_PROXIES": _int(env, "QUIZ_TRUSTED_PROXIES", 0),
         "QUIZ_METRICS_ALLOW": [
-            a.strip() for a in (env.get("QUIZ_METRICS_ALLOW") or "127.0.0.1/32,::1/128").split(",")
+            a.strip()
+            for a in (env.get("QUIZ_METRICS_ALLOW") or "127.0.0.1/32,::1/128").split(",")
             if a.strip()
         ],
         "QUIZ_LOG_JSON": _bool(env, "QUIZ_LOG_JSON", True),
@@ -193,12 +200,16 @@ def redis_options(timeout_ms: int) -> dict:
     from redis.retry import Retry
 
     seconds = timeout_ms / 1000
-    return {"socket_timeout": seconds, "socket_connect_timeout": seconds,
-            "retry": Retry(NoBackoff(), 0)}
+    return {
+        "socket_timeout": seconds,
+        "socket_connect_timeout": seconds,
+        "retry": Retry(NoBackoff(), 0),
+    }
 
 
-def engine_options(database_url: str, sqlite_busy_ms: int = 10_000, pool_size: int = 5,
-                   max_overflow: int = 10) -> dict:
+def engine_options(
+    database_url: str, sqlite_busy_ms: int = 10_000, pool_size: int = 5, max_overflow: int = 10
+) -> dict:
     if database_url.startswith("sqlite"):
         # Wait for the writer lock instead of failing at once (workers share one file), but well
         # inside gunicorn's 30 s worker timeout: past it the request answers 503 `busy`.
@@ -208,5 +219,10 @@ def engine_options(database_url: str, sqlite_busy_ms: int = 10_000, pool_size: i
     # invalidates the whole pool, that request answers 503 `database_unavailable`, and the next
     # ones reconnect. A stopped server refuses at once; an unreachable one must not hold a
     # worker for long.
-    return {"pool_pre_ping": False, "pool_size": pool_size, "max_overflow": max_overflow,
-            "pool_timeout": 10, "connect_args": {"connect_timeout": 3}}
+    return {
+        "pool_pre_ping": False,
+        "pool_size": pool_size,
+        "max_overflow": max_overflow,
+        "pool_timeout": 10,
+        "connect_args": {"connect_timeout": 3},
+    }

@@ -323,8 +323,9 @@ def app_error_response(exc: AppError):
     if _wants_problem():
         return problem_response(exc.to_problem(), exc.status, headers)
     if isinstance(exc, ServiceUnavailable):
-        return current_app.response_class(_UNAVAILABLE_PAGE, exc.status, headers,
-                                          mimetype="text/html")
+        return current_app.response_class(
+            _UNAVAILABLE_PAGE, exc.status, headers, mimetype="text/html"
+        )
     return current_app.response_class(_encodable(exc.detail), exc.status, headers)
 
 
@@ -347,16 +348,26 @@ def init_app(app: Flask) -> None:
             return handle_http(exc)
         if isinstance(exc, RecursionError) and _wants_problem():
             # JSON nested thousands deep: the parser gives up; it is the client's bad body.
-            body = {"type": "/api/docs#error-malformed_json", "title": "Bad Request",
-                    "status": 400, "code": "malformed_json", "detail": "请求体嵌套过深。"}
+            body = {
+                "type": "/api/docs#error-malformed_json",
+                "title": "Bad Request",
+                "status": 400,
+                "code": "malformed_json",
+                "detail": "请求体嵌套过深。",
+            }
             return problem_response(body, 400)
         unavailable = database_error(exc)
         if unavailable is not None:
             from quiz import metrics
 
             metrics.DATABASE_ERRORS.labels(unavailable.code).inc()
-            log.warning("%s on %s %s: %s", unavailable.code, request.method, request.path,
-                        type(exc).__name__)
+            log.warning(
+                "%s on %s %s: %s",
+                unavailable.code,
+                request.method,
+                request.path,
+                type(exc).__name__,
+            )
             return handle_app_error(unavailable)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):

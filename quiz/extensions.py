@@ -93,9 +93,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 # The per-IP limit on every route, read from the app serving the request (QUIZ_API_LIMIT_IP):
 # Flask-Limiter keeps the first app's RATELIMIT_DEFAULT for the whole process otherwise.
-limiter = Limiter(key_func=get_remote_address,
-                  default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]])
+limiter = Limiter(
+    key_func=get_remote_address, default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]]
+)
 smorest = Api()  # flask-smorest: blueprints and the OpenAPI document
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record):
@@ -118,7 +120,8 @@ def _sqlite_begin(conn):
     # A read request that turned out to need a write (see `begin_writing`) does the same for the
     # rest of the request. Outside a request (CLI, tests' own reads) a plain BEGIN is enough.
     writing = has_request_context() and (
-        request.method not in _SAFE_METHODS or g.get("sqlite_writer", False))
+        request.method not in _SAFE_METHODS or g.get("sqlite_writer", False)
+    )
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

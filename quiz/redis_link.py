@@ -31,7 +31,9 @@ def client(url: str):
     if found is None:
         import redis
 
-        timeout_ms = current_app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200) if has_app_context() else 200
+        timeout_ms = (
+            current_app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200) if has_app_context() else 200
+        )
         found = _clients[url] = redis.Redis.from_url(
             url, decode_responses=True, **redis_options(timeout_ms)
         )

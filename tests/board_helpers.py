@@ -14,8 +14,14 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL")
 _keys = itertools.count(1)
 
 
-@pytest.fixture(params=["sql", pytest.param(
-    "redis", marks=pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set"))])
+@pytest.fixture(
+    params=[
+        "sql",
+        pytest.param(
+            "redis", marks=pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set")
+        ),
+    ]
+)
 def board_backend(request) -> str:
     if request.param == "redis":
         import redis

@@ -20,8 +20,15 @@ class Factory:
     def __init__(self, app):
         self.app = app
 
-    def user(self, *, username: str | None = None, role: str = "citizen",
-             password: str = PASSWORD, display_name: str | None = None, **fields) -> User:
+    def user(
+        self,
+        *,
+        username: str | None = None,
+        role: str = "citizen",
+        password: str = PASSWORD,
+        display_name: str | None = None,
+        **fields,
+    ) -> User:
         n = next(_seq)
         user = User(
             username=username or f"user{n}",
@@ -35,19 +42,41 @@ class Factory:
         db.session.commit()
         return user
 
-    def question(self, *, type: str = "single", stem: str | None = None, options=None,
-                 answer: str = "A", category: str = "垃圾分类", points: int | None = None,
-                 active: bool = True, explanation: str = "解析。") -> Question:
+    def question(
+        self,
+        *,
+        type: str = "single",
+        stem: str | None = None,
+        options=None,
+        answer: str = "A",
+        category: str = "垃圾分类",
+        points: int | None = None,
+        active: bool = True,
+        explanation: str = "解析。",
+    ) -> Question:
         n = next(_seq)
         stem = stem or f"第{n}题：下列说法正确的是？"
         if options is None:
-            options = [["A", "正确"], ["B", "错误"]] if type == "judge" else [
-                ["A", "甲"], ["B", "乙"], ["C", "丙"], ["D", "丁"]]
+            options = (
+                [["A", "正确"], ["B", "错误"]]
+                if type == "judge"
+                else [["A", "甲"], ["B", "乙"], ["C", "丙"], ["D", "丁"]]
+            )
         digest = hashlib.sha256(f"{type}|{stem}|{options}".encode()).hexdigest()
-        question = Question(type=type, stem=stem, options=options, answer=answer,
-                            explanation=explanation, category=category, difficulty=2,
-                            points=points, active=active, content_hash=digest,
-                            created_at=self.app.clock.now(), updated_at=self.app.clock.now())
+        question = Question(
+            type=type,
+            stem=stem,
+            options=options,
+            answer=answer,
+            explanation=explanation,
+            category=category,
+            difficulty=2,
+            points=points,
+            active=active,
+            content_hash=digest,
+            created_at=self.app.clock.now(),
+            updated_at=self.app.clock.now(),
+        )
         db.session.add(question)
         db.session.commit()
         return question

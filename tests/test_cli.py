@@ -15,10 +15,18 @@ def test_create_admin_creates_an_admin_and_is_idempotent(app):
     admins = db.session.query(User).filter_by(username="boss").all()
     assert len(admins) == 1 and admins[0].role == "admin"
     client = app.test_client()
-    assert client.post("/api/v1/auth/login",
-                       json={"username": "boss", "password": "first-password"}).status_code == 401
-    assert client.post("/api/v1/auth/login",
-                       json={"username": "boss", "password": "second-password"}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": "boss", "password": "first-password"}
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": "boss", "password": "second-password"}
+        ).status_code
+        == 200
+    )
 
 
 def test_create_admin_refuses_a_short_password(app):

@@ -7,7 +7,14 @@ from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parents[1] / "quiz" / "services"
 # Flask and its extensions; werkzeug.security (password hashing) is a plain library function.
-WEB = {"flask", "flask_login", "flask_smorest", "flask_limiter", "flask_sqlalchemy", "flask_migrate"}
+WEB = {
+    "flask",
+    "flask_login",
+    "flask_smorest",
+    "flask_limiter",
+    "flask_sqlalchemy",
+    "flask_migrate",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -22,8 +29,9 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_no_service_module_imports_flask_or_its_extensions():
     offenders = {
-        str(path.relative_to(SERVICES)): sorted(m for m in imported_modules(path)
-                                                if m.split(".")[0] in WEB)
+        str(path.relative_to(SERVICES)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in WEB
+        )
         for path in sorted(SERVICES.rglob("*.py"))
     }
     assert {name: mods for name, mods in offenders.items() if mods} == {}

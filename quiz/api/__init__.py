@@ -5,9 +5,22 @@ from __future__ import annotations
 from importlib import import_module
 
 # Each module exposes `blp`; order is the order in the OpenAPI document.
-MODULES = ("auth", "me", "quiz", "points", "leaderboards", "teams", "shop", "admin_banks",
-           "admin_quiz", "admin_points", "admin_shop", "admin_reports", "admin_users",
-           "admin_fairplay")
+MODULES = (
+    "auth",
+    "me",
+    "quiz",
+    "points",
+    "leaderboards",
+    "teams",
+    "shop",
+    "admin_banks",
+    "admin_quiz",
+    "admin_points",
+    "admin_shop",
+    "admin_reports",
+    "admin_users",
+    "admin_fairplay",
+)
 
 
 def register_blueprints(smorest) -> None:

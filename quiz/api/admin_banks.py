@@ -26,8 +26,12 @@ from quiz.schemas.bank import (
 from quiz.schemas.common import decode_cursor, encode_cursor
 from quiz.services import banks
 
-blp = Blueprint("admin_banks", __name__, url_prefix="/api/v1/admin",
-                description="Admin: question banks and questions")
+blp = Blueprint(
+    "admin_banks",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Admin: question banks and questions",
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,12 +49,15 @@ def upload(args, files):
     upload = files["file"]
     data = upload.read()
     if not data:
-        raise ValidationFailed("上传的文件是空的。", errors=[{"field": "file", "message": "空文件"}])
+        raise ValidationFailed(
+            "上传的文件是空的。", errors=[{"field": "file", "message": "空文件"}]
+        )
     # A file's name is only a label: characters that cannot be shown (NUL, controls, bidi) are dropped.
     name = "".join(ch for ch in upload.filename or "" if ch.isprintable())[:255] or "upload"
     bank = banks.read_file(data, name)
-    return banks.import_bank(bank, filename=name, uploader_id=current_user.id,
-                             dry_run=args["dry_run"], now=now())
+    return banks.import_bank(
+        bank, filename=name, uploader_id=current_user.id, dry_run=args["dry_run"], now=now()
+    )
 
 
 @blp.route("/question-banks", methods=["GET"])
@@ -58,15 +65,20 @@ def upload(args, files):
 @blp.response(200, BankOut(many=True))
 def list_banks():
     """Past imports, newest first."""
-    return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.id.desc()).limit(100)))
+    return list(
+        db.session.scalars(select(QuestionBank).order_by(QuestionBank.id.desc()).limit(100))
+    )
 
 
 @blp.route("/question-banks/template.xlsx", methods=["GET"])
 @admin_required
 def template():
     """The Excel template: header row, one example per type, and a sheet of notes."""
-    return Response(build_template_xlsx(), mimetype=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=question-bank-template.xlsx"})
+    return Response(
+        build_template_xlsx(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=question-bank-template.xlsx"},
+    )
 
 
 @blp.route("/questions", methods=["GET"])
@@ -77,9 +89,16 @@ def list_questions(args):
     """Questions with their answers, filtered by category, active and text, paginated."""
     cursor = decode_cursor(args["cursor"])
     if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
-        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
-    rows = banks.list_questions(category=args["category"], active=args["active"], search=args["q"],
-                                after_id=cursor, limit=args["limit"] + 1)
+        raise ValidationFailed(
+            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
+        )
+    rows = banks.list_questions(
+        category=args["category"],
+        active=args["active"],
+        search=args["q"],
+        after_id=cursor,
+        limit=args["limit"] + 1,
+    )
     page = rows[: args["limit"]]
     next_cursor = encode_cursor(page[-1].id) if len(rows) > args["limit"] else None
     return {"questions": page, "categories": banks.categories(), "next_cursor": next_cursor}

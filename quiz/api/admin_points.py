@@ -13,8 +13,9 @@ from quiz.errors import ValidationFailed
 from quiz.schemas.quiz import AdjustIn, EntryOut
 from quiz.services import ledger
 
-blp = Blueprint("admin_points", __name__, url_prefix="/api/v1/admin/points",
-                description="Admin: points")
+blp = Blueprint(
+    "admin_points", __name__, url_prefix="/api/v1/admin/points", description="Admin: points"
+)
 
 
 @blp.route("/adjust", methods=["POST"])
@@ -28,8 +29,16 @@ def adjust(body):
     """
     key = request.headers.get("Idempotency-Key", "")[:80] or uuid.uuid4().hex
     if not key.isprintable():
-        raise ValidationFailed("Idempotency-Key 只能含可见字符。",
-                               errors=[{"field": "Idempotency-Key", "message": "只能含可见字符"}])
-    posted = ledger.adjust(body["user_id"], body["delta"], body["memo"], actor_id=current_user.id,
-                           key=f"adjust:{current_user.id}:{key}", now=now())
+        raise ValidationFailed(
+            "Idempotency-Key 只能含可见字符。",
+            errors=[{"field": "Idempotency-Key", "message": "只能含可见字符"}],
+        )
+    posted = ledger.adjust(
+        body["user_id"],
+        body["delta"],
+        body["memo"],
+        actor_id=current_user.id,
+        key=f"adjust:{current_user.id}:{key}",
+        now=now(),
+    )
     return posted.entry

@@ -17,25 +17,32 @@ from quiz.schemas.common import EARLIEST_DAY, LATEST_DAY
 from quiz.schemas.quiz import DaySetOut, ScheduleIn
 from quiz.services import daily_quiz
 
-blp = Blueprint("admin_quiz", __name__, url_prefix="/api/v1/admin/quiz",
-                description="Admin: quiz calendar")
+blp = Blueprint(
+    "admin_quiz", __name__, url_prefix="/api/v1/admin/quiz", description="Admin: quiz calendar"
+)
 
 
 def _parse_day(raw: str) -> date:
     try:
         day = date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValidationFailed("日期格式应为 YYYY-MM-DD。",
-                               errors=[{"field": "date", "message": "无效日期"}]) from exc
+        raise ValidationFailed(
+            "日期格式应为 YYYY-MM-DD。", errors=[{"field": "date", "message": "无效日期"}]
+        ) from exc
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise ValidationFailed("日期须在 2000 年到 2100 年之间。",
-                               errors=[{"field": "date", "message": "日期超出范围"}])
+        raise ValidationFailed(
+            "日期须在 2000 年到 2100 年之间。",
+            errors=[{"field": "date", "message": "日期超出范围"}],
+        )
     return day
 
 
 def _set_out(day_set: DailySet) -> dict:
-    return {"day": day_set.day, "questions": daily_quiz.questions_of(day_set),
-            "scheduled": day_set.scheduled_by is not None}
+    return {
+        "day": day_set.day,
+        "questions": daily_quiz.questions_of(day_set),
+        "scheduled": day_set.scheduled_by is not None,
+    }
 
 
 @blp.route("/schedule/<string:day>", methods=["PUT"])
@@ -44,8 +51,9 @@ def _set_out(day_set: DailySet) -> dict:
 @blp.response(200, DaySetOut)
 def put_schedule(body, day):
     """Fix a future day's questions (today and past days are locked)."""
-    day_set = daily_quiz.schedule(_parse_day(day), body["question_ids"], rules(),
-                                  admin_id=current_user.id, now=now())
+    day_set = daily_quiz.schedule(
+        _parse_day(day), body["question_ids"], rules(), admin_id=current_user.id, now=now()
+    )
     return _set_out(day_set)
 
 
@@ -71,7 +79,8 @@ def upcoming():
     """Sets already fixed for today and the next 30 days."""
     today = local_day(now(), rules().tz)
     rows = db.session.scalars(
-        select(DailySet).where(DailySet.day >= today, DailySet.day <= today + timedelta(days=30))
+        select(DailySet)
+        .where(DailySet.day >= today, DailySet.day <= today + timedelta(days=30))
         .order_by(DailySet.day)
     )
     return [_set_out(row) for row in rows]

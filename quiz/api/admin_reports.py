@@ -14,8 +14,12 @@ from quiz.schemas.quiz import AwarenessOut, ParticipationOut, QuestionRatesOut, 
 from quiz.services import reports
 from quiz.services.csv_export import csv_document
 
-blp = Blueprint("admin_reports", __name__, url_prefix="/api/v1/admin/reports",
-                description="Admin: 知晓率 reports")
+blp = Blueprint(
+    "admin_reports",
+    __name__,
+    url_prefix="/api/v1/admin/reports",
+    description="Admin: 知晓率 reports",
+)
 
 MAX_RANGE_DAYS = 366
 
@@ -25,18 +29,24 @@ def _range(args):
     date_to = args["to"] or today
     date_from = args["from_"] or date_to - timedelta(days=29)
     if date_from > date_to:
-        raise ValidationFailed("开始日期不能晚于结束日期。",
-                               errors=[{"field": "from", "message": "晚于结束日期"}])
+        raise ValidationFailed(
+            "开始日期不能晚于结束日期。", errors=[{"field": "from", "message": "晚于结束日期"}]
+        )
     if (date_to - date_from).days > MAX_RANGE_DAYS:
-        raise ValidationFailed("日期范围最长一年。", errors=[{"field": "from", "message": "范围过大"}])
+        raise ValidationFailed(
+            "日期范围最长一年。", errors=[{"field": "from", "message": "范围过大"}]
+        )
     return date_from, date_to
 
 
 def csv_response(rows: list[dict], columns: list[str], filename: str) -> Response:
     """A CSV download of report rows (formula-like cells escaped, BOM for Excel)."""
     body = csv_document(columns, ([row.get(c) for c in columns] for row in rows))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
 @blp.route("/awareness", methods=["GET"])
@@ -48,8 +58,11 @@ def awareness(args):
     date_from, date_to = _range(args)
     rows = reports.awareness(date_from, date_to, args["by"])
     if args["format"] == "csv":
-        return csv_response(rows, ["key", "answers", "correct", "rate", "participants"],
-                            f"awareness-{args['by']}-{date_from}-{date_to}.csv")
+        return csv_response(
+            rows,
+            ["key", "answers", "correct", "rate", "participants"],
+            f"awareness-{args['by']}-{date_from}-{date_to}.csv",
+        )
     return {"by": args["by"], "date_from": date_from, "date_to": date_to, "rows": rows}
 
 
@@ -62,8 +75,11 @@ def question_rates(args):
     date_from, date_to = _range(args)
     rows = reports.question_rates(date_from, date_to)
     if args["format"] == "csv":
-        return csv_response(rows, ["question_id", "category", "stem", "answers", "correct", "rate"],
-                            f"questions-{date_from}-{date_to}.csv")
+        return csv_response(
+            rows,
+            ["question_id", "category", "stem", "answers", "correct", "rate"],
+            f"questions-{date_from}-{date_to}.csv",
+        )
     return {"date_from": date_from, "date_to": date_to, "rows": rows}
 
 
@@ -76,6 +92,9 @@ def participation(args):
     date_from, date_to = _range(args)
     rows = reports.participation(date_from, date_to)
     if args["format"] == "csv":
-        return csv_response(rows, ["date", "participants", "completed", "answers"],
-                            f"participation-{date_from}-{date_to}.csv")
+        return csv_response(
+            rows,
+            ["date", "participants", "completed", "answers"],
+            f"participation-{date_from}-{date_to}.csv",
+        )
     return {"date_from": date_from, "date_to": date_to, "rows": rows}

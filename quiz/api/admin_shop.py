@@ -22,8 +22,12 @@ from quiz.schemas.shop import (
 )
 from quiz.services import shop
 
-blp = Blueprint("admin_shop", __name__, url_prefix="/api/v1/admin",
-                description="Shop administration and the prize counter")
+blp = Blueprint(
+    "admin_shop",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Shop administration and the prize counter",
+)
 
 counter_staff = roles_required("admin", "clerk")
 
@@ -100,11 +104,16 @@ def _filters(args) -> dict:
 @blp.response(200, AdminRedemptionPage)
 def list_redemptions(args):
     """Redemptions by status, prize and local day (`from`/`to`, inclusive), newest first."""
-    rows = list(shop.search_redemptions(**_filters(args), before_id=cursor_id(args["cursor"]),
-                                        limit=args["limit"]))
+    rows = list(
+        shop.search_redemptions(
+            **_filters(args), before_id=cursor_id(args["cursor"]), limit=args["limit"]
+        )
+    )
     items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
-    return {"items": [redemption_payload(r, with_user=True) for r in items],
-            "next_cursor": next_cursor}
+    return {
+        "items": [redemption_payload(r, with_user=True) for r in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @blp.route("/redemptions.csv", methods=["GET"])
@@ -145,4 +154,3 @@ def cancel(voucher_code):
     """An admin cancels a pending redemption: refund and restock, once."""
     redemption = shop.cancel(shop.by_voucher(voucher_code), actor_id=current_user.id, now=now())
     return redemption_payload(redemption, with_user=True)
-

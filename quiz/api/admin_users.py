@@ -6,12 +6,17 @@ from quiz.api.common import Blueprint, admin_required, user_payload
 from quiz.schemas.board import AdminUserOut, UserAdminIn
 from quiz.services import teams
 
-blp = Blueprint("admin_users", __name__, url_prefix="/api/v1/admin/users", description="Admin: users")
+blp = Blueprint(
+    "admin_users", __name__, url_prefix="/api/v1/admin/users", description="Admin: users"
+)
 
 
 def _payload(user) -> dict:
-    return {**user_payload(user), "show_full_name": user.show_full_name,
-            "family_reporter_id": user.family_reporter_id}
+    return {
+        **user_payload(user),
+        "show_full_name": user.show_full_name,
+        "family_reporter_id": user.family_reporter_id,
+    }
 
 
 @blp.route("/<int:user_id>", methods=["GET"])

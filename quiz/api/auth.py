@@ -25,15 +25,21 @@ def _sign_in(user) -> None:
 
 
 @blp.route("/register", methods=["POST"])
-@limiter.limit(lambda: current_app.config["QUIZ_REGISTER_LIMIT_IP"],
-               key_func=lambda: f"register-ip:{get_remote_address()}")
+@limiter.limit(
+    lambda: current_app.config["QUIZ_REGISTER_LIMIT_IP"],
+    key_func=lambda: f"register-ip:{get_remote_address()}",
+)
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
 def register(body):
     """Sign up (QUIZ_REGISTRATION: open, invite with a code, or sso_only → 403 `registration_closed`)."""
     user = accounts.register(
-        **body, districts=config("QUIZ_DISTRICTS"), family_max=config("QUIZ_FAMILY_MAX"), now=now(),
-        mode=config("QUIZ_REGISTRATION"), ip=request.remote_addr,
+        **body,
+        districts=config("QUIZ_DISTRICTS"),
+        family_max=config("QUIZ_FAMILY_MAX"),
+        now=now(),
+        mode=config("QUIZ_REGISTRATION"),
+        ip=request.remote_addr,
     )
     _sign_in(user)
     return user_payload(user)
@@ -49,9 +55,11 @@ def login(body):
     reservation = None
     if config("RATELIMIT_ENABLED"):
         keys = login_guard.keys_for(
-            body["username"], request.remote_addr,
+            body["username"],
+            request.remote_addr,
             per_address=login_guard.Limit.parse(config("QUIZ_LOGIN_LIMIT_USER")),
-            per_account=login_guard.Limit.parse(config("QUIZ_LOGIN_LIMIT_USER_ALL")))
+            per_account=login_guard.Limit.parse(config("QUIZ_LOGIN_LIMIT_USER_ALL")),
+        )
         reservation = login_guard.reserve(db.session, keys, now=now())
         # The count must outlive the 401 that rolls this request back: committed now, before
         # any other work (the one commit outside the request's unit of work).
@@ -80,7 +88,12 @@ def logout():
 @blp.arguments(SsoIn)
 @blp.response(200, UserOut)
 def sso(body):
-    user = accounts.sso_sign_in(body["token"], secret=config("QUIZ_SSO_SECRET"), now=now(),
-                                max_lifetime=config("QUIZ_SSO_MAX_LIFETIME"), ip=request.remote_addr)
+    user = accounts.sso_sign_in(
+        body["token"],
+        secret=config("QUIZ_SSO_SECRET"),
+        now=now(),
+        max_lifetime=config("QUIZ_SSO_MAX_LIFETIME"),
+        ip=request.remote_addr,
+    )
     _sign_in(user)
     return user_payload(user)

@@ -26,7 +26,9 @@ def _depth(value) -> int:
             deepest = max(deepest, level)
             if level > MAX_JSON_DEPTH:
                 break
-            stack.extend((sub, level + 1) for sub in (item.values() if isinstance(item, dict) else item))
+            stack.extend(
+                (sub, level + 1) for sub in (item.values() if isinstance(item, dict) else item)
+            )
     return deepest
 
 

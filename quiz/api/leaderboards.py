@@ -11,8 +11,12 @@ from quiz.errors import NotFound
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
 from quiz.services import leaderboards
 
-blp = Blueprint("leaderboards", __name__, url_prefix="/api/v1/leaderboards",
-                description="Leaderboards (citizens, reporters, teams, districts)")
+blp = Blueprint(
+    "leaderboards",
+    __name__,
+    url_prefix="/api/v1/leaderboards",
+    description="Leaderboards (citizens, reporters, teams, districts)",
+)
 
 
 def _board(board: str) -> str:

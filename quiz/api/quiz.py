@@ -33,7 +33,9 @@ def rules() -> Rules:
 
 def question_payload(question) -> dict:
     return {
-        "id": question.id, "type": question.type, "stem": question.stem,
+        "id": question.id,
+        "type": question.type,
+        "stem": question.stem,
         "options": [{"key": key, "text": text} for key, text in question.options],
         "category": question.category,
     }
@@ -77,8 +79,9 @@ def _as_seen_by(user_id: int, questions: list[dict], r: Rules) -> list[dict]:
         return questions
     out = []
     for q in questions:
-        order = fairplay.option_order(r.option_secret, user_id, q["id"], q["type"],
-                                      [o["key"] for o in q["options"]])
+        order = fairplay.option_order(
+            r.option_secret, user_id, q["id"], q["type"], [o["key"] for o in q["options"]]
+        )
         out.append(order.present(q) if order else q)
     return out
 
@@ -101,15 +104,25 @@ def today():
         for answer in daily_quiz.answers_of(current_user.id, day):
             if answer.question_id in by_id:
                 question = by_id[answer.question_id]
-                result = daily_quiz.result_of(answer, question, balance=current_user.balance,
-                                              completed=completed,
-                                              order=r.options_for(current_user.id, question))
+                result = daily_quiz.result_of(
+                    answer,
+                    question,
+                    balance=current_user.balance,
+                    completed=completed,
+                    order=r.options_for(current_user.id, question),
+                )
                 answered[str(answer.question_id)] = result
     # The questions are already dumped (cached): return JSON directly, so flask-smorest does not
     # serialise the whole set again; TodayOut above still documents the shape.
-    return jsonify({"date": day.isoformat(), "questions": questions,
-                    "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
-                    "completed": completed, "streak": current_streak(current_user)})
+    return jsonify(
+        {
+            "date": day.isoformat(),
+            "questions": questions,
+            "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
+            "completed": completed,
+            "streak": current_streak(current_user),
+        }
+    )
 
 
 def _answer_limit_key() -> str:
@@ -125,10 +138,21 @@ def answer(body):
     """Score an answer on the server; once per user, question and day."""
     at, r = now(), rules()
     todays = _todays_set(local_day(at, r.tz), r, at)
-    result = daily_quiz.submit_answer(current_user, body["question_id"], body["choices"], r,
-                                      now=at, question_ids=todays.question_ids)
-    metrics.ANSWERS.labels("too_fast" if getattr(result, "too_fast", False)
-                           else "correct" if result.correct else "wrong").inc()
+    result = daily_quiz.submit_answer(
+        current_user,
+        body["question_id"],
+        body["choices"],
+        r,
+        now=at,
+        question_ids=todays.question_ids,
+    )
+    metrics.ANSWERS.labels(
+        "too_fast"
+        if getattr(result, "too_fast", False)
+        else "correct"
+        if result.correct
+        else "wrong"
+    ).inc()
     return result
 
 
@@ -154,5 +178,6 @@ def _cursor_day(cursor) -> date | None:
     try:
         return date.fromisoformat(str(cursor))
     except ValueError as exc:
-        raise ValidationFailed("分页游标无效。",
-                               errors=[{"field": "cursor", "message": "无效的游标"}]) from exc
+        raise ValidationFailed(
+            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
+        ) from exc

@@ -20,24 +20,39 @@ blp = Blueprint("shop", __name__, url_prefix="/api/v1", description="Prize shop"
 
 def prize_payload(prize) -> dict:
     return {
-        "id": prize.id, "name": prize.name, "description": prize.description, "cost": prize.cost,
-        "stock": prize.stock, "per_user_limit": prize.per_user_limit,
-        "image_url": shop.image_url(prize), "on_sale": prize.on_sale,
-        "sale_starts_at": prize.sale_starts_at, "sale_ends_at": prize.sale_ends_at,
-        "sort_order": prize.sort_order, "retired": prize.retired,
+        "id": prize.id,
+        "name": prize.name,
+        "description": prize.description,
+        "cost": prize.cost,
+        "stock": prize.stock,
+        "per_user_limit": prize.per_user_limit,
+        "image_url": shop.image_url(prize),
+        "on_sale": prize.on_sale,
+        "sale_starts_at": prize.sale_starts_at,
+        "sale_ends_at": prize.sale_ends_at,
+        "sort_order": prize.sort_order,
+        "retired": prize.retired,
     }
 
 
 def redemption_payload(r, *, with_user: bool = False) -> dict:
     payload = {
-        "id": r.id, "prize": {"id": r.prize.id, "name": r.prize.name}, "cost": r.cost,
-        "status": r.status, "voucher_code": r.voucher_code, "created_at": r.created_at,
-        "fulfilled_at": r.fulfilled_at, "cancelled_at": r.cancelled_at,
+        "id": r.id,
+        "prize": {"id": r.prize.id, "name": r.prize.name},
+        "cost": r.cost,
+        "status": r.status,
+        "voucher_code": r.voucher_code,
+        "created_at": r.created_at,
+        "fulfilled_at": r.fulfilled_at,
+        "cancelled_at": r.cancelled_at,
         "qr_url": f"/api/v1/me/redemptions/{r.id}/qr.png",
     }
     if with_user:
-        payload["user"] = {"id": r.user.id, "username": r.user.username,
-                           "display_name": r.user.display_name}
+        payload["user"] = {
+            "id": r.user.id,
+            "username": r.user.username,
+            "display_name": r.user.display_name,
+        }
     return payload
 
 
@@ -72,8 +87,9 @@ def prize_image(prize_id):
 @blp.alt_response(200, schema=RedemptionOut, description="The same Idempotency-Key again")
 def redeem(body):
     """Redeem a prize. Send a fresh `Idempotency-Key` header per intended redemption."""
-    result = shop.redeem(current_user.id, body["prize_id"], request.headers.get("Idempotency-Key"),
-                         now=now())
+    result = shop.redeem(
+        current_user.id, body["prize_id"], request.headers.get("Idempotency-Key"), now=now()
+    )
     return redemption_payload(result.redemption), 201 if result.created else 200
 
 
@@ -83,8 +99,12 @@ def redeem(body):
 @blp.response(200, RedemptionPage)
 def my_redemptions(args):
     """My redemptions, newest first."""
-    rows = shop.my_redemptions(current_user.id, before_id=cursor_id(args["cursor"]),
-                               limit=args["limit"], status=args["status"])
+    rows = shop.my_redemptions(
+        current_user.id,
+        before_id=cursor_id(args["cursor"]),
+        limit=args["limit"],
+        status=args["status"],
+    )
     items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
     return {"items": [redemption_payload(r) for r in items], "next_cursor": next_cursor}
 
@@ -119,4 +139,3 @@ def cancel_mine(redemption_id):
     """Cancel my pending redemption: the points come back and the prize goes back on the shelf."""
     redemption = shop.own_redemption(current_user.id, redemption_id)
     return redemption_payload(shop.cancel(redemption, actor_id=current_user.id, now=now()))
-

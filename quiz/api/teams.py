@@ -22,8 +22,14 @@ blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Reporter t
 
 
 def _team_payload(team, members: int | None = None) -> dict:
-    return {"id": team.id, "name": team.name, "district": team.district,
-            "join_code": team.join_code, "members": members, "created_at": team.created_at}
+    return {
+        "id": team.id,
+        "name": team.name,
+        "district": team.district,
+        "join_code": team.join_code,
+        "members": members,
+        "created_at": team.created_at,
+    }
 
 
 @blp.route("/me/team", methods=["POST"])
@@ -49,8 +55,9 @@ def my_family():
 @blp.arguments(TeamIn)
 @blp.response(201, TeamOut)
 def create_team(body):
-    team = teams.create_team(body["name"], body["district"], districts=config("QUIZ_DISTRICTS"),
-                             now=now())
+    team = teams.create_team(
+        body["name"], body["district"], districts=config("QUIZ_DISTRICTS"), now=now()
+    )
     return _team_payload(team, 0)
 
 

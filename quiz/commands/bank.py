@@ -25,8 +25,14 @@ def import_bank_command(path: Path, dry_run: bool) -> None:
             click.echo(f"{issue['row']:>6}  {issue['column']:<12}  {issue['message']}", err=True)
         raise SystemExit(1) from None
     with click.progressbar(length=len(bank.questions), label="导入题目") as bar:
-        report = banks.import_bank(bank, filename=path.name, uploader_id=None, dry_run=dry_run,
-                                   now=current_app.clock.now(), progress=bar.update)
+        report = banks.import_bank(
+            bank,
+            filename=path.name,
+            uploader_id=None,
+            dry_run=dry_run,
+            now=current_app.clock.now(),
+            progress=bar.update,
+        )
         if dry_run:
             bar.update(len(bank.questions))
     if dry_run:
@@ -34,8 +40,10 @@ def import_bank_command(path: Path, dry_run: bool) -> None:
     else:
         db.session.commit()
     verb = "would add" if dry_run else "added"
-    click.echo(f"{path.name}: {verb} {report.created} questions, {report.duplicates} duplicates "
-               f"skipped, {report.skipped_blank_rows} blank rows ignored.")
+    click.echo(
+        f"{path.name}: {verb} {report.created} questions, {report.duplicates} duplicates "
+        f"skipped, {report.skipped_blank_rows} blank rows ignored."
+    )
 
 
 def init_cli(app: Flask) -> None:

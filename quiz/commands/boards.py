@@ -32,8 +32,10 @@ def prune_command() -> None:
     store = current_app.extensions[leaderboards.STORE]
     deleted = leaderboards.prune(store, now=current_app.clock.now())
     db.session.commit()
-    click.echo(f"boards pruned: {deleted} rows of periods that ended more than "
-               f"{store.retention_days} days ago")
+    click.echo(
+        f"boards pruned: {deleted} rows of periods that ended more than "
+        f"{store.retention_days} days ago"
+    )
 
 
 @boards_cli.command("drain")
@@ -45,8 +47,9 @@ def drain_command() -> None:
     if store.name != "redis":
         click.echo("boards live in SQL (no REDIS_URL): nothing to drain")
         return
-    applied = leaderboards.drain(store.url, now=current_app.clock.now(), tz=store.tz,
-                                 retention_days=store.retention_days)
+    applied = leaderboards.drain(
+        store.url, now=current_app.clock.now(), tz=store.tz, retention_days=store.retention_days
+    )
     click.echo(f"board outbox drained: {applied} batches applied to Redis")
 
 

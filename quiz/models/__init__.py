@@ -15,6 +15,20 @@ from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.quiz import Answer, DailySet, QuizDay
 
 __all__ = [
-    "Answer", "DailySet", "QuizDay", "EARNING_KINDS", "KINDS", "QUESTION_TYPES", "ROLES", "LedgerEntry", "Question", "QuestionBank",
-    "LoginFailureCount", "SsoTokenUse", "Team", "User", "STAFF_ROLES", "AccountHold",
+    "Answer",
+    "DailySet",
+    "QuizDay",
+    "EARNING_KINDS",
+    "KINDS",
+    "QUESTION_TYPES",
+    "ROLES",
+    "LedgerEntry",
+    "Question",
+    "QuestionBank",
+    "LoginFailureCount",
+    "SsoTokenUse",
+    "Team",
+    "User",
+    "STAFF_ROLES",
+    "AccountHold",
 ]

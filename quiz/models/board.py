@@ -28,7 +28,9 @@ class BoardScore(db.Model):
     period: Mapped[str] = mapped_column(String(8))  # day | week | month | all
     period_start: Mapped[date] = mapped_column(Date)  # 1970-01-01 for `all`
     # User id, team id, or district name; byte order (as Redis breaks ties) on PostgreSQL too.
-    subject: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))
+    subject: Mapped[str] = mapped_column(
+        String(64).with_variant(String(64, collation="C"), "postgresql")
+    )
     score: Mapped[int] = mapped_column(BigInteger, default=0)
     # When the score was last raised, inverted: (2**bits - 1) - ticks since the period start
     # (seconds; hours since 2024 for `all`). Larger = earlier, so rank order is

@@ -63,7 +63,9 @@ class PrizeImage(db.Model):
 
     __tablename__ = "prize_images"
 
-    prize_id: Mapped[int] = mapped_column(ForeignKey("prizes.id", ondelete="CASCADE"), primary_key=True)
+    prize_id: Mapped[int] = mapped_column(
+        ForeignKey("prizes.id", ondelete="CASCADE"), primary_key=True
+    )
     content_type: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -76,7 +78,9 @@ class Redemption(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {REDEMPTION_STATUSES!r}", name="status_known"),
         # The client's Idempotency-Key: the same key from the same user is the same redemption.
-        UniqueConstraint("user_id", "idempotency_key", name="uq_redemptions_user_id_idempotency_key"),
+        UniqueConstraint(
+            "user_id", "idempotency_key", name="uq_redemptions_user_id_idempotency_key"
+        ),
         Index("ix_redemptions_user_id_id", "user_id", "id"),
         Index("ix_redemptions_prize_id_user_id", "prize_id", "user_id"),
     )

@@ -64,10 +64,16 @@ class QuestionListOut(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-_options = partial(fields.Raw, validate=partial(check_texts, max_length=2000),
-                   metadata={"description": '{"A": "...", "B": "..."} or [{key, text}]'})
-_answer = partial(fields.Raw, validate=partial(check_texts, max_length=64),
-                  metadata={"description": '["A", "C"] or "AC"'})
+_options = partial(
+    fields.Raw,
+    validate=partial(check_texts, max_length=2000),
+    metadata={"description": '{"A": "...", "B": "..."} or [{key, text}]'},
+)
+_answer = partial(
+    fields.Raw,
+    validate=partial(check_texts, max_length=64),
+    metadata={"description": '["A", "C"] or "AC"'},
+)
 
 
 class QuestionPatchIn(Schema):

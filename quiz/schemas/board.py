@@ -9,8 +9,10 @@ from quiz.schemas.common import PageArgs, sane_day
 from quiz.schemas.text import Text
 from quiz.services.leaderboards import PERIODS
 
-_START = {"description": "first day of a past period (a Monday for weeks, the 1st for months): "
-                         "its final standings; absent: the current period"}
+_START = {
+    "description": "first day of a past period (a Monday for weeks, the 1st for months): "
+    "its final standings; absent: the current period"
+}
 
 
 class BoardArgs(Schema):
@@ -40,7 +42,9 @@ class MyRank(Schema):
 class BoardOut(Schema):
     board = fields.String()
     period = fields.String()
-    start = fields.Date(allow_none=True, metadata={"description": "first day of the period; null for all"})
+    start = fields.Date(
+        allow_none=True, metadata={"description": "first day of the period; null for all"}
+    )
     entries = fields.List(fields.Nested(BoardEntry))
     me = fields.Nested(MyRank, allow_none=True)
 

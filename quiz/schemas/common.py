@@ -18,8 +18,10 @@ EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 sane_day = validate.Range(min=EARLIEST_DAY, max=LATEST_DAY, error="日期须在 2000 年到 2100 年之间")
 sane_instant = validate.Range(
-    min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2100, 12, 31, tzinfo=UTC),
-    error="时间须在 2000 年到 2100 年之间")
+    min=datetime(2000, 1, 1, tzinfo=UTC),
+    max=datetime(2100, 12, 31, tzinfo=UTC),
+    error="时间须在 2000 年到 2100 年之间",
+)
 
 
 class PageArgs(Schema):
@@ -49,7 +51,9 @@ def cursor_id(cursor: str | None) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-        raise ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+        raise ValidationFailed(
+            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
+        )
     return value
 
 

@@ -53,8 +53,9 @@ class TodayOut(Schema):
 
 class AnswerIn(Schema):
     question_id = fields.Integer(required=True, strict=True)
-    choices = fields.List(Text(min_length=1, max_length=1), required=True,
-                          validate=validate.Length(min=1, max=6))
+    choices = fields.List(
+        Text(min_length=1, max_length=1), required=True, validate=validate.Length(min=1, max=6)
+    )
 
 
 class HistoryDayOut(Schema):
@@ -108,21 +109,24 @@ class ProgressOut(Schema):
 
 class AdjustIn(Schema):
     user_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
-    delta = fields.Integer(required=True, strict=True,
-                           validate=validate.Range(min=-1_000_000, max=1_000_000))
+    delta = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=-1_000_000, max=1_000_000)
+    )
     memo = Text(required=True, min_length=1, max_length=200)
 
 
 class ScheduleIn(Schema):
     question_ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)), required=True)
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)), required=True
+    )
 
 
 class AdminQuestionOut(QuestionOut):
     """A question as an admin sees it: with its answer key and explanation."""
 
-    options = fields.Method("_options", metadata={
-        "type": "array", "items": {"$ref": "#/components/schemas/OptionOut"}})
+    options = fields.Method(
+        "_options", metadata={"type": "array", "items": {"$ref": "#/components/schemas/OptionOut"}}
+    )
     answer = fields.Method("_answer", metadata={"type": "array", "items": {"type": "string"}})
     explanation = fields.String()
     active = fields.Boolean()

@@ -19,22 +19,28 @@ class _PrizeFields(Schema):
     description = Text(max_length=2000, multiline=True)
     cost = fields.Integer(strict=True, validate=validate.Range(min=1, max=_MAX))
     stock = fields.Integer(strict=True, validate=validate.Range(min=0, max=_MAX))
-    per_user_limit = fields.Integer(strict=True, allow_none=True,
-                                    validate=validate.Range(min=1, max=10_000))
+    per_user_limit = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=10_000)
+    )
     on_sale = fields.Boolean()
     sale_starts_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sale_ends_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sort_order = fields.Integer(strict=True, validate=validate.Range(min=-_MAX, max=_MAX))
-    image_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
-                           validate=[validate.Length(max=512), partial(check_texts, max_length=512)])
+    image_url = fields.Url(
+        allow_none=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=[validate.Length(max=512), partial(check_texts, max_length=512)],
+    )
 
 
 class PrizeIn(_PrizeFields):
     name = Text(required=True, min_length=1, max_length=64)
     cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=_MAX))
     stock = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=_MAX))
-    per_user_limit = fields.Integer(strict=True, allow_none=True, load_default=1,
-                                    validate=validate.Range(min=1, max=10_000))
+    per_user_limit = fields.Integer(
+        strict=True, allow_none=True, load_default=1, validate=validate.Range(min=1, max=10_000)
+    )
 
 
 class PrizePatch(_PrizeFields):

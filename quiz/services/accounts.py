@@ -55,9 +55,17 @@ def check_district(district: str | None, districts: list[str]) -> str | None:
 
 
 def register(
-    *, username: str, password: str, display_name: str, district: str | None,
-    invite_code: str | None, districts: list[str], family_max: int, now: datetime,
-    mode: str = "open", ip: str | None = None,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    district: str | None,
+    invite_code: str | None,
+    districts: list[str],
+    family_max: int,
+    now: datetime,
+    mode: str = "open",
+    ip: str | None = None,
 ) -> User:
     """A new citizen (a family member with a reporter's invite code), under QUIZ_REGISTRATION
     `mode`; `ip` is the client address, kept for the suspects report (QUIZ_IP_RETENTION_DAYS)."""
@@ -77,7 +85,9 @@ def register(
     reporter = None
     if invite_code:
         reporter = db.session.scalar(
-            select(User).where(User.invite_code == normalise_code(invite_code), User.role == "reporter")
+            select(User).where(
+                User.invite_code == normalise_code(invite_code), User.role == "reporter"
+            )
         )
         if reporter is None:
             raise NotFound("邀请码不存在。", code="unknown_invite_code")
@@ -91,9 +101,13 @@ def register(
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise Conflict("用户名已被使用。", code="username_taken")
     user = User(
-        username=username, password_hash=generate_password_hash(password),
-        display_name=display_name.strip(), district=district, role="citizen",
-        family_reporter_id=reporter.id if reporter else None, created_at=now,
+        username=username,
+        password_hash=generate_password_hash(password),
+        display_name=display_name.strip(),
+        district=district,
+        role="citizen",
+        family_reporter_id=reporter.id if reporter else None,
+        created_at=now,
         registered_ip=_address(ip),
     )
     try:
@@ -105,7 +119,9 @@ def register(
 
 
 def authenticate(username: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").lower()))
+    user = db.session.scalar(
+        select(User).where(func.lower(User.username) == (username or "").lower())
+    )
     hashed = user.password_hash if user and user.password_hash else _DUMMY_HASH
     ok = check_password_hash(hashed, password or "")
     if not (user and user.password_hash and ok):
@@ -157,7 +173,9 @@ def _sso_id(claims: dict, name: str) -> str:
     return value
 
 
-def _sso_claims(token: str, secret: str, *, now: datetime, max_lifetime: int) -> tuple[str, str, str, float]:
+def _sso_claims(
+    token: str, secret: str, *, now: datetime, max_lifetime: int
+) -> tuple[str, str, str, float]:
     """(uid, name, jti, exp) of a well-formed, correctly signed, unexpired token; else InvalidToken."""
     parts = token.split(".") if isinstance(token, str) else []
     try:
@@ -205,8 +223,9 @@ def _address(ip: str | None) -> str | None:
     return ip[:45] if ip else None
 
 
-def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600,
-                ip: str | None = None) -> User:
+def sso_sign_in(
+    token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600, ip: str | None = None
+) -> User:
     """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once."""
     if not secret:
         raise InvalidToken("未配置单点登录。")
@@ -217,7 +236,10 @@ def sso_sign_in(token: str, *, secret: str | None, now: datetime, max_lifetime: 
         return user
     user = User(
         username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
-        display_name=name or "市民", role="citizen", sso_uid=uid, created_at=now,
+        display_name=name or "市民",
+        role="citizen",
+        sso_uid=uid,
+        created_at=now,
         registered_ip=_address(ip),
     )
     try:

@@ -79,28 +79,52 @@ def existing_hashes(hashes: Iterable[str]) -> set[str]:
         return set(db.session.scalars(select(column).where(matches)))
     found: set[str] = set()
     for start in range(0, len(hashes), _CHUNK):
-        chunk = hashes[start:start + _CHUNK]
+        chunk = hashes[start : start + _CHUNK]
         found.update(db.session.scalars(select(column).where(column.in_(chunk))))
     return found
 
 
 def _row(question: question_bank.Question, bank_id: int | None, now: datetime) -> dict:
     return {
-        "type": question.type, "stem": question.stem,
+        "type": question.type,
+        "stem": question.stem,
         "options": [list(option) for option in question.options],
-        "answer": "".join(sorted(question.answer)), "explanation": question.explanation,
-        "category": question.category, "difficulty": question.difficulty,
-        "points": question.points, "active": True, "bank_id": bank_id,
-        "content_hash": question.content_hash, "created_at": now, "updated_at": now,
+        "answer": "".join(sorted(question.answer)),
+        "explanation": question.explanation,
+        "category": question.category,
+        "difficulty": question.difficulty,
+        "points": question.points,
+        "active": True,
+        "bank_id": bank_id,
+        "content_hash": question.content_hash,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
-_COLUMNS = ("type", "stem", "options", "answer", "explanation", "category", "difficulty", "points",
-            "active", "bank_id", "content_hash", "created_at", "updated_at")
+_COLUMNS = (
+    "type",
+    "stem",
+    "options",
+    "answer",
+    "explanation",
+    "category",
+    "difficulty",
+    "points",
+    "active",
+    "bank_id",
+    "content_hash",
+    "created_at",
+    "updated_at",
+)
 
 
-def _insert_questions(questions: list[question_bank.Question], bank_id: int, now: datetime,
-                      progress: Callable[[int], None] | None) -> None:
+def _insert_questions(
+    questions: list[question_bank.Question],
+    bank_id: int,
+    now: datetime,
+    progress: Callable[[int], None] | None,
+) -> None:
     """Insert many questions below the ORM and SQLAlchemy's per-row parameter handling.
 
     The column types' own bind conversions are applied here (JSON text, naive UTC timestamps;
@@ -111,27 +135,39 @@ def _insert_questions(questions: list[question_bank.Question], bank_id: int, now
     connection = db.session.connection()
     dialect = connection.dialect
     table = Question.__table__
-    bind = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in _COLUMNS}
+    bind = {
+        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _COLUMNS
+    }
     copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
     if copy:
         bind["options"] = json.dumps  # COPY takes the JSON as text
     shared = {"active": True, "bank_id": bank_id, "created_at": now, "updated_at": now}
     shared = {name: (bind[name] or _same)(value) for name, value in shared.items()}
-    convert = [(i, bind[name]) for i, name in enumerate(_COLUMNS) if bind[name] and name not in shared]
+    convert = [
+        (i, bind[name]) for i, name in enumerate(_COLUMNS) if bind[name] and name not in shared
+    ]
 
     def values(question: question_bank.Question) -> tuple:
         row = [
-            question.type, question.stem, [list(option) for option in question.options],
-            "".join(sorted(question.answer)), question.explanation, question.category,
-            question.difficulty, question.points, shared["active"], shared["bank_id"],
-            question.content_hash, shared["created_at"], shared["updated_at"],
+            question.type,
+            question.stem,
+            [list(option) for option in question.options],
+            "".join(sorted(question.answer)),
+            question.explanation,
+            question.category,
+            question.difficulty,
+            question.points,
+            shared["active"],
+            shared["bank_id"],
+            question.content_hash,
+            shared["created_at"],
+            shared["updated_at"],
         ]
         for index, function in convert:
             row[index] = function(row[index])
         return row
 
-    chunks = (questions[start:start + _CHUNK] for start in range(0, len(questions), _CHUNK))
+    chunks = (questions[start : start + _CHUNK] for start in range(0, len(questions), _CHUNK))
     if copy:
         cursor = connection.connection.driver_connection.cursor()
         statement = f"COPY {table.name} ({', '.join(_COLUMNS)}) FROM STDIN"
@@ -167,17 +203,33 @@ def _driver_integrity_errors() -> tuple[type[Exception], ...]:
     return (psycopg.IntegrityError,)
 
 
-def import_bank(bank: Bank, *, filename: str, uploader_id: int | None, dry_run: bool,
-                now: datetime, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_bank(
+    bank: Bank,
+    *,
+    filename: str,
+    uploader_id: int | None,
+    dry_run: bool,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Add the bank's new questions (duplicates are counted, not added). Flushes, never commits."""
     known = existing_hashes(q.content_hash for q in bank.questions)
     new = [q for q in bank.questions if q.content_hash not in known]
-    report = ImportReport(dry_run=dry_run, created=len(new), duplicates=len(bank.questions) - len(new),
-                          skipped_blank_rows=bank.skipped_blank_rows)
+    report = ImportReport(
+        dry_run=dry_run,
+        created=len(new),
+        duplicates=len(bank.questions) - len(new),
+        skipped_blank_rows=bank.skipped_blank_rows,
+    )
     if dry_run:
         return report
-    record = QuestionBank(filename=filename[:255], uploader_id=uploader_id, created_count=len(new),
-                          duplicate_count=report.duplicates, created_at=now)
+    record = QuestionBank(
+        filename=filename[:255],
+        uploader_id=uploader_id,
+        created_count=len(new),
+        duplicate_count=report.duplicates,
+        created_at=now,
+    )
     db.session.add(record)
     db.session.flush()
     report.bank_id = record.id
@@ -192,8 +244,13 @@ def import_bank(bank: Bank, *, filename: str, uploader_id: int | None, dry_run: 
 
 def import_bundled(*, now: datetime) -> ImportReport:
     """Load the bank shipped with the product (what `make run` seeds an empty database with)."""
-    return import_bank(question_bank.load_bundled(), filename=BUNDLED_NAME, uploader_id=None,
-                       dry_run=False, now=now)
+    return import_bank(
+        question_bank.load_bundled(),
+        filename=BUNDLED_NAME,
+        uploader_id=None,
+        dry_run=False,
+        now=now,
+    )
 
 
 def get_question(question_id: int) -> Question:
@@ -204,23 +261,35 @@ def get_question(question_id: int) -> Question:
     return question
 
 
-def list_questions(*, category: str | None, active: bool | None, search: str | None,
-                   after_id: int | None, limit: int) -> list[Question]:
+def list_questions(
+    *,
+    category: str | None,
+    active: bool | None,
+    search: str | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Question]:
     stmt = select(Question)
     if category:
         stmt = stmt.where(Question.category == category)
     if active is not None:
         stmt = stmt.where(Question.active.is_(active))
     if search:
-        stmt = stmt.where(or_(Question.stem.contains(search, autoescape=True),
-                              Question.explanation.contains(search, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                Question.stem.contains(search, autoescape=True),
+                Question.explanation.contains(search, autoescape=True),
+            )
+        )
     if after_id is not None:
         stmt = stmt.where(Question.id > max(0, min(after_id, MAX_ID)))  # ids fit INTEGER
     return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))
 
 
 def categories() -> list[str]:
-    return list(db.session.scalars(select(Question.category).distinct().order_by(Question.category)))
+    return list(
+        db.session.scalars(select(Question.category).distinct().order_by(Question.category))
+    )
 
 
 def is_used(question_id: int) -> bool:
@@ -232,10 +301,13 @@ def is_used(question_id: int) -> bool:
 
 def _fields_of(question: Question) -> dict:
     return {
-        "type": question.type, "stem": question.stem,
+        "type": question.type,
+        "stem": question.stem,
         "options": {key: text for key, text in question.options},
-        "answer": list(question.answer), "explanation": question.explanation,
-        "category": question.category, "difficulty": question.difficulty,
+        "answer": list(question.answer),
+        "explanation": question.explanation,
+        "category": question.category,
+        "difficulty": question.difficulty,
         "points": question.points,
     }
 
@@ -274,12 +346,17 @@ def update_question(question: Question, changes: dict, *, now: datetime) -> Ques
         valid = validate_fields(merged)
         new_options = [list(option) for option in valid.options]
         new_answer = "".join(sorted(valid.answer))
-        scoring_changed = (valid.type != question.type or new_options != question.options
-                           or new_answer != question.answer)
+        scoring_changed = (
+            valid.type != question.type
+            or new_options != question.options
+            or new_answer != question.answer
+        )
         if scoring_changed and db.session.scalar(
             select(exists().where(Answer.question_id == question.id))
         ):
-            raise QuestionInUse("这道题已有人作答，不能再修改题型、选项或答案；可停用后新建一道题。")
+            raise QuestionInUse(
+                "这道题已有人作答，不能再修改题型、选项或答案；可停用后新建一道题。"
+            )
         if valid.content_hash != question.content_hash and existing_hashes([valid.content_hash]):
             raise DuplicateQuestion("已有相同的题目。")
         question.type, question.stem, question.options = valid.type, valid.stem, new_options

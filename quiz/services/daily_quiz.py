@@ -91,15 +91,19 @@ class Rules:
             daily_cap=config["QUIZ_DAILY_CAP"],
             durable_answers=config["QUIZ_DURABLE_ANSWERS"],
             draw_secret=config["QUIZ_DRAW_SECRET"],
-            option_secret=(_option_secret(config["QUIZ_DRAW_SECRET"])
-                           if config["QUIZ_SHUFFLE_OPTIONS"] else None),
+            option_secret=(
+                _option_secret(config["QUIZ_DRAW_SECRET"])
+                if config["QUIZ_SHUFFLE_OPTIONS"]
+                else None
+            ),
             min_answer_ms=config["QUIZ_MIN_ANSWER_MS"],
         )
 
     def options_for(self, user_id: int, question: Question) -> fairplay.OptionOrder | None:
         """How this user sees the question's options (None: in the question's own order)."""
-        return fairplay.option_order(self.option_secret, user_id, question.id, question.type,
-                                     question.option_keys)
+        return fairplay.option_order(
+            self.option_secret, user_id, question.id, question.type, question.option_keys
+        )
 
 
 @functools.lru_cache(maxsize=8)
@@ -146,7 +150,8 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     """
     active = db.session.execute(
         select(Question.id, Question.category, Question.content_hash)
-        .where(Question.active.is_(True)).order_by(Question.id)
+        .where(Question.active.is_(True))
+        .order_by(Question.id)
     ).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
@@ -166,8 +171,9 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     chosen = _spread(fresh, count, rng, clashes)
     if len(chosen) < count:
         # Not enough fresh questions: reuse the ones used longest ago.
-        stale = sorted((qid for qid, _, _ in active if qid in last_used),
-                       key=lambda qid: (last_used[qid], qid))
+        stale = sorted(
+            (qid for qid, _, _ in active if qid in last_used), key=lambda qid: (last_used[qid], qid)
+        )
         for qid in stale:
             if len(chosen) == count:
                 break
@@ -190,8 +196,9 @@ def _clashes(active) -> dict[int, frozenset[int]]:
     return out
 
 
-def _spread(pool: list[tuple[int, str]], count: int, rng: random.Random,
-            clashes: dict[int, frozenset[int]]) -> list[int]:
+def _spread(
+    pool: list[tuple[int, str]], count: int, rng: random.Random, clashes: dict[int, frozenset[int]]
+) -> list[int]:
     by_category: dict[str, list[int]] = defaultdict(list)
     for qid, category in pool:
         by_category[category].append(qid)
@@ -233,8 +240,9 @@ def questions_of(day_set: DailySet) -> list[Question]:
     return [by_id[qid] for qid in day_set.question_ids if qid in by_id]
 
 
-def schedule(day: date, question_ids: list[int], rules: Rules, *, admin_id: int,
-             now: datetime) -> DailySet:
+def schedule(
+    day: date, question_ids: list[int], rules: Rules, *, admin_id: int, now: datetime
+) -> DailySet:
     """An admin fixes a future day's questions."""
     today = local_day(now, rules.tz)
     if day <= today:
@@ -256,8 +264,9 @@ def schedule(day: date, question_ids: list[int], rules: Rules, *, admin_id: int,
         raise ValidationFailed("题目安排有误。", errors=errors)
     existing = db.session.scalar(select(DailySet).where(DailySet.day == day).with_for_update())
     if existing is None:
-        existing = DailySet(day=day, question_ids=list(question_ids), scheduled_by=admin_id,
-                            created_at=now)
+        existing = DailySet(
+            day=day, question_ids=list(question_ids), scheduled_by=admin_id, created_at=now
+        )
         db.session.add(existing)
     else:
         existing.question_ids = list(question_ids)
@@ -278,8 +287,16 @@ def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     begin_writing(db.session)
     db.session.execute(
         insert_on_conflict(QuizDay)
-        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0,
-                too_fast=0)
+        .values(
+            user_id=user_id,
+            day=day,
+            total=total,
+            answered=0,
+            correct=0,
+            points=0,
+            bonus=0,
+            too_fast=0,
+        )
         .on_conflict_do_nothing(index_elements=[QuizDay.user_id, QuizDay.day])
     )
     return db.session.scalar(stmt)
@@ -289,10 +306,19 @@ def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     """Create-or-lock the user's day in one statement (ON CONFLICT DO UPDATE takes the lock)."""
     stmt = (
         insert_on_conflict(QuizDay)
-        .values(user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0,
-                too_fast=0)
-        .on_conflict_do_update(index_elements=[QuizDay.user_id, QuizDay.day],
-                               set_={"total": QuizDay.total})
+        .values(
+            user_id=user_id,
+            day=day,
+            total=total,
+            answered=0,
+            correct=0,
+            points=0,
+            bonus=0,
+            too_fast=0,
+        )
+        .on_conflict_do_update(
+            index_elements=[QuizDay.user_id, QuizDay.day], set_={"total": QuizDay.total}
+        )
         .returning(QuizDay)
         .execution_options(populate_existing=True)
     )
@@ -310,19 +336,33 @@ def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
 
 
 def answers_of(user_id: int, day: date) -> list[Answer]:
-    return list(db.session.scalars(
-        select(Answer).where(Answer.user_id == user_id, Answer.day == day).order_by(Answer.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Answer).where(Answer.user_id == user_id, Answer.day == day).order_by(Answer.id)
+        )
+    )
 
 
-def result_of(answer: Answer, question: Question, *, balance: int, completed: bool,
-              order: fairplay.OptionOrder | None = None) -> AnswerResult:
+def result_of(
+    answer: Answer,
+    question: Question,
+    *,
+    balance: int,
+    completed: bool,
+    order: fairplay.OptionOrder | None = None,
+) -> AnswerResult:
     """The answer's result as its user sees it: `correct_choices` in their own keys."""
     correct_choices = order.user_keys(question.answer) if order else list(question.answer)
     return AnswerResult(
-        question_id=question.id, correct=answer.correct, correct_choices=correct_choices,
-        explanation=question.explanation, points_awarded=answer.points, balance=balance,
-        completed=completed, bonus_awarded=answer.bonus, too_fast=answer.too_fast,
+        question_id=question.id,
+        correct=answer.correct,
+        correct_choices=correct_choices,
+        explanation=question.explanation,
+        points_awarded=answer.points,
+        balance=balance,
+        completed=completed,
+        bonus_awarded=answer.bonus,
+        too_fast=answer.too_fast,
     )
 
 
@@ -341,8 +381,15 @@ def _validate_choices(question: Question, choices: list[str]) -> str:
     return "".join(keys)
 
 
-def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules, *,
-                  now: datetime, question_ids: tuple[int, ...] | None = None) -> AnswerResult:
+def submit_answer(
+    user: User,
+    question_id: int,
+    choices: list[str],
+    rules: Rules,
+    *,
+    now: datetime,
+    question_ids: tuple[int, ...] | None = None,
+) -> AnswerResult:
     """Score one answer and credit its points; the answer that completes the day adds bonuses.
 
     `question_ids` is the day's set when the caller already knows it (it is fixed once the
@@ -375,10 +422,14 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     cap = _Cap(user.id, rules.daily_cap, start, end)
     awarded = 0
     if correct and earns:
-        awarded += cap.award(question.points or rules.points_correct, "quiz_correct",
-                             key=f"quiz:{user.id}:{day.isoformat()}:{question_id}",
-                             memo=f"答对：{question.stem[:40]}", ref=f"question:{question_id}",
-                             now=now)
+        awarded += cap.award(
+            question.points or rules.points_correct,
+            "quiz_correct",
+            key=f"quiz:{user.id}:{day.isoformat()}:{question_id}",
+            memo=f"答对：{question.stem[:40]}",
+            ref=f"question:{question_id}",
+            now=now,
+        )
     row.answered += 1
     row.correct += int(correct)
     row.too_fast += int(too_fast)
@@ -391,9 +442,19 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
     row.bonus += bonus
     elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None
     answer = Answer(
-        user_id=user.id, question_id=question_id, day=day, choices=chosen, correct=correct,
-        points=awarded + bonus, bonus=bonus, category=question.category, district=user.district,
-        elapsed_ms=elapsed, interval_ms=interval, too_fast=too_fast, created_at=now,
+        user_id=user.id,
+        question_id=question_id,
+        day=day,
+        choices=chosen,
+        correct=correct,
+        points=awarded + bonus,
+        bonus=bonus,
+        category=question.category,
+        district=user.district,
+        elapsed_ms=elapsed,
+        interval_ms=interval,
+        too_fast=too_fast,
+        created_at=now,
     )
     db.session.add(answer)
     try:
@@ -404,14 +465,16 @@ def submit_answer(user: User, question_id: int, choices: list[str], rules: Rules
         raise AlreadyAnswered("这道题今天已经答过了。") from exc
     # post_entry refreshed the balance inside this transaction; without a credit, the balance
     # loaded with the user at the start of the request is shown.
-    result = result_of(answer, question, balance=user.balance,
-                       completed=row.completed_at is not None, order=order)
+    result = result_of(
+        answer, question, balance=user.balance, completed=row.completed_at is not None, order=order
+    )
     result.bonuses = bonuses
     return result
 
 
-def _complete_day(user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, *,
-                  now: datetime) -> list[dict]:
+def _complete_day(
+    user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, *, now: datetime
+) -> list[dict]:
     row.completed_at = now
     streak = user.streak + 1 if user.streak_day == day - timedelta(days=1) else 1
     if user.streak_day != day:
@@ -421,17 +484,30 @@ def _complete_day(user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, 
         return []
     bonuses = []
     if row.correct == row.total and rules.bonus_perfect:
-        points = cap.award(rules.bonus_perfect, "quiz_bonus", key=f"perfect:{user.id}:{day}",
-                           memo="全部答对奖励", ref=f"day:{day}", now=now)
+        points = cap.award(
+            rules.bonus_perfect,
+            "quiz_bonus",
+            key=f"perfect:{user.id}:{day}",
+            memo="全部答对奖励",
+            ref=f"day:{day}",
+            now=now,
+        )
         bonuses.append({"kind": "perfect", "points": points})
     if streak >= 2 and rules.bonus_streak:
         amount = min(rules.bonus_streak * (streak - 1), rules.bonus_streak_cap)
-        points = cap.award(amount, "quiz_bonus", key=f"streak:{user.id}:{day}",
-                           memo=f"连续答题 {streak} 天奖励", ref=f"day:{day}", now=now)
+        points = cap.award(
+            amount,
+            "quiz_bonus",
+            key=f"streak:{user.id}:{day}",
+            memo=f"连续答题 {streak} 天奖励",
+            ref=f"day:{day}",
+            now=now,
+        )
         bonuses.append({"kind": "streak", "points": points, "streak": streak})
     if user.family_reporter_id and rules.bonus_family:
-        family.on_day_completed(user, day, now=now, bonus=rules.bonus_family,
-                                family_max=rules.family_max)
+        family.on_day_completed(
+            user, day, now=now, bonus=rules.bonus_family, family_max=rules.family_max
+        )
     return bonuses
 
 
@@ -450,12 +526,15 @@ class _Cap:
         what was credited. The caller holds the user's day lock, so the sum read here cannot
         move underneath it."""
         if self.limit:
-            earned = ledger.earned_between(self.user_id, self.start, self.end, kinds=QUIZ_TASK_KINDS)
+            earned = ledger.earned_between(
+                self.user_id, self.start, self.end, kinds=QUIZ_TASK_KINDS
+            )
             amount = max(0, min(amount, self.limit - earned))
         if amount <= 0:
             return 0
-        return ledger.post_entry(self.user_id, amount, kind, key=key, now=now, memo=memo,
-                                 ref=ref).entry.delta
+        return ledger.post_entry(
+            self.user_id, amount, kind, key=key, now=now, memo=memo, ref=ref
+        ).entry.delta
 
 
 def progress(user: User, rules: Rules, *, now: datetime) -> dict:
@@ -467,10 +546,18 @@ def progress(user: User, rules: Rules, *, now: datetime) -> dict:
     return {
         "date": day.isoformat(),
         "tasks": [
-            {"task": "daily_quiz", "title": "每日答题", "current": row.answered if row else 0,
-             "max": row.total if row else rules.daily_count},
-            {"task": "quiz_points", "title": "答题积分", "current": earned,
-             "max": rules.daily_cap or None},
+            {
+                "task": "daily_quiz",
+                "title": "每日答题",
+                "current": row.answered if row else 0,
+                "max": row.total if row else rules.daily_count,
+            },
+            {
+                "task": "quiz_points",
+                "title": "答题积分",
+                "current": earned,
+                "max": rules.daily_cap or None,
+            },
         ],
     }
 

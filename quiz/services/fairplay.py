@@ -225,7 +225,9 @@ REASONS = {
     "perfect_week_fast": "连续一周全对且答题时间中位数不足 3 秒",
 }
 TOO_FAST_AT_LEAST = 3  # too-fast answers in the period that make a user worth a look
-FLOOR_SHARE = 0.8  # …or this share of answers within FLOOR_MARGIN_MS of the floor (a script waiting it out)
+FLOOR_SHARE = (
+    0.8  # …or this share of answers within FLOOR_MARGIN_MS of the floor (a script waiting it out)
+)
 FLOOR_MARGIN_MS = 500
 FLOOR_MIN_ANSWERS = 5
 FAMILY_SAME_ADDRESS = 3  # family members registered from the reporter's own address

@@ -48,8 +48,16 @@ def post_entry(
     """Record one balance change; the same `key` again returns the first entry, unchanged."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
-    values = dict(user_id=user_id, delta=delta, kind=kind, memo=memo, ref=ref,
-                  idempotency_key=key, actor_id=actor_id, created_at=now)
+    values = dict(
+        user_id=user_id,
+        delta=delta,
+        kind=kind,
+        memo=memo,
+        ref=ref,
+        idempotency_key=key,
+        actor_id=actor_id,
+        created_at=now,
+    )
     # One round trip instead of SELECT + SAVEPOINT + INSERT + RELEASE (see docs/profiling.md).
     # A key posted before, or by a concurrent transaction that commits first, inserts nothing:
     # PostgreSQL waits for that transaction, then the SELECT below sees its entry.
@@ -92,8 +100,11 @@ def _insert_entry():
     stmt = _INSERTS.get(dialect)
     if stmt is None:
         table = LedgerEntry.__table__
-        stmt = (insert_on_conflict(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(table.c.id))
+        stmt = (
+            insert_on_conflict(table)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.id)
+        )
         _INSERTS[dialect] = stmt
     return stmt
 
@@ -102,8 +113,9 @@ def _balance(user_id: int) -> int:
     return db.session.scalar(select(User.balance).where(User.id == user_id)) or 0
 
 
-def earned_between(user_id: int, start: datetime, end: datetime,
-                   kinds: tuple[str, ...] = EARNING_KINDS) -> int:
+def earned_between(
+    user_id: int, start: datetime, end: datetime, kinds: tuple[str, ...] = EARNING_KINDS
+) -> int:
     """Points earned by `kinds` in [start, end)."""
     return db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
@@ -115,23 +127,34 @@ def earned_between(user_id: int, start: datetime, end: datetime,
     )
 
 
-def adjust(user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now: datetime) -> Posted:
+def adjust(
+    user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now: datetime
+) -> Posted:
     """An admin's manual correction, audited with the admin's id."""
     if delta == 0:
-        raise ValidationFailed("调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}])
+        raise ValidationFailed(
+            "调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}]
+        )
     if not memo or not memo.strip():
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
     target = db.session.get(User, user_id)
     if target is None:
         raise NotFound("用户不存在。", code="unknown_user")
     fairplay.check_may_adjust(target, actor_id=actor_id)
-    posted = post_entry(user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(),
-                        actor_id=actor_id)
+    posted = post_entry(
+        user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(), actor_id=actor_id
+    )
     first = posted.entry
-    if not posted.created and (first.user_id, first.delta, first.memo) != (user_id, delta,
-                                                                          memo.strip()):
-        raise ValidationFailed("该 Idempotency-Key 已用于另一次调整。", code="idempotency_key_reused",
-                               errors=[{"field": "Idempotency-Key", "message": "已用于另一次调整"}])
+    if not posted.created and (first.user_id, first.delta, first.memo) != (
+        user_id,
+        delta,
+        memo.strip(),
+    ):
+        raise ValidationFailed(
+            "该 Idempotency-Key 已用于另一次调整。",
+            code="idempotency_key_reused",
+            errors=[{"field": "Idempotency-Key", "message": "已用于另一次调整"}],
+        )
     return posted
 
 

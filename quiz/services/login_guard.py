@@ -47,11 +47,11 @@ def _key(*parts: str) -> str:
     return digest[:64]
 
 
-def keys_for(username: str, address: str | None, *, per_address: Limit,
-             per_account: Limit) -> list[tuple[str, Limit]]:
+def keys_for(
+    username: str, address: str | None, *, per_address: Limit, per_account: Limit
+) -> list[tuple[str, Limit]]:
     name = username.lower()
-    return [(_key("user-ip", name, address or "?"), per_address),
-            (_key("user", name), per_account)]
+    return [(_key("user-ip", name, address or "?"), per_address), (_key("user", name), per_account)]
 
 
 def reserve(session, keys: list[tuple[str, Limit]], *, now: datetime) -> Reservation | None:
@@ -91,5 +91,8 @@ def release(session, reservation: Reservation) -> None:
 def _give_back(session, keys) -> None:
     table = LoginFailureCount.__table__
     for key, window in keys:
-        session.execute(update(table).where(table.c.key == key, table.c.window_start == window)
-                     .values(count=table.c.count - 1))
+        session.execute(
+            update(table)
+            .where(table.c.key == key, table.c.window_start == window)
+            .values(count=table.c.count - 1)
+        )

@@ -25,8 +25,13 @@ def awareness(date_from: date, date_to: date, by: str) -> list[dict]:
         .order_by(column)
     )
     return [
-        {"key": key, "answers": n, "correct": int(c or 0), "rate": _rate(int(c or 0), n),
-         "participants": people}
+        {
+            "key": key,
+            "answers": n,
+            "correct": int(c or 0),
+            "rate": _rate(int(c or 0), n),
+            "participants": people,
+        }
         for key, n, c, people in rows
     ]
 
@@ -41,8 +46,14 @@ def question_rates(date_from: date, date_to: date, limit: int = 50) -> list[dict
         .group_by(Answer.question_id, Question.stem, Question.category)
     )
     out = [
-        {"question_id": qid, "stem": stem, "category": category, "answers": n,
-         "correct": int(c or 0), "rate": _rate(int(c or 0), n)}
+        {
+            "question_id": qid,
+            "stem": stem,
+            "category": category,
+            "answers": n,
+            "correct": int(c or 0),
+            "rate": _rate(int(c or 0), n),
+        }
         for qid, stem, category, n, c in rows
     ]
     out.sort(key=lambda row: (row["rate"], -row["answers"], row["question_id"]))
@@ -59,7 +70,11 @@ def participation(date_from: date, date_to: date) -> list[dict]:
         .order_by(QuizDay.day)
     )
     return [
-        {"date": day.isoformat(), "participants": people, "completed": int(done or 0),
-         "answers": int(n or 0)}
+        {
+            "date": day.isoformat(),
+            "participants": people,
+            "completed": int(done or 0),
+            "answers": int(n or 0),
+        }
         for day, people, done, n in rows
     ]

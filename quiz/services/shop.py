@@ -74,8 +74,18 @@ class Redeemed:
 # ---------------------------------------------------------------- prizes
 
 
-PRIZE_FIELDS = ("name", "description", "cost", "stock", "per_user_limit", "on_sale",
-                "sale_starts_at", "sale_ends_at", "sort_order", "image_url")
+PRIZE_FIELDS = (
+    "name",
+    "description",
+    "cost",
+    "stock",
+    "per_user_limit",
+    "on_sale",
+    "sale_starts_at",
+    "sale_ends_at",
+    "sort_order",
+    "image_url",
+)
 
 
 def _apply(prize: Prize, fields: dict) -> None:
@@ -85,13 +95,23 @@ def _apply(prize: Prize, fields: dict) -> None:
         elif name in PRIZE_FIELDS:
             setattr(prize, name, value)
     if prize.sale_starts_at and prize.sale_ends_at and prize.sale_ends_at <= prize.sale_starts_at:
-        raise ValidationFailed("结束时间须晚于开始时间。",
-                               errors=[{"field": "sale_ends_at", "message": "须晚于 sale_starts_at"}])
+        raise ValidationFailed(
+            "结束时间须晚于开始时间。",
+            errors=[{"field": "sale_ends_at", "message": "须晚于 sale_starts_at"}],
+        )
 
 
 def create_prize(fields: dict, *, now: datetime) -> Prize:
-    prize = Prize(description="", stock=0, on_sale=False, sort_order=0, retired=False,
-                  image_version=0, created_at=now, updated_at=now)
+    prize = Prize(
+        description="",
+        stock=0,
+        on_sale=False,
+        sort_order=0,
+        retired=False,
+        image_version=0,
+        created_at=now,
+        updated_at=now,
+    )
     _apply(prize, fields)
     db.session.add(prize)
     db.session.flush()
@@ -132,15 +152,18 @@ def remove_prize(prize_id: int, *, now: datetime) -> Prize | None:
 
 
 def on_sale_prizes(now: datetime) -> list[Prize]:
-    return list(db.session.scalars(
-        select(Prize)
-        .where(
-            Prize.on_sale.is_(True), Prize.retired.is_(False),
-            (Prize.sale_starts_at.is_(None)) | (Prize.sale_starts_at <= now),
-            (Prize.sale_ends_at.is_(None)) | (Prize.sale_ends_at > now),
+    return list(
+        db.session.scalars(
+            select(Prize)
+            .where(
+                Prize.on_sale.is_(True),
+                Prize.retired.is_(False),
+                (Prize.sale_starts_at.is_(None)) | (Prize.sale_starts_at <= now),
+                (Prize.sale_ends_at.is_(None)) | (Prize.sale_ends_at > now),
+            )
+            .order_by(Prize.sort_order, Prize.id)
         )
-        .order_by(Prize.sort_order, Prize.id)
-    ))
+    )
 
 
 def all_prizes(*, after_id: int | None, limit: int) -> list[Prize]:
@@ -167,7 +190,10 @@ def clean_image(raw: bytes, *, max_bytes: int) -> tuple[bytes, str]:
             fmt = probe.format
             if fmt not in IMAGE_FORMATS:
                 raise _image_error("只接受 JPEG、PNG 或 WebP 图片。")
-            if probe.width * probe.height > MAX_IMAGE_PIXELS or _decoded_bytes(probe) > MAX_DECODED_BYTES:
+            if (
+                probe.width * probe.height > MAX_IMAGE_PIXELS
+                or _decoded_bytes(probe) > MAX_DECODED_BYTES
+            ):
                 raise _image_error("图片尺寸过大。")
             probe.verify()
         with Image.open(io.BytesIO(raw)) as image:
@@ -184,8 +210,14 @@ def clean_image(raw: bytes, *, max_bytes: int) -> tuple[bytes, str]:
                 image.convert(keep).save(out, "WEBP", quality=85)
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError,
-            SyntaxError, EOFError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+    ) as exc:
         raise _image_error("无法识别的图片文件。") from exc
     return out.getvalue(), IMAGE_FORMATS[fmt]
 
@@ -199,7 +231,9 @@ def _decoded_bytes(probe) -> int:
 
 
 def _image_error(message: str) -> ValidationFailed:
-    return ValidationFailed(message, code="invalid_image", errors=[{"field": "file", "message": message}])
+    return ValidationFailed(
+        message, code="invalid_image", errors=[{"field": "file", "message": message}]
+    )
 
 
 def set_prize_image(prize_id: int, raw: bytes, *, max_bytes: int, now: datetime) -> Prize:
@@ -244,8 +278,11 @@ def _by_key(user_id: int, key: str) -> Redemption | None:
 
 def _replay(existing: Redemption, prize_id: int) -> Redeemed:
     if existing.prize_id != prize_id:
-        raise ValidationFailed("该 Idempotency-Key 已用于另一件奖品。", code="idempotency_key_reused",
-                               errors=[{"field": "Idempotency-Key", "message": "已用于另一件奖品"}])
+        raise ValidationFailed(
+            "该 Idempotency-Key 已用于另一件奖品。",
+            code="idempotency_key_reused",
+            errors=[{"field": "Idempotency-Key", "message": "已用于另一件奖品"}],
+        )
     return Redeemed(existing, created=False)
 
 
@@ -271,8 +308,11 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
         raise UnknownPrize("奖品不存在或未在兑换期内。")
     if prize.per_user_limit is not None:
         held = db.session.scalar(
-            select(func.count()).select_from(Redemption).where(
-                Redemption.user_id == user_id, Redemption.prize_id == prize.id,
+            select(func.count())
+            .select_from(Redemption)
+            .where(
+                Redemption.user_id == user_id,
+                Redemption.prize_id == prize.id,
                 Redemption.status != "cancelled",
             )
         )
@@ -286,8 +326,10 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     # The conditional update is the stock's guard: concurrent buyers queue on the row and
     # re-check `stock > 0` once the one before them commits.
     left = db.session.execute(
-        update(Prize).where(Prize.id == prize.id, Prize.stock > 0)
-        .values(stock=Prize.stock - 1).returning(Prize.stock)
+        update(Prize)
+        .where(Prize.id == prize.id, Prize.stock > 0)
+        .values(stock=Prize.stock - 1)
+        .returning(Prize.stock)
         .execution_options(synchronize_session=False)
     ).scalar()
     if left is None:
@@ -296,17 +338,30 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
 
     # The user's row lock above makes this key unique here; a voucher-code clash (1 in 32^12)
     # surfaces as a 409 asking to retry, never as a double charge.
-    redemption = Redemption(user_id=user_id, prize=prize, cost=prize.cost, status="pending",
-                            idempotency_key=key, voucher_code=new_code(VOUCHER_LENGTH),
-                            created_at=now)
+    redemption = Redemption(
+        user_id=user_id,
+        prize=prize,
+        cost=prize.cost,
+        status="pending",
+        idempotency_key=key,
+        voucher_code=new_code(VOUCHER_LENGTH),
+        created_at=now,
+    )
     db.session.add(redemption)
     try:
         db.session.flush()
     except IntegrityError as exc:
         raise Conflict("兑换码生成冲突，请重试。", code="retry") from exc
 
-    ledger.post_entry(user_id, -prize.cost, "redeem", key=f"redeem:{redemption.id}", now=now,
-                      memo=prize.name[:255], ref=f"redemption:{redemption.id}")
+    ledger.post_entry(
+        user_id,
+        -prize.cost,
+        "redeem",
+        key=f"redeem:{redemption.id}",
+        now=now,
+        memo=prize.name[:255],
+        ref=f"redemption:{redemption.id}",
+    )
     return Redeemed(redemption, created=True)
 
 
@@ -341,8 +396,10 @@ def by_voucher(code: str) -> Redemption:
 def _leave_pending(redemption: Redemption, status: str, **values) -> None:
     """Move a pending redemption on, once: the conditional update lets one racer win."""
     moved = db.session.execute(
-        update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "pending")
-        .values(status=status, **values).execution_options(synchronize_session=False)
+        update(Redemption)
+        .where(Redemption.id == redemption.id, Redemption.status == "pending")
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire(redemption)
     if moved != 1:
@@ -354,11 +411,22 @@ def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemptio
     # Lock the owner first, as redeem does, so a cancel and a redeem never deadlock.
     db.session.execute(select(User.id).where(User.id == redemption.user_id).with_for_update())
     _leave_pending(redemption, "cancelled", cancelled_at=now, cancelled_by=actor_id)
-    db.session.execute(update(Prize).where(Prize.id == redemption.prize_id)
-                       .values(stock=Prize.stock + 1).execution_options(synchronize_session=False))
-    ledger.post_entry(redemption.user_id, redemption.cost, "refund", key=f"refund:{redemption.id}",
-                      now=now, memo=redemption.prize.name[:255], ref=f"redemption:{redemption.id}",
-                      actor_id=actor_id if actor_id != redemption.user_id else None)
+    db.session.execute(
+        update(Prize)
+        .where(Prize.id == redemption.prize_id)
+        .values(stock=Prize.stock + 1)
+        .execution_options(synchronize_session=False)
+    )
+    ledger.post_entry(
+        redemption.user_id,
+        redemption.cost,
+        "refund",
+        key=f"refund:{redemption.id}",
+        now=now,
+        memo=redemption.prize.name[:255],
+        ref=f"redemption:{redemption.id}",
+        actor_id=actor_id if actor_id != redemption.user_id else None,
+    )
     db.session.expire(redemption.prize, ["stock"])
     return redemption
 
@@ -384,9 +452,15 @@ def my_redemptions(user_id: int, *, before_id: int | None, limit: int, status: s
     return list(db.session.scalars(query.order_by(Redemption.id.desc()).limit(limit + 1)))
 
 
-def search_redemptions(*, status: str | None = None, prize_id: int | None = None,
-                       start: datetime | None = None, end: datetime | None = None,
-                       before_id: int | None = None, limit: int | None = None):
+def search_redemptions(
+    *,
+    status: str | None = None,
+    prize_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    before_id: int | None = None,
+    limit: int | None = None,
+):
     query = select(Redemption)
     if status:
         query = query.where(Redemption.status == status)
@@ -406,16 +480,43 @@ def search_redemptions(*, status: str | None = None, prize_id: int | None = None
 
 # ---------------------------------------------------------------- exports and seed
 
+
 def redemptions_csv(rows, tz) -> str:
     def when(at):
         return at.astimezone(tz).isoformat() if at else ""
 
     return csv_document(
-        ["id", "voucher_code", "status", "prize_id", "prize", "cost", "user_id", "username",
-         "display_name", "created_at", "fulfilled_at", "cancelled_at"],
-        ((r.id, r.voucher_code, r.status, r.prize_id, r.prize.name, r.cost, r.user_id,
-          r.user.username, r.user.display_name, when(r.created_at), when(r.fulfilled_at),
-          when(r.cancelled_at)) for r in rows),
+        [
+            "id",
+            "voucher_code",
+            "status",
+            "prize_id",
+            "prize",
+            "cost",
+            "user_id",
+            "username",
+            "display_name",
+            "created_at",
+            "fulfilled_at",
+            "cancelled_at",
+        ],
+        (
+            (
+                r.id,
+                r.voucher_code,
+                r.status,
+                r.prize_id,
+                r.prize.name,
+                r.cost,
+                r.user_id,
+                r.user.username,
+                r.user.display_name,
+                when(r.created_at),
+                when(r.fulfilled_at),
+                when(r.cancelled_at),
+            )
+            for r in rows
+        ),
     )
 
 
@@ -432,6 +533,16 @@ def seed_demo_prizes(now: datetime) -> int:
     if db.session.scalar(select(Prize.id).limit(1)) is not None:
         return 0
     for order, (name, description, cost, stock, limit) in enumerate(DEMO_PRIZES):
-        create_prize({"name": name, "description": description, "cost": cost, "stock": stock,
-                      "per_user_limit": limit, "on_sale": True, "sort_order": order}, now=now)
+        create_prize(
+            {
+                "name": name,
+                "description": description,
+                "cost": cost,
+                "stock": stock,
+                "per_user_limit": limit,
+                "on_sale": True,
+                "sort_order": order,
+            },
+            now=now,
+        )
     return len(DEMO_PRIZES)

@@ -42,8 +42,12 @@ def create_team(name: str, district: str | None, *, districts: list[str], now: d
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("队名不能为空。", errors=[{"field": "name", "message": "必填"}])
-    team = Team(name=name, district=check_district(district, districts),
-                join_code=_unique_code(Team.join_code, JOIN_CODE_LENGTH), created_at=now)
+    team = Team(
+        name=name,
+        district=check_district(district, districts),
+        join_code=_unique_code(Team.join_code, JOIN_CODE_LENGTH),
+        created_at=now,
+    )
     db.session.add(team)
     db.session.flush()
     return team
@@ -111,13 +115,16 @@ def get_user(user_id: int) -> User:
 def list_teams(*, after_id: int | None, limit: int) -> list[tuple[Team, int]]:
     """Teams by id with their member counts; limit+1 rows so the caller can page."""
     members = (
-        select(User.team_id, func.count().label("n")).where(User.team_id.is_not(None))
-        .group_by(User.team_id).subquery()
+        select(User.team_id, func.count().label("n"))
+        .where(User.team_id.is_not(None))
+        .group_by(User.team_id)
+        .subquery()
     )
     query = (
         select(Team, func.coalesce(members.c.n, 0))
         .outerjoin(members, members.c.team_id == Team.id)
-        .order_by(Team.id).limit(limit + 1)
+        .order_by(Team.id)
+        .limit(limit + 1)
     )
     if after_id is not None and not 0 <= after_id <= MAX_ID:
         return []

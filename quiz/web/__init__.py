@@ -28,13 +28,26 @@ STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/app/static/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
-app_pages = Blueprint("app_pages", __name__, url_prefix="/app", template_folder="templates",
-                      static_folder="static", static_url_path="/static")
+app_pages = Blueprint(
+    "app_pages",
+    __name__,
+    url_prefix="/app",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 admin_pages = Blueprint("admin_pages", __name__, url_prefix="/admin", template_folder="templates")
 
 # (endpoint, label) — the mini-app's tab bar, in order.
-APP_NAV = (("home", "首页"), ("quiz_page", "答题"), ("points", "积分"), ("boards", "排行"),
-           ("shop", "商城"), ("vouchers", "我的券"), ("team", "团队"))
+APP_NAV = (
+    ("home", "首页"),
+    ("quiz_page", "答题"),
+    ("points", "积分"),
+    ("boards", "排行"),
+    ("shop", "商城"),
+    ("vouchers", "我的券"),
+    ("team", "团队"),
+)
 # (endpoint, label, roles) — the console's menu.
 ADMIN_NAV = (
     ("dashboard", "知晓率", ("admin",)),
@@ -128,7 +141,12 @@ def _page(template: str, page: str, module: str = "citizen.js", **context):
 # ---------------------------------------------------------------- citizen mini-app
 @app_pages.before_request
 def app_requires_sign_in():
-    if request.endpoint in ("app_pages.login", "app_pages.register", "app_pages.sso", "app_pages.static"):
+    if request.endpoint in (
+        "app_pages.login",
+        "app_pages.register",
+        "app_pages.sso",
+        "app_pages.static",
+    ):
         return None
     if not current_user.is_authenticated:
         return _to_login("app_pages.login")
@@ -147,15 +165,22 @@ def login():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("app_pages.home"))
-    return _page("app/register.html", "register",
-                 districts=current_app.config["QUIZ_DISTRICTS"],
-                 invite_code=request.args.get("invite", "")[:16])
+    return _page(
+        "app/register.html",
+        "register",
+        districts=current_app.config["QUIZ_DISTRICTS"],
+        invite_code=request.args.get("invite", "")[:16],
+    )
 
 
 @app_pages.get("/sso")
 def sso():
     # The token is posted by the page's script (the same /api/v1/auth/sso the host app uses).
-    return _page("app/sso.html", "sso", next_url=safe_next(request.args.get("next"), url_for("app_pages.home")))
+    return _page(
+        "app/sso.html",
+        "sso",
+        next_url=safe_next(request.args.get("next"), url_for("app_pages.home")),
+    )
 
 
 @app_pages.get("/")
@@ -228,16 +253,22 @@ def _admin_view(name: str, title: str):
     module = f"admin/{name}.js" if (STATIC / "admin" / f"{name}.js").exists() else "core.js"
 
     def view():
-        return _page(f"admin/{name}.html", f"admin-{name}", module=module, title=title,
-                     districts=current_app.config["QUIZ_DISTRICTS"])
+        return _page(
+            f"admin/{name}.html",
+            f"admin-{name}",
+            module=module,
+            title=title,
+            districts=current_app.config["QUIZ_DISTRICTS"],
+        )
 
     view.__name__ = name
     return view
 
 
 for _name, _label, _roles in ADMIN_NAV:
-    admin_pages.add_url_rule("/" if _name == "dashboard" else f"/{_name}", _name,
-                             _admin_view(_name, _label))
+    admin_pages.add_url_rule(
+        "/" if _name == "dashboard" else f"/{_name}", _name, _admin_view(_name, _label)
+    )
 
 
 # ---------------------------------------------------------------- wiring
@@ -253,6 +284,13 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def page_globals():
         day = today()
-        return {"today": day.isoformat(), "tomorrow": (day + timedelta(days=1)).isoformat(),
-                "APP_NAV": APP_NAV, "ADMIN_NAV": ADMIN_NAV, "me": current_user,
-                "static_url": static_url, "import_map": import_map, "quote": quote}
+        return {
+            "today": day.isoformat(),
+            "tomorrow": (day + timedelta(days=1)).isoformat(),
+            "APP_NAV": APP_NAV,
+            "ADMIN_NAV": ADMIN_NAV,
+            "me": current_user,
+            "static_url": static_url,
+            "import_map": import_map,
+            "quote": quote,
+        }

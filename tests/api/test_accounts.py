@@ -14,8 +14,12 @@ REGISTER = "/api/v1/auth/register"
 
 
 def register(client, **overrides):
-    body = {"username": "zhang_san", "password": "secret-pass", "display_name": "张三明",
-            "district": "新华区"}
+    body = {
+        "username": "zhang_san",
+        "password": "secret-pass",
+        "display_name": "张三明",
+        "district": "新华区",
+    }
     body.update(overrides)
     return client.post(REGISTER, json=body)
 
@@ -50,8 +54,13 @@ def test_a_taken_username_is_refused_case_insensitively(client):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("password", "short"), ("username", "ab"), ("username", "有中文"), ("username", "a" * 33),
-     ("district", "火星区")],
+    [
+        ("password", "short"),
+        ("username", "ab"),
+        ("username", "有中文"),
+        ("username", "a" * 33),
+        ("district", "火星区"),
+    ],
 )
 def test_registration_with_a_bad_field_is_a_validation_error_naming_it(client, field, value):
     response = register(client, **{field: value})
@@ -80,7 +89,9 @@ def test_login_with_the_right_password_signs_in(client, factory):
 @pytest.mark.parametrize("username", ["li_si", "nobody"])
 def test_login_with_a_wrong_password_or_unknown_user_is_401(client, factory, username):
     factory.user(username="li_si")
-    response = client.post("/api/v1/auth/login", json={"username": username, "password": "wrong-pass"})
+    response = client.post(
+        "/api/v1/auth/login", json={"username": username, "password": "wrong-pass"}
+    )
     assert response.status_code == 401
     assert response.get_json()["code"] == "invalid_credentials"
 
@@ -117,8 +128,12 @@ def test_patching_me_with_an_unknown_district_changes_nothing(as_user, factory):
 
 
 def sso(client, **claims):
-    payload = {"uid": "news-42", "name": "赵六", "exp": int(START.timestamp()) + 300,
-               "jti": uuid.uuid4().hex}
+    payload = {
+        "uid": "news-42",
+        "name": "赵六",
+        "exp": int(START.timestamp()) + 300,
+        "jti": uuid.uuid4().hex,
+    }
     payload.update(claims)
     return client.post("/api/v1/auth/sso", json={"token": sign_sso_token(payload, SSO_SECRET)})
 
@@ -133,9 +148,13 @@ def test_a_good_sso_token_creates_a_citizen_on_first_sight_and_reuses_it(client,
 
 
 def test_a_tampered_sso_token_is_refused(client, clock):
-    token = sign_sso_token({"uid": "u1", "name": "x", "exp": clock.now().timestamp() + 60}, SSO_SECRET)
+    token = sign_sso_token(
+        {"uid": "u1", "name": "x", "exp": clock.now().timestamp() + 60}, SSO_SECRET
+    )
     body, sig = token.split(".")
-    forged = sign_sso_token({"uid": "admin", "name": "x", "exp": clock.now().timestamp() + 60}, SSO_SECRET)
+    forged = sign_sso_token(
+        {"uid": "admin", "name": "x", "exp": clock.now().timestamp() + 60}, SSO_SECRET
+    )
     tampered = forged.split(".")[0] + "." + sig
     for bad in (tampered, body + ".AAAA", "garbage", "a.b.c", ""):
         response = client.post("/api/v1/auth/sso", json={"token": bad})

@@ -28,8 +28,9 @@ def upload(client, content: bytes | str, name: str = "bank.csv", dry_run: bool =
     if isinstance(content, str):
         content = content.encode("utf-8")
     url = "/api/v1/admin/question-banks" + ("?dry_run=1" if dry_run else "")
-    return client.post(url, data={"file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        url, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data"
+    )
 
 
 def count_questions() -> int:
@@ -48,8 +49,13 @@ def test_an_upload_imports_every_row_normalised(admin_client):
     response = upload(admin_client, GOOD_CSV)
     assert response.status_code == 200
     assert response.get_json() | {"bank_id": None} == {
-        "dry_run": False, "created": 3, "duplicates": 0, "errors": [], "bank_id": None,
-        "skipped_blank_rows": 0}
+        "dry_run": False,
+        "created": 3,
+        "duplicates": 0,
+        "errors": [],
+        "bank_id": None,
+        "skipped_blank_rows": 0,
+    }
     judge = db.session.scalar(select(Question).where(Question.type == "judge"))
     assert judge.options == [["A", "正确"], ["B", "错误"]] and judge.answer == "A"
     assert db.session.scalar(select(Question.answer).where(Question.type == "multiple")) == "ABC"
@@ -80,8 +86,17 @@ def test_gb18030_csv_from_chinese_excel_imports(admin_client):
 
 
 def test_json_banks_import(admin_client):
-    bank = {"questions": [{"type": "judge", "stem": "志愿服务是自愿、无偿的。", "answer": ["A"],
-                           "explanation": "依据志愿服务条例。", "category": "志愿服务"}]}
+    bank = {
+        "questions": [
+            {
+                "type": "judge",
+                "stem": "志愿服务是自愿、无偿的。",
+                "answer": ["A"],
+                "explanation": "依据志愿服务条例。",
+                "category": "志愿服务",
+            }
+        ]
+    }
     response = upload(admin_client, json.dumps(bank, ensure_ascii=False), name="bank.json")
     assert response.status_code == 200 and response.get_json()["created"] == 1
 
@@ -115,8 +130,9 @@ def test_an_upload_over_the_size_limit_is_413(app, admin_client):
 
 
 def test_a_missing_file_is_a_validation_error(admin_client):
-    response = admin_client.post("/api/v1/admin/question-banks", data={},
-                                 content_type="multipart/form-data")
+    response = admin_client.post(
+        "/api/v1/admin/question-banks", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
 
 
@@ -124,14 +140,18 @@ def test_citizens_cannot_touch_banks_or_questions(citizen_client):
     assert upload(citizen_client, GOOD_CSV).status_code == 403
     assert citizen_client.get("/api/v1/admin/questions").status_code == 403
     assert citizen_client.get("/api/v1/admin/question-banks/template.xlsx").status_code == 403
-    assert citizen_client.patch("/api/v1/admin/questions/1", json={"active": False}).status_code == 403
+    assert (
+        citizen_client.patch("/api/v1/admin/questions/1", json={"active": False}).status_code == 403
+    )
 
 
 def test_questions_list_with_answers_filters_and_pages(admin_client):
     upload(admin_client, GOOD_CSV)
     page = admin_client.get("/api/v1/admin/questions?category=垃圾分类&limit=1").get_json()
     assert len(page["questions"]) == 1 and page["questions"][0]["answer"] == ["A"]
-    rest = admin_client.get(f"/api/v1/admin/questions?category=垃圾分类&limit=1&cursor={page['next_cursor']}").get_json()
+    rest = admin_client.get(
+        f"/api/v1/admin/questions?category=垃圾分类&limit=1&cursor={page['next_cursor']}"
+    ).get_json()
     assert rest["questions"][0]["answer"] == ["A", "B", "C"] and rest["next_cursor"] is None
     assert "交通文明" in page["categories"]
 
@@ -141,8 +161,10 @@ def test_patching_a_question_is_validated_with_the_bank_rules(admin_client):
     qid = db.session.scalar(select(Question.id).where(Question.type == "single"))
     bad = admin_client.patch(f"/api/v1/admin/questions/{qid}", json={"answer": ["F"]})
     assert bad.status_code == 422
-    good = admin_client.patch(f"/api/v1/admin/questions/{qid}",
-                              json={"answer": ["C"], "explanation": "新的解析", "active": False})
+    good = admin_client.patch(
+        f"/api/v1/admin/questions/{qid}",
+        json={"answer": ["C"], "explanation": "新的解析", "active": False},
+    )
     assert good.status_code == 200
     assert good.get_json()["explanation"] == "新的解析" and good.get_json()["active"] is False
 
@@ -151,15 +173,21 @@ def test_an_answered_questions_options_and_key_are_frozen(app, admin_client, fac
     question = factory.question(answer="A")
     user = factory.user()
     daily_quiz.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
-    daily_quiz.submit_answer(user, question.id, ["A"], Rules.from_config(app.config), now=clock.now())
+    daily_quiz.submit_answer(
+        user, question.id, ["A"], Rules.from_config(app.config), now=clock.now()
+    )
     db.session.commit()
     frozen = admin_client.patch(f"/api/v1/admin/questions/{question.id}", json={"answer": ["B"]})
     assert frozen.status_code == 409 and frozen.get_json()["code"] == "question_in_use"
-    reworded = admin_client.patch(f"/api/v1/admin/questions/{question.id}", json={"explanation": "更清楚的解析"})
+    reworded = admin_client.patch(
+        f"/api/v1/admin/questions/{question.id}", json={"explanation": "更清楚的解析"}
+    )
     assert reworded.status_code == 200
 
 
-def test_deleting_a_used_question_deactivates_it_and_an_unused_one_goes(app, admin_client, factory, clock):
+def test_deleting_a_used_question_deactivates_it_and_an_unused_one_goes(
+    app, admin_client, factory, clock
+):
     used = factory.question()
     daily_quiz.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
     db.session.commit()
@@ -179,9 +207,17 @@ def test_an_edit_that_duplicates_another_question_is_409(admin_client, factory):
 
 
 def test_an_admin_can_add_a_single_question(admin_client):
-    response = admin_client.post("/api/v1/admin/questions", json={
-        "type": "single", "stem": "12345热线是什么热线？", "options": {"A": "政务服务便民热线", "B": "火警"},
-        "answer": "A", "explanation": "12345是政务服务便民热线。", "category": "12345热线与政务服务"})
+    response = admin_client.post(
+        "/api/v1/admin/questions",
+        json={
+            "type": "single",
+            "stem": "12345热线是什么热线？",
+            "options": {"A": "政务服务便民热线", "B": "火警"},
+            "answer": "A",
+            "explanation": "12345是政务服务便民热线。",
+            "category": "12345热线与政务服务",
+        },
+    )
     assert response.status_code == 201 and response.get_json()["answer"] == ["A"]
 
 

@@ -33,9 +33,13 @@ def test_a_write_waiting_past_the_busy_timeout_is_503_busy(app, backend, factory
 
 
 def test_an_unreachable_database_is_503_database_unavailable_on_api_routes(tmp_path):
-    app = make_app("postgresql", tmp_path, PROPAGATE_UNEXPECTED=False,
-                   SQLALCHEMY_DATABASE_URI="postgresql+psycopg://quiz:quiz@127.0.0.1:9/none",
-                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}})
+    app = make_app(
+        "postgresql",
+        tmp_path,
+        PROPAGATE_UNEXPECTED=False,
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://quiz:quiz@127.0.0.1:9/none",
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}},
+    )
     client = app.test_client()
     response = client.post("/api/v1/auth/login", json={"username": "someone", "password": "x" * 8})
     assert response.status_code == 503
@@ -43,8 +47,9 @@ def test_an_unreachable_database_is_503_database_unavailable_on_api_routes(tmp_p
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_a_connection_killed_by_the_server_costs_one_503_and_then_recovers(app, backend, factory,
-                                                                         as_user):
+def test_a_connection_killed_by_the_server_costs_one_503_and_then_recovers(
+    app, backend, factory, as_user
+):
     if backend != "postgresql":
         pytest.skip("server-side connection loss is PostgreSQL's")
     from sqlalchemy import text
@@ -52,8 +57,12 @@ def test_a_connection_killed_by_the_server_costs_one_503_and_then_recovers(app, 
     client = as_user(factory.user())
     assert client.get("/api/v1/me").status_code == 200
     with db.engine.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         conn.commit()
     statuses = [client.get("/api/v1/me").status_code for _ in range(3)]
     assert statuses[-1] == 200 and set(statuses) <= {200, 503}

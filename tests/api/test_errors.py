@@ -28,8 +28,11 @@ def test_malformed_json_is_a_400_problem(client):
 
 
 def test_a_body_that_is_not_json_is_a_415_problem(client):
-    response = client.post("/api/v1/auth/login", data="username=a&password=b",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/api/v1/auth/login",
+        data="username=a&password=b",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert_problem(response, 415, "unsupported_media_type")
 
 
@@ -79,17 +82,21 @@ def test_a_mangled_page_cursor_is_a_422(citizen_client, value):
         assert_problem(response, 422, "validation_error")
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/admin/reports/awareness?to=0001-01-05",
-    "/api/v1/admin/reports/participation?from=9999-12-31",
-    "/api/v1/admin/redemptions?from=0001-01-01",
-    "/api/v1/admin/quiz/schedule/0001-01-05",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/admin/reports/awareness?to=0001-01-05",
+        "/api/v1/admin/reports/participation?from=9999-12-31",
+        "/api/v1/admin/redemptions?from=0001-01-01",
+        "/api/v1/admin/quiz/schedule/0001-01-05",
+    ],
+)
 def test_dates_far_outside_the_calendar_are_422(admin_client, url):
     assert_problem(admin_client.get(url), 422, "validation_error")
 
 
 def test_adjusting_an_unknown_users_points_is_404(admin_client):
-    response = admin_client.post("/api/v1/admin/points/adjust",
-                                 json={"user_id": 2147483647, "delta": 5, "memo": "x"})
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": 2147483647, "delta": 5, "memo": "x"}
+    )
     assert_problem(response, 404, "unknown_user")

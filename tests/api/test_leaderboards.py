@@ -20,9 +20,13 @@ def test_a_board_lists_the_top_and_the_callers_row(app, factory, as_user, clock)
     earn(me, 20, clock.now())
     body = as_user(me).get("/api/v1/leaderboards/citizens?period=day&limit=10").get_json()
     assert body == {
-        "board": "citizens", "period": "day", "start": "2026-11-23",
-        "entries": [{"rank": 1, "id": other.id, "name": "赵六", "score": 30},
-                    {"rank": 2, "id": me.id, "name": "王五", "score": 20}],
+        "board": "citizens",
+        "period": "day",
+        "start": "2026-11-23",
+        "entries": [
+            {"rank": 1, "id": other.id, "name": "赵六", "score": 30},
+            {"rank": 2, "id": me.id, "name": "王五", "score": 20},
+        ],
         "me": {"rank": 2, "score": 20},
     }
 
@@ -51,7 +55,10 @@ def test_around_me_lists_the_neighbours(app, factory, as_user, clock):
         earn(user, 60 - i * 10, clock.now())
     body = as_user(users[3]).get("/api/v1/leaderboards/citizens/around-me?radius=1").get_json()
     assert [(e["rank"], e["id"]) for e in body["entries"]] == [
-        (3, users[2].id), (4, users[3].id), (5, users[4].id)]
+        (3, users[2].id),
+        (4, users[3].id),
+        (5, users[4].id),
+    ]
     assert body["me"] == {"rank": 4, "score": 30}
 
 
@@ -102,7 +109,9 @@ def test_an_answer_shows_on_the_board_at_once(app, factory, as_user, clock):
     assert client.get("/api/v1/leaderboards/citizens?period=day").get_json()["me"] is None
     earn(user, 10, clock.now())
     assert client.get("/api/v1/leaderboards/citizens?period=day").get_json()["me"] == {
-        "rank": 1, "score": 10}
+        "rank": 1,
+        "score": 10,
+    }
 
 
 def test_a_reporter_who_left_their_team_stays_masked(app, factory, as_user, clock):
@@ -118,9 +127,13 @@ def test_last_weeks_board_is_read_with_its_start(app, factory, as_user, clock):
     winner = factory.user(display_name="王五")
     earn(winner, 30, clock.now() - timedelta(days=3))  # Friday of last week
     clock.advance(days=6)  # Sunday of this week
-    body = as_user(winner).get("/api/v1/leaderboards/citizens?period=week&start=2026-11-16").get_json()
+    body = (
+        as_user(winner).get("/api/v1/leaderboards/citizens?period=week&start=2026-11-16").get_json()
+    )
     assert body == {
-        "board": "citizens", "period": "week", "start": "2026-11-16",
+        "board": "citizens",
+        "period": "week",
+        "start": "2026-11-16",
         "entries": [{"rank": 1, "id": winner.id, "name": "王五", "score": 30}],
         "me": {"rank": 1, "score": 30},
     }
@@ -129,8 +142,11 @@ def test_last_weeks_board_is_read_with_its_start(app, factory, as_user, clock):
 def test_around_me_takes_a_past_start_too(app, factory, as_user, clock):
     user = factory.user()
     earn(user, 30, clock.now() - timedelta(days=3))
-    body = as_user(user).get(
-        "/api/v1/leaderboards/citizens/around-me?period=week&start=2026-11-16").get_json()
+    body = (
+        as_user(user)
+        .get("/api/v1/leaderboards/citizens/around-me?period=week&start=2026-11-16")
+        .get_json()
+    )
     assert body["me"] == {"rank": 1, "score": 30} and body["start"] == "2026-11-16"
 
 

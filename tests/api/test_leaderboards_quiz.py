@@ -11,27 +11,47 @@ from tests.board_helpers import (  # noqa: F401  (fixtures)
 
 
 def test_a_family_completing_the_quiz_lifts_the_reporter_and_the_team_at_once(
-        app, factory, as_user, admin_client):
+    app, factory, as_user, admin_client
+):
     for _ in range(5):
         factory.question(answer="A")
-    team = admin_client.post("/api/v1/admin/teams", json={"name": "实验小学", "district": "新华区"}).get_json()
+    team = admin_client.post(
+        "/api/v1/admin/teams", json={"name": "实验小学", "district": "新华区"}
+    ).get_json()
     kid = factory.user(display_name="张三明", district="新华区")
     kid_client = as_user(kid)
-    invite = kid_client.post("/api/v1/me/team", json={"join_code": team["join_code"]}).get_json()["invite_code"]
+    invite = kid_client.post("/api/v1/me/team", json={"join_code": team["join_code"]}).get_json()[
+        "invite_code"
+    ]
     mum_client = app.test_client()
     mum_client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    assert mum_client.post("/api/v1/auth/register", json={
-        "username": "mum_zhang", "password": "a-long-password", "display_name": "张妈妈",
-        "district": "新华区", "invite_code": invite}).status_code == 201
+    assert (
+        mum_client.post(
+            "/api/v1/auth/register",
+            json={
+                "username": "mum_zhang",
+                "password": "a-long-password",
+                "display_name": "张妈妈",
+                "district": "新华区",
+                "invite_code": invite,
+            },
+        ).status_code
+        == 201
+    )
 
     questions = mum_client.get("/api/v1/quiz/today").get_json()["questions"]
-    first = mum_client.post("/api/v1/quiz/today/answers",
-                            json={"question_id": questions[0]["id"], "choices": ["A"]}).get_json()
+    first = mum_client.post(
+        "/api/v1/quiz/today/answers", json={"question_id": questions[0]["id"], "choices": ["A"]}
+    ).get_json()
     citizens = kid_client.get("/api/v1/leaderboards/citizens?period=day").get_json()
-    assert citizens["entries"][0]["name"] == "张妈妈" and citizens["entries"][0]["score"] == first["balance"]
+    assert (
+        citizens["entries"][0]["name"] == "张妈妈"
+        and citizens["entries"][0]["score"] == first["balance"]
+    )
     for q in questions[1:]:
-        last = mum_client.post("/api/v1/quiz/today/answers",
-                               json={"question_id": q["id"], "choices": ["A"]}).get_json()
+        last = mum_client.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q["id"], "choices": ["A"]}
+        ).get_json()
     assert last["completed"]
 
     reporters = kid_client.get("/api/v1/leaderboards/reporters?period=day").get_json()

@@ -32,8 +32,11 @@ def app_config():
 
 
 def attempt(client, password="wrong-guess", ip="203.0.113.7"):
-    return client.post("/api/v1/auth/login", json={"username": "wang_wu", "password": password},
-                       environ_base={"REMOTE_ADDR": ip}).status_code
+    return client.post(
+        "/api/v1/auth/login",
+        json={"username": "wang_wu", "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+    ).status_code
 
 
 def test_twenty_racing_wrong_passwords_let_exactly_ten_through(app, factory):

@@ -17,12 +17,16 @@ CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共�
 
 @pytest.fixture
 def bank(factory):
-    return [factory.question(category=CATEGORIES[i % 5], answer="A",
-                             explanation=f"解析{i}") for i in range(10)]
+    return [
+        factory.question(category=CATEGORIES[i % 5], answer="A", explanation=f"解析{i}")
+        for i in range(10)
+    ]
 
 
 def answer(client, qid, choices=("A",)):
-    return client.post("/api/v1/quiz/today/answers", json={"question_id": qid, "choices": list(choices)})
+    return client.post(
+        "/api/v1/quiz/today/answers", json={"question_id": qid, "choices": list(choices)}
+    )
 
 
 def test_today_lists_the_questions_without_answers_or_explanations(citizen_client, bank):
@@ -39,8 +43,10 @@ def test_today_lists_the_questions_without_answers_or_explanations(citizen_clien
 
 
 def test_every_user_gets_the_same_questions(factory, as_user, bank):
-    sets = [[q["id"] for q in as_user(factory.user()).get("/api/v1/quiz/today").get_json()["questions"]]
-            for _ in range(3)]
+    sets = [
+        [q["id"] for q in as_user(factory.user()).get("/api/v1/quiz/today").get_json()["questions"]]
+        for _ in range(3)
+    ]
     assert sets[0] == sets[1] == sets[2]
 
 
@@ -48,10 +54,19 @@ def test_the_set_survives_an_app_restart(app, backend, tmp_path, factory, bank):
     from tests.conftest import make_app
 
     user = factory.user()
-    first = [q["id"] for q in _signed_in(app, user).get("/api/v1/quiz/today").get_json()["questions"]]
-    restarted = make_app(backend, tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                         QUIZ_CLOCK=app.clock)
-    again = [q["id"] for q in _signed_in(restarted, user).get("/api/v1/quiz/today").get_json()["questions"]]
+    first = [
+        q["id"] for q in _signed_in(app, user).get("/api/v1/quiz/today").get_json()["questions"]
+    ]
+    restarted = make_app(
+        backend,
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        QUIZ_CLOCK=app.clock,
+    )
+    again = [
+        q["id"]
+        for q in _signed_in(restarted, user).get("/api/v1/quiz/today").get_json()["questions"]
+    ]
     assert first == again
 
 
@@ -121,7 +136,9 @@ def test_history_lists_days_newest_first_with_pagination(citizen_client, clock, 
     assert [d["date"] for d in first["days"]] == ["2026-11-25", "2026-11-24"]
     assert first["days"][0]["correct"] == 2 and first["days"][0]["total"] == 5
     assert first["days"][0]["points"] == 20
-    rest = citizen_client.get(f"/api/v1/quiz/history?limit=2&cursor={first['next_cursor']}").get_json()
+    rest = citizen_client.get(
+        f"/api/v1/quiz/history?limit=2&cursor={first['next_cursor']}"
+    ).get_json()
     assert [d["date"] for d in rest["days"]] == ["2026-11-23"] and rest["next_cursor"] is None
 
 
@@ -193,7 +210,9 @@ def test_concurrent_answers_to_different_questions_complete_the_day_once(app, fa
 def test_admin_can_schedule_tomorrow_and_read_it_back(admin_client, bank, clock):
     tomorrow = (clock.now() + timedelta(days=1)).date().isoformat()
     ids = [bank[1].id, bank[2].id, bank[3].id]
-    response = admin_client.put(f"/api/v1/admin/quiz/schedule/{tomorrow}", json={"question_ids": ids})
+    response = admin_client.put(
+        f"/api/v1/admin/quiz/schedule/{tomorrow}", json={"question_ids": ids}
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["date"] == tomorrow and [q["id"] for q in body["questions"]] == ids
@@ -201,19 +220,25 @@ def test_admin_can_schedule_tomorrow_and_read_it_back(admin_client, bank, clock)
 
 
 def test_scheduling_today_is_refused(admin_client, bank, clock):
-    response = admin_client.put("/api/v1/admin/quiz/schedule/2026-11-23", json={"question_ids": [bank[0].id]})
+    response = admin_client.put(
+        "/api/v1/admin/quiz/schedule/2026-11-23", json={"question_ids": [bank[0].id]}
+    )
     assert response.status_code == 409 and response.get_json()["code"] == "schedule_locked"
 
 
 def test_a_citizen_cannot_schedule(citizen_client, bank):
-    response = citizen_client.put("/api/v1/admin/quiz/schedule/2026-12-01", json={"question_ids": [bank[0].id]})
+    response = citizen_client.put(
+        "/api/v1/admin/quiz/schedule/2026-12-01", json={"question_ids": [bank[0].id]}
+    )
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
 
 
 def test_admin_adjustment_posts_an_audited_entry(admin_client, factory):
     user = factory.user()
-    response = admin_client.post("/api/v1/admin/points/adjust",
-                                 json={"user_id": user.id, "delta": 50, "memo": "线下活动奖励"})
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": 50, "memo": "线下活动奖励"},
+    )
     assert response.status_code == 200
     assert response.get_json()["kind"] == "admin_adjust" and response.get_json()["delta"] == 50
     db.session.rollback()  # end this session's snapshot; read what the requests committed
@@ -222,9 +247,12 @@ def test_admin_adjustment_posts_an_audited_entry(admin_client, factory):
 
 def test_admin_adjustment_cannot_make_a_balance_negative(admin_client, factory):
     user = factory.user()
-    admin_client.post("/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 10, "memo": "x"})
-    response = admin_client.post("/api/v1/admin/points/adjust",
-                                 json={"user_id": user.id, "delta": -11, "memo": "扣除"})
+    admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 10, "memo": "x"}
+    )
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": -11, "memo": "扣除"}
+    )
     assert response.status_code == 409 and response.get_json()["code"] == "insufficient_points"
     db.session.rollback()  # end this session's snapshot; read what the requests committed
     assert db.session.get(User, user.id).balance == 10
@@ -232,13 +260,17 @@ def test_admin_adjustment_cannot_make_a_balance_negative(admin_client, factory):
 
 def test_admin_adjustment_needs_a_memo(admin_client, factory):
     user = factory.user()
-    response = admin_client.post("/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": " "})
+    response = admin_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": " "}
+    )
     assert response.status_code == 422
 
 
 def test_a_citizen_cannot_adjust_points(citizen_client, factory):
     user = factory.user()
-    response = citizen_client.post("/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": "x"})
+    response = citizen_client.post(
+        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -250,7 +282,8 @@ def test_a_retried_adjustment_counts_once_and_a_reused_key_is_refused(admin_clie
     again = admin_client.post("/api/v1/admin/points/adjust", json=body, headers=headers)
     assert first.status_code == again.status_code == 200
     assert first.get_json()["id"] == again.get_json()["id"]
-    other = admin_client.post("/api/v1/admin/points/adjust", json={**body, "delta": 99},
-                              headers=headers)
+    other = admin_client.post(
+        "/api/v1/admin/points/adjust", json={**body, "delta": 99}, headers=headers
+    )
     assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
     assert db.session.get(User, user.id).balance == 30

@@ -52,8 +52,11 @@ def test_thirty_first_fetches_racing_ten_answerers_never_get_a_500(app, factory,
     def answer_all(client):
         barrier.wait(timeout=30)
         for qid in question_ids:
-            statuses.append(client.post("/api/v1/quiz/today/answers",
-                                        json={"question_id": qid, "choices": ["A"]}).status_code)
+            statuses.append(
+                client.post(
+                    "/api/v1/quiz/today/answers", json={"question_id": qid, "choices": ["A"]}
+                ).status_code
+            )
 
     def first_fetch(client):
         barrier.wait(timeout=30)

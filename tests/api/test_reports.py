@@ -28,39 +28,61 @@ def answered(app, factory, clock):
 
 
 def test_awareness_by_category_counts_answers_correct_and_participants(admin_client, answered):
-    body = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&by=category").get_json()
+    body = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&by=category"
+    ).get_json()
     rows = {r["key"]: r for r in body["rows"]}
-    assert rows["垃圾分类"] == {"key": "垃圾分类", "answers": 3, "correct": 1, "rate": 0.3333,
-                              "participants": 3}
-    assert rows["交通文明"] == {"key": "交通文明", "answers": 2, "correct": 2, "rate": 1.0,
-                              "participants": 2}
+    assert rows["垃圾分类"] == {
+        "key": "垃圾分类",
+        "answers": 3,
+        "correct": 1,
+        "rate": 0.3333,
+        "participants": 3,
+    }
+    assert rows["交通文明"] == {
+        "key": "交通文明",
+        "answers": 2,
+        "correct": 2,
+        "rate": 1.0,
+        "participants": 2,
+    }
 
 
 def test_awareness_by_district(admin_client, answered):
-    body = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&by=district").get_json()
+    body = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&by=district"
+    ).get_json()
     rows = {r["key"]: r for r in body["rows"]}
     assert rows["新华区"]["answers"] == 4 and rows["新华区"]["correct"] == 3
     assert rows["新华区"]["participants"] == 2 and rows["卫东区"]["rate"] == 0.0
 
 
 def test_a_range_without_answers_has_no_rows(admin_client, answered):
-    body = admin_client.get("/api/v1/admin/reports/awareness?from=2026-01-01&to=2026-01-31").get_json()
+    body = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-01-01&to=2026-01-31"
+    ).get_json()
     assert body["rows"] == []
 
 
 def test_question_rates_list_the_weakest_first(admin_client, answered):
     q1, _ = answered
-    rows = admin_client.get("/api/v1/admin/reports/questions?from=2026-11-23&to=2026-11-23").get_json()["rows"]
+    rows = admin_client.get(
+        "/api/v1/admin/reports/questions?from=2026-11-23&to=2026-11-23"
+    ).get_json()["rows"]
     assert rows[0]["question_id"] == q1.id and rows[0]["rate"] == 0.3333
 
 
 def test_participation_counts_people_and_completions_per_day(admin_client, answered):
-    rows = admin_client.get("/api/v1/admin/reports/participation?from=2026-11-23&to=2026-11-23").get_json()["rows"]
+    rows = admin_client.get(
+        "/api/v1/admin/reports/participation?from=2026-11-23&to=2026-11-23"
+    ).get_json()["rows"]
     assert rows == [{"date": "2026-11-23", "participants": 3, "completed": 2, "answers": 5}]
 
 
 def test_reports_export_as_csv_with_a_bom(admin_client, answered):
-    response = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&format=csv")
+    response = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&format=csv"
+    )
     assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeffkey,answers,correct,rate,participants")
@@ -78,11 +100,13 @@ def test_reports_are_admin_only(citizen_client):
 
 def test_report_csv_cells_that_look_like_formulas_are_escaped(admin_client, factory, app, clock):
     rules = Rules.from_config({**app.config, "QUIZ_DAILY_COUNT": 1})
-    question = factory.question(category="=HYPERLINK(\"x\")", stem="公式题")
+    question = factory.question(category='=HYPERLINK("x")', stem="公式题")
     user = factory.user()
     daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
     daily_quiz.submit_answer(user, question.id, ["A"], rules, now=clock.now())
     db.session.commit()
-    text = admin_client.get("/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&format=csv").get_data(as_text=True)
+    text = admin_client.get(
+        "/api/v1/admin/reports/awareness?from=2026-11-23&to=2026-11-23&format=csv"
+    ).get_data(as_text=True)
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text

@@ -9,13 +9,18 @@ from tests.factories import PASSWORD
 
 def test_a_cookie_authenticated_write_without_the_header_is_403_csrf_required(bare_client, factory):
     factory.user(username="li_si")
-    assert bare_client.post("/api/v1/auth/login",
-                            json={"username": "li_si", "password": PASSWORD}).status_code == 200
+    assert (
+        bare_client.post(
+            "/api/v1/auth/login", json={"username": "li_si", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
     response = bare_client.patch("/api/v1/me", json={"display_name": "x"})
     assert response.status_code == 403
     assert response.get_json()["code"] == "csrf_required"
-    ok = bare_client.patch("/api/v1/me", json={"display_name": "x"},
-                           headers={"X-Requested-With": "XMLHttpRequest"})
+    ok = bare_client.patch(
+        "/api/v1/me", json={"display_name": "x"}, headers={"X-Requested-With": "XMLHttpRequest"}
+    )
     assert ok.status_code == 200
 
 
@@ -27,14 +32,21 @@ def test_reads_need_no_csrf_header(bare_client, factory):
 
 @pytest.fixture
 def app_config():
-    return {"RATELIMIT_ENABLED": True, "QUIZ_LOGIN_LIMIT_USER": "3 per minute",
-            "QUIZ_LOGIN_LIMIT_IP": "6 per minute", "RATELIMIT_STORAGE_URI": "memory://",
-            "QUIZ_API_LIMIT_IP": "30 per minute"}
+    return {
+        "RATELIMIT_ENABLED": True,
+        "QUIZ_LOGIN_LIMIT_USER": "3 per minute",
+        "QUIZ_LOGIN_LIMIT_IP": "6 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "QUIZ_API_LIMIT_IP": "30 per minute",
+    }
 
 
 def _login(client, username, password="wrong-password", ip="10.0.0.1"):
-    return client.post("/api/v1/auth/login", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def test_repeated_failures_for_one_username_are_rate_limited(client, factory):
@@ -74,8 +86,10 @@ def test_every_route_has_a_generous_per_ip_limit(app, client):
     from quiz.extensions import limiter
 
     limiter.reset()
-    codes = [client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
-             for _ in range(31)]
+    codes = [
+        client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+        for _ in range(31)
+    ]
     assert codes[:30] == [200] * 30 and codes[30] == 429
     assert client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.8"}).status_code == 200
 
@@ -88,13 +102,17 @@ def test_answers_are_limited_per_account_not_per_ip(app, factory, as_user):
     questions = [factory.question() for _ in range(5)]
     first, second = as_user(factory.user()), as_user(factory.user())
     first.get("/api/v1/quiz/today")
-    codes = [first.post("/api/v1/quiz/today/answers",
-                        json={"question_id": q.id, "choices": ["A"]}).status_code
-             for q in questions[:3]]
+    codes = [
+        first.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": ["A"]}
+        ).status_code
+        for q in questions[:3]
+    ]
     assert codes[:2] == [200, 200] and codes[2] == 429
     # A classmate behind the same address is not held back by it.
-    other = second.post("/api/v1/quiz/today/answers",
-                        json={"question_id": questions[0].id, "choices": ["A"]})
+    other = second.post(
+        "/api/v1/quiz/today/answers", json={"question_id": questions[0].id, "choices": ["A"]}
+    )
     assert other.status_code == 200
 
 
@@ -102,8 +120,9 @@ def test_a_rate_limited_answer_says_when_to_retry(app, client):
     from quiz.extensions import limiter
 
     limiter.reset()
-    codes = [client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.7"})
-             for _ in range(31)]
+    codes = [
+        client.get("/api/v1/ping", environ_base={"REMOTE_ADDR": "10.9.9.7"}) for _ in range(31)
+    ]
     refused = codes[30]
     assert refused.status_code == 429 and refused.get_json()["code"] == "rate_limited"
     assert int(refused.headers["Retry-After"]) == 60  # "30 per minute": at most a minute

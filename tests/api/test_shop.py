@@ -30,8 +30,14 @@ def fresh_login_per_request(app):
 
 
 def make_prize(app, **fields) -> Prize:
-    values = {"name": "环保帆布袋", "description": "一只袋子", "cost": 100, "stock": 10,
-              "per_user_limit": None, "on_sale": True}
+    values = {
+        "name": "环保帆布袋",
+        "description": "一只袋子",
+        "cost": 100,
+        "stock": 10,
+        "per_user_limit": None,
+        "on_sale": True,
+    }
     values.update(fields)
     prize = shop.create_prize(values, now=app.clock.now())
     db.session.commit()
@@ -39,14 +45,22 @@ def make_prize(app, **fields) -> Prize:
 
 
 def give_points(app, user, amount: int) -> None:
-    ledger.post_entry(user.id, amount, "admin_adjust", key=f"test-grant:{user.id}:{next(_keys)}",
-                      now=app.clock.now())
+    ledger.post_entry(
+        user.id,
+        amount,
+        "admin_adjust",
+        key=f"test-grant:{user.id}:{next(_keys)}",
+        now=app.clock.now(),
+    )
     db.session.commit()
 
 
 def redeem(client, prize_id, key=None):
-    return client.post("/api/v1/shop/redemptions", json={"prize_id": prize_id},
-                       headers={"Idempotency-Key": key or f"k-{next(_keys)}"})
+    return client.post(
+        "/api/v1/shop/redemptions",
+        json={"prize_id": prize_id},
+        headers={"Idempotency-Key": key or f"k-{next(_keys)}"},
+    )
 
 
 def balance_of(user_id: int) -> int:
@@ -73,8 +87,15 @@ def test_the_shop_lists_prizes_on_sale_in_sort_order(app, client):
     make_prize(app, name="first", sort_order=1)
     body = client.get("/api/v1/shop/prizes").get_json()
     assert [p["name"] for p in body] == ["first", "second"]
-    assert set(body[0]) >= {"id", "name", "description", "cost", "stock", "per_user_limit",
-                            "image_url"}
+    assert set(body[0]) >= {
+        "id",
+        "name",
+        "description",
+        "cost",
+        "stock",
+        "per_user_limit",
+        "image_url",
+    }
 
 
 def test_the_shop_hides_prizes_off_sale_retired_or_outside_their_window(app, client, clock):
@@ -82,8 +103,12 @@ def test_the_shop_hides_prizes_off_sale_retired_or_outside_their_window(app, cli
     make_prize(app, name="draft", on_sale=False)
     make_prize(app, name="later", sale_starts_at=now + timedelta(days=1))
     make_prize(app, name="over", sale_ends_at=now - timedelta(seconds=1))
-    make_prize(app, name="now", sale_starts_at=now - timedelta(days=1),
-               sale_ends_at=now + timedelta(days=1))
+    make_prize(
+        app,
+        name="now",
+        sale_starts_at=now - timedelta(days=1),
+        sale_ends_at=now + timedelta(days=1),
+    )
     assert [p["name"] for p in client.get("/api/v1/shop/prizes").get_json()] == ["now"]
 
 
@@ -322,9 +347,11 @@ def test_a_fulfilled_redemption_cannot_be_cancelled(app, factory, as_user):
 
 def test_an_uploaded_image_is_served_with_its_type_and_nosniff(app, client, admin_client):
     prize = make_prize(app)
-    upload = admin_client.post(f"/api/v1/admin/prizes/{prize.id}/image",
-                               data={"file": (io.BytesIO(png_bytes()), "p.png")},
-                               content_type="multipart/form-data")
+    upload = admin_client.post(
+        f"/api/v1/admin/prizes/{prize.id}/image",
+        data={"file": (io.BytesIO(png_bytes()), "p.png")},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 200
     url = client.get("/api/v1/shop/prizes").get_json()[0]["image_url"]
     assert url.startswith(f"/api/v1/shop/prizes/{prize.id}/image")

@@ -21,13 +21,22 @@ from tests.api.test_shop import (  # noqa: F401
     stock_of,
 )
 
-NEW_PRIZE = {"name": "公交乘车卡", "description": "20 元", "cost": 500, "stock": 30,
-             "per_user_limit": 2, "on_sale": True}
+NEW_PRIZE = {
+    "name": "公交乘车卡",
+    "description": "20 元",
+    "cost": 500,
+    "stock": 30,
+    "per_user_limit": 2,
+    "on_sale": True,
+}
 
 
 def upload(client, prize_id, raw: bytes, name="p.png"):
-    return client.post(f"/api/v1/admin/prizes/{prize_id}/image",
-                       data={"file": (io.BytesIO(raw), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/admin/prizes/{prize_id}/image",
+        data={"file": (io.BytesIO(raw), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def redeemed_voucher(app, factory, as_user, prize=None, **user_fields):
@@ -55,17 +64,23 @@ def test_a_new_prize_without_on_sale_is_a_draft(admin_client, client):
 
 
 def test_creating_a_prize_with_bad_values_lists_the_fields(admin_client):
-    response = admin_client.post("/api/v1/admin/prizes",
-                                 json={**NEW_PRIZE, "cost": 0, "stock": -1, "name": ""})
+    response = admin_client.post(
+        "/api/v1/admin/prizes", json={**NEW_PRIZE, "cost": 0, "stock": -1, "name": ""}
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"cost", "stock", "name"}
 
 
 def test_a_sale_window_must_end_after_it_starts(admin_client, clock):
     now = clock.now()
-    response = admin_client.post("/api/v1/admin/prizes", json={
-        **NEW_PRIZE, "sale_starts_at": now.isoformat(),
-        "sale_ends_at": (now - timedelta(hours=1)).isoformat()})
+    response = admin_client.post(
+        "/api/v1/admin/prizes",
+        json={
+            **NEW_PRIZE,
+            "sale_starts_at": now.isoformat(),
+            "sale_ends_at": (now - timedelta(hours=1)).isoformat(),
+        },
+    )
     assert response.status_code == 422
     assert db.session.query(Prize).count() == 0
 
@@ -86,8 +101,9 @@ def test_an_external_image_url_is_kept_as_given(app, admin_client):
 
 def test_a_javascript_image_url_is_refused(app, admin_client):
     prize = make_prize(app)
-    response = admin_client.patch(f"/api/v1/admin/prizes/{prize.id}",
-                                  json={"image_url": "javascript:alert(1)"})
+    response = admin_client.patch(
+        f"/api/v1/admin/prizes/{prize.id}", json={"image_url": "javascript:alert(1)"}
+    )
     assert response.status_code == 422
 
 
@@ -104,8 +120,9 @@ def test_deleting_a_prize_nobody_redeemed_removes_it(app, admin_client):
     assert db.session.query(Prize).count() == 0
 
 
-def test_deleting_a_redeemed_prize_retires_it_and_keeps_its_vouchers(app, factory, as_user,
-                                                                      admin_client, client):
+def test_deleting_a_redeemed_prize_retires_it_and_keeps_its_vouchers(
+    app, factory, as_user, admin_client, client
+):
     prize = make_prize(app)
     user, voucher = redeemed_voucher(app, factory, as_user, prize)
     response = admin_client.delete(f"/api/v1/admin/prizes/{prize.id}")
@@ -128,7 +145,9 @@ def test_citizens_and_clerks_cannot_manage_prizes(app, factory, as_user):
     for role in ("citizen", "clerk", "reporter"):
         client = as_user(factory.user(role=role))
         assert client.post("/api/v1/admin/prizes", json=NEW_PRIZE).status_code == 403
-        assert client.patch(f"/api/v1/admin/prizes/{prize.id}", json={"stock": 0}).status_code == 403
+        assert (
+            client.patch(f"/api/v1/admin/prizes/{prize.id}", json={"stock": 0}).status_code == 403
+        )
         assert client.delete(f"/api/v1/admin/prizes/{prize.id}").get_json()["code"] == "forbidden"
         assert client.get("/api/v1/admin/redemptions").status_code == 403
     assert stock_of(prize.id) == 10
@@ -174,8 +193,9 @@ def test_a_decompression_bomb_is_refused(app, admin_client):
 
 def test_an_upload_without_a_file_is_a_validation_error(app, admin_client):
     prize = make_prize(app)
-    response = admin_client.post(f"/api/v1/admin/prizes/{prize.id}/image", data={},
-                                 content_type="multipart/form-data")
+    response = admin_client.post(
+        f"/api/v1/admin/prizes/{prize.id}/image", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
 
 
@@ -204,7 +224,9 @@ def test_a_citizen_cannot_fulfil_even_their_own_voucher(app, factory, as_user):
 def test_a_clerk_cannot_cancel_or_list_redemptions(app, factory, as_user):
     _, voucher = redeemed_voucher(app, factory, as_user)
     clerk = as_user(factory.user(role="clerk"))
-    assert clerk.post(f"/api/v1/admin/redemptions/{voucher['voucher_code']}/cancel").status_code == 403
+    assert (
+        clerk.post(f"/api/v1/admin/redemptions/{voucher['voucher_code']}/cancel").status_code == 403
+    )
     assert clerk.get("/api/v1/admin/redemptions.csv").status_code == 403
 
 
@@ -234,8 +256,12 @@ def test_create_clerk_makes_counter_staff_who_can_sign_in(app):
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(username="counter1").one().role == "clerk"
     client = app.test_client()
-    assert client.post("/api/v1/auth/login", json={"username": "counter1",
-                                                   "password": "a-long-password"}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": "counter1", "password": "a-long-password"}
+        ).status_code
+        == 200
+    )
 
 
 # ---------------------------------------------------------------- lists and export
@@ -264,11 +290,11 @@ def test_the_admin_list_filters_by_local_day(app, factory, as_user, admin_client
 
 
 def test_the_csv_export_escapes_cells_that_look_like_formulas(app, factory, as_user, admin_client):
-    prize = make_prize(app, name="=HYPERLINK(\"http://evil\")")
+    prize = make_prize(app, name='=HYPERLINK("http://evil")')
     redeemed_voucher(app, factory, as_user, prize, display_name="@SUM(A1)")
     response = admin_client.get("/api/v1/admin/redemptions.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0]["prize"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["prize"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["display_name"] == "'@SUM(A1)"
     assert rows[0]["status"] == "pending"

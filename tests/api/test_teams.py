@@ -36,7 +36,9 @@ def test_only_admins_create_teams(app, citizen_client):
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
 
 
-def test_joining_with_the_code_makes_a_reporter_with_an_invite_code(app, admin_client, citizen_client):
+def test_joining_with_the_code_makes_a_reporter_with_an_invite_code(
+    app, admin_client, citizen_client
+):
     team = make_team(admin_client)
     response = citizen_client.post("/api/v1/me/team", json={"join_code": team["join_code"]})
     user = response.get_json()
@@ -62,10 +64,16 @@ def test_an_admin_cannot_become_a_reporter(app, admin_client):
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
 
 
-def test_joining_another_team_moves_the_reporter_and_keeps_the_invite_code(app, admin_client, citizen_client):
+def test_joining_another_team_moves_the_reporter_and_keeps_the_invite_code(
+    app, admin_client, citizen_client
+):
     first, second = make_team(admin_client, "甲"), make_team(admin_client, "乙")
-    before = citizen_client.post("/api/v1/me/team", json={"join_code": first["join_code"]}).get_json()
-    after = citizen_client.post("/api/v1/me/team", json={"join_code": second["join_code"]}).get_json()
+    before = citizen_client.post(
+        "/api/v1/me/team", json={"join_code": first["join_code"]}
+    ).get_json()
+    after = citizen_client.post(
+        "/api/v1/me/team", json={"join_code": second["join_code"]}
+    ).get_json()
     assert after["team"]["id"] == second["id"] and after["invite_code"] == before["invite_code"]
 
 
@@ -73,8 +81,14 @@ def test_a_rotated_code_replaces_the_old_one(app, admin_client, citizen_client):
     team = make_team(admin_client)
     rotated = admin_client.post(f"/api/v1/admin/teams/{team['id']}/join-code").get_json()
     assert rotated["join_code"] != team["join_code"]
-    assert citizen_client.post("/api/v1/me/team", json={"join_code": team["join_code"]}).status_code == 404
-    assert citizen_client.post("/api/v1/me/team", json={"join_code": rotated["join_code"]}).status_code == 200
+    assert (
+        citizen_client.post("/api/v1/me/team", json={"join_code": team["join_code"]}).status_code
+        == 404
+    )
+    assert (
+        citizen_client.post("/api/v1/me/team", json={"join_code": rotated["join_code"]}).status_code
+        == 200
+    )
 
 
 def test_admins_list_teams_with_member_counts(app, admin_client, citizen_client):
@@ -124,19 +138,29 @@ def test_moving_into_an_unknown_team_is_not_found(app, admin_client, factory):
 
 
 def register(client, username, invite_code=None):
-    return client.post("/api/v1/auth/register", json={
-        "username": username, "password": "a-long-password", "display_name": username,
-        "invite_code": invite_code})
+    return client.post(
+        "/api/v1/auth/register",
+        json={
+            "username": username,
+            "password": "a-long-password",
+            "display_name": username,
+            "invite_code": invite_code,
+        },
+    )
 
 
 def reporter_with_code(admin_client, as_user, factory) -> tuple:
     kid = factory.user(display_name="小明")
     code = make_team(admin_client)["join_code"]
-    invite = as_user(kid).post("/api/v1/me/team", json={"join_code": code}).get_json()["invite_code"]
+    invite = (
+        as_user(kid).post("/api/v1/me/team", json={"join_code": code}).get_json()["invite_code"]
+    )
     return kid, invite
 
 
-def test_registering_with_an_invite_code_links_the_family_member(app, admin_client, as_user, factory):
+def test_registering_with_an_invite_code_links_the_family_member(
+    app, admin_client, as_user, factory
+):
     kid, invite = reporter_with_code(admin_client, as_user, factory)
     response = register(app.test_client(), "mum_of_ming", invite.lower())
     assert response.status_code == 201
@@ -162,7 +186,9 @@ def test_a_reporter_sees_their_family(app, admin_client, as_user, factory):
     register(app.test_client(), "grandma_li", invite)
     body = as_user(kid).get("/api/v1/me/family").get_json()
     assert body["invite_code"] == invite and body["max_members"] == 6
-    assert [(m["display_name"], m["completed_today"]) for m in body["members"]] == [("grandma_li", False)]
+    assert [(m["display_name"], m["completed_today"]) for m in body["members"]] == [
+        ("grandma_li", False)
+    ]
 
 
 def test_the_family_view_is_for_reporters_only(app, citizen_client):

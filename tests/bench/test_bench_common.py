@@ -39,7 +39,12 @@ def test_non_200_responses_are_counted_per_status():
 
 
 def test_socket_errors_are_reported():
-    assert parse_wrk(WRK_OUTPUT).socket_errors == {"connect": 0, "read": 3, "write": 0, "timeout": 1}
+    assert parse_wrk(WRK_OUTPUT).socket_errors == {
+        "connect": 0,
+        "read": 3,
+        "write": 0,
+        "timeout": 1,
+    }
 
 
 def test_output_without_a_latency_distribution_is_refused():

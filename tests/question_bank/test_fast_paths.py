@@ -19,15 +19,21 @@ from .files import HEADER
 def test_the_content_hash_is_sha256_of_the_json_identity_that_stored_hashes_used():
     stem = '引号" 反斜杠\\ 控制\x01 换行\n Ａ，ｂ 😀 \u2028'
     read = Question("single", stem, (("A", "甲\\N"), ("B", "乙\t")), ("A",), "", "法治", 2, None)
-    identity = [read.type, _identity_text(stem),
-                [[key, _identity_text(text)] for key, text in read.options]]
+    identity = [
+        read.type,
+        _identity_text(stem),
+        [[key, _identity_text(text)] for key, text in read.options],
+    ]
     payload = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
     assert read.content_hash == hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def test_the_invisible_character_test_matches_the_table_that_removes_them():
-    disagree = [code for code in range(0x10000)
-                if bool(_HAS_INVISIBLE.search(chr(code))) != (code in _INVISIBLE)]
+    disagree = [
+        code
+        for code in range(0x10000)
+        if bool(_HAS_INVISIBLE.search(chr(code))) != (code in _INVISIBLE)
+    ]
     assert disagree == []
 
 

@@ -20,20 +20,28 @@ TRICKY = 'C:\\路径\\N 与 "引号" \\t 和 😀'
 def make_bank(count: int, *, stem: str = "第{i}题：下列说法正确的是哪一项？") -> question_bank.Bank:
     questions = []
     for i in range(count):
-        question, issues = question_bank.validate_question({
-            "type": "single", "stem": stem.format(i=i),
-            "options": {"A": f"甲{i}", "B": TRICKY, "C": f"丙{i}"},
-            "answer": "B", "explanation": f"解析 {TRICKY}", "category": "交通文明",
-            "difficulty": 3, "points": 5 if i % 2 else None,
-        }, row=i + 1)
+        question, issues = question_bank.validate_question(
+            {
+                "type": "single",
+                "stem": stem.format(i=i),
+                "options": {"A": f"甲{i}", "B": TRICKY, "C": f"丙{i}"},
+                "answer": "B",
+                "explanation": f"解析 {TRICKY}",
+                "category": "交通文明",
+                "difficulty": 3,
+                "points": 5 if i % 2 else None,
+            },
+            row=i + 1,
+        )
         assert not issues
         questions.append(question)
     return question_bank.Bank(questions=tuple(questions), skipped_blank_rows=0, source_name="t")
 
 
 def import_(bank, clock, **kwargs):
-    return banks.import_bank(bank, filename="bank.xlsx", uploader_id=None, dry_run=False,
-                             now=clock.now(), **kwargs)
+    return banks.import_bank(
+        bank, filename="bank.xlsx", uploader_id=None, dry_run=False, now=clock.now(), **kwargs
+    )
 
 
 def count_questions() -> int:
@@ -104,11 +112,16 @@ def test_an_import_that_loses_a_race_adds_nothing_and_reports_import_conflict(
 
 def test_bulk_imported_columns_are_stored_exactly_as_the_orm_stores_them(app, clock):
     import_(make_bank(1), clock)
-    banks.create_question({"type": "judge", "stem": "单独新建的一道题", "answer": "对",
-                           "category": "交通文明"}, now=clock.now())
+    banks.create_question(
+        {"type": "judge", "stem": "单独新建的一道题", "answer": "对", "category": "交通文明"},
+        now=clock.now(),
+    )
     db.session.commit()
     # Compared as the database holds them (SQLite keeps text: the format must be the ORM's).
-    stored = db.session.execute(text(
-        "SELECT CAST(created_at AS VARCHAR(40)), CAST(updated_at AS VARCHAR(40)),"
-        " CAST(active AS VARCHAR(8)) FROM questions ORDER BY id")).all()
+    stored = db.session.execute(
+        text(
+            "SELECT CAST(created_at AS VARCHAR(40)), CAST(updated_at AS VARCHAR(40)),"
+            " CAST(active AS VARCHAR(8)) FROM questions ORDER BY id"
+        )
+    ).all()
     assert stored[0] == stored[1]

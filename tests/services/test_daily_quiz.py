@@ -33,8 +33,9 @@ def answer_all(user, rules, now, *, wrong=()):
     day_set = daily_quiz.daily_set(day, rules, now=now)
     results = []
     for qid in day_set.question_ids:
-        results.append(daily_quiz.submit_answer(user, qid, ["B" if qid in wrong else "A"], rules,
-                                                now=now))
+        results.append(
+            daily_quiz.submit_answer(user, qid, ["B" if qid in wrong else "A"], rules, now=now)
+        )
     db.session.commit()
     return day_set, results
 
@@ -90,8 +91,10 @@ def test_no_question_repeats_within_the_window_while_the_bank_allows(bank, rules
 
 def test_when_the_bank_runs_out_the_least_recently_used_come_back(bank, rules, clock):
     first_day = clock.now().date()
-    sets = [daily_quiz.daily_set(first_day + timedelta(days=d), rules, now=clock.now()).question_ids
-            for d in range(5)]
+    sets = [
+        daily_quiz.daily_set(first_day + timedelta(days=d), rules, now=clock.now()).question_ids
+        for d in range(5)
+    ]
     assert sorted(sets[4]) == sorted(sets[0])
 
 
@@ -156,8 +159,9 @@ def test_a_question_not_in_today_is_refused(factory, bank, rules, clock):
         daily_quiz.submit_answer(user, other.id, ["A"], rules, now=clock.now())
 
 
-def test_a_second_answer_to_the_same_question_is_refused_and_credits_nothing(factory, bank, rules,
-                                                                            clock):
+def test_a_second_answer_to_the_same_question_is_refused_and_credits_nothing(
+    factory, bank, rules, clock
+):
     user = factory.user()
     qid = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now()).question_ids[0]
     daily_quiz.submit_answer(user, qid, ["A"], rules, now=clock.now())
@@ -168,7 +172,9 @@ def test_a_second_answer_to_the_same_question_is_refused_and_credits_nothing(fac
     assert db.session.get(User, user.id).balance == 10
 
 
-def test_a_perfect_day_earns_the_perfect_bonus_on_the_completing_answer(factory, bank, rules, clock):
+def test_a_perfect_day_earns_the_perfect_bonus_on_the_completing_answer(
+    factory, bank, rules, clock
+):
     user = factory.user()
     _, results = answer_all(user, rules, clock.now())
     assert [r.completed for r in results] == [False] * 4 + [True]
@@ -214,7 +220,9 @@ def test_the_daily_cap_clips_quiz_points(factory, bank, app, clock):
     assert [r.points_awarded for r in results] == [10, 10, 10, 5, 0]
     assert db.session.get(User, user.id).balance == 35
     progress = daily_quiz.progress(user, capped, now=clock.now())
-    assert {"task": "quiz_points", "title": "答题积分", "current": 35, "max": 35} in progress["tasks"]
+    assert {"task": "quiz_points", "title": "答题积分", "current": 35, "max": 35} in progress[
+        "tasks"
+    ]
 
 
 def test_scheduling_a_future_day_fixes_its_set(factory, bank, rules, clock):
@@ -230,8 +238,13 @@ def test_scheduling_a_future_day_fixes_its_set(factory, bank, rules, clock):
 def test_today_and_past_days_cannot_be_rescheduled(factory, bank, rules, clock, offset):
     admin = factory.user(role="admin")
     with pytest.raises(ScheduleLocked):
-        daily_quiz.schedule(clock.now().date() + timedelta(days=offset), [bank[0].id], rules,
-                            admin_id=admin.id, now=clock.now())
+        daily_quiz.schedule(
+            clock.now().date() + timedelta(days=offset),
+            [bank[0].id],
+            rules,
+            admin_id=admin.id,
+            now=clock.now(),
+        )
 
 
 def test_scheduling_refuses_unknown_inactive_and_duplicate_questions(factory, bank, rules, clock):
@@ -248,7 +261,9 @@ def test_every_credit_leaves_a_ledger_entry_summing_to_the_balance(factory, bank
     for _ in range(3):
         answer_all(user, rules, clock.now())
         clock.advance(days=1)
-    total = db.session.scalar(select(func.sum(LedgerEntry.delta)).where(LedgerEntry.user_id == user.id))
+    total = db.session.scalar(
+        select(func.sum(LedgerEntry.delta)).where(LedgerEntry.user_id == user.id)
+    )
     assert total == db.session.get(User, user.id).balance
     assert ledger.mismatches() == []
 
@@ -261,13 +276,18 @@ def test_questions_marked_exclusive_in_the_bundled_bank_never_share_a_day(app, r
     banks.import_bundled(now=NOW)
     db.session.commit()
     id_of = dict(db.session.execute(select(Question.content_hash, Question.id)).all())
-    pairs = {frozenset((id_of[a], id_of[b]))
-             for a, others in question_bank.bundled_exclusions().items() for b in others}
+    pairs = {
+        frozenset((id_of[a], id_of[b]))
+        for a, others in question_bank.bundled_exclusions().items()
+        for b in others
+    }
     assert pairs  # the bundled bank does mark some
     tight = Rules(tz=rules.tz, daily_count=12, no_repeat_days=30)
     day = daily_quiz.local_day(NOW, rules.tz)
     for offset in range(90):
-        chosen = set(daily_quiz.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids)
+        chosen = set(
+            daily_quiz.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids
+        )
         assert len(chosen) == 12
         assert not [pair for pair in pairs if pair <= chosen], day + timedelta(days=offset)
 
@@ -277,7 +297,8 @@ def _synchronous_commit() -> str:
 
 
 def test_an_answer_commits_without_waiting_for_the_disk_on_postgresql_only_for_itself(
-        app, backend, factory, rules, bank):
+    app, backend, factory, rules, bank
+):
     if backend != "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's")
     user = factory.user()

@@ -21,8 +21,13 @@ def reporter(factory):
 
 
 def bonuses(user) -> list[int]:
-    return list(db.session.scalars(select(LedgerEntry.delta).where(
-        LedgerEntry.user_id == user.id, LedgerEntry.kind == "family_bonus")))
+    return list(
+        db.session.scalars(
+            select(LedgerEntry.delta).where(
+                LedgerEntry.user_id == user.id, LedgerEntry.kind == "family_bonus"
+            )
+        )
+    )
 
 
 def test_a_linked_member_completing_the_day_earns_the_reporter_the_bonus(factory, reporter):
@@ -43,7 +48,10 @@ def test_the_bonus_is_paid_once_per_member_per_day(factory, reporter):
 def test_the_next_day_pays_again(factory, reporter):
     mum = factory.user(family_reporter_id=reporter.id)
     family.on_day_completed(mum, DAY, now=NOW, bonus=5)
-    assert family.on_day_completed(mum, DAY + timedelta(days=1), now=NOW + timedelta(days=1), bonus=5) == 5
+    assert (
+        family.on_day_completed(mum, DAY + timedelta(days=1), now=NOW + timedelta(days=1), bonus=5)
+        == 5
+    )
 
 
 def test_each_member_counts_separately(factory, reporter):
@@ -90,8 +98,9 @@ def test_the_family_bonus_counts_on_the_reporters_boards(app, factory, reporter)
     mum = factory.user(family_reporter_id=reporter.id)
     family.on_day_completed(mum, DAY, now=NOW, bonus=5)
     db.session.commit()
-    standing = leaderboards.standing(app.extensions[leaderboards.STORE], "reporters", "day",
-                                     reporter, now=NOW, limit=10)
+    standing = leaderboards.standing(
+        app.extensions[leaderboards.STORE], "reporters", "day", reporter, now=NOW, limit=10
+    )
     assert standing.me == {"rank": 1, "score": 5}
 
 

@@ -22,8 +22,9 @@ MONDAY_0000 = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)  # Monday 00:00 in Shang
 def show(app, viewer, board="citizens", period="week", at=MONDAY_10, **kwargs):
     if "radius" not in kwargs:
         kwargs.setdefault("limit", 20)
-    return leaderboards.standing(app.extensions[leaderboards.STORE], board, period, viewer,
-                                 now=at, **kwargs)
+    return leaderboards.standing(
+        app.extensions[leaderboards.STORE], board, period, viewer, now=at, **kwargs
+    )
 
 
 def ranks(standing) -> list[tuple]:
@@ -145,7 +146,9 @@ def test_a_team_scores_the_sum_of_its_members(app, factory):
     earn(c, 20, MONDAY_10 + timedelta(seconds=1))
     standing = show(app, c, board="teams")
     assert [(e["rank"], e["id"], e["name"], e["score"]) for e in standing.entries] == [
-        (1, one.id, "甲校", 25), (2, two.id, "乙校", 20)]
+        (1, one.id, "甲校", 25),
+        (2, two.id, "乙校", 20),
+    ]
     assert standing.me == {"rank": 2, "score": 20}
 
 
@@ -206,7 +209,12 @@ def test_around_me_at_the_top_starts_at_rank_one(app, ten):
 
 def test_around_me_at_the_bottom_stops_at_the_last_rank(app, ten):
     standing = show(app, ten[9], radius=3)
-    assert [(e["rank"], e["score"]) for e in standing.entries] == [(7, 40), (8, 30), (9, 20), (10, 10)]
+    assert [(e["rank"], e["score"]) for e in standing.entries] == [
+        (7, 40),
+        (8, 30),
+        (9, 20),
+        (10, 10),
+    ]
 
 
 def test_around_me_for_the_unranked_is_empty(app, ten, factory):
@@ -238,8 +246,10 @@ def test_a_citizens_name_is_not_masked(app, factory):
     assert show(app, factory.user()).entries[0]["name"] == "王五六"
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张三明", "张*明"), ("张三", "张*"), ("张", "张"),
-                                              ("欧阳小明", "欧*明"), ("", "")])
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("张三明", "张*明"), ("张三", "张*"), ("张", "张"), ("欧阳小明", "欧*明"), ("", "")],
+)
 def test_mask_keeps_the_first_and_last_character(name, masked):
     assert leaderboards.mask_name(name) == masked
 
@@ -272,10 +282,14 @@ def test_merging_increments_sums_points_and_keeps_the_latest_raise():
     from quiz.services.leaderboards import Increment, merge
 
     start = date(2026, 11, 23)
-    merged = merge([
-        Increment("teams", "day", start, "7", 10, 900),
+    merged = merge(
+        [
+            Increment("teams", "day", start, "7", 10, 900),
+            Increment("citizens", "day", start, "1", 10, 900),
+            Increment("teams", "day", start, "7", 5, 800),
+        ]
+    )
+    assert merged == [
         Increment("citizens", "day", start, "1", 10, 900),
-        Increment("teams", "day", start, "7", 5, 800),
-    ])
-    assert merged == [Increment("citizens", "day", start, "1", 10, 900),
-                      Increment("teams", "day", start, "7", 15, 800)]
+        Increment("teams", "day", start, "7", 15, 800),
+    ]

@@ -46,9 +46,14 @@ def random_history(factory, seed: int, *, mirror_to_redis: bool, app) -> tuple[l
     for i in range(40):
         role = rng.choice(["citizen", "citizen", "reporter", "reporter", "admin"])
         team = rng.choice(teams + [None]) if role == "reporter" else None
-        users.append(factory.user(role=role, district=rng.choice(DISTRICTS),
-                                  team_id=team.id if team else None,
-                                  display_name=rng.choice(["张三明", "李四", "王"]) + str(i)))
+        users.append(
+            factory.user(
+                role=role,
+                district=rng.choice(DISTRICTS),
+                team_id=team.id if team else None,
+                display_name=rng.choice(["张三明", "李四", "王"]) + str(i),
+            )
+        )
     at = START
     for n in range(300):
         at += timedelta(seconds=rng.choice([1, 7, 600, 3600, 20000]))
@@ -91,9 +96,18 @@ def test_the_redis_backend_ranks_a_random_history_as_the_sql_backend_does(app, f
 
 
 def snapshot_sql():
-    return sorted(db.session.execute(
-        db.select(BoardScore.board, BoardScore.period, BoardScore.period_start, BoardScore.subject,
-                  BoardScore.score, BoardScore.tie)).all())
+    return sorted(
+        db.session.execute(
+            db.select(
+                BoardScore.board,
+                BoardScore.period,
+                BoardScore.period_start,
+                BoardScore.subject,
+                BoardScore.score,
+                BoardScore.tie,
+            )
+        ).all()
+    )
 
 
 def test_a_sql_rebuild_reproduces_the_boards_kept_as_points_were_earned(app, factory):
@@ -108,8 +122,11 @@ def test_sql_ranks_match_an_oracle_computed_from_the_ledger(app, factory):
     users, end = random_history(factory, seed=3, mirror_to_redis=False, app=app)
     totals = leaderboards.recompute(TZ)
     week = leaderboards.period_start("week", end.astimezone(TZ).date())
-    rows = [(subject, points, tie) for (board, period, start, subject), (points, tie) in totals.items()
-            if board == "citizens" and period == "week" and start == week]
+    rows = [
+        (subject, points, tie)
+        for (board, period, start, subject), (points, tie) in totals.items()
+        if board == "citizens" and period == "week" and start == week
+    ]
     expected = [int(s) for s, _, _ in sorted(rows, key=lambda r: (r[1], r[2], r[0]), reverse=True)]
     viewer = users[0]
     standing = leaderboards.standing(sql_store(), "citizens", "week", viewer, now=end, limit=100)
@@ -118,8 +135,10 @@ def test_sql_ranks_match_an_oracle_computed_from_the_ledger(app, factory):
 
 def snapshot_redis(client):
     """Every board key: its members with encoded scores, and whether it will expire."""
-    return {key: (client.zrange(key, 0, -1, withscores=True), client.ttl(key) != -1)
-            for key in client.scan_iter(match=f"{leaderboards.REDIS_PREFIX}:*")}
+    return {
+        key: (client.zrange(key, 0, -1, withscores=True), client.ttl(key) != -1)
+        for key in client.scan_iter(match=f"{leaderboards.REDIS_PREFIX}:*")
+    }
 
 
 @needs_redis

@@ -23,8 +23,9 @@ SUNDAY_WEEK_LATER = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)  # Sunday 23:00
 
 def show(app, viewer, *, at, period="week", start=None, **kwargs):
     kwargs.setdefault("limit", 20)
-    return leaderboards.standing(store(app), "citizens", period, viewer, now=at, start=start,
-                                 **kwargs)
+    return leaderboards.standing(
+        store(app), "citizens", period, viewer, now=at, start=start, **kwargs
+    )
 
 
 def store(app):
@@ -63,13 +64,19 @@ def test_a_past_period_is_readable_until_the_end_of_its_retention(app, factory):
     # Last week ends at Monday 2026-11-23 00:00 Shanghai; 399 days later it is still kept.
     later = datetime(2027, 12, 26, 16, 0, tzinfo=UTC)
     assert ranks(show(app, winner, at=later, start=LAST_MONDAY)) == [
-        (1, winner.id, 30), (2, second.id, 20)]
+        (1, winner.id, 30),
+        (2, second.id, 20),
+    ]
 
 
-@pytest.mark.parametrize("when", [
-    datetime(2001, 3, 7, 4, 0, tzinfo=UTC),  # long before the real date
-    datetime(2096, 9, 12, 4, 0, tzinfo=UTC),  # long after it
-], ids=["far-past", "far-future"])
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2001, 3, 7, 4, 0, tzinfo=UTC),  # long before the real date
+        datetime(2096, 9, 12, 4, 0, tzinfo=UTC),  # long after it
+    ],
+    ids=["far-past", "far-future"],
+)
 def test_a_frozen_clock_far_from_real_time_still_sees_its_boards(app, factory, when):
     user = factory.user()
     earn(user, 10, when)
@@ -79,8 +86,7 @@ def test_a_frozen_clock_far_from_real_time_still_sees_its_boards(app, factory, w
 
 @pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set")
 @pytest.mark.parametrize("board_backend", ["redis"], indirect=True)
-def test_a_redis_board_key_lives_for_the_retention_counted_from_the_services_clock(
-        app, factory):
+def test_a_redis_board_key_lives_for_the_retention_counted_from_the_services_clock(app, factory):
     import redis
 
     store(app).retention_days = 10
@@ -94,13 +100,16 @@ def test_a_redis_board_key_lives_for_the_retention_counted_from_the_services_clo
     assert client.ttl(leaderboards.redis_key("citizens", "all", leaderboards.ALL_START)) == -1
 
 
-@pytest.mark.parametrize("period, start", [
-    ("week", date(2026, 11, 17)),  # a Tuesday
-    ("month", date(2026, 10, 2)),
-    ("all", date(2026, 11, 16)),
-    ("week", date(2026, 11, 30)),  # next week has not begun
-    ("day", date(2026, 11, 24)),
-])
+@pytest.mark.parametrize(
+    "period, start",
+    [
+        ("week", date(2026, 11, 17)),  # a Tuesday
+        ("month", date(2026, 10, 2)),
+        ("all", date(2026, 11, 16)),
+        ("week", date(2026, 11, 30)),  # next week has not begun
+        ("day", date(2026, 11, 24)),
+    ],
+)
 def test_a_start_that_is_not_a_begun_period_start_is_refused(app, factory, period, start):
     with pytest.raises(ValidationFailed):
         show(app, factory.user(), at=MONDAY_AFTER, period=period, start=start)
@@ -143,4 +152,6 @@ def test_a_rebuild_keeps_past_periods_within_the_retention(app, factory):
     leaderboards.rebuild(store(app), now=SUNDAY_WEEK_LATER)
     db.session.commit()
     assert ranks(show(app, winner, at=SUNDAY_WEEK_LATER, start=LAST_MONDAY)) == [
-        (1, winner.id, 30), (2, second.id, 20)]
+        (1, winner.id, 30),
+        (2, second.id, 20),
+    ]

@@ -14,13 +14,16 @@ from quiz.services import ledger
 
 operations = st.lists(
     st.tuples(st.integers(0, 2), st.integers(-60, 60).filter(bool), st.integers(0, 15)),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ops=operations)
-def test_any_sequence_of_postings_keeps_every_balance_equal_to_its_entries(app, factory, clock, ops):
+def test_any_sequence_of_postings_keeps_every_balance_equal_to_its_entries(
+    app, factory, clock, ops
+):
     users = [factory.user() for _ in range(3)]
     expected = {u.id: 0 for u in users}
     seen_keys: dict[str, int] = {}
@@ -64,7 +67,9 @@ def test_the_database_refuses_a_negative_balance_even_bypassing_the_service(fact
     db.session.rollback()
 
 
-def test_ledger_verify_passes_on_a_consistent_ledger_and_fails_on_a_tampered_one(app, factory, clock):
+def test_ledger_verify_passes_on_a_consistent_ledger_and_fails_on_a_tampered_one(
+    app, factory, clock
+):
     user = factory.user()
     ledger.post_entry(user.id, 30, "admin_adjust", key="k1", now=clock.now())
     db.session.commit()

@@ -18,7 +18,15 @@ from tests.api.test_shop import give_points, make_prize, png_bytes
 
 def test_formula_like_cells_get_a_leading_quote():
     assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@A1", "\tx", "ok", None, 5)] == [
-        "'=1+1", "'+1", "'-1", "'@A1", "'\tx", "ok", "", "5"]
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@A1",
+        "'\tx",
+        "ok",
+        "",
+        "5",
+    ]
 
 
 def test_an_image_over_the_byte_limit_is_refused():
@@ -50,8 +58,10 @@ def test_voucher_codes_are_long_and_avoid_look_alike_characters(app, factory):
     user = factory.user()
     give_points(app, user, 10_000)
     prize = make_prize(app, cost=1, stock=50)
-    codes = {shop.redeem(user.id, prize.id, f"k{i}", now=app.clock.now()).redemption.voucher_code
-             for i in range(30)}
+    codes = {
+        shop.redeem(user.id, prize.id, f"k{i}", now=app.clock.now()).redemption.voucher_code
+        for i in range(30)
+    }
     assert len(codes) == 30
     assert all(len(code) >= 10 and set(code) <= set(ALPHABET) for code in codes)
     assert not set("".join(codes)) & set("0O1I")

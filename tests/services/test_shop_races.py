@@ -30,8 +30,9 @@ def signed_in(app, user_id: int):
 
 
 def post_redemption(client, prize_id: int, key: str):
-    response = client.post("/api/v1/shop/redemptions", json={"prize_id": prize_id},
-                           headers={"Idempotency-Key": key})
+    response = client.post(
+        "/api/v1/shop/redemptions", json={"prize_id": prize_id}, headers={"Idempotency-Key": key}
+    )
     return response.status_code, response.get_json()
 
 
@@ -76,8 +77,9 @@ def test_one_user_firing_20_keys_at_a_limit_of_1_gets_exactly_1(app, factory):
     give_points(app, user, 10_000)
     prize_id = make_prize(app, cost=10, stock=100, per_user_limit=1).id
     clients = [signed_in(app, user.id) for _ in range(20)]
-    results = race([lambda c=c, i=i: post_redemption(c, prize_id, f"key-{i}")
-                    for i, c in enumerate(clients)])
+    results = race(
+        [lambda c=c, i=i: post_redemption(c, prize_id, f"key-{i}") for i, c in enumerate(clients)]
+    )
     assert codes(results) == Counter({201: 1, "limit_reached": 19})
     assert stock_of(prize_id) == 99
     assert db.session.get(User, user_id).balance == 10_000 - 10
@@ -93,8 +95,12 @@ def test_the_same_key_fired_10_times_makes_one_redemption_and_one_charge(app, fa
     results = race([lambda c=c: post_redemption(c, prize_id, "tap-tap-tap") for c in clients])
     assert codes(results) == Counter({201: 1, 200: 9})
     assert len({body["id"] for _, body in results}) == 1
-    assert db.session.scalar(select(func.count()).select_from(LedgerEntry)
-                             .where(LedgerEntry.kind == "redeem")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "redeem")
+        )
+        == 1
+    )
     assert db.session.get(User, user_id).balance == 900 and stock_of(prize_id) == 49
 
 
@@ -104,8 +110,12 @@ def test_a_balance_covering_one_prize_wins_only_one_of_two_racing(app, factory):
     give_points(app, user, 100)
     first, second = make_prize(app, cost=100).id, make_prize(app, name="other", cost=100).id
     clients = [signed_in(app, user.id) for _ in range(2)]
-    results = race([lambda: post_redemption(clients[0], first, "a"),
-                    lambda: post_redemption(clients[1], second, "b")])
+    results = race(
+        [
+            lambda: post_redemption(clients[0], first, "a"),
+            lambda: post_redemption(clients[1], second, "b"),
+        ]
+    )
     assert codes(results) == Counter({201: 1, "insufficient_points": 1})
     assert db.session.get(User, user_id).balance == 0
     assert stock_of(first) + stock_of(second) == 19
@@ -119,8 +129,14 @@ def test_racing_cancels_refund_once(app, factory):
     prize_id = make_prize(app, cost=100, stock=1).id
     redemption_id = post_redemption(signed_in(app, user.id), prize_id, "k")[1]["id"]
     clients = [signed_in(app, user.id) for _ in range(8)]
-    results = race([lambda c=c: (lambda r: (r.status_code, r.get_json()))(
-        c.post(f"/api/v1/me/redemptions/{redemption_id}/cancel")) for c in clients])
+    results = race(
+        [
+            lambda c=c: (lambda r: (r.status_code, r.get_json()))(
+                c.post(f"/api/v1/me/redemptions/{redemption_id}/cancel")
+            )
+            for c in clients
+        ]
+    )
     assert codes(results) == Counter({200: 1, "not_pending": 7})
     assert db.session.get(User, user_id).balance == 100 and stock_of(prize_id) == 1
     assert ledger.mismatches() == []
@@ -137,10 +153,14 @@ def test_a_cancel_racing_the_hand_over_lets_exactly_one_win(app, factory):
     def status(response):
         return response.status_code, response.get_json()
 
-    results = race([
-        lambda: status(owner.post(f"/api/v1/me/redemptions/{body['id']}/cancel")),
-        lambda: status(counter.post(f"/api/v1/admin/redemptions/{body['voucher_code']}/fulfil")),
-    ])
+    results = race(
+        [
+            lambda: status(owner.post(f"/api/v1/me/redemptions/{body['id']}/cancel")),
+            lambda: status(
+                counter.post(f"/api/v1/admin/redemptions/{body['voucher_code']}/fulfil")
+            ),
+        ]
+    )
     assert codes(results) == Counter({200: 1, "not_pending": 1})
     final = db.session.get(Redemption, body["id"]).status
     balance = db.session.get(User, user_id).balance

@@ -19,8 +19,15 @@ from tests.conftest import make_app
 from tests.factories import PASSWORD, Factory
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -39,8 +46,9 @@ class Live:
         """A committed user, as plain values (usable outside the app context)."""
         with self.app.app_context():
             user = self.factory.user(**fields)
-            return SimpleNamespace(id=user.id, username=user.username,
-                                   display_name=user.display_name)
+            return SimpleNamespace(
+                id=user.id, username=user.username, display_name=user.display_name
+            )
 
     def has_route(self, rule: str) -> bool:
         return any(r.rule == rule for r in self.app.url_map.iter_rules())
@@ -66,23 +74,47 @@ def _seed(live: Live) -> None:
     live.clerk = live.user(username="counter", role="clerk", display_name="兑换点")
     # Exactly QUIZ_DAILY_COUNT active questions: today's set is all of them, answers known.
     questions = [
-        f.question(stem=XSS_STEM, answer="C", category="垃圾分类", options=[
-            ["A", "可回收物"], ["B", "厨余垃圾"], ["C", "有害垃圾"], ["D", "其他垃圾"]],
-            explanation="废电池含有重金属，属于<b>有害垃圾</b>。"),
-        f.question(type="judge", stem="行人闯红灯是不文明的交通行为。", answer="A", category="交通文明",
-                   explanation="红灯停、绿灯行。"),
-        f.question(type="multiple", stem="下列哪些属于志愿服务？", answer="AC", category="志愿服务",
-                   options=[["A", "社区义诊"], ["B", "有偿家教"], ["C", "敬老院帮扶"], ["D", "代购收费"]],
-                   explanation="志愿服务是无偿的。"),
-        f.question(stem="12345 是什么热线？", answer="B", category="12345热线",
-                   options=[["A", "火警"], ["B", "政务服务便民热线"], ["C", "急救"], ["D", "报警"]],
-                   explanation="12345 是政务服务便民热线。"),
-        f.question(stem="公共场所应当怎样做？", answer="A", category="文明城市",
-                   options=[["A", "排队礼让"], ["B", "大声喧哗"], ["C", "随地吐痰"], ["D", "乱扔垃圾"]],
-                   explanation="文明从点滴做起。"),
+        f.question(
+            stem=XSS_STEM,
+            answer="C",
+            category="垃圾分类",
+            options=[["A", "可回收物"], ["B", "厨余垃圾"], ["C", "有害垃圾"], ["D", "其他垃圾"]],
+            explanation="废电池含有重金属，属于<b>有害垃圾</b>。",
+        ),
+        f.question(
+            type="judge",
+            stem="行人闯红灯是不文明的交通行为。",
+            answer="A",
+            category="交通文明",
+            explanation="红灯停、绿灯行。",
+        ),
+        f.question(
+            type="multiple",
+            stem="下列哪些属于志愿服务？",
+            answer="AC",
+            category="志愿服务",
+            options=[["A", "社区义诊"], ["B", "有偿家教"], ["C", "敬老院帮扶"], ["D", "代购收费"]],
+            explanation="志愿服务是无偿的。",
+        ),
+        f.question(
+            stem="12345 是什么热线？",
+            answer="B",
+            category="12345热线",
+            options=[["A", "火警"], ["B", "政务服务便民热线"], ["C", "急救"], ["D", "报警"]],
+            explanation="12345 是政务服务便民热线。",
+        ),
+        f.question(
+            stem="公共场所应当怎样做？",
+            answer="A",
+            category="文明城市",
+            options=[["A", "排队礼让"], ["B", "大声喧哗"], ["C", "随地吐痰"], ["D", "乱扔垃圾"]],
+            explanation="文明从点滴做起。",
+        ),
     ]
-    live.questions = [SimpleNamespace(id=q.id, stem=q.stem, answer=q.answer,
-                                      explanation=q.explanation) for q in questions]
+    live.questions = [
+        SimpleNamespace(id=q.id, stem=q.stem, answer=q.answer, explanation=q.explanation)
+        for q in questions
+    ]
     if live.has_route("/api/v1/quiz/today"):
         # Draw today's set now, before any journey imports more questions.
         assert live.api_as(live.admin).get("/api/v1/quiz/today").status_code == 200
@@ -123,8 +155,9 @@ def browser():
 @pytest.fixture
 def page(browser, live):
     """A fresh phone-sized tab (its own cookies); JS errors fail the test."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live.url,
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", base_url=live.url, accept_downloads=True
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []

@@ -22,8 +22,9 @@ from tests.conftest import make_app
 STATIC = Path(__file__).resolve().parents[2] / "quiz" / "web" / "static"
 TEMPLATES = STATIC.parent / "templates"
 MODULES = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.js"))
-CALLERS = [m for m in MODULES if re.search(r"\bapi\(", (STATIC / m).read_text("utf-8"))
-           and m != "core.js"]
+CALLERS = [
+    m for m in MODULES if re.search(r"\bapi\(", (STATIC / m).read_text("utf-8")) and m != "core.js"
+]
 READS_RE = re.compile(r"^export const READS = (\{.*?^\});$", re.S | re.M)
 TOKEN_RE = re.compile(r"\[\]|\{\}|[A-Za-z_][A-Za-z0-9_]*")
 
@@ -39,16 +40,20 @@ def openapi(tmp_path_factory) -> dict:
 def reads(module: str) -> dict[str, list[str]]:
     match = READS_RE.search((STATIC / module).read_text("utf-8"))
     assert match, f"{module} calls the API but declares no READS"
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", match.group(1)))  # JSON, trailing commas allowed
+    return json.loads(
+        re.sub(r",(\s*[}\]])", r"\1", match.group(1))
+    )  # JSON, trailing commas allowed
 
 
 def response_schemas(doc: dict, operation: str) -> list[dict]:
     method, path = operation.split(" ", 1)
     op = doc["paths"].get(path, {}).get(method.lower())
     assert op is not None, f"{operation} is not in the OpenAPI document"
-    schemas = [r["content"]["application/json"]["schema"]
-               for status, r in op["responses"].items()
-               if status.startswith("2") and "application/json" in r.get("content", {})]
+    schemas = [
+        r["content"]["application/json"]["schema"]
+        for status, r in op["responses"].items()
+        if status.startswith("2") and "application/json" in r.get("content", {})
+    ]
     assert schemas, f"{operation} documents no JSON response"
     return schemas
 
@@ -85,7 +90,11 @@ def test_every_field_a_script_reads_is_in_the_openapi_document(openapi, module):
     missing = []
     for operation, paths in reads(module).items():
         for schema in response_schemas(openapi, operation):
-            missing += [f"{operation}: {p}" for p in paths if not resolves(openapi, schema, TOKEN_RE.findall(p))]
+            missing += [
+                f"{operation}: {p}"
+                for p in paths
+                if not resolves(openapi, schema, TOKEN_RE.findall(p))
+            ]
     assert not missing, f"{module} reads fields the OpenAPI document does not have: {missing}"
 
 
@@ -93,8 +102,14 @@ def test_every_field_a_script_reads_is_in_the_openapi_document(openapi, module):
 def test_every_field_listed_is_read_somewhere_in_the_module(module):
     source = (STATIC / module).read_text("utf-8")
     code = READS_RE.sub("", source) + (STATIC / "core.js").read_text("utf-8")
-    stale = [p for paths in reads(module).values() for p in paths
-             if not re.search(r"\b" + TOKEN_RE.findall(p)[-1 if not p.endswith("[]") else -2] + r"\b", code)]
+    stale = [
+        p
+        for paths in reads(module).values()
+        for p in paths
+        if not re.search(
+            r"\b" + TOKEN_RE.findall(p)[-1 if not p.endswith("[]") else -2] + r"\b", code
+        )
+    ]
     assert not stale, f"{module} lists fields it never reads: {stale}"
 
 
@@ -104,8 +119,14 @@ def test_a_script_reads_no_snake_case_field_it_does_not_list(module):
     read is either a listed response field or a form field of a page (`name="…"`)."""
     source = READS_RE.sub("", (STATIC / module).read_text("utf-8"))
     listed = {t for paths in reads(module).values() for p in paths for t in TOKEN_RE.findall(p)}
-    form_fields = {n for t in TEMPLATES.rglob("*.html") for n in re.findall(r'\bname="([a-z_]+)"', t.read_text("utf-8"))}
-    unlisted = set(re.findall(r"\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b", source)) - listed - form_fields
+    form_fields = {
+        n
+        for t in TEMPLATES.rglob("*.html")
+        for n in re.findall(r'\bname="([a-z_]+)"', t.read_text("utf-8"))
+    }
+    unlisted = (
+        set(re.findall(r"\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b", source)) - listed - form_fields
+    )
     assert not unlisted, f"{module} reads fields missing from its READS: {sorted(unlisted)}"
 
 

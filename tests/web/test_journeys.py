@@ -24,8 +24,13 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_seq)}_{int(time.time() * 1000) % 100000}"
 
 
-def register(page, username: str, display_name: str = "张三", password: str = "secret-pass-1",
-             district: str | None = "卫东区") -> None:
+def register(
+    page,
+    username: str,
+    display_name: str = "张三",
+    password: str = "secret-pass-1",
+    district: str | None = "卫东区",
+) -> None:
     page.goto("/app/register")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("昵称").fill(display_name)
@@ -85,24 +90,40 @@ def test_the_sign_in_form_is_usable_with_the_keyboard_alone(page, live):
 
 
 def test_the_news_app_web_view_signs_in_through_sso_and_continues_into_the_app(page):
-    token = sign_sso_token({"uid": unique("news"), "name": "客户端用户", "jti": unique("jti"),
-                            "exp": START.timestamp() + 600}, SSO_SECRET)
+    token = sign_sso_token(
+        {
+            "uid": unique("news"),
+            "name": "客户端用户",
+            "jti": unique("jti"),
+            "exp": START.timestamp() + 600,
+        },
+        SSO_SECRET,
+    )
     page.goto(f"/app/sso#token={token}")
     page.wait_for_url("**/app/")
     assert page.locator("#who-name").inner_text() == "客户端用户"
 
 
 def test_a_token_in_the_sso_query_string_is_ignored_by_the_page(page):
-    token = sign_sso_token({"uid": unique("news"), "name": "查询串", "jti": unique("jti"),
-                            "exp": START.timestamp() + 600}, SSO_SECRET)
+    token = sign_sso_token(
+        {
+            "uid": unique("news"),
+            "name": "查询串",
+            "jti": unique("jti"),
+            "exp": START.timestamp() + 600,
+        },
+        SSO_SECRET,
+    )
     page.goto(f"/app/sso?token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
     assert "缺少登录令牌" in page.locator("#sso-status").inner_text()
 
 
 def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
-    token = sign_sso_token({"uid": "late", "name": "迟到", "jti": unique("jti"),
-                            "exp": START.timestamp() - 1}, SSO_SECRET)
+    token = sign_sso_token(
+        {"uid": "late", "name": "迟到", "jti": unique("jti"), "exp": START.timestamp() - 1},
+        SSO_SECRET,
+    )
     page.goto(f"/app/sso#token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
     assert "过期" in page.locator("#sso-status").inner_text()
@@ -136,9 +157,17 @@ def _answer_for(live, stem_text: str):
 
 
 def _seed_prize(live, name="环保购物袋", cost=50, stock=5) -> dict:
-    response = live.api_as(live.admin).post("/api/v1/admin/prizes", json={
-        "name": name, "description": "可重复使用的帆布袋", "cost": cost, "stock": stock,
-        "per_user_limit": 2, "on_sale": True})
+    response = live.api_as(live.admin).post(
+        "/api/v1/admin/prizes",
+        json={
+            "name": name,
+            "description": "可重复使用的帆布袋",
+            "cost": cost,
+            "stock": stock,
+            "per_user_limit": 2,
+            "on_sale": True,
+        },
+    )
     assert response.status_code in (200, 201), response.get_json()
     return response.get_json()
 
@@ -192,8 +221,9 @@ def _played(live, display_name: str):
     user = live.user(username=unique("played"), display_name=display_name, district="卫东区")
     api = live.api_as(user)
     for q in live.questions:
-        response = api.post("/api/v1/quiz/today/answers",
-                            json={"question_id": q.id, "choices": list(q.answer)})
+        response = api.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)}
+        )
         assert response.status_code == 200, response.get_json()
     return user
 
@@ -211,7 +241,6 @@ def test_a_citizen_sees_their_own_row_highlighted_on_the_boards(page, live):
     page.locator("#board-list li.mine").wait_for()
     assert "卫东区" in page.locator("#board-list li.mine").inner_text()
     snap(page, "boards")
-
 
 
 def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page, live):
@@ -247,9 +276,17 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
 
 def test_a_prize_without_a_per_user_limit_shows_no_limit_in_the_shop(page, live):
     live.needs("/api/v1/shop/prizes")
-    response = live.api_as(live.admin).post("/api/v1/admin/prizes", json={
-        "name": unique("不限量徽章"), "description": "", "cost": 10, "stock": 9,
-        "per_user_limit": None, "on_sale": True})
+    response = live.api_as(live.admin).post(
+        "/api/v1/admin/prizes",
+        json={
+            "name": unique("不限量徽章"),
+            "description": "",
+            "cost": 10,
+            "stock": 9,
+            "per_user_limit": None,
+            "on_sale": True,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     prize = response.get_json()
     user = live.user(username=unique("nolimit"))
@@ -299,7 +336,9 @@ def test_an_admin_uploads_a_bank_sees_the_bad_row_fixes_it_and_imports(page, liv
     page.get_by_role("link", name="题目").click()
     page.get_by_label("搜索题干").fill(stem)
     page.get_by_role("button", name="筛选").click()
-    page.wait_for_function("document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 2")
+    page.wait_for_function(
+        "document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 2"
+    )
     snap(page, "admin-questions")
 
 
@@ -310,7 +349,9 @@ def test_the_question_search_shows_every_question_the_server_finds(page, live):
     page.locator("#q-table tbody tr[data-question-id]").first.wait_for()
     page.get_by_label("搜索题干").fill("重金属")
     page.get_by_role("button", name="筛选").click()
-    page.wait_for_function("document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 1")
+    page.wait_for_function(
+        "document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 1"
+    )
     assert page.locator(f"#q-table tbody tr[data-question-id='{battery.id}']").count() == 1
     assert page.get_by_role("button", name="加载更多").is_hidden()
 
@@ -320,17 +361,24 @@ def _voucher_for(live, username: str) -> str:
     user = live.user(username=username, display_name="领奖人")
     api = live.api_as(user)
     admin = live.api_as(live.admin)
-    assert admin.post("/api/v1/admin/points/adjust", json={
-        "user_id": user.id, "delta": 100, "memo": "测试发放"}).status_code in (200, 201)
-    response = api.post("/api/v1/shop/redemptions", json={"prize_id": prize["id"]},
-                        headers={"Idempotency-Key": unique("k")})
+    assert admin.post(
+        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 100, "memo": "测试发放"}
+    ).status_code in (200, 201)
+    response = api.post(
+        "/api/v1/shop/redemptions",
+        json={"prize_id": prize["id"]},
+        headers={"Idempotency-Key": unique("k")},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["voucher_code"]
 
 
 def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice(page, live):
-    live.needs("/api/v1/shop/redemptions", "/api/v1/admin/points/adjust",
-               "/api/v1/admin/redemptions/<string:voucher_code>/fulfil")
+    live.needs(
+        "/api/v1/shop/redemptions",
+        "/api/v1/admin/points/adjust",
+        "/api/v1/admin/redemptions/<string:voucher_code>/fulfil",
+    )
     code = _voucher_for(live, unique("winner"))
     sign_in(page, "counter", at="/admin/login")
     page.wait_for_url("**/admin/vouchers")
@@ -349,8 +397,12 @@ def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice
 
 
 def test_the_dashboard_draws_charts_and_tables_for_the_seeded_answers(page, live):
-    live.needs("/api/v1/quiz/today/answers", "/api/v1/admin/reports/awareness",
-               "/api/v1/admin/reports/participation", "/api/v1/admin/reports/questions")
+    live.needs(
+        "/api/v1/quiz/today/answers",
+        "/api/v1/admin/reports/awareness",
+        "/api/v1/admin/reports/participation",
+        "/api/v1/admin/reports/questions",
+    )
     for n, district in enumerate(["新华区", "湛河区", "高新区"]):
         user = live.user(username=unique("dash"), district=district)
         api = live.api_as(user)
@@ -366,8 +418,9 @@ def test_the_dashboard_draws_charts_and_tables_for_the_seeded_answers(page, live
         assert section.locator("table tbody tr").count() >= 1
         assert "format=csv" in section.get_by_role("link").get_attribute("href")
     assert page.locator("section[data-report='district']").get_by_text("湛河区").count() >= 1
-    csv = page.request.get(page.locator("section[data-report='category']").get_by_role("link")
-                           .get_attribute("href"))
+    csv = page.request.get(
+        page.locator("section[data-report='category']").get_by_role("link").get_attribute("href")
+    )
     assert csv.status == 200
     assert "垃圾分类" in csv.text()
     snap(page, "admin-dashboard")
@@ -375,10 +428,12 @@ def test_the_dashboard_draws_charts_and_tables_for_the_seeded_answers(page, live
 
 def test_the_console_pages_render_for_an_admin(page, live):
     sign_in(page, "chief", at="/admin/login")
-    for path, name, heading in [("/admin/prizes", "admin-prizes", "奖品与库存"),
-                                ("/admin/schedule", "admin-schedule", "排期"),
-                                ("/admin/points", "admin-points", "积分调整"),
-                                ("/admin/teams", "admin-teams", "团队与加入码")]:
+    for path, name, heading in [
+        ("/admin/prizes", "admin-prizes", "奖品与库存"),
+        ("/admin/schedule", "admin-schedule", "排期"),
+        ("/admin/points", "admin-points", "积分调整"),
+        ("/admin/teams", "admin-teams", "团队与加入码"),
+    ]:
         page.goto(path)
         assert page.get_by_role("heading", name=heading, exact=True).is_visible()
         page.wait_for_load_state("networkidle")

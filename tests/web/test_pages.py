@@ -11,10 +11,25 @@ import pytest
 
 from quiz import web
 
-APP_PAGES = ["/app/", "/app/quiz", "/app/points", "/app/boards", "/app/shop", "/app/vouchers",
-             "/app/team"]
-ADMIN_PAGES = ["/admin/", "/admin/banks", "/admin/questions", "/admin/schedule", "/admin/prizes",
-               "/admin/points", "/admin/teams", "/admin/fairplay"]
+APP_PAGES = [
+    "/app/",
+    "/app/quiz",
+    "/app/points",
+    "/app/boards",
+    "/app/shop",
+    "/app/vouchers",
+    "/app/team",
+]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/banks",
+    "/admin/questions",
+    "/admin/schedule",
+    "/admin/prizes",
+    "/admin/points",
+    "/admin/teams",
+    "/admin/fairplay",
+]
 
 
 def test_the_site_root_opens_the_mini_app(client):
@@ -80,8 +95,14 @@ def test_a_citizen_opens_every_mini_app_page(citizen_client, path):
 
 def test_sign_in_follows_a_same_site_next_only(client):
     assert 'value="/app/shop"' in client.get("/app/login?next=/app/shop").get_data(as_text=True)
-    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example",
-                 "/\t/evil.example", "/\n/evil.example", "/ /evil.example"):
+    for evil in (
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
+    ):
         html = client.get("/app/login", query_string={"next": evil}).get_data(as_text=True)
         assert "evil.example" not in html
 
@@ -115,7 +136,9 @@ def test_every_form_field_on_the_register_page_has_a_label(client):
 
 def _scripts(html: str) -> tuple[list[str], dict]:
     modules = re.findall(r'<script type="module" src="([^"]+)"', html)
-    imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1))["imports"]
+    imports = json.loads(
+        re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+    )["imports"]
     return modules, imports
 
 
@@ -137,7 +160,10 @@ def test_static_urls_carry_the_content_hash_and_imports_map_to_the_same_urls(adm
     html = admin_client.get("/admin/").get_data(as_text=True)
     modules, imports = _scripts(html)
     core = (Path(web.__file__).parent / "static" / "core.js").read_bytes()
-    assert imports["/app/static/core.js"] == f"/app/static/core.js?v={hashlib.sha256(core).hexdigest()[:12]}"
+    assert (
+        imports["/app/static/core.js"]
+        == f"/app/static/core.js?v={hashlib.sha256(core).hexdigest()[:12]}"
+    )
     assert modules[0] == imports["/app/static/admin/dashboard.js"]
     assert re.search(r'href="/app/static/app\.css\?v=[0-9a-f]{12}"', html)
 

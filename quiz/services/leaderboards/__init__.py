@@ -57,12 +57,41 @@ from quiz.services.leaderboards.store import (
 STORE = "quiz.board_store"
 
 __all__ = [
-    "STORE", "drain", "maybe_drain", "outbox_size",
-    "ALL_START", "BOARDS", "DEFAULT_RETENTION_DAYS", "PARTICIPANT_ROLES", "PERIODS", "REDIS_PREFIX",
-    "TIE_BITS", "BoardKey", "BoardStore", "Increment", "RedisBoardStore", "SqlBoardStore",
-    "Standing", "increments", "install_session_hooks", "make_store", "mask_name", "merge",
-    "my_subject", "period_end", "period_start", "prune", "rebuild", "recompute", "record_earning",
-    "redis_client", "redis_key", "resolve_start", "retention_ttl", "standing", "subjects_of",
+    "STORE",
+    "drain",
+    "maybe_drain",
+    "outbox_size",
+    "ALL_START",
+    "BOARDS",
+    "DEFAULT_RETENTION_DAYS",
+    "PARTICIPANT_ROLES",
+    "PERIODS",
+    "REDIS_PREFIX",
+    "TIE_BITS",
+    "BoardKey",
+    "BoardStore",
+    "Increment",
+    "RedisBoardStore",
+    "SqlBoardStore",
+    "Standing",
+    "increments",
+    "install_session_hooks",
+    "make_store",
+    "mask_name",
+    "merge",
+    "my_subject",
+    "period_end",
+    "period_start",
+    "prune",
+    "rebuild",
+    "recompute",
+    "record_earning",
+    "redis_client",
+    "redis_key",
+    "resolve_start",
+    "retention_ttl",
+    "standing",
+    "subjects_of",
 ]
 
 
@@ -82,16 +111,25 @@ def record_earning(store: BoardStore, entry: LedgerEntry) -> None:
         return
     subjects = subjects_of(user.role, user.id, user.team_id, user.district)
     if subjects:
-        store.stage(db.session, increments(subjects, entry.delta, entry.created_at, store.tz),
-                    now=entry.created_at)
+        store.stage(
+            db.session,
+            increments(subjects, entry.delta, entry.created_at, store.tz),
+            now=entry.created_at,
+        )
 
 
 def recompute(tz: ZoneInfo) -> dict[tuple, list[int]]:
     """(board, period, start, subject) → [points, tie] from every earning entry in the ledger."""
     totals: dict[tuple, list[int]] = {}
     rows = db.session.execute(
-        select(LedgerEntry.delta, LedgerEntry.created_at, User.id, User.role, User.team_id,
-               User.district)
+        select(
+            LedgerEntry.delta,
+            LedgerEntry.created_at,
+            User.id,
+            User.role,
+            User.team_id,
+            User.district,
+        )
         .join(User, User.id == LedgerEntry.user_id)
         .where(LedgerEntry.kind.in_(EARNING_KINDS), LedgerEntry.delta > 0)
         .execution_options(yield_per=5000)
@@ -112,9 +150,11 @@ def recompute(tz: ZoneInfo) -> dict[tuple, list[int]]:
 def rebuild(store: BoardStore, *, now: datetime) -> int:
     """Recompute the store's boards from the ledger; returns the rows written. Periods past
     their retention are left out, as `prune` would remove them."""
-    totals = {key: value for key, value in recompute(store.tz).items()
-              if retained(key[1], key[2], now=now, tz=store.tz,
-                          retention_days=store.retention_days)}
+    totals = {
+        key: value
+        for key, value in recompute(store.tz).items()
+        if retained(key[1], key[2], now=now, tz=store.tz, retention_days=store.retention_days)
+    }
     return store.replace(totals, now=now)
 
 

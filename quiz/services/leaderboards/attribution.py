@@ -54,13 +54,17 @@ class Increment:
         return BoardKey(self.board, self.period, self.start)
 
 
-def increments(subjects: Iterable[tuple], points: int, at: datetime, tz: ZoneInfo) -> list[Increment]:
+def increments(
+    subjects: Iterable[tuple], points: int, at: datetime, tz: ZoneInfo
+) -> list[Increment]:
     day = local_day(at, tz)
     out = []
     for period in PERIODS:
         start = period_start(period, day)
         tie = tie_of(period, start, at, tz)
-        out.extend(Increment(board, period, start, subject, points, tie) for board, subject in subjects)
+        out.extend(
+            Increment(board, period, start, subject, points, tie) for board, subject in subjects
+        )
     # A fixed order: two transactions touching the same rows lock them in the same order.
     out.sort(key=lambda inc: (inc.board, inc.period, inc.subject))
     return out
@@ -73,7 +77,16 @@ def merge(incs: Iterable[Increment]) -> list[Increment]:
     for inc in incs:
         key = (inc.board, inc.period, inc.start, inc.subject)
         seen = merged.get(key)
-        merged[key] = inc if seen is None else Increment(
-            inc.board, inc.period, inc.start, inc.subject, seen.points + inc.points,
-            min(seen.tie, inc.tie))
+        merged[key] = (
+            inc
+            if seen is None
+            else Increment(
+                inc.board,
+                inc.period,
+                inc.start,
+                inc.subject,
+                seen.points + inc.points,
+                min(seen.tie, inc.tie),
+            )
+        )
     return sorted(merged.values(), key=lambda i: (i.board, i.period, i.start, i.subject))

@@ -57,15 +57,17 @@ _next_drain = 0.0
 def keep(session, incs: list[Increment]) -> None:
     """Keep increments Redis did not take; the commit they belong to is already done."""
     global _next_drain
-    payload = json.dumps([[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie]
-                          for i in incs])
+    payload = json.dumps(
+        [[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie] for i in incs]
+    )
     try:
         with session.get_bind().connect() as conn:
             conn.execute(BoardOutbox.__table__.insert(), {"payload": payload})
             conn.commit()
     except Exception:  # the database went too: `flask boards rebuild` restores the boards
-        log.exception("leaderboard update lost (Redis and database unavailable); "
-                      "run `flask boards rebuild`")
+        log.exception(
+            "leaderboard update lost (Redis and database unavailable); run `flask boards rebuild`"
+        )
     _next_drain = 0.0  # this process knows there is something to drain
 
 
@@ -97,8 +99,9 @@ def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
     done = 0
     while True:
         with engine.connect() as conn:
-            rows = conn.execute(select(table.c.id, table.c.payload).order_by(table.c.id)
-                                .limit(DRAIN_BATCH)).all()
+            rows = conn.execute(
+                select(table.c.id, table.c.payload).order_by(table.c.id).limit(DRAIN_BATCH)
+            ).all()
             conn.rollback()
         if not rows:
             return done
@@ -107,12 +110,19 @@ def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
                 keys, args = [f"{REDIS_PREFIX}-outbox:{row_id}"], [OUTBOX_CLAIM_SECONDS]
                 for board, period, start, subject, points, tie in json.loads(payload):
                     start_day = date.fromisoformat(start)
-                    ttl = retention_ttl(period, start_day, now=now, tz=tz,
-                                        retention_days=retention_days)
+                    ttl = retention_ttl(
+                        period, start_day, now=now, tz=tz, retention_days=retention_days
+                    )
                     if ttl is not None and ttl <= 0:
                         continue
                     keys.append(redis_key(board, period, start_day))
-                    args += [subject, points, tie, 1 << TIE_BITS[period], "" if ttl is None else ttl]
+                    args += [
+                        subject,
+                        points,
+                        tie,
+                        1 << TIE_BITS[period],
+                        "" if ttl is None else ttl,
+                    ]
                 script(keys=keys, args=args)
         except Exception as exc:
             redis_link.failed(url, exc)

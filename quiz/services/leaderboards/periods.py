@@ -65,19 +65,25 @@ def resolve_start(period: str, start: date | None, today: date) -> date:
     if start is None:
         return current
     if period == "all":
-        raise ValidationFailed("总榜没有往期。", errors=[{"field": "start", "message": "period=all 不带 start"}])
+        raise ValidationFailed(
+            "总榜没有往期。", errors=[{"field": "start", "message": "period=all 不带 start"}]
+        )
     if not is_period_start(period, start):
         what = {"day": "日期", "week": "周一", "month": "当月 1 日"}[period]
-        raise ValidationFailed(f"start 须是该周期的第一天（{what}）。",
-                               errors=[{"field": "start", "message": f"须是{what}"}])
+        raise ValidationFailed(
+            f"start 须是该周期的第一天（{what}）。",
+            errors=[{"field": "start", "message": f"须是{what}"}],
+        )
     if start > current:
-        raise ValidationFailed("这个周期还没有开始。",
-                               errors=[{"field": "start", "message": "不能晚于本期"}])
+        raise ValidationFailed(
+            "这个周期还没有开始。", errors=[{"field": "start", "message": "不能晚于本期"}]
+        )
     return start
 
 
-def retention_ttl(period: str, start: date, *, now: datetime, tz: ZoneInfo,
-                  retention_days: int) -> int | None:
+def retention_ttl(
+    period: str, start: date, *, now: datetime, tz: ZoneInfo, retention_days: int
+) -> int | None:
     """Seconds from `now` for which a period's board must still be kept (None: for ever).
 
     Zero or less means the period is already past its retention."""

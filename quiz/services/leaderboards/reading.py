@@ -41,8 +41,10 @@ def _names(board: str, subjects: list[str], *, full_names: bool) -> dict[str, tu
         rows = db.session.execute(select(Team.id, Team.name).where(Team.id.in_(ids)))
         return {str(i): (i, name) for i, name in rows}
     rows = db.session.execute(
-        select(User.id, User.display_name, User.role, User.invite_code, User.show_full_name)
-        .where(User.id.in_(ids)))
+        select(User.id, User.display_name, User.role, User.invite_code, User.show_full_name).where(
+            User.id.in_(ids)
+        )
+    )
     out = {}
     for i, name, role, invite_code, consent in rows:
         # A reporter keeps the mask after leaving a team: an invite code marks a 小记者 for life.
@@ -60,9 +62,17 @@ def _entries(board: str, ranked: list[tuple[int, str, int]], *, full_names: bool
     return out
 
 
-def standing(store, board: str, period: str, viewer, *, now: datetime,
-             limit: int | None = None, radius: int | None = None,
-             start: date | None = None) -> Standing:
+def standing(
+    store,
+    board: str,
+    period: str,
+    viewer,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    radius: int | None = None,
+    start: date | None = None,
+) -> Standing:
     """Top `limit` of a board (or the rows `radius` around the viewer) and the viewer's row,
     for the current period or the past one beginning on `start` (its final standings)."""
     key = BoardKey(board, period, resolve_start(period, start, local_day(now, store.tz)))
@@ -73,7 +83,9 @@ def standing(store, board: str, period: str, viewer, *, now: datetime,
         ranked = [(i + 1, s, p) for i, (s, p) in enumerate(store.top(key, 0, limit))]
         me = store.rank(key, subject) if subject is not None else None
     return Standing(
-        board=board, period=period, start=None if period == "all" else key.start,
+        board=board,
+        period=period,
+        start=None if period == "all" else key.start,
         entries=_entries(board, ranked, full_names=viewer.role == "admin"),
         me={"rank": me[0], "score": me[1]} if me else None,
     )

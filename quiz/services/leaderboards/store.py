@@ -120,7 +120,8 @@ def _sql_upsert(dialect: str):
             set_={
                 "score": table.c.score + stmt.excluded.score,
                 # The later of the two ticks (a smaller tie) is when the score was last raised.
-                "tie": func.least(table.c.tie, stmt.excluded.tie) if dialect == "postgresql"
+                "tie": func.least(table.c.tie, stmt.excluded.tie)
+                if dialect == "postgresql"
                 else func.min(table.c.tie, stmt.excluded.tie),
             },
         )
@@ -132,8 +133,11 @@ _RANK_KEY = (BoardScore.score, BoardScore.tie, BoardScore.subject)
 
 
 def _where(key: BoardKey):
-    return (BoardScore.board == key.board, BoardScore.period == key.period,
-            BoardScore.period_start == key.start)
+    return (
+        BoardScore.board == key.board,
+        BoardScore.period == key.period,
+        BoardScore.period_start == key.start,
+    )
 
 
 class SqlBoardStore:
@@ -152,28 +156,47 @@ class SqlBoardStore:
         if not incs:
             return
         dialect = session.get_bind().dialect.name
-        session.execute(_sql_upsert(dialect), [
-            {"board": i.board, "period": i.period, "period_start": i.start, "subject": i.subject,
-             "score": i.points, "tie": i.tie}
-            for i in merge(incs)
-        ])
+        session.execute(
+            _sql_upsert(dialect),
+            [
+                {
+                    "board": i.board,
+                    "period": i.period,
+                    "period_start": i.start,
+                    "subject": i.subject,
+                    "score": i.points,
+                    "tie": i.tie,
+                }
+                for i in merge(incs)
+            ],
+        )
 
     def top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
         rows = db.session.execute(
-            select(BoardScore.subject, BoardScore.score).where(*_where(key))
-            .order_by(*(c.desc() for c in _RANK_KEY)).offset(offset).limit(limit))
+            select(BoardScore.subject, BoardScore.score)
+            .where(*_where(key))
+            .order_by(*(c.desc() for c in _RANK_KEY))
+            .offset(offset)
+            .limit(limit)
+        )
         return [(subject, score) for subject, score in rows]
 
     def _row(self, key: BoardKey, subject: str):
-        return db.session.execute(select(BoardScore.score, BoardScore.tie).where(
-            *_where(key), BoardScore.subject == subject)).first()
+        return db.session.execute(
+            select(BoardScore.score, BoardScore.tie).where(
+                *_where(key), BoardScore.subject == subject
+            )
+        ).first()
 
     def rank(self, key: BoardKey, subject: str) -> tuple[int, int] | None:
         row = self._row(key, subject)
         if row is None:
             return None
-        ahead = db.session.scalar(select(func.count()).select_from(BoardScore).where(
-            *_where(key), tuple_(*_RANK_KEY) > tuple_(row.score, row.tie, subject)))
+        ahead = db.session.scalar(
+            select(func.count())
+            .select_from(BoardScore)
+            .where(*_where(key), tuple_(*_RANK_KEY) > tuple_(row.score, row.tie, subject))
+        )
         return ahead + 1, row.score
 
     def around(self, key: BoardKey, subject: str, radius: int) -> tuple[Ranked, tuple | None]:
@@ -181,35 +204,63 @@ class SqlBoardStore:
         if row is None:
             return [], None
         mine = tuple_(row.score, row.tie, subject)
-        ahead = db.session.scalar(select(func.count()).select_from(BoardScore).where(
-            *_where(key), tuple_(*_RANK_KEY) > mine))
+        ahead = db.session.scalar(
+            select(func.count())
+            .select_from(BoardScore)
+            .where(*_where(key), tuple_(*_RANK_KEY) > mine)
+        )
         rank = ahead + 1
         above = db.session.execute(
-            select(BoardScore.subject, BoardScore.score).where(*_where(key), tuple_(*_RANK_KEY) > mine)
-            .order_by(*(c.asc() for c in _RANK_KEY)).limit(radius)).all()
+            select(BoardScore.subject, BoardScore.score)
+            .where(*_where(key), tuple_(*_RANK_KEY) > mine)
+            .order_by(*(c.asc() for c in _RANK_KEY))
+            .limit(radius)
+        ).all()
         below = db.session.execute(
-            select(BoardScore.subject, BoardScore.score).where(*_where(key), tuple_(*_RANK_KEY) < mine)
-            .order_by(*(c.desc() for c in _RANK_KEY)).limit(radius)).all()
-        rows = [tuple(r) for r in reversed(above)] + [(subject, row.score)] + [tuple(r) for r in below]
+            select(BoardScore.subject, BoardScore.score)
+            .where(*_where(key), tuple_(*_RANK_KEY) < mine)
+            .order_by(*(c.desc() for c in _RANK_KEY))
+            .limit(radius)
+        ).all()
+        rows = (
+            [tuple(r) for r in reversed(above)] + [(subject, row.score)] + [tuple(r) for r in below]
+        )
         return [(rank - len(above) + i, s, p) for i, (s, p) in enumerate(rows)], (rank, row.score)
 
     def replace(self, totals: Totals, *, now: datetime) -> int:
         db.session.execute(delete(BoardScore))
-        rows = [{"board": b, "period": p, "period_start": s, "subject": subj, "score": v[0],
-                 "tie": v[1]} for (b, p, s, subj), v in totals.items()]
+        rows = [
+            {
+                "board": b,
+                "period": p,
+                "period_start": s,
+                "subject": subj,
+                "score": v[0],
+                "tie": v[1],
+            }
+            for (b, p, s, subj), v in totals.items()
+        ]
         for i in range(0, len(rows), 5000):
-            db.session.execute(insert(BoardScore), rows[i:i + 5000])
+            db.session.execute(insert(BoardScore), rows[i : i + 5000])
         db.session.flush()
         return len(rows)
 
     def prune(self, *, now: datetime) -> int:
         cutoff = local_cutoff(now, self.tz, self.retention_days)
         # A period is pruned when its end (the first day after it) is on or before the cutoff.
-        result = db.session.execute(delete(BoardScore).where(
-            ((BoardScore.period == "day") & (BoardScore.period_start < cutoff))
-            | ((BoardScore.period == "week") & (BoardScore.period_start <= cutoff - timedelta(days=7)))
-            | ((BoardScore.period == "month") & (BoardScore.period_start < cutoff.replace(day=1)))
-        ))
+        result = db.session.execute(
+            delete(BoardScore).where(
+                ((BoardScore.period == "day") & (BoardScore.period_start < cutoff))
+                | (
+                    (BoardScore.period == "week")
+                    & (BoardScore.period_start <= cutoff - timedelta(days=7))
+                )
+                | (
+                    (BoardScore.period == "month")
+                    & (BoardScore.period_start < cutoff.replace(day=1))
+                )
+            )
+        )
         db.session.flush()
         return result.rowcount or 0
 
@@ -236,6 +287,7 @@ redis.call('ZADD', KEYS[1], string.format('%.0f', points * unit + tie), ARGV[1])
 if ARGV[5] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 return 1
 """
+
 
 def redis_client(url: str):
     """The process's client: QUIZ_REDIS_TIMEOUT_MS per call, no retries (see quiz.redis_link)."""
@@ -308,17 +360,26 @@ class RedisBoardStore:
         for i, ttl in items:
             if ttl is not None and ttl <= 0:
                 continue  # a period already past its retention
-            add(keys=[redis_key(i.board, i.period, i.start)],
-                args=[i.subject, i.points, i.tie, 1 << TIE_BITS[i.period],
-                      "" if ttl is None else ttl], client=pipe)
+            add(
+                keys=[redis_key(i.board, i.period, i.start)],
+                args=[
+                    i.subject,
+                    i.points,
+                    i.tie,
+                    1 << TIE_BITS[i.period],
+                    "" if ttl is None else ttl,
+                ],
+                client=pipe,
+            )
         pipe.execute()
 
     def top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
         return self._read(lambda: self._top(key, offset, limit))
 
     def _top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
-        rows = self.client.zrevrange(redis_key(key.board, key.period, key.start), offset,
-                                     offset + limit - 1, withscores=True)
+        rows = self.client.zrevrange(
+            redis_key(key.board, key.period, key.start), offset, offset + limit - 1, withscores=True
+        )
         return [(member, _decode(score, key.period)) for member, score in rows]
 
     def rank(self, key: BoardKey, subject: str) -> tuple[int, int] | None:
@@ -349,7 +410,7 @@ class RedisBoardStore:
         client = self.client
         old = list(client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000))
         for i in range(0, len(old), 500):
-            client.delete(*old[i:i + 500])
+            client.delete(*old[i : i + 500])
         pipe = client.pipeline(transaction=False)
         written = 0
         ttls = {}

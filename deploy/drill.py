@@ -13,6 +13,7 @@ ones), all removed at the end. Needs root (or sudo) for pg_createcluster.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import json
@@ -526,7 +527,17 @@ def main() -> int:
                 f"{r['phase']:<24}{r['sent']:>6}{r['2xx']:>6}{r['4xx']:>6}{r['5xx']:>6}"
                 f"{r['503']:>6}{r['p50_ms']:>8}{r['p99_ms']:>8}"
             )
-        # Boards catch up by themselves: a few board reads after Redis is back drain the outbox.
+        # Boards catch up by themselves: requests after Redis is back drain the outbox. The
+        # balancer's health checks are such requests; give each instance two, past the
+        # per-process breaker and drain interval (2 s), as production's would every few seconds.
+        time.sleep(2.5)
+        for port in stack.app_ports:
+            for _ in range(2):
+                with contextlib.suppress(OSError):
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", "/healthz")
+                    conn.getresponse().read()
+                    conn.close()
         checks = final_checks(stack, prize_id)
         counts = checks.pop("_counts")
         print(f"\ndrill: {counts}")

@@ -194,16 +194,19 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
 
 
 def redis_options(timeout_ms: int) -> dict:
-    """Options for every Redis client: short timeouts and no retries, so a stopped or frozen
-    Redis costs a request at most `timeout_ms` (and then nothing while it is known down)."""
+    """Options for every Redis client: short timeouts, so a stopped or frozen Redis costs a
+    request at most `timeout_ms` (and then nothing while it is known down). One immediate retry
+    on a broken connection only (a pooled socket that a Redis restart reset): never on a
+    timeout, so a frozen Redis is not waited for twice."""
     from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.retry import Retry
 
     seconds = timeout_ms / 1000
     return {
         "socket_timeout": seconds,
         "socket_connect_timeout": seconds,
-        "retry": Retry(NoBackoff(), 0),
+        "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     }
 
 

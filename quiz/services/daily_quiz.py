@@ -278,6 +278,13 @@ def schedule(
 # --- the user's day ----------------------------------------------------------------------
 
 
+def _new_day(user_id: int, day: date, total: int):
+    """INSERT of a user's empty day row (the caller adds its ON CONFLICT clause)."""
+    return insert_on_conflict(QuizDay).values(
+        user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0, too_fast=0
+    )
+
+
 def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     """The user's row for the day, created if missing (read requests: no lock)."""
     stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.day == day)
@@ -286,18 +293,9 @@ def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
         return row
     begin_writing(db.session)
     db.session.execute(
-        insert_on_conflict(QuizDay)
-        .values(
-            user_id=user_id,
-            day=day,
-            total=total,
-            answered=0,
-            correct=0,
-            points=0,
-            bonus=0,
-            too_fast=0,
+        _new_day(user_id, day, total).on_conflict_do_nothing(
+            index_elements=[QuizDay.user_id, QuizDay.day]
         )
-        .on_conflict_do_nothing(index_elements=[QuizDay.user_id, QuizDay.day])
     )
     return db.session.scalar(stmt)
 
@@ -305,17 +303,7 @@ def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
 def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     """Create-or-lock the user's day in one statement (ON CONFLICT DO UPDATE takes the lock)."""
     stmt = (
-        insert_on_conflict(QuizDay)
-        .values(
-            user_id=user_id,
-            day=day,
-            total=total,
-            answered=0,
-            correct=0,
-            points=0,
-            bonus=0,
-            too_fast=0,
-        )
+        _new_day(user_id, day, total)
         .on_conflict_do_update(
             index_elements=[QuizDay.user_id, QuizDay.day], set_={"total": QuizDay.total}
         )

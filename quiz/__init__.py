@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from quiz.api import register_blueprints
 
-    register_blueprints(smorest)
+    register_blueprints(app, smorest)
     _init_auth(app)
     _init_body_limit(app)
     _init_content_types(app)
@@ -178,8 +178,9 @@ def _init_boards(app: Flask) -> None:
     from zoneinfo import ZoneInfo
 
     from quiz import metrics
-    from quiz.services import leaderboards, ledger
+    from quiz.services import daily_quiz, leaderboards, ledger
 
+    app.extensions[daily_quiz.TODAYS_SET] = daily_quiz.TodaysSet()
     store = leaderboards.make_store(
         redis_url=app.config.get("REDIS_URL"),
         tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),

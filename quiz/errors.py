@@ -52,6 +52,16 @@ class ValidationFailed(AppError):
     title = "Validation failed"
 
 
+class IdempotencyKeyReused(ValidationFailed):
+    """An Idempotency-Key already used for a different request by the same caller."""
+
+    code = "idempotency_key_reused"
+    title = "Idempotency key reused"
+
+    def __init__(self, detail: str, message: str):
+        super().__init__(detail, errors=[{"field": "Idempotency-Key", "message": message}])
+
+
 class LoginRequired(AppError):
     """No signed-in user where one is needed."""
 
@@ -82,6 +92,13 @@ class NotFound(AppError):
     status = 404
     code = "not_found"
     title = "Not found"
+
+
+class UnknownUser(NotFound):
+    """The user an id names does not exist."""
+
+    code = "unknown_user"
+    title = "Unknown user"
 
 
 class Conflict(AppError):

@@ -1,7 +1,7 @@
 """Per-request plumbing for operations: the real client behind proxies, X-Request-ID, one JSON
 log line per request and the request metrics.
 
-The log line holds the route *template* (`/api/v1/shop/prizes/<int:prize_id>`), never the
+The log line holds the route *template* (`/api/v1/shop/prizes/<id:prize_id>`), never the
 path as sent nor its query string, so tokens riding in a URL (`/app/sso?token=…`) never reach
 a log; no cookies and no headers are logged.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import uuid
 
 from werkzeug.security import generate_password_hash
 
@@ -80,3 +81,8 @@ class Factory:
         db.session.add(question)
         db.session.commit()
         return question
+
+
+def fresh_key() -> dict:
+    """Headers with a fresh Idempotency-Key: one intended change."""
+    return {"Idempotency-Key": uuid.uuid4().hex}

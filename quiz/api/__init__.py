@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from werkzeug.routing import IntegerConverter
+
+from quiz.models.types import MAX_ID
+
 # Each module exposes `blp`; order is the order in the OpenAPI document.
 MODULES = (
     "auth",
@@ -23,7 +27,19 @@ MODULES = (
 )
 
 
-def register_blueprints(smorest) -> None:
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a row id in a path, 1 … the largest INTEGER; anything else does not match
+    the route (404), so no view or service sees an id that cannot exist."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def register_blueprints(app, smorest) -> None:
+    app.url_map.converters["id"] = IdConverter
+    smorest.register_converter(
+        IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
     for name in MODULES:
         module = import_module(f"quiz.api.{name}")
         blp = getattr(module, "blp", None)

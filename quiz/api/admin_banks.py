@@ -23,7 +23,7 @@ from quiz.schemas.bank import (
     UploadArgs,
     UploadIn,
 )
-from quiz.schemas.common import decode_cursor, encode_cursor
+from quiz.schemas.common import cursor_id, encode_cursor
 from quiz.services import banks
 
 blp = Blueprint(
@@ -87,16 +87,11 @@ def template():
 @blp.response(200, QuestionListOut)
 def list_questions(args):
     """Questions with their answers, filtered by category, active and text, paginated."""
-    cursor = decode_cursor(args["cursor"])
-    if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
-        raise ValidationFailed(
-            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
-        )
     rows = banks.list_questions(
         category=args["category"],
         active=args["active"],
         search=args["q"],
-        after_id=cursor,
+        after_id=cursor_id(args["cursor"]),
         limit=args["limit"] + 1,
     )
     page = rows[: args["limit"]]
@@ -113,14 +108,14 @@ def create_question(body):
     return banks.create_question(body, now=now())
 
 
-@blp.route("/questions/<int:question_id>", methods=["GET"])
+@blp.route("/questions/<id:question_id>", methods=["GET"])
 @admin_required
 @blp.response(200, QuestionFullOut)
 def get_question(question_id):
     return banks.get_question(question_id)
 
 
-@blp.route("/questions/<int:question_id>", methods=["PATCH"])
+@blp.route("/questions/<id:question_id>", methods=["PATCH"])
 @admin_required
 @blp.arguments(QuestionPatchIn)
 @blp.response(200, QuestionFullOut)
@@ -129,7 +124,7 @@ def patch_question(body, question_id):
     return banks.update_question(banks.get_question(question_id), dict(body), now=now())
 
 
-@blp.route("/questions/<int:question_id>", methods=["DELETE"])
+@blp.route("/questions/<id:question_id>", methods=["DELETE"])
 @admin_required
 @blp.response(200, QuestionFullOut)
 @blp.alt_response(204, description="Deleted (it had never been used)")

@@ -63,7 +63,7 @@ def held():
     return {"items": [_held_payload(u) for u in fairplay.held_accounts()]}
 
 
-@blp.route("/users/<int:user_id>/hold", methods=["POST"])
+@blp.route("/users/<id:user_id>/hold", methods=["POST"])
 @admin_required
 @blp.arguments(HoldIn)
 @blp.response(200, HeldUserOut)
@@ -73,7 +73,7 @@ def hold(body, user_id):
     return _held_payload(user)
 
 
-@blp.route("/users/<int:user_id>/release", methods=["POST"])
+@blp.route("/users/<id:user_id>/release", methods=["POST"])
 @admin_required
 @blp.arguments(HoldIn)
 @blp.response(200, HeldUserOut)

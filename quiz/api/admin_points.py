@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
-from flask import request
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required
 from quiz.clock import now
-from quiz.errors import ValidationFailed
+from quiz.schemas.common import IdempotencyKeyHeader
 from quiz.schemas.quiz import AdjustIn, EntryOut
 from quiz.services import ledger
 
@@ -20,25 +17,20 @@ blp = Blueprint(
 
 @blp.route("/adjust", methods=["POST"])
 @admin_required
+@blp.arguments(IdempotencyKeyHeader, location="headers")
 @blp.arguments(AdjustIn)
 @blp.response(200, EntryOut)
-def adjust(body):
+def adjust(headers, body):
     """Add or remove points with a memo; 409 `insufficient_points` if it would go negative.
 
-    An `Idempotency-Key` header makes a retried adjustment count once.
+    The `Idempotency-Key` header is required: a retried adjustment counts once.
     """
-    key = request.headers.get("Idempotency-Key", "")[:80] or uuid.uuid4().hex
-    if not key.isprintable():
-        raise ValidationFailed(
-            "Idempotency-Key 只能含可见字符。",
-            errors=[{"field": "Idempotency-Key", "message": "只能含可见字符"}],
-        )
     posted = ledger.adjust(
         body["user_id"],
         body["delta"],
         body["memo"],
         actor_id=current_user.id,
-        key=f"adjust:{current_user.id}:{key}",
+        request_key=headers["idempotency_key"],
         now=now(),
     )
     return posted.entry

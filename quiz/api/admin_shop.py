@@ -19,6 +19,9 @@ from quiz.schemas.shop import (
     PrizeOut,
     PrizePage,
     PrizePatch,
+    RestockIn,
+    StockMovementOut,
+    StockMovementPage,
 )
 from quiz.services import shop
 
@@ -48,25 +51,48 @@ def list_prizes(args):
 @blp.arguments(PrizeIn)
 @blp.response(201, PrizeOut)
 def create_prize(body):
-    return prize_payload(shop.create_prize(body, now=now()))
+    return prize_payload(shop.create_prize(body, now=now(), actor_id=current_user.id))
 
 
-@blp.route("/prizes/<int:prize_id>", methods=["GET"])
+@blp.route("/prizes/<id:prize_id>", methods=["GET"])
 @admin_required
 @blp.response(200, PrizeOut)
 def get_prize(prize_id):
     return prize_payload(shop.get_prize(prize_id))
 
 
-@blp.route("/prizes/<int:prize_id>", methods=["PATCH"])
+@blp.route("/prizes/<id:prize_id>", methods=["PATCH"])
 @admin_required
 @blp.arguments(PrizePatch)
 @blp.response(200, PrizeOut)
 def update_prize(body, prize_id):
-    return prize_payload(shop.update_prize(prize_id, body, now=now()))
+    """Edit a prize; a `stock` becomes a recorded movement (send `stock_seen` with it)."""
+    return prize_payload(shop.update_prize(prize_id, body, now=now(), actor_id=current_user.id))
 
 
-@blp.route("/prizes/<int:prize_id>", methods=["DELETE"])
+@blp.route("/prizes/<id:prize_id>/stock", methods=["POST"])
+@admin_required
+@blp.arguments(RestockIn)
+@blp.response(201, StockMovementOut)
+def restock(body, prize_id):
+    """Add units (delta > 0) or write some off (delta < 0); never below zero (409 `out_of_stock`)."""
+    return shop.restock(
+        prize_id, body["delta"], actor_id=current_user.id, memo=body["memo"], now=now()
+    )
+
+
+@blp.route("/prizes/<id:prize_id>/stock-movements", methods=["GET"])
+@admin_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, StockMovementPage)
+def stock_movements(args, prize_id):
+    """Every change to the prize's stock, newest first: who, why, by how much, what was left."""
+    rows = shop.stock_movements(prize_id, before_id=cursor_id(args["cursor"]), limit=args["limit"])
+    items, next_cursor = page_of(rows, args["limit"], lambda m: m.id)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/prizes/<id:prize_id>", methods=["DELETE"])
 @admin_required
 @blp.response(200, PrizeOut, description="The prize had redemptions: it is retired")
 @blp.alt_response(204, description="The prize had no redemptions: it is deleted")
@@ -77,7 +103,7 @@ def delete_prize(prize_id):
     return prize_payload(retired)
 
 
-@blp.route("/prizes/<int:prize_id>/image", methods=["POST"])
+@blp.route("/prizes/<id:prize_id>/image", methods=["POST"])
 @admin_required
 @blp.arguments(ImageUpload, location="files")
 @blp.response(200, PrizeOut)

@@ -19,14 +19,14 @@ def _payload(user) -> dict:
     }
 
 
-@blp.route("/<int:user_id>", methods=["GET"])
+@blp.route("/<id:user_id>", methods=["GET"])
 @admin_required
 @blp.response(200, AdminUserOut)
 def get_user(user_id):
     return _payload(teams.get_user(user_id))
 
 
-@blp.route("/<int:user_id>", methods=["PATCH"])
+@blp.route("/<id:user_id>", methods=["PATCH"])
 @admin_required
 @blp.arguments(UserAdminIn)
 @blp.response(200, AdminUserOut)

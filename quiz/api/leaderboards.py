@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required
 from quiz.clock import now
-from quiz.errors import NotFound
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
 from quiz.services import leaderboards
 
@@ -21,7 +20,7 @@ blp = Blueprint(
 
 def _board(board: str) -> str:
     if board not in leaderboards.BOARDS:
-        raise NotFound(f"没有这个排行榜：{board[:32]}", code="unknown_board")
+        raise leaderboards.UnknownBoard(f"没有这个排行榜：{board[:32]}")
     return board
 
 

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from datetime import date
-
 from flask import current_app, jsonify
 from flask_login import current_user
 
 from quiz import metrics
 from quiz.api.common import Blueprint, current_streak, login_required
 from quiz.clock import local_day, now
-from quiz.extensions import limiter
-from quiz.schemas.common import PageArgs, decode_cursor, encode_cursor
+from quiz.extensions import app_part, limiter
+from quiz.schemas.common import PageArgs, cursor_day, encode_cursor
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz, fairplay
 from quiz.services.daily_quiz import Rules
 
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
-# The day's questions as players see them, per worker, refreshed every minute.
-_SET_CACHE: dict[tuple, tuple[float, list[dict]]] = {}
-_SET_TTL = 60.0
 _QUESTIONS_OUT = QuestionOut(many=True)
 _RESULT_OUT = AnswerResultOut()
 
@@ -31,45 +24,8 @@ def rules() -> Rules:
     return Rules.from_config(current_app.config)
 
 
-def question_payload(question) -> dict:
-    return {
-        "id": question.id,
-        "type": question.type,
-        "stem": question.stem,
-        "options": [{"key": key, "text": text} for key, text in question.options],
-        "category": question.category,
-    }
-
-
-@dataclass(frozen=True)
-class _TodaysSet:
-    day: date
-    question_ids: tuple[int, ...]
-
-
-def _todays_set(day: date, r: Rules, at) -> _TodaysSet:
-    """The day's question ids, remembered per app and worker: a set is fixed once its day has
-    started (only future days can be rescheduled), so this saves a query per request."""
-    known = current_app.extensions.setdefault("quiz.todays_set", {})
-    found = known.get(day)
-    if found is None:
-        day_set = daily_quiz.daily_set(day, r, now=at)
-        found = _TodaysSet(day_set.day, tuple(day_set.question_ids))
-        known.clear()
-        known[day] = found
-    return found
-
-
-def _set_payload(day_set) -> list[dict]:
-    key = (day_set.day, tuple(day_set.question_ids))
-    hit = _SET_CACHE.get(key)
-    if hit is None or time.monotonic() - hit[0] > _SET_TTL:
-        questions = daily_quiz.questions_of(day_set)
-        # Dumped through the schema once here, not on every request (see docs/profiling.md).
-        hit = (time.monotonic(), _QUESTIONS_OUT.dump([question_payload(q) for q in questions]))
-        _SET_CACHE.clear()
-        _SET_CACHE[key] = hit
-    return hit[1]
+def _todays_set() -> daily_quiz.TodaysSet:
+    return app_part(daily_quiz.TODAYS_SET)
 
 
 def _as_seen_by(user_id: int, questions: list[dict], r: Rules) -> list[dict]:
@@ -93,14 +49,17 @@ def today():
     """Today's questions (no answers) and the caller's results so far."""
     at, r = now(), rules()
     day = local_day(at, r.tz)
-    day_set = _todays_set(day, r, at)
-    questions = _set_payload(day_set)
+    cache = _todays_set()
+    ids = cache.question_ids(day, r, now=at)
+    # Dumped through the schema once per version of the set, not on every request
+    # (see docs/profiling.md).
+    questions = cache.presented(ids, _QUESTIONS_OUT.dump)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
     questions = _as_seen_by(current_user.id, questions, r)
     completed = row.completed_at is not None
     answered = {}
     if row.answered:
-        by_id = {q.id: q for q in daily_quiz.questions_of(day_set)}
+        by_id = {q.id: q for q in daily_quiz.questions_by_id(ids)}
         for answer in daily_quiz.answers_of(current_user.id, day):
             if answer.question_id in by_id:
                 question = by_id[answer.question_id]
@@ -137,14 +96,13 @@ def _answer_limit_key() -> str:
 def answer(body):
     """Score an answer on the server; once per user, question and day."""
     at, r = now(), rules()
-    todays = _todays_set(local_day(at, r.tz), r, at)
     result = daily_quiz.submit_answer(
         current_user,
         body["question_id"],
         body["choices"],
         r,
         now=at,
-        question_ids=todays.question_ids,
+        question_ids=_todays_set().question_ids(local_day(at, r.tz), r, now=at),
     )
     metrics.ANSWERS.labels(
         "too_fast"
@@ -162,22 +120,8 @@ def answer(body):
 @blp.response(200, HistoryOut)
 def history(args):
     """Past days, newest first: correct, total and points per day."""
-    cursor = decode_cursor(args["cursor"])
-    before = _cursor_day(cursor)
+    before = cursor_day(args["cursor"])
     rows = daily_quiz.history(current_user.id, before=before, limit=args["limit"] + 1)
     page = rows[: args["limit"]]
     next_cursor = encode_cursor(page[-1].day.isoformat()) if len(rows) > args["limit"] else None
     return {"days": page, "next_cursor": next_cursor}
-
-
-def _cursor_day(cursor) -> date | None:
-    from quiz.errors import ValidationFailed
-
-    if cursor is None:
-        return None
-    try:
-        return date.fromisoformat(str(cursor))
-    except ValueError as exc:
-        raise ValidationFailed(
-            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
-        ) from exc

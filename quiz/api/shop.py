@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import qrcode
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required
 from quiz.clock import now
 from quiz.extensions import limiter
-from quiz.schemas.common import cursor_id, page_of
+from quiz.schemas.common import IdempotencyKeyHeader, cursor_id, page_of
 from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage
 from quiz.services import shop
 
@@ -67,7 +67,7 @@ def list_prizes():
     return [prize_payload(p) for p in shop.on_sale_prizes(now())]
 
 
-@blp.route("/shop/prizes/<int:prize_id>/image", methods=["GET"])
+@blp.route("/shop/prizes/<id:prize_id>/image", methods=["GET"])
 @blp.response(200, content_type="image/*")
 def prize_image(prize_id):
     """The prize's uploaded picture, re-encoded by the service."""
@@ -82,14 +82,13 @@ def prize_image(prize_id):
 @blp.route("/shop/redemptions", methods=["POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["QUIZ_REDEEM_LIMIT_USER"], key_func=_redeemer)
+@blp.arguments(IdempotencyKeyHeader, location="headers")
 @blp.arguments(RedeemIn)
 @blp.response(201, RedemptionOut)
 @blp.alt_response(200, schema=RedemptionOut, description="The same Idempotency-Key again")
-def redeem(body):
+def redeem(headers, body):
     """Redeem a prize. Send a fresh `Idempotency-Key` header per intended redemption."""
-    result = shop.redeem(
-        current_user.id, body["prize_id"], request.headers.get("Idempotency-Key"), now=now()
-    )
+    result = shop.redeem(current_user.id, body["prize_id"], headers["idempotency_key"], now=now())
     return redemption_payload(result.redemption), 201 if result.created else 200
 
 
@@ -109,14 +108,14 @@ def my_redemptions(args):
     return {"items": [redemption_payload(r) for r in items], "next_cursor": next_cursor}
 
 
-@blp.route("/me/redemptions/<int:redemption_id>", methods=["GET"])
+@blp.route("/me/redemptions/<id:redemption_id>", methods=["GET"])
 @login_required
 @blp.response(200, RedemptionOut)
 def my_redemption(redemption_id):
     return redemption_payload(shop.own_redemption(current_user.id, redemption_id))
 
 
-@blp.route("/me/redemptions/<int:redemption_id>/qr.png", methods=["GET"])
+@blp.route("/me/redemptions/<id:redemption_id>/qr.png", methods=["GET"])
 @login_required
 @blp.response(200, content_type="image/png")
 def voucher_qr(redemption_id):
@@ -131,7 +130,7 @@ def voucher_qr(redemption_id):
     return response
 
 
-@blp.route("/me/redemptions/<int:redemption_id>/cancel", methods=["POST"])
+@blp.route("/me/redemptions/<id:redemption_id>/cancel", methods=["POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["QUIZ_REDEEM_LIMIT_USER"], key_func=_redeemer)
 @blp.response(200, RedemptionOut)

@@ -15,7 +15,7 @@ from quiz.api.common import (
 from quiz.clock import now, today
 from quiz.schemas.account import UserOut
 from quiz.schemas.board import FamilyOut, JoinTeamIn, TeamIn, TeamListArgs, TeamOut, TeamPage
-from quiz.schemas.common import decode_cursor, page_of
+from quiz.schemas.common import cursor_id, page_of
 from quiz.services import family, teams
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Reporter teams and families")
@@ -66,15 +66,12 @@ def create_team(body):
 @blp.arguments(TeamListArgs, location="query")
 @blp.response(200, TeamPage)
 def list_teams(args):
-    after = decode_cursor(args["cursor"])
-    if not isinstance(after, int) or isinstance(after, bool):
-        after = None
-    rows = teams.list_teams(after_id=after, limit=args["limit"])
+    rows = teams.list_teams(after_id=cursor_id(args["cursor"]), limit=args["limit"])
     rows, cursor = page_of(rows, args["limit"], lambda row: row[0].id)
     return {"items": [_team_payload(t, n) for t, n in rows], "next_cursor": cursor}
 
 
-@blp.route("/admin/teams/<int:team_id>/join-code", methods=["POST"])
+@blp.route("/admin/teams/<id:team_id>/join-code", methods=["POST"])
 @admin_required
 @blp.response(200, TeamOut)
 def rotate_join_code(team_id):
@@ -83,7 +80,7 @@ def rotate_join_code(team_id):
     return _team_payload(team)
 
 
-@blp.route("/admin/teams/<int:team_id>/members/<int:user_id>", methods=["PUT"])
+@blp.route("/admin/teams/<id:team_id>/members/<id:user_id>", methods=["PUT"])
 @admin_required
 @blp.response(200, UserOut)
 def move_member(team_id, user_id):
@@ -92,7 +89,7 @@ def move_member(team_id, user_id):
     return user_payload(user)
 
 
-@blp.route("/admin/teams/<int:team_id>/members/<int:user_id>", methods=["DELETE"])
+@blp.route("/admin/teams/<id:team_id>/members/<id:user_id>", methods=["DELETE"])
 @admin_required
 @blp.response(200, UserOut)
 def remove_member(team_id, user_id):

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.extensions import db
-from quiz.models.types import UTCDateTime, utcnow
+from quiz.models.types import UTCDateTime
 
 ROLES = ("citizen", "reporter", "admin", "clerk")
 # Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
@@ -25,7 +25,7 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(64))
     district: Mapped[str | None] = mapped_column(String(32))
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class User(UserMixin, db.Model):
@@ -53,7 +53,7 @@ class User(UserMixin, db.Model):
     # Consecutive completed quiz days ending at streak_day (kept by the quiz service).
     streak: Mapped[int] = mapped_column(Integer, default=0)
     streak_day: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Part of the session cookie (see get_id): raising it ends every session of this user at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Fair play: the client address at registration (cleared after QUIZ_IP_RETENTION_DAYS)…
@@ -123,4 +123,4 @@ class AccountHold(db.Model):
     action: Mapped[str] = mapped_column(String(8))
     memo: Mapped[str] = mapped_column(String(255))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

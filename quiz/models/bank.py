@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.extensions import db
-from quiz.models.types import UTCDateTime, utcnow
+from quiz.models.types import UTCDateTime
 
 QUESTION_TYPES = ("single", "multiple", "judge")
 
@@ -23,7 +23,7 @@ class QuestionBank(db.Model):
     uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_count: Mapped[int] = mapped_column(Integer, default=0)
     duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Question(db.Model):
@@ -49,8 +49,8 @@ class Question(db.Model):
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_banks.id"), index=True)
     # sha256 of the normalised type, stem and options: the same question is never stored twice.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @property
     def answer_keys(self) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.extensions import db
-from quiz.models.types import UTCDateTime, utcnow
+from quiz.models.types import UTCDateTime
 
 KINDS = ("quiz_correct", "quiz_bonus", "family_bonus", "redeem", "refund", "admin_adjust")
 # Kinds that count as earned points on the leaderboards and against the daily cap.
@@ -30,4 +30,4 @@ class LedgerEntry(db.Model):
     # One event, one entry: a retried request or a racing worker finds the key taken.
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

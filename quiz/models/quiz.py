@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz.extensions import db
-from quiz.models.types import UTCDateTime, utcnow
+from quiz.models.types import UTCDateTime
 
 
 class DailySet(db.Model):
@@ -20,7 +20,7 @@ class DailySet(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     question_ids: Mapped[list] = mapped_column(JSON)
     scheduled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class QuizDay(db.Model):
@@ -77,4 +77,4 @@ class Answer(db.Model):
     interval_ms: Mapped[int | None] = mapped_column(Integer)
     # Sooner than QUIZ_MIN_ANSWER_MS: stored and marked, worth no points.
     too_fast: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,9 +17,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.extensions import db
-from quiz.models.types import UTCDateTime, utcnow
+from quiz.models.types import UTCDateTime
 
 REDEMPTION_STATUSES = ("pending", "fulfilled", "cancelled")
+# Why a prize's stock moved: the first stocking, an admin's restock or write-off, a redemption
+# taking a unit, a cancellation putting it back.
+STOCK_REASONS = ("initial", "restock", "redeem", "cancel")
 
 
 class Prize(db.Model):
@@ -46,8 +49,8 @@ class Prize(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     # A prize that has been redeemed is retired instead of deleted: its vouchers still name it.
     retired: Mapped[bool] = mapped_column(default=False, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def is_on_sale(self, now: datetime) -> bool:
         return (
@@ -68,7 +71,7 @@ class PrizeImage(db.Model):
     )
     content_type: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Redemption(db.Model):
@@ -92,7 +95,7 @@ class Redemption(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     voucher_code: Mapped[str] = mapped_column(String(16), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fulfilled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -100,3 +103,25 @@ class Redemption(db.Model):
 
     prize: Mapped[Prize] = relationship(lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="select")
+
+
+class StockMovement(db.Model):
+    """One change to a prize's stock: the stock is the sum of its movements, like a balance."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint("delta <> 0", name="delta_non_zero"),
+        CheckConstraint("stock_after >= 0", name="stock_after_non_negative"),
+        CheckConstraint(f"reason IN {STOCK_REASONS!r}", name="reason_known"),
+        Index("ix_stock_movements_prize_id_id", "prize_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prize_id: Mapped[int] = mapped_column(ForeignKey("prizes.id", ondelete="CASCADE"))
+    delta: Mapped[int] = mapped_column(Integer)
+    stock_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    memo: Mapped[str] = mapped_column(String(255))
+    ref: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ import binascii
 import json
 from datetime import UTC, date, datetime
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from quiz.errors import ValidationFailed
 from quiz.models.types import MAX_ID
@@ -24,6 +24,26 @@ sane_instant = validate.Range(
 )
 
 
+def _idempotency_key(value: str) -> None:
+    if not 1 <= len(value) <= 128 or not value.strip() or not value.isprintable():
+        raise ValidationError("必填，1–128 个可见字符")
+
+
+class IdempotencyKeyHeader(Schema):
+    """The one `Idempotency-Key` rule, for every request a retry must not repeat (a redemption,
+    an admin's points adjustment): required, 1–128 printable characters."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    idempotency_key = fields.String(
+        required=True,
+        data_key="Idempotency-Key",
+        validate=_idempotency_key,
+        metadata={"description": "A fresh key per intended change; the same key again is a retry."},
+    )
+
+
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = Text(load_default=None, max_length=512)
@@ -33,6 +53,10 @@ def encode_cursor(value) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}])
+
+
 def decode_cursor(cursor: str | None):
     """The opaque cursor back to its value; a mangled cursor is a 422, not a 500."""
     if not cursor:
@@ -40,21 +64,41 @@ def decode_cursor(cursor: str | None):
     try:
         return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeError, RecursionError) as exc:
-        raise ValidationFailed(
-            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
-        ) from exc
+        raise _bad_cursor() from exc
 
 
-def cursor_id(cursor: str | None) -> int | None:
-    """The id a page cursor carries; anything else is a 422, not a 500."""
+def read_cursor(cursor: str | None, parse):
+    """The one cursor reader: `parse(value)` of the decoded cursor, None without one; a cursor
+    that does not decode or that `parse` refuses (ValueError/TypeError) is a 422 on every list."""
     value = decode_cursor(cursor)
     if value is None:
         return None
+    try:
+        return parse(value)
+    except (TypeError, ValueError) as exc:
+        raise _bad_cursor() from exc
+
+
+def _row_id(value) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-        raise ValidationFailed(
-            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
-        )
+        raise ValueError("not a row id")
     return value
+
+
+def _day(value) -> date:
+    if not isinstance(value, str):
+        raise TypeError("not a date")
+    return date.fromisoformat(value)
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The row id a page cursor carries."""
+    return read_cursor(cursor, _row_id)
+
+
+def cursor_day(cursor: str | None) -> date | None:
+    """The calendar day a page cursor carries."""
+    return read_cursor(cursor, _day)
 
 
 def page_of(items: list, limit: int, cursor_of) -> tuple[list, str | None]:

@@ -14,13 +14,26 @@ class OptionOut(Schema):
     text = fields.String()
 
 
+class OptionList(fields.List):
+    """A question's options: stored as `[key, text]` pairs, shown as `{key, text}` objects."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(OptionOut), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        objects = [o if isinstance(o, dict) else {"key": o[0], "text": o[1]} for o in value]
+        return super()._serialize(objects, attr, obj, **kwargs)
+
+
 class QuestionOut(Schema):
     """A question as a player sees it: never the answer or the explanation."""
 
     id = fields.Integer()
     type = fields.String()
     stem = fields.String()
-    options = fields.List(fields.Nested(OptionOut))
+    options = OptionList()
     category = fields.String()
 
 

@@ -44,7 +44,40 @@ class PrizeIn(_PrizeFields):
 
 
 class PrizePatch(_PrizeFields):
-    pass
+    # The stock the editor saw when the form was loaded: `stock - stock_seen` is applied as a
+    # relative movement, so units sold in between stay sold.
+    stock_seen = fields.Integer(
+        strict=True, load_default=None, validate=validate.Range(min=0, max=_MAX)
+    )
+
+
+class RestockIn(Schema):
+    delta = fields.Integer(
+        required=True,
+        strict=True,
+        validate=[
+            validate.Range(min=-_MAX, max=_MAX),
+            validate.NoneOf([0], error="不能为 0"),
+        ],
+    )
+    memo = Text(required=True, min_length=1, max_length=255)
+
+
+class StockMovementOut(Schema):
+    id = fields.Integer()
+    prize_id = fields.Integer()
+    delta = fields.Integer()
+    stock_after = fields.Integer()
+    reason = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    memo = fields.String()
+    ref = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class StockMovementPage(Schema):
+    items = fields.List(fields.Nested(StockMovementOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 class PrizeOut(Schema):

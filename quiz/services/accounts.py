@@ -28,6 +28,16 @@ MIN_PASSWORD = 8
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
 
+class UnknownInviteCode(NotFound):
+    code = "unknown_invite_code"
+    title = "Unknown invite code"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+    title = "Username taken"
+
+
 class InvalidToken(InvalidCredentials):
     """An SSO token that is malformed, tampered with or expired."""
 
@@ -90,7 +100,7 @@ def register(
             )
         )
         if reporter is None:
-            raise NotFound("邀请码不存在。", code="unknown_invite_code")
+            raise UnknownInviteCode("邀请码不存在。")
         # Lock the reporter row so two relatives registering at once cannot exceed the cap.
         db.session.execute(select(User.id).where(User.id == reporter.id).with_for_update())
         members = db.session.scalar(
@@ -99,7 +109,7 @@ def register(
         if members >= family_max:
             raise FamilyFull(f"该小记者的家庭成员已满 {family_max} 人。")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise Conflict("用户名已被使用。", code="username_taken")
+        raise UsernameTaken("用户名已被使用。")
     user = User(
         username=username,
         password_hash=generate_password_hash(password),
@@ -114,7 +124,7 @@ def register(
         with db.session.begin_nested():
             db.session.add(user)
     except IntegrityError as exc:
-        raise Conflict("用户名已被使用。", code="username_taken") from exc
+        raise UsernameTaken("用户名已被使用。") from exc
     return user
 
 

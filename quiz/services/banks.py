@@ -21,9 +21,22 @@ from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, Question, QuestionBank
 from quiz.models.types import MAX_ID
+from quiz.services.sql import row_by_id
 
 BUNDLED_NAME = "bundled:civic_bank.json"
 _CHUNK = 500
+
+
+class ImportConflict(Conflict):
+    """Two imports added the same question at once; the retry finds it as a duplicate."""
+
+    code = "import_conflict"
+    title = "Import conflict"
+
+
+class UnknownQuestion(NotFound):
+    code = "unknown_question"
+    title = "Unknown question"
 
 
 class InvalidBankFile(AppError):
@@ -238,7 +251,7 @@ def import_bank(
             _insert_questions(new, record.id, now, progress)
     except (IntegrityError, *_driver_integrity_errors()) as exc:
         # Another import added some of the same questions a moment ago.
-        raise Conflict("另一次导入正在添加相同的题目，请重试。", code="import_conflict") from exc
+        raise ImportConflict("另一次导入正在添加相同的题目，请重试。") from exc
     return report
 
 
@@ -255,9 +268,9 @@ def import_bundled(*, now: datetime) -> ImportReport:
 
 def get_question(question_id: int) -> Question:
     # An id beyond the INTEGER column cannot exist (and the databases refuse to compare it).
-    question = db.session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
+    question = row_by_id(Question, question_id)
     if question is None:
-        raise NotFound("题目不存在。", code="unknown_question")
+        raise UnknownQuestion("题目不存在。")
     return question
 
 

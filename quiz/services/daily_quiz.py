@@ -233,11 +233,66 @@ def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
 
 
 def questions_of(day_set: DailySet) -> list[Question]:
-    by_id = {
-        q.id: q
-        for q in db.session.scalars(select(Question).where(Question.id.in_(day_set.question_ids)))
-    }
-    return [by_id[qid] for qid in day_set.question_ids if qid in by_id]
+    return questions_by_id(day_set.question_ids)
+
+
+def questions_by_id(ids) -> list[Question]:
+    """These questions, in the order of `ids`."""
+    by_id = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    return [by_id[qid] for qid in ids if qid in by_id]
+
+
+# The per-app cache of the day's set, in `app.extensions[TODAYS_SET]`.
+TODAYS_SET = "quiz.todays_set"
+
+
+@dataclass(frozen=True)
+class _Presented:
+    key: tuple
+    value: object
+
+
+class TodaysSet:
+    """Today's set as players see it, kept per app (never shared between apps in a process).
+
+    The set's ids are fixed once its day has started, so they are remembered per day. Its
+    questions' wording can still be edited: each read fetches the shown columns (one query on
+    primary keys, no ORM objects) and renders again only when they differ from the last render,
+    so an admin's fix shows at once on every worker and instance, in step with the key that
+    scoring uses, while the costly render (schema dump) is done once per version.
+    """
+
+    def __init__(self):
+        self._day: tuple[date, tuple[int, ...]] | None = None
+        self._presented: _Presented | None = None
+
+    def question_ids(self, day: date, rules: Rules, *, now: datetime) -> tuple[int, ...]:
+        known = self._day
+        if known is None or known[0] != day:
+            known = (day, tuple(daily_set(day, rules, now=now).question_ids))
+            self._day = known
+        return known[1]
+
+    def presented(self, ids: tuple[int, ...], render):
+        """`render(questions)` of these questions (rows with id, type, stem, options and
+        category, in the order of `ids`), reused until one of them changes."""
+        rows = {
+            row.id: row
+            for row in db.session.execute(
+                select(
+                    Question.id, Question.type, Question.stem, Question.options, Question.category
+                ).where(Question.id.in_(ids))
+            )
+        }
+        shown = [rows[qid] for qid in ids if qid in rows]
+        key = tuple(
+            (r.id, r.type, r.stem, tuple(tuple(o) for o in r.options), r.category) for r in shown
+        )
+        hit = self._presented
+        if hit is None or hit.key != key:
+            hit = _Presented(key, render(shown))
+            self._presented = hit
+        return hit.value
 
 
 def schedule(

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select, update
 
-from quiz.errors import AccountOnHold, Forbidden, NotFound, ValidationFailed
+from quiz.errors import AccountOnHold, Forbidden, UnknownUser, ValidationFailed
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, AccountHold, Answer, QuizDay, User
 from quiz.models.shop import Redemption
@@ -140,7 +140,7 @@ def _memo(memo: str | None) -> str:
 
 def _locked_user(user_id: int) -> User:
     if not 0 < user_id <= MAX_ID:
-        raise NotFound("用户不存在。", code="unknown_user")
+        raise UnknownUser("用户不存在。")
     # The lock the redemption and hand-over services take too: a hold waits for a redemption in
     # flight, and every redemption that starts after the hold commits sees it.
     user = db.session.scalar(
@@ -150,7 +150,7 @@ def _locked_user(user_id: int) -> User:
         .execution_options(populate_existing=True)
     )
     if user is None:
-        raise NotFound("用户不存在。", code="unknown_user")
+        raise UnknownUser("用户不存在。")
     return user
 
 

@@ -10,6 +10,7 @@ the ledger knows nothing of what they do.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quiz.errors import InsufficientPoints, NotFound, ValidationFailed
+from quiz.errors import IdempotencyKeyReused, InsufficientPoints, UnknownUser, ValidationFailed
 from quiz.extensions import app_part, db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
 from quiz.services import fairplay
@@ -80,7 +81,7 @@ def post_entry(
     ).scalar()
     if balance is None:
         if db.session.get(User, user_id) is None:
-            raise NotFound("用户不存在。", code="unknown_user")
+            raise UnknownUser("用户不存在。")
         raise InsufficientPoints("积分不足。")
     user = db.session.identity_map.get(db.session.identity_key(User, user_id))
     if user is not None:
@@ -128,9 +129,11 @@ def earned_between(
 
 
 def adjust(
-    user_id: int, delta: int, memo: str, *, actor_id: int, key: str, now: datetime
+    user_id: int, delta: int, memo: str, *, actor_id: int, request_key: str, now: datetime
 ) -> Posted:
-    """An admin's manual correction, audited with the admin's id."""
+    """An admin's manual correction, audited with the admin's id. The request's
+    Idempotency-Key (per admin) makes a retried adjustment count once."""
+    key = f"adjust:{actor_id}:{hashlib.sha256(request_key.encode()).hexdigest()[:40]}"
     if delta == 0:
         raise ValidationFailed(
             "调整值不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}]
@@ -139,7 +142,7 @@ def adjust(
         raise ValidationFailed("必须填写备注。", errors=[{"field": "memo", "message": "必填"}])
     target = db.session.get(User, user_id)
     if target is None:
-        raise NotFound("用户不存在。", code="unknown_user")
+        raise UnknownUser("用户不存在。")
     fairplay.check_may_adjust(target, actor_id=actor_id)
     posted = post_entry(
         user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(), actor_id=actor_id
@@ -150,11 +153,7 @@ def adjust(
         delta,
         memo.strip(),
     ):
-        raise ValidationFailed(
-            "该 Idempotency-Key 已用于另一次调整。",
-            code="idempotency_key_reused",
-            errors=[{"field": "Idempotency-Key", "message": "已用于另一次调整"}],
-        )
+        raise IdempotencyKeyReused("该 Idempotency-Key 已用于另一次调整。", "已用于另一次调整")
     return posted
 
 

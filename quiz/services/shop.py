@@ -16,14 +16,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quiz.errors import Conflict, InsufficientPoints, NotFound, ValidationFailed
+from quiz.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InsufficientPoints,
+    NotFound,
+    UnknownUser,
+    ValidationFailed,
+)
 from quiz.extensions import db
 from quiz.models import User
-from quiz.models.shop import Prize, PrizeImage, Redemption
-from quiz.models.types import MAX_ID
+from quiz.models.shop import Prize, PrizeImage, Redemption, StockMovement
 from quiz.services import fairplay, ledger
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.csv_export import csv_document
+from quiz.services.sql import row_by_id
 
 VOUCHER_LENGTH = 12
 MAX_KEY_LENGTH = 128
@@ -32,6 +39,30 @@ MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is de
 # Pixels alone undercount: 16-bit RGBA is 8 bytes a pixel. What decoding would allocate is capped too.
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600  # larger uploads are scaled down when re-encoded
+
+
+class PrizeRetired(Conflict):
+    """The prize was retired (it had redemptions when deleted): it can no longer change."""
+
+    code = "prize_retired"
+    title = "Prize retired"
+
+
+class InvalidImage(ValidationFailed):
+    code = "invalid_image"
+    title = "Invalid image"
+
+
+class NoImage(NotFound):
+    code = "no_image"
+    title = "No image"
+
+
+class RetryRequest(Conflict):
+    """A one-in-a-trillion clash (a generated code taken): the same request again succeeds."""
+
+    code = "retry"
+    title = "Retry"
 
 
 class UnknownPrize(NotFound):
@@ -74,11 +105,11 @@ class Redeemed:
 # ---------------------------------------------------------------- prizes
 
 
+# Stock is not among them: it moves only through `move_stock` (see `restock`).
 PRIZE_FIELDS = (
     "name",
     "description",
     "cost",
-    "stock",
     "per_user_limit",
     "on_sale",
     "sale_starts_at",
@@ -101,7 +132,7 @@ def _apply(prize: Prize, fields: dict) -> None:
         )
 
 
-def create_prize(fields: dict, *, now: datetime) -> Prize:
+def create_prize(fields: dict, *, now: datetime, actor_id: int | None = None) -> Prize:
     prize = Prize(
         description="",
         stock=0,
@@ -115,24 +146,104 @@ def create_prize(fields: dict, *, now: datetime) -> Prize:
     _apply(prize, fields)
     db.session.add(prize)
     db.session.flush()
+    if fields.get("stock"):
+        move_stock(prize, fields["stock"], "initial", actor_id=actor_id, memo="上架", now=now)
     return prize
 
 
 def get_prize(prize_id: int) -> Prize:
-    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
+    prize = row_by_id(Prize, prize_id)
     if prize is None:
         raise UnknownPrize("奖品不存在。")
     return prize
 
 
-def update_prize(prize_id: int, fields: dict, *, now: datetime) -> Prize:
+def update_prize(
+    prize_id: int, fields: dict, *, now: datetime, actor_id: int | None = None
+) -> Prize:
+    """Edit a prize. A `stock` in the edit is the count the admin wants on the shelf *given the
+    count they saw* (`stock_seen`, which the console sends): the difference is applied as a
+    relative movement, so units sold meanwhile stay sold. Without `stock_seen` the difference is
+    taken from the stock read under the row lock here."""
     prize = get_prize(prize_id)
     if prize.retired:
-        raise Conflict("奖品已下架停用，不能修改。", code="prize_retired")
+        raise PrizeRetired("奖品已下架停用，不能修改。")
     _apply(prize, fields)
     prize.updated_at = now
     db.session.flush()
+    if "stock" in fields:
+        seen = fields.get("stock_seen")
+        if seen is None:
+            seen = _locked_stock(prize.id)
+        delta = fields["stock"] - seen
+        if delta:
+            move_stock(prize, delta, "restock", actor_id=actor_id, memo="编辑库存", now=now)
     return prize
+
+
+def _locked_stock(prize_id: int) -> int:
+    return db.session.execute(
+        select(Prize.stock).where(Prize.id == prize_id).with_for_update()
+    ).scalar_one()
+
+
+def move_stock(
+    prize: Prize,
+    delta: int,
+    reason: str,
+    *,
+    now: datetime,
+    actor_id: int | None = None,
+    memo: str = "",
+    ref: str | None = None,
+) -> StockMovement:
+    """The one place a prize's stock changes: a conditional relative update (never below zero,
+    also under races) and the movement that records it, in the caller's transaction."""
+    if delta == 0:
+        raise ValidationFailed(
+            "库存变动不能为 0。", errors=[{"field": "delta", "message": "不能为 0"}]
+        )
+    left = db.session.execute(
+        update(Prize)
+        .where(Prize.id == prize.id, Prize.stock + delta >= 0)
+        .values(stock=Prize.stock + delta)
+        .returning(Prize.stock)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if left is None:
+        raise OutOfStock("库存不足。")
+    set_committed_value(prize, "stock", left)
+    movement = StockMovement(
+        prize_id=prize.id,
+        delta=delta,
+        stock_after=left,
+        reason=reason,
+        actor_id=actor_id,
+        memo=memo[:255],
+        ref=ref,
+        created_at=now,
+    )
+    db.session.add(movement)
+    db.session.flush()
+    return movement
+
+
+def restock(prize_id: int, delta: int, *, actor_id: int, memo: str, now: datetime) -> StockMovement:
+    """An admin adds units (delta > 0) or writes some off (delta < 0)."""
+    prize = get_prize(prize_id)
+    if prize.retired:
+        raise PrizeRetired("奖品已下架停用，不能修改。")
+    prize.updated_at = now
+    return move_stock(prize, delta, "restock", actor_id=actor_id, memo=memo, now=now)
+
+
+def stock_movements(prize_id: int, *, before_id: int | None, limit: int) -> list[StockMovement]:
+    """A prize's movements, newest first (limit + 1 rows, for paging)."""
+    prize = get_prize(prize_id)
+    query = select(StockMovement).where(StockMovement.prize_id == prize.id)
+    if before_id is not None:
+        query = query.where(StockMovement.id < before_id)
+    return list(db.session.scalars(query.order_by(StockMovement.id.desc()).limit(limit + 1)))
 
 
 def remove_prize(prize_id: int, *, now: datetime) -> Prize | None:
@@ -231,9 +342,7 @@ def _decoded_bytes(probe) -> int:
 
 
 def _image_error(message: str) -> ValidationFailed:
-    return ValidationFailed(
-        message, code="invalid_image", errors=[{"field": "file", "message": message}]
-    )
+    return InvalidImage(message, errors=[{"field": "file", "message": message}])
 
 
 def set_prize_image(prize_id: int, raw: bytes, *, max_bytes: int, now: datetime) -> Prize:
@@ -251,9 +360,9 @@ def set_prize_image(prize_id: int, raw: bytes, *, max_bytes: int, now: datetime)
 
 
 def prize_image(prize_id: int) -> PrizeImage:
-    image = db.session.get(PrizeImage, prize_id) if 0 < prize_id <= MAX_ID else None
+    image = row_by_id(PrizeImage, prize_id)
     if image is None:
-        raise NotFound("该奖品没有上传图片。", code="no_image")
+        raise NoImage("该奖品没有上传图片。")
     return image
 
 
@@ -278,11 +387,7 @@ def _by_key(user_id: int, key: str) -> Redemption | None:
 
 def _replay(existing: Redemption, prize_id: int) -> Redeemed:
     if existing.prize_id != prize_id:
-        raise ValidationFailed(
-            "该 Idempotency-Key 已用于另一件奖品。",
-            code="idempotency_key_reused",
-            errors=[{"field": "Idempotency-Key", "message": "已用于另一件奖品"}],
-        )
+        raise IdempotencyKeyReused("该 Idempotency-Key 已用于另一件奖品。", "已用于另一件奖品")
     return Redeemed(existing, created=False)
 
 
@@ -295,7 +400,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
         select(User.balance, User.role, User.held_at).where(User.id == user_id).with_for_update()
     ).first()
     if buyer is None:
-        raise NotFound("用户不存在。", code="unknown_user")
+        raise UnknownUser("用户不存在。")
     balance, role, held_at = buyer
     existing = _by_key(user_id, key)
     if existing is not None:
@@ -303,7 +408,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     # Read under the lock a hold takes too: no redemption completes after a hold commits.
     fairplay.check_may_redeem(role, held_at)
 
-    prize = db.session.get(Prize, prize_id) if 0 < prize_id <= MAX_ID else None
+    prize = row_by_id(Prize, prize_id)
     if prize is None or not prize.is_on_sale(now):
         raise UnknownPrize("奖品不存在或未在兑换期内。")
     if prize.per_user_limit is not None:
@@ -323,18 +428,12 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     if balance < prize.cost:
         raise InsufficientPoints("积分不足。")
 
-    # The conditional update is the stock's guard: concurrent buyers queue on the row and
-    # re-check `stock > 0` once the one before them commits.
-    left = db.session.execute(
-        update(Prize)
-        .where(Prize.id == prize.id, Prize.stock > 0)
-        .values(stock=Prize.stock - 1)
-        .returning(Prize.stock)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    if left is None:
-        raise OutOfStock("奖品已兑完。")
-    set_committed_value(prize, "stock", left)
+    # The conditional update in move_stock is the stock's guard: concurrent buyers queue on the
+    # row and re-check the stock once the one before them commits.
+    try:
+        taken = move_stock(prize, -1, "redeem", now=now, memo=prize.name)
+    except OutOfStock as exc:
+        raise OutOfStock("奖品已兑完。") from exc
 
     # The user's row lock above makes this key unique here; a voucher-code clash (1 in 32^12)
     # surfaces as a 409 asking to retry, never as a double charge.
@@ -351,8 +450,9 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     try:
         db.session.flush()
     except IntegrityError as exc:
-        raise Conflict("兑换码生成冲突，请重试。", code="retry") from exc
+        raise RetryRequest("兑换码生成冲突，请重试。") from exc
 
+    taken.ref = f"redemption:{redemption.id}"
     ledger.post_entry(
         user_id,
         -prize.cost,
@@ -369,7 +469,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
 
 
 def _find(redemption_id: int) -> Redemption:
-    found = db.session.get(Redemption, redemption_id) if 0 < redemption_id <= MAX_ID else None
+    found = row_by_id(Redemption, redemption_id)
     if found is None:
         raise UnknownRedemption("兑换记录不存在。")
     return found
@@ -411,11 +511,14 @@ def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemptio
     # Lock the owner first, as redeem does, so a cancel and a redeem never deadlock.
     db.session.execute(select(User.id).where(User.id == redemption.user_id).with_for_update())
     _leave_pending(redemption, "cancelled", cancelled_at=now, cancelled_by=actor_id)
-    db.session.execute(
-        update(Prize)
-        .where(Prize.id == redemption.prize_id)
-        .values(stock=Prize.stock + 1)
-        .execution_options(synchronize_session=False)
+    move_stock(
+        redemption.prize,
+        1,
+        "cancel",
+        now=now,
+        actor_id=actor_id,
+        memo=redemption.prize.name,
+        ref=f"redemption:{redemption.id}",
     )
     ledger.post_entry(
         redemption.user_id,
@@ -427,7 +530,6 @@ def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemptio
         ref=f"redemption:{redemption.id}",
         actor_id=actor_id if actor_id != redemption.user_id else None,
     )
-    db.session.expire(redemption.prize, ["stock"])
     return redemption
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quiz.extensions import db
+from quiz.models.types import MAX_ID
 
 
 def insert_on_conflict(model):
@@ -33,3 +34,9 @@ def commit_without_waiting_for_disk() -> None:
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def row_by_id(model, row_id: int):
+    """The row with this id, or None. An id no INTEGER column can hold cannot exist, so it is
+    answered without asking the database (PostgreSQL would refuse to compare it)."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None

@@ -6,15 +6,26 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from quiz.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from quiz.errors import Conflict, Forbidden, NotFound, UnknownUser, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Team, User
 from quiz.models.types import MAX_ID
 from quiz.services.accounts import check_district
 from quiz.services.codes import new_code, normalise_code
+from quiz.services.sql import row_by_id
 
 JOIN_CODE_LENGTH = 8
 INVITE_CODE_LENGTH = 8
+
+
+class UnknownTeam(NotFound):
+    code = "unknown_team"
+    title = "Unknown team"
+
+
+class NotAMember(NotFound):
+    code = "not_a_member"
+    title = "Not a member"
 
 
 class UnknownJoinCode(NotFound):
@@ -54,9 +65,9 @@ def create_team(name: str, district: str | None, *, districts: list[str], now: d
 
 
 def get_team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id) if 0 < team_id <= MAX_ID else None
+    team = row_by_id(Team, team_id)
     if team is None:
-        raise NotFound("队伍不存在。", code="unknown_team")
+        raise UnknownTeam("队伍不存在。")
     return team
 
 
@@ -97,7 +108,7 @@ def move_member(team: Team, user: User) -> User:
 def remove_member(team: Team, user: User) -> User:
     """Out of the team and back to citizen; the invite code and family links are kept."""
     if user.team_id != team.id:
-        raise NotFound("该用户不在此队伍中。", code="not_a_member")
+        raise NotAMember("该用户不在此队伍中。")
     user.team_id = None
     user.team = None
     user.role = "citizen"
@@ -106,9 +117,9 @@ def remove_member(team: Team, user: User) -> User:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    user = row_by_id(User, user_id)
     if user is None:
-        raise NotFound("用户不存在。", code="unknown_user")
+        raise UnknownUser("用户不存在。")
     return user
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import fresh_key
+
 
 def assert_problem(response, status: int, code: str):
     assert response.status_code == status
@@ -97,6 +99,8 @@ def test_dates_far_outside_the_calendar_are_422(admin_client, url):
 
 def test_adjusting_an_unknown_users_points_is_404(admin_client):
     response = admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": 2147483647, "delta": 5, "memo": "x"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": 2147483647, "delta": 5, "memo": "x"},
+        headers=fresh_key(),
     )
     assert_problem(response, 404, "unknown_user")

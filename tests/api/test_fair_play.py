@@ -15,6 +15,7 @@ from quiz.models import Answer, LedgerEntry, User
 from quiz.services import daily_quiz, ledger
 from quiz.services.daily_quiz import Rules
 from tests.api.test_shop import balance_of, give_points, make_prize, redeem
+from tests.factories import fresh_key
 
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
 DRAW_SECRET = "fair-play-test-draw-secret-0123456789abcdef"
@@ -310,6 +311,7 @@ def test_an_admin_cannot_adjust_their_own_points(factory, as_user):
     response = as_user(admin).post(
         "/api/v1/admin/points/adjust",
         json={"user_id": admin.id, "delta": 1_000_000, "memo": "奖励自己"},
+        headers=fresh_key(),
     )
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
     assert balance_of(admin.id) == 0
@@ -318,7 +320,9 @@ def test_an_admin_cannot_adjust_their_own_points(factory, as_user):
 def test_an_admin_cannot_give_points_to_another_staff_account(factory, admin_client):
     clerk = factory.user(role="clerk")
     response = admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": clerk.id, "delta": 500, "memo": "同事"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": clerk.id, "delta": 500, "memo": "同事"},
+        headers=fresh_key(),
     )
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
     assert balance_of(clerk.id) == 0
@@ -327,7 +331,9 @@ def test_an_admin_cannot_give_points_to_another_staff_account(factory, admin_cli
 def test_an_admin_still_adjusts_a_citizens_points(factory, admin_client):
     citizen = factory.user()
     response = admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": citizen.id, "delta": 50, "memo": "补发"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": citizen.id, "delta": 50, "memo": "补发"},
+        headers=fresh_key(),
     )
     assert response.status_code == 200 and balance_of(citizen.id) == 50
 

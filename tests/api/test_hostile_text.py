@@ -21,7 +21,7 @@ from quiz.models import User
 from quiz.models.account import Team
 from quiz.models.shop import Prize
 from tests.api.test_shop import make_prize
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, fresh_key
 
 REGISTER = "/api/v1/auth/register"
 GOOD_REGISTRATION = {
@@ -103,6 +103,7 @@ def test_a_lone_surrogate_in_admin_names_and_memos_is_refused(admin_client, fact
             "POST",
             "/api/v1/admin/points/adjust",
             {"user_id": citizen.id, "delta": 5, "memo": "\ud800"},
+            headers=fresh_key(),
         )
     )
     assert db.session.scalar(select(func.count()).select_from(Team)) == 0
@@ -176,6 +177,7 @@ def test_a_nul_in_team_and_prize_names_and_in_a_memo_is_refused(admin_client, fa
             "POST",
             "/api/v1/admin/points/adjust",
             {"user_id": citizen.id, "delta": 5, "memo": "奖\x00励"},
+            headers=fresh_key(),
         )
     )
     assert db.session.scalar(select(func.count()).select_from(Team)) == 0

@@ -11,6 +11,7 @@ import pytest
 from quiz.extensions import db
 from quiz.models import Answer, User
 from quiz.services import ledger
+from tests.factories import fresh_key
 
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
 
@@ -238,6 +239,7 @@ def test_admin_adjustment_posts_an_audited_entry(admin_client, factory):
     response = admin_client.post(
         "/api/v1/admin/points/adjust",
         json={"user_id": user.id, "delta": 50, "memo": "线下活动奖励"},
+        headers=fresh_key(),
     )
     assert response.status_code == 200
     assert response.get_json()["kind"] == "admin_adjust" and response.get_json()["delta"] == 50
@@ -248,10 +250,14 @@ def test_admin_adjustment_posts_an_audited_entry(admin_client, factory):
 def test_admin_adjustment_cannot_make_a_balance_negative(admin_client, factory):
     user = factory.user()
     admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 10, "memo": "x"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": 10, "memo": "x"},
+        headers=fresh_key(),
     )
     response = admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": -11, "memo": "扣除"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": -11, "memo": "扣除"},
+        headers=fresh_key(),
     )
     assert response.status_code == 409 and response.get_json()["code"] == "insufficient_points"
     db.session.rollback()  # end this session's snapshot; read what the requests committed
@@ -261,7 +267,9 @@ def test_admin_adjustment_cannot_make_a_balance_negative(admin_client, factory):
 def test_admin_adjustment_needs_a_memo(admin_client, factory):
     user = factory.user()
     response = admin_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": " "}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": 5, "memo": " "},
+        headers=fresh_key(),
     )
     assert response.status_code == 422
 
@@ -269,7 +277,9 @@ def test_admin_adjustment_needs_a_memo(admin_client, factory):
 def test_a_citizen_cannot_adjust_points(citizen_client, factory):
     user = factory.user()
     response = citizen_client.post(
-        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 5, "memo": "x"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": 5, "memo": "x"},
+        headers=fresh_key(),
     )
     assert response.status_code == 403
 
@@ -287,3 +297,42 @@ def test_a_retried_adjustment_counts_once_and_a_reused_key_is_refused(admin_clie
     )
     assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
     assert db.session.get(User, user.id).balance == 30
+
+
+def test_an_admins_fix_to_todays_wording_shows_at_once(citizen_client, admin_client, bank):
+    first = citizen_client.get("/api/v1/quiz/today").get_json()["questions"][0]
+    fixed = admin_client.patch(
+        f"/api/v1/admin/questions/{first['id']}", json={"stem": "更正后的题干：废电池属于哪一类？"}
+    )
+    assert fixed.status_code == 200
+    again = citizen_client.get("/api/v1/quiz/today").get_json()["questions"][0]
+    assert again["id"] == first["id"]
+    assert again["stem"] == "更正后的题干：废电池属于哪一类？"
+
+
+def test_two_apps_in_one_process_never_serve_each_others_questions(tmp_path):
+    from quiz.models import User
+    from tests.conftest import make_app
+    from tests.factories import Factory
+
+    seen = []
+    for name in ("city-a", "city-b"):
+        (tmp_path / name).mkdir()
+        one = make_app("sqlite", tmp_path / name)
+        with one.app_context():
+            db.create_all()
+            factory = Factory(one)
+            for i in range(5):
+                factory.question(stem=f"{name} 的第 {i} 题")
+            user = factory.user()
+            db.session.commit()
+            user = db.session.get(User, user.id)
+            stems = [
+                q["stem"]
+                for q in _signed_in(one, user).get("/api/v1/quiz/today").get_json()["questions"]
+            ]
+            db.session.remove()
+            db.engine.dispose()
+        seen.append(stems)
+    assert all(s.startswith("city-a") for s in seen[0])
+    assert all(s.startswith("city-b") for s in seen[1])

@@ -92,7 +92,7 @@ def test_metrics_count_requests_by_route_template_and_status(app, client):
     client.get("/api/v1/shop/prizes/12345/image")
     body = client.get("/metrics").get_data(as_text=True)
     assert (
-        'quiz_http_requests_total{method="GET",route="/api/v1/shop/prizes/<int:prize_id>/image"'
+        'quiz_http_requests_total{method="GET",route="/api/v1/shop/prizes/<id:prize_id>/image"'
         in body
     )
     assert "quiz_http_request_duration_seconds_bucket" in body

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
+from tests.factories import fresh_key
 from tests.web.conftest import PHONE, XSS_STEM, sign_in, snap
 
 pytestmark = pytest.mark.browser
@@ -362,7 +363,9 @@ def _voucher_for(live, username: str) -> str:
     api = live.api_as(user)
     admin = live.api_as(live.admin)
     assert admin.post(
-        "/api/v1/admin/points/adjust", json={"user_id": user.id, "delta": 100, "memo": "测试发放"}
+        "/api/v1/admin/points/adjust",
+        json={"user_id": user.id, "delta": 100, "memo": "测试发放"},
+        headers=fresh_key(),
     ).status_code in (200, 201)
     response = api.post(
         "/api/v1/shop/redemptions",
@@ -378,6 +381,7 @@ def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice
         "/api/v1/shop/redemptions",
         "/api/v1/admin/points/adjust",
         "/api/v1/admin/redemptions/<string:voucher_code>/fulfil",
+        headers=fresh_key(),
     )
     code = _voucher_for(live, unique("winner"))
     sign_in(page, "counter", at="/admin/login")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from quiz.errors import NotFound
 from quiz.extensions import db
 from quiz.models import EARNING_KINDS, LedgerEntry, User
 from quiz.services.leaderboards.attribution import (
@@ -55,6 +56,12 @@ from quiz.services.leaderboards.store import (
 
 # Where the app keeps its store (`app.extensions[STORE]`), set up in `create_app`.
 STORE = "quiz.board_store"
+
+
+class UnknownBoard(NotFound):
+    code = "unknown_board"
+    title = "Unknown board"
+
 
 __all__ = [
     "STORE",

@@ -10,6 +10,9 @@ export const READS = {
 };
 
 const form = $("#prize-form"), body = $("#prize-table tbody");
+// The stock shown when the form was filled: the server applies the difference, so units sold
+// while the admin edits stay sold.
+let stockSeen = null;
 
 function edit(p) {
   form.elements.id.value = p.id;
@@ -17,6 +20,7 @@ function edit(p) {
   form.elements.description.value = p.description;
   form.elements.cost.value = p.cost;
   form.elements.stock.value = p.stock;
+  stockSeen = p.stock;
   form.elements.per_user_limit.value = p.per_user_limit ?? "";
   form.elements.on_sale.checked = p.on_sale;
   $("#prize-form-h").textContent = "编辑奖品 #" + p.id;
@@ -34,11 +38,12 @@ function load() {
   }).catch(fail);
 }
 
-form.addEventListener("reset", () => { form.elements.id.value = ""; $("#prize-form-h").textContent = "新增奖品"; });
+form.addEventListener("reset", () => { form.elements.id.value = ""; stockSeen = null; $("#prize-form-h").textContent = "新增奖品"; });
 onSubmit(form, (data) => {
   const prize = { name: data.name.trim(), description: data.description, cost: Number(data.cost), stock: Number(data.stock),
                   per_user_limit: data.per_user_limit === "" ? null : Number(data.per_user_limit), on_sale: data.on_sale };
   const id = data.id;
+  if (id && stockSeen !== null) prize.stock_seen = stockSeen;
   return api(id ? "PATCH" : "POST", "/admin/prizes" + (id ? "/" + id : ""), prize).then((p) => {
     flash(`已保存奖品「${p.name}」。`, "ok");
     form.reset();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter
 
 from quiz.models.types import MAX_ID
 
@@ -27,12 +27,19 @@ MODULES = (
 )
 
 
-class IdConverter(IntegerConverter):
-    """`<id:name>`: a row id in a path, 1 … the largest INTEGER; anything else does not match
-    the route (404), so no view or service sees an id that cannot exist."""
+class IdConverter(BaseConverter):
+    """`<id:name>`: a row id in a path, documented as 1 … the largest INTEGER. Digits beyond
+    that still reach the service, whose `row_by_id` answers them with the resource's own
+    not-found code (`unknown_prize`…) without asking the database."""
 
-    def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=MAX_ID)
+    regex = r"\d{1,40}"
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
 
 
 def register_blueprints(app, smorest) -> None:

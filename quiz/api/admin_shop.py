@@ -6,10 +6,9 @@ from flask import Response
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config, roles_required
-from quiz.api.shop import cursor_id, prize_payload, redemption_payload
 from quiz.clock import day_bounds, now, zone
 from quiz.errors import ValidationFailed
-from quiz.schemas.common import PageArgs, page_of
+from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.schemas.shop import (
     AdminRedemptionArgs,
     AdminRedemptionOut,
@@ -42,8 +41,7 @@ counter_staff = roles_required("admin", "clerk")
 def list_prizes(args):
     """Every prize, off-sale and retired ones included, oldest first."""
     rows = shop.all_prizes(after_id=cursor_id(args["cursor"]), limit=args["limit"])
-    items, next_cursor = page_of(rows, args["limit"], lambda p: p.id)
-    return {"items": [prize_payload(p) for p in items], "next_cursor": next_cursor}
+    return page_of(rows, args["limit"], lambda p: p.id)
 
 
 @blp.route("/prizes", methods=["POST"])
@@ -51,14 +49,14 @@ def list_prizes(args):
 @blp.arguments(PrizeIn)
 @blp.response(201, PrizeOut)
 def create_prize(body):
-    return prize_payload(shop.create_prize(body, now=now(), actor_id=current_user.id))
+    return shop.create_prize(body, now=now(), actor_id=current_user.id)
 
 
 @blp.route("/prizes/<id:prize_id>", methods=["GET"])
 @admin_required
 @blp.response(200, PrizeOut)
 def get_prize(prize_id):
-    return prize_payload(shop.get_prize(prize_id))
+    return shop.get_prize(prize_id)
 
 
 @blp.route("/prizes/<id:prize_id>", methods=["PATCH"])
@@ -67,7 +65,7 @@ def get_prize(prize_id):
 @blp.response(200, PrizeOut)
 def update_prize(body, prize_id):
     """Edit a prize; a `stock` becomes a recorded movement (send `stock_seen` with it)."""
-    return prize_payload(shop.update_prize(prize_id, body, now=now(), actor_id=current_user.id))
+    return shop.update_prize(prize_id, body, now=now(), actor_id=current_user.id)
 
 
 @blp.route("/prizes/<id:prize_id>/stock", methods=["POST"])
@@ -88,8 +86,7 @@ def restock(body, prize_id):
 def stock_movements(args, prize_id):
     """Every change to the prize's stock, newest first: who, why, by how much, what was left."""
     rows = shop.stock_movements(prize_id, before_id=cursor_id(args["cursor"]), limit=args["limit"])
-    items, next_cursor = page_of(rows, args["limit"], lambda m: m.id)
-    return {"items": items, "next_cursor": next_cursor}
+    return page_of(rows, args["limit"], lambda m: m.id)
 
 
 @blp.route("/prizes/<id:prize_id>", methods=["DELETE"])
@@ -100,7 +97,7 @@ def delete_prize(prize_id):
     retired = shop.remove_prize(prize_id, now=now())
     if retired is None:
         return Response(status=204)
-    return prize_payload(retired)
+    return retired
 
 
 @blp.route("/prizes/<id:prize_id>/image", methods=["POST"])
@@ -114,7 +111,7 @@ def upload_image(files, prize_id):
         raise ValidationFailed("请上传图片文件。", errors=[{"field": "file", "message": "必填"}])
     limit = config("QUIZ_MAX_IMAGE_BYTES")
     raw = upload.read(limit + 1)
-    return prize_payload(shop.set_prize_image(prize_id, raw, max_bytes=limit, now=now()))
+    return shop.set_prize_image(prize_id, raw, max_bytes=limit, now=now())
 
 
 def _filters(args) -> dict:
@@ -135,11 +132,7 @@ def list_redemptions(args):
             **_filters(args), before_id=cursor_id(args["cursor"]), limit=args["limit"]
         )
     )
-    items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
-    return {
-        "items": [redemption_payload(r, with_user=True) for r in items],
-        "next_cursor": next_cursor,
-    }
+    return page_of(rows, args["limit"], lambda r: r.id)
 
 
 @blp.route("/redemptions.csv", methods=["GET"])
@@ -161,7 +154,7 @@ def export_redemptions(args):
 @blp.response(200, AdminRedemptionOut)
 def look_up_voucher(voucher_code):
     """The counter looks a voucher up (lower case and dashes forgiven)."""
-    return redemption_payload(shop.by_voucher(voucher_code), with_user=True)
+    return shop.by_voucher(voucher_code)
 
 
 @blp.route("/redemptions/<string:voucher_code>/fulfil", methods=["POST"])
@@ -170,7 +163,7 @@ def look_up_voucher(voucher_code):
 def fulfil(voucher_code):
     """Hand the prize over: once; afterwards 409 `not_pending`."""
     redemption = shop.fulfil(voucher_code, actor_id=current_user.id, now=now())
-    return redemption_payload(redemption, with_user=True)
+    return redemption
 
 
 @blp.route("/redemptions/<string:voucher_code>/cancel", methods=["POST"])
@@ -179,4 +172,4 @@ def fulfil(voucher_code):
 def cancel(voucher_code):
     """An admin cancels a pending redemption: refund and restock, once."""
     redemption = shop.cancel(shop.by_voucher(voucher_code), actor_id=current_user.id, now=now())
-    return redemption_payload(redemption, with_user=True)
+    return redemption

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quiz.api.common import Blueprint, admin_required, user_payload
+from quiz.api.common import Blueprint, admin_required
 from quiz.schemas.board import AdminUserOut, UserAdminIn
 from quiz.services import teams
 
@@ -11,19 +11,11 @@ blp = Blueprint(
 )
 
 
-def _payload(user) -> dict:
-    return {
-        **user_payload(user),
-        "show_full_name": user.show_full_name,
-        "family_reporter_id": user.family_reporter_id,
-    }
-
-
 @blp.route("/<id:user_id>", methods=["GET"])
 @admin_required
 @blp.response(200, AdminUserOut)
 def get_user(user_id):
-    return _payload(teams.get_user(user_id))
+    return teams.get_user(user_id)
 
 
 @blp.route("/<id:user_id>", methods=["PATCH"])
@@ -32,4 +24,4 @@ def get_user(user_id):
 @blp.response(200, AdminUserOut)
 def update_user(body, user_id):
     """Record (or withdraw) a guardian's consent to show a reporter's full name on boards."""
-    return _payload(teams.set_name_consent(teams.get_user(user_id), body["show_full_name"]))
+    return teams.set_name_consent(teams.get_user(user_id), body["show_full_name"])

@@ -6,7 +6,7 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from quiz.api.common import Blueprint, config, user_payload
+from quiz.api.common import Blueprint, config
 from quiz.clock import now
 from quiz.extensions import db, limiter
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
@@ -42,7 +42,7 @@ def register(body):
         ip=request.remote_addr,
     )
     _sign_in(user)
-    return user_payload(user)
+    return user
 
 
 @blp.route("/login", methods=["POST"])
@@ -70,7 +70,7 @@ def login(body):
     if reservation is not None:
         login_guard.release(db.session, reservation)
     _sign_in(user)
-    return user_payload(user)
+    return user
 
 
 @blp.route("/logout", methods=["POST"])
@@ -96,4 +96,4 @@ def sso(body):
         ip=request.remote_addr,
     )
     _sign_in(user)
-    return user_payload(user)
+    return user

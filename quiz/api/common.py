@@ -11,7 +11,6 @@ from flask_login import current_user
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from quiz.clock import today
 from quiz.errors import Forbidden, LoginRequired, MalformedJson
 
 # Deeper than any body the API takes; deeper ones would only exhaust the stack further on.
@@ -90,28 +89,6 @@ def roles_required(*roles: str):
 
 
 admin_required = roles_required("admin")
-
-
-def current_streak(user) -> int:
-    """The streak still alive today: it lapses once a whole day passes without completing."""
-    if user.streak_day is None:
-        return 0
-    gap = (today() - user.streak_day).days
-    return user.streak if gap <= 1 else 0
-
-
-def user_payload(user) -> dict:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "district": user.district,
-        "team": {"id": user.team.id, "name": user.team.name} if user.team else None,
-        "balance": user.balance,
-        "streak": current_streak(user),
-        "invite_code": user.invite_code if user.role == "reporter" else None,
-    }
 
 
 def config(name: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, config, login_required, user_payload
+from quiz.api.common import Blueprint, config, login_required
 from quiz.schemas.account import ProfileIn, UserOut
 from quiz.services import accounts
 
@@ -15,7 +15,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="My account
 @login_required
 @blp.response(200, UserOut)
 def me():
-    return user_payload(current_user)
+    return current_user
 
 
 @blp.route("", methods=["PATCH"])
@@ -24,4 +24,4 @@ def me():
 @blp.response(200, UserOut)
 def update_me(body):
     accounts.update_profile(current_user, districts=config("QUIZ_DISTRICTS"), **body)
-    return user_payload(current_user)
+    return current_user

@@ -6,9 +6,10 @@ from flask import current_app, jsonify
 from flask_login import current_user
 
 from quiz import metrics
-from quiz.api.common import Blueprint, current_streak, login_required
+from quiz.api.common import Blueprint, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import app_part, limiter
+from quiz.schemas.account import streak_of
 from quiz.schemas.common import PageArgs, cursor_day, encode_cursor
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz, fairplay
@@ -79,7 +80,7 @@ def today():
             "questions": questions,
             "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
             "completed": completed,
-            "streak": current_streak(current_user),
+            "streak": streak_of(current_user),
         }
     )
 

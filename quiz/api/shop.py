@@ -18,44 +18,6 @@ from quiz.services import shop
 blp = Blueprint("shop", __name__, url_prefix="/api/v1", description="Prize shop")
 
 
-def prize_payload(prize) -> dict:
-    return {
-        "id": prize.id,
-        "name": prize.name,
-        "description": prize.description,
-        "cost": prize.cost,
-        "stock": prize.stock,
-        "per_user_limit": prize.per_user_limit,
-        "image_url": shop.image_url(prize),
-        "on_sale": prize.on_sale,
-        "sale_starts_at": prize.sale_starts_at,
-        "sale_ends_at": prize.sale_ends_at,
-        "sort_order": prize.sort_order,
-        "retired": prize.retired,
-    }
-
-
-def redemption_payload(r, *, with_user: bool = False) -> dict:
-    payload = {
-        "id": r.id,
-        "prize": {"id": r.prize.id, "name": r.prize.name},
-        "cost": r.cost,
-        "status": r.status,
-        "voucher_code": r.voucher_code,
-        "created_at": r.created_at,
-        "fulfilled_at": r.fulfilled_at,
-        "cancelled_at": r.cancelled_at,
-        "qr_url": f"/api/v1/me/redemptions/{r.id}/qr.png",
-    }
-    if with_user:
-        payload["user"] = {
-            "id": r.user.id,
-            "username": r.user.username,
-            "display_name": r.user.display_name,
-        }
-    return payload
-
-
 def _redeemer() -> str:
     return f"redeem-user:{current_user.id}" if current_user.is_authenticated else "redeem-user:?"
 
@@ -64,7 +26,7 @@ def _redeemer() -> str:
 @blp.response(200, PrizeOut(many=True))
 def list_prizes():
     """Prizes on sale now (sold-out ones included, with stock 0), in the shop's order."""
-    return [prize_payload(p) for p in shop.on_sale_prizes(now())]
+    return shop.on_sale_prizes(now())
 
 
 @blp.route("/shop/prizes/<id:prize_id>/image", methods=["GET"])
@@ -89,7 +51,7 @@ def prize_image(prize_id):
 def redeem(headers, body):
     """Redeem a prize. Send a fresh `Idempotency-Key` header per intended redemption."""
     result = shop.redeem(current_user.id, body["prize_id"], headers["idempotency_key"], now=now())
-    return redemption_payload(result.redemption), 201 if result.created else 200
+    return result.redemption, 201 if result.created else 200
 
 
 @blp.route("/me/redemptions", methods=["GET"])
@@ -104,15 +66,14 @@ def my_redemptions(args):
         limit=args["limit"],
         status=args["status"],
     )
-    items, next_cursor = page_of(rows, args["limit"], lambda r: r.id)
-    return {"items": [redemption_payload(r) for r in items], "next_cursor": next_cursor}
+    return page_of(rows, args["limit"], lambda r: r.id)
 
 
 @blp.route("/me/redemptions/<id:redemption_id>", methods=["GET"])
 @login_required
 @blp.response(200, RedemptionOut)
 def my_redemption(redemption_id):
-    return redemption_payload(shop.own_redemption(current_user.id, redemption_id))
+    return shop.own_redemption(current_user.id, redemption_id)
 
 
 @blp.route("/me/redemptions/<id:redemption_id>/qr.png", methods=["GET"])
@@ -137,4 +98,4 @@ def voucher_qr(redemption_id):
 def cancel_mine(redemption_id):
     """Cancel my pending redemption: the points come back and the prize goes back on the shelf."""
     redemption = shop.own_redemption(current_user.id, redemption_id)
-    return redemption_payload(shop.cancel(redemption, actor_id=current_user.id, now=now()))
+    return shop.cancel(redemption, actor_id=current_user.id, now=now())

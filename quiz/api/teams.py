@@ -10,7 +10,6 @@ from quiz.api.common import (
     config,
     login_required,
     roles_required,
-    user_payload,
 )
 from quiz.clock import now, today
 from quiz.schemas.account import UserOut
@@ -21,17 +20,6 @@ from quiz.services import family, teams
 blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Reporter teams and families")
 
 
-def _team_payload(team, members: int | None = None) -> dict:
-    return {
-        "id": team.id,
-        "name": team.name,
-        "district": team.district,
-        "join_code": team.join_code,
-        "members": members,
-        "created_at": team.created_at,
-    }
-
-
 @blp.route("/me/team", methods=["POST"])
 @login_required
 @blp.arguments(JoinTeamIn)
@@ -39,7 +27,7 @@ def _team_payload(team, members: int | None = None) -> dict:
 def join_team(body):
     """Become a reporter in the team with this join code."""
     teams.join_team(current_user, body["join_code"])
-    return user_payload(current_user)
+    return current_user
 
 
 @blp.route("/me/family", methods=["GET"])
@@ -58,7 +46,7 @@ def create_team(body):
     team = teams.create_team(
         body["name"], body["district"], districts=config("QUIZ_DISTRICTS"), now=now()
     )
-    return _team_payload(team, 0)
+    return teams.summary(team, 0)
 
 
 @blp.route("/admin/teams", methods=["GET"])
@@ -67,8 +55,7 @@ def create_team(body):
 @blp.response(200, TeamPage)
 def list_teams(args):
     rows = teams.list_teams(after_id=cursor_id(args["cursor"]), limit=args["limit"])
-    rows, cursor = page_of(rows, args["limit"], lambda row: row[0].id)
-    return {"items": [_team_payload(t, n) for t, n in rows], "next_cursor": cursor}
+    return page_of(rows, args["limit"], lambda team: team.id)
 
 
 @blp.route("/admin/teams/<id:team_id>/join-code", methods=["POST"])
@@ -77,7 +64,7 @@ def list_teams(args):
 def rotate_join_code(team_id):
     """A new join code; the old one stops working."""
     team = teams.rotate_join_code(teams.get_team(team_id))
-    return _team_payload(team)
+    return teams.summary(team)
 
 
 @blp.route("/admin/teams/<id:team_id>/members/<id:user_id>", methods=["PUT"])
@@ -86,7 +73,7 @@ def rotate_join_code(team_id):
 def move_member(team_id, user_id):
     """Put a participant into this team (moving them from any other)."""
     user = teams.move_member(teams.get_team(team_id), teams.get_user(user_id))
-    return user_payload(user)
+    return user
 
 
 @blp.route("/admin/teams/<id:team_id>/members/<id:user_id>", methods=["DELETE"])
@@ -95,4 +82,4 @@ def move_member(team_id, user_id):
 def remove_member(team_id, user_id):
     """Take a reporter out of this team; they become a citizen again."""
     user = teams.remove_member(teams.get_team(team_id), teams.get_user(user_id))
-    return user_payload(user)
+    return user

@@ -46,6 +46,14 @@ class ProgressItem(Schema):
     max = fields.Integer(allow_none=True)
 
 
+def streak_of(user) -> int:
+    """The user's streak as it stands today (the service's calendar)."""
+    from quiz.clock import today
+    from quiz.services.daily_quiz import live_streak
+
+    return live_streak(user.streak, user.streak_day, today())
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -54,5 +62,9 @@ class UserOut(Schema):
     district = fields.String(allow_none=True)
     team = fields.Nested(TeamRef, allow_none=True)
     balance = fields.Integer()
-    streak = fields.Integer()
-    invite_code = fields.String(allow_none=True)
+    streak = fields.Function(streak_of, metadata={"type": "integer"})
+    invite_code = fields.Function(
+        lambda user: user.invite_code if user.role == "reporter" else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "a reporter's family invite code"},
+    )

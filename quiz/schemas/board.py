@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from quiz.schemas.account import UserOut
-from quiz.schemas.common import PageArgs, sane_day
+from quiz.schemas.common import PageArgs, page_schema, sane_day
 from quiz.schemas.text import Text
 from quiz.services.leaderboards import PERIODS
 
@@ -67,9 +67,7 @@ class TeamOut(Schema):
     created_at = fields.DateTime()
 
 
-class TeamPage(Schema):
-    items = fields.List(fields.Nested(TeamOut))
-    next_cursor = fields.String(allow_none=True)
+TeamPage = page_schema(TeamOut)
 
 
 class TeamListArgs(PageArgs):

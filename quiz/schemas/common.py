@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -80,6 +81,7 @@ def read_cursor(cursor: str | None, parse):
 
 
 def _row_id(value) -> int:
+    # Every cursor the API issues holds an id an INTEGER column can hold: any other is forged.
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         raise ValueError("not a row id")
     return value
@@ -101,18 +103,45 @@ def cursor_day(cursor: str | None) -> date | None:
     return read_cursor(cursor, _day)
 
 
-def page_of(items: list, limit: int, cursor_of) -> tuple[list, str | None]:
-    """Given limit+1 fetched rows, the page and the cursor for the next one (None at the end)."""
-    if len(items) > limit:
-        items = items[:limit]
-        return items, encode_cursor(cursor_of(items[-1]))
-    return items, None
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its items and the cursor of the next page (None at the end)."""
+
+    items: list
+    next_cursor: str | None
+
+
+def page_of(rows: list, limit: int, cursor_of) -> Page:
+    """Given limit+1 fetched rows, the page and the cursor for the next one."""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(cursor_of(rows[-1])))
+    return Page(rows, None)
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """The one list envelope, `{items, next_cursor}`, around an item schema (a `Page` dumps
+    through it). The contract's older lists keep their own names (`days`, `entries`…)."""
+    name = item.__name__.removesuffix("Out") + "Page"
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item)),
+            "next_cursor": fields.String(allow_none=True),
+        },
+    )
 
 
 class ProblemSchema(Schema):
+    """Every error, under /api/: application/problem+json (RFC 9457) with a stable `code`."""
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     code = fields.String()
     detail = fields.String()
-    errors = fields.List(fields.Dict())
+    errors = fields.List(
+        fields.Dict(),
+        metadata={"description": "field errors: [{field | row | column, message}]"},
+    )

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from quiz.models.shop import REDEMPTION_STATUSES
 from quiz.models.types import MAX_ID
-from quiz.schemas.common import PageArgs, sane_day, sane_instant
+from quiz.schemas.common import PageArgs, page_schema, sane_day, sane_instant
 from quiz.schemas.text import Text, check_texts
 
 _MAX = 1_000_000
@@ -75,9 +75,13 @@ class StockMovementOut(Schema):
     created_at = fields.DateTime()
 
 
-class StockMovementPage(Schema):
-    items = fields.List(fields.Nested(StockMovementOut))
-    next_cursor = fields.String(allow_none=True)
+StockMovementPage = page_schema(StockMovementOut)
+
+
+def _image_url(prize) -> str | None:
+    from quiz.services.shop import image_url
+
+    return image_url(prize)
 
 
 class PrizeOut(Schema):
@@ -87,7 +91,7 @@ class PrizeOut(Schema):
     cost = fields.Integer()
     stock = fields.Integer()
     per_user_limit = fields.Integer(allow_none=True)
-    image_url = fields.String(allow_none=True)
+    image_url = fields.Function(_image_url, allow_none=True, metadata={"type": "string"})
     on_sale = fields.Boolean()
     sale_starts_at = fields.DateTime(allow_none=True)
     sale_ends_at = fields.DateTime(allow_none=True)
@@ -95,9 +99,7 @@ class PrizeOut(Schema):
     retired = fields.Boolean()
 
 
-class PrizePage(Schema):
-    items = fields.List(fields.Nested(PrizeOut))
-    next_cursor = fields.String(allow_none=True)
+PrizePage = page_schema(PrizeOut)
 
 
 class ImageUpload(Schema):
@@ -122,12 +124,12 @@ class RedemptionOut(Schema):
     created_at = fields.DateTime()
     fulfilled_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
-    qr_url = fields.String()
+    qr_url = fields.Function(
+        lambda r: f"/api/v1/me/redemptions/{r.id}/qr.png", metadata={"type": "string"}
+    )
 
 
-class RedemptionPage(Schema):
-    items = fields.List(fields.Nested(RedemptionOut))
-    next_cursor = fields.String(allow_none=True)
+RedemptionPage = page_schema(RedemptionOut)
 
 
 class MyRedemptionArgs(PageArgs):
@@ -144,9 +146,7 @@ class AdminRedemptionOut(RedemptionOut):
     user = fields.Nested(UserRef)
 
 
-class AdminRedemptionPage(Schema):
-    items = fields.List(fields.Nested(AdminRedemptionOut))
-    next_cursor = fields.String(allow_none=True)
+AdminRedemptionPage = page_schema(AdminRedemptionOut)
 
 
 class AdminRedemptionArgs(PageArgs):

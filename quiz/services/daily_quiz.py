@@ -605,6 +605,13 @@ def progress(user: User, rules: Rules, *, now: datetime) -> dict:
     }
 
 
+def live_streak(streak: int, streak_day: date | None, today: date) -> int:
+    """The streak still alive today: it lapses once a whole day passes without completing."""
+    if streak_day is None:
+        return 0
+    return streak if (today - streak_day).days <= 1 else 0
+
+
 def history(user_id: int, *, before: date | None, limit: int) -> list[QuizDay]:
     stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.answered > 0)
     if before is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -9,7 +10,6 @@ from sqlalchemy import func, select
 from quiz.errors import Conflict, Forbidden, NotFound, UnknownUser, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Team, User
-from quiz.models.types import MAX_ID
 from quiz.services.accounts import check_district
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.sql import row_by_id
@@ -123,7 +123,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def list_teams(*, after_id: int | None, limit: int) -> list[tuple[Team, int]]:
+def list_teams(*, after_id: int | None, limit: int) -> list[TeamSummary]:
     """Teams by id with their member counts; limit+1 rows so the caller can page."""
     members = (
         select(User.team_id, func.count().label("n"))
@@ -137,11 +137,9 @@ def list_teams(*, after_id: int | None, limit: int) -> list[tuple[Team, int]]:
         .order_by(Team.id)
         .limit(limit + 1)
     )
-    if after_id is not None and not 0 <= after_id <= MAX_ID:
-        return []
     if after_id is not None:
         query = query.where(Team.id > after_id)
-    return [(team, n) for team, n in db.session.execute(query)]
+    return [summary(team, n) for team, n in db.session.execute(query)]
 
 
 def members_of(team: Team) -> list[User]:
@@ -153,3 +151,19 @@ def set_name_consent(user: User, consent: bool) -> User:
     user.show_full_name = consent
     db.session.flush()
     return user
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """A team as admins list it: with its member count where it was counted."""
+
+    id: int
+    name: str
+    district: str | None
+    join_code: str
+    created_at: datetime
+    members: int | None = None
+
+
+def summary(team: Team, members: int | None = None) -> TeamSummary:
+    return TeamSummary(team.id, team.name, team.district, team.join_code, team.created_at, members)

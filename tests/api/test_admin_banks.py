@@ -263,9 +263,9 @@ def test_a_question_id_too_big_for_the_database_is_simply_not_found(admin_client
     assert response.get_json()["code"] == "unknown_question"
 
 
-def test_a_cursor_past_every_possible_id_gives_an_empty_page(admin_client, factory):
+def test_a_cursor_past_every_possible_id_is_refused_like_any_forged_cursor(admin_client, factory):
     factory.question()
     cursor = encode_cursor(2**63)
     response = admin_client.get(f"/api/v1/admin/questions?cursor={cursor}")
-    assert response.status_code == 200
-    assert response.get_json()["questions"] == [] and response.get_json()["next_cursor"] is None
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]

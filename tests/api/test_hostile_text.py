@@ -32,9 +32,11 @@ GOOD_REGISTRATION = {
 }
 
 
-def send(client, method: str, url: str, body) -> object:
+def send(client, method: str, url: str, body, headers=None) -> object:
     raw = body if isinstance(body, str | bytes) else json.dumps(body)  # ASCII escapes: \ud800 stays
-    return client.open(url, method=method, data=raw, content_type="application/json")
+    return client.open(
+        url, method=method, data=raw, content_type="application/json", headers=headers
+    )
 
 
 def assert_refused(response, status=422, code="validation_error"):

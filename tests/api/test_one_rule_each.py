@@ -88,11 +88,19 @@ def test_a_bad_cursor_is_a_422_on_every_list(admin_client, path, cursor):
     assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]
 
 
-@pytest.mark.parametrize("prize_id", ["0", "-1", "2147483648", "99999999999999999999", "1.5"])
-def test_an_id_no_row_can_have_is_a_404_problem(admin_client, prize_id):
+@pytest.mark.parametrize("prize_id", ["0", "2147483648", "99999999999999999999"])
+def test_an_id_no_row_can_have_is_the_resources_own_404(admin_client, prize_id):
     response = admin_client.get(f"/api/v1/admin/prizes/{prize_id}")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "unknown_prize"
+
+
+@pytest.mark.parametrize("prize_id", ["-1", "1.5", "x"])
+def test_a_path_id_that_is_not_digits_matches_no_route(admin_client, prize_id):
+    response = admin_client.get(f"/api/v1/admin/prizes/{prize_id}")
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "not_found"
 
 
 def test_path_ids_are_documented_as_bounded_integers(client):

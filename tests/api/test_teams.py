@@ -219,8 +219,9 @@ def test_an_id_beyond_the_column_is_not_found(app, admin_client):
     assert response.status_code == 404 and response.get_json()["code"] == "unknown_team"
 
 
-def test_a_cursor_beyond_the_column_ends_the_list(app, admin_client):
+def test_a_cursor_beyond_the_column_is_refused_like_any_forged_cursor(app, admin_client):
     from quiz.schemas.common import encode_cursor
 
-    body = admin_client.get(f"/api/v1/admin/teams?cursor={encode_cursor(10**30)}").get_json()
-    assert body == {"items": [], "next_cursor": None}
+    response = admin_client.get(f"/api/v1/admin/teams?cursor={encode_cursor(10**30)}")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]

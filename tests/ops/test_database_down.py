@@ -40,7 +40,9 @@ def _signed_in(app):
 
 
 def _url(rule) -> str:
-    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", rule.rule)
+    return re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) in ("int", "id") else "x", rule.rule
+    )
 
 
 def test_with_the_database_down_every_api_route_answers_503_database_unavailable(down_app):

@@ -12,6 +12,7 @@ from quiz.models import Team
 from quiz.services import leaderboards
 from quiz.services.ledger import post_entry
 from tests.board_helpers import app_config, board_backend, earn  # noqa: F401  (fixtures)
+from tests.conftest import START
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -130,7 +131,7 @@ def test_reporters_board_holds_only_reporters(app, factory):
 
 
 def _team(name="第一小学"):
-    team = Team(name=name, district="新华区", join_code=f"CODE{name[-2:]}")
+    team = Team(name=name, district="新华区", join_code=f"CODE{name[-2:]}", created_at=START)
     db.session.add(team)
     db.session.commit()
     return team

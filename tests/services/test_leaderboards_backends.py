@@ -39,7 +39,10 @@ def redis_db():
 def random_history(factory, seed: int, *, mirror_to_redis: bool, app) -> tuple[list, datetime]:
     """40 participants (teams, districts, staff), 300 earnings over 12 days, some spending."""
     rng = random.Random(seed)
-    teams = [Team(name=f"队{i}", district="新华区", join_code=f"TEAM{i}") for i in range(3)]
+    teams = [
+        Team(name=f"队{i}", district="新华区", join_code=f"TEAM{i}", created_at=START)
+        for i in range(3)
+    ]
     db.session.add_all(teams)
     db.session.commit()
     users = []

@@ -96,7 +96,24 @@ login_manager = LoginManager()
 limiter = Limiter(
     key_func=get_remote_address, default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]]
 )
-smorest = Api()  # flask-smorest: blueprints and the OpenAPI document
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting errors as what the server sends: problem+json."""
+
+    def _register_responses(self):
+        from quiz.schemas.common import ProblemSchema
+
+        self.ERROR_SCHEMA = ProblemSchema
+        content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/problem+json"
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = content_type
+
+
+smorest = ProblemApi()  # flask-smorest: blueprints and the OpenAPI document
 
 
 @event.listens_for(Engine, "connect")

@@ -17,13 +17,14 @@ from quiz.schemas.bank import (
     ImportReportOut,
     QuestionCreateIn,
     QuestionFullOut,
+    QuestionList,
     QuestionListArgs,
     QuestionListOut,
     QuestionPatchIn,
     UploadArgs,
     UploadIn,
 )
-from quiz.schemas.common import cursor_id, encode_cursor
+from quiz.schemas.common import cursor_id, page_of
 from quiz.services import banks
 
 blp = Blueprint(
@@ -94,9 +95,7 @@ def list_questions(args):
         after_id=cursor_id(args["cursor"]),
         limit=args["limit"] + 1,
     )
-    page = rows[: args["limit"]]
-    next_cursor = encode_cursor(page[-1].id) if len(rows) > args["limit"] else None
-    return {"questions": page, "categories": banks.categories(), "next_cursor": next_cursor}
+    return QuestionList(page_of(rows, args["limit"], lambda q: q.id), banks.categories())
 
 
 @blp.route("/questions", methods=["POST"])

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config
 from quiz.clock import day_bounds, now, today, zone
+from quiz.schemas.common import Page
 from quiz.schemas.fairplay import HeldListOut, HeldUserOut, HoldIn, SuspectArgs, SuspectsOut
 from quiz.services import fairplay
 
@@ -40,27 +41,12 @@ def suspects(args):
     return {"date_from": first, "date_to": last, "reasons": fairplay.REASONS, "rows": rows}
 
 
-def _held_payload(user) -> dict:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "balance": user.balance,
-        "on_hold": user.on_hold,
-        "held_at": user.held_at,
-        "held_by": user.held_by,
-        "hold_memo": user.hold_memo,
-        "holds": fairplay.holds_of(user.id),
-    }
-
-
 @blp.route("/fair-play/holds", methods=["GET"])
 @admin_required
 @blp.response(200, HeldListOut)
 def held():
     """Accounts on hold now, most recent first."""
-    return {"items": [_held_payload(u) for u in fairplay.held_accounts()]}
+    return Page(fairplay.held_accounts(), None)
 
 
 @blp.route("/users/<id:user_id>/hold", methods=["POST"])
@@ -70,7 +56,7 @@ def held():
 def hold(body, user_id):
     """Hold an account: its new redemptions and voucher hand-overs answer 409 `account_on_hold`."""
     user = fairplay.hold(user_id, body["memo"], actor_id=current_user.id, now=now())
-    return _held_payload(user)
+    return user
 
 
 @blp.route("/users/<id:user_id>/release", methods=["POST"])
@@ -80,4 +66,4 @@ def hold(body, user_id):
 def release(body, user_id):
     """Lift a hold."""
     user = fairplay.release(user_id, body["memo"], actor_id=current_user.id, now=now())
-    return _held_payload(user)
+    return user

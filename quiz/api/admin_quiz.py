@@ -37,14 +37,6 @@ def _parse_day(raw: str) -> date:
     return day
 
 
-def _set_out(day_set: DailySet) -> dict:
-    return {
-        "day": day_set.day,
-        "questions": daily_quiz.questions_of(day_set),
-        "scheduled": day_set.scheduled_by is not None,
-    }
-
-
 @blp.route("/schedule/<string:day>", methods=["PUT"])
 @admin_required
 @blp.arguments(ScheduleIn)
@@ -54,7 +46,7 @@ def put_schedule(body, day):
     day_set = daily_quiz.schedule(
         _parse_day(day), body["question_ids"], rules(), admin_id=current_user.id, now=now()
     )
-    return _set_out(day_set)
+    return daily_quiz.plan_of(day_set, day_set.day)
 
 
 @blp.route("/schedule/<string:day>", methods=["GET"])
@@ -67,9 +59,7 @@ def get_schedule(day):
     found = db.session.scalar(select(DailySet).where(DailySet.day == wanted))
     if found is None and wanted == local_day(at, r.tz):
         found = daily_quiz.daily_set(wanted, r, now=at)
-    if found is None:
-        return {"day": wanted, "questions": [], "scheduled": False}
-    return _set_out(found)
+    return daily_quiz.plan_of(found, wanted)
 
 
 @blp.route("/schedule", methods=["GET"])
@@ -83,4 +73,4 @@ def upcoming():
         .where(DailySet.day >= today, DailySet.day <= today + timedelta(days=30))
         .order_by(DailySet.day)
     )
-    return [_set_out(row) for row in rows]
+    return [daily_quiz.plan_of(row, row.day) for row in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app
 from flask_login import current_user
 
 from quiz import metrics
@@ -10,7 +10,7 @@ from quiz.api.common import Blueprint, login_required
 from quiz.clock import local_day, now
 from quiz.extensions import app_part, limiter
 from quiz.schemas.account import streak_of
-from quiz.schemas.common import PageArgs, cursor_day, encode_cursor
+from quiz.schemas.common import PageArgs, cursor_day, page_of
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz, fairplay
 from quiz.services.daily_quiz import Rules
@@ -18,7 +18,6 @@ from quiz.services.daily_quiz import Rules
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
 _QUESTIONS_OUT = QuestionOut(many=True)
-_RESULT_OUT = AnswerResultOut()
 
 
 def rules() -> Rules:
@@ -58,31 +57,12 @@ def today():
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
     questions = _as_seen_by(current_user.id, questions, r)
     completed = row.completed_at is not None
-    answered = {}
-    if row.answered:
-        by_id = {q.id: q for q in daily_quiz.questions_by_id(ids)}
-        for answer in daily_quiz.answers_of(current_user.id, day):
-            if answer.question_id in by_id:
-                question = by_id[answer.question_id]
-                result = daily_quiz.result_of(
-                    answer,
-                    question,
-                    balance=current_user.balance,
-                    completed=completed,
-                    order=r.options_for(current_user.id, question),
-                )
-                answered[str(answer.question_id)] = result
-    # The questions are already dumped (cached): return JSON directly, so flask-smorest does not
-    # serialise the whole set again; TodayOut above still documents the shape.
-    return jsonify(
-        {
-            "date": day.isoformat(),
-            "questions": questions,
-            "answered": {k: _RESULT_OUT.dump(v) for k, v in answered.items()},
-            "completed": completed,
-            "streak": streak_of(current_user),
-        }
+    answered = (
+        daily_quiz.results_of_day(current_user, day, ids, r, completed=completed)
+        if row.answered
+        else {}
     )
+    return daily_quiz.Today(day, questions, answered, completed, streak_of(current_user))
 
 
 def _answer_limit_key() -> str:
@@ -123,6 +103,4 @@ def history(args):
     """Past days, newest first: correct, total and points per day."""
     before = cursor_day(args["cursor"])
     rows = daily_quiz.history(current_user.id, before=before, limit=args["limit"] + 1)
-    page = rows[: args["limit"]]
-    next_cursor = encode_cursor(page[-1].day.isoformat()) if len(rows) > args["limit"] else None
-    return {"days": page, "next_cursor": next_cursor}
+    return page_of(rows, args["limit"], lambda row: row.day.isoformat())

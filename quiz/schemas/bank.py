@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
-from quiz.schemas.common import PageArgs
+from quiz.schemas.common import Page, PageArgs
 from quiz.schemas.quiz import AdminQuestionOut
 from quiz.schemas.text import Text, check_texts
 
@@ -58,10 +59,18 @@ class QuestionFullOut(AdminQuestionOut):
     updated_at = fields.DateTime()
 
 
+@dataclass(frozen=True)
+class QuestionList:
+    """A page of questions and every category in the bank (for the filter)."""
+
+    page: Page
+    categories: list[str]
+
+
 class QuestionListOut(Schema):
-    questions = fields.List(fields.Nested(QuestionFullOut))
+    questions = fields.List(fields.Nested(QuestionFullOut), attribute="page.items")
     categories = fields.List(fields.String())
-    next_cursor = fields.String(allow_none=True)
+    next_cursor = fields.String(allow_none=True, attribute="page.next_cursor")
 
 
 _options = partial(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from quiz.schemas.common import sane_day
+from quiz.schemas.common import page_schema, sane_day
 from quiz.schemas.text import Text
 
 
@@ -61,6 +61,15 @@ class HoldEventOut(Schema):
     created_at = fields.DateTime()
 
 
+class _HoldsOf(fields.List):
+    """The account's hold history, read by its id."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        from quiz.services.fairplay import holds_of
+
+        return super()._serialize(holds_of(obj.id), attr, obj, **kwargs)
+
+
 class HeldUserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -71,8 +80,7 @@ class HeldUserOut(Schema):
     held_at = fields.DateTime(allow_none=True)
     held_by = fields.Integer(allow_none=True)
     hold_memo = fields.String(allow_none=True)
-    holds = fields.List(fields.Nested(HoldEventOut))
+    holds = _HoldsOf(fields.Nested(HoldEventOut), dump_default=())
 
 
-class HeldListOut(Schema):
-    items = fields.List(fields.Nested(HeldUserOut))
+HeldListOut = page_schema(HeldUserOut)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marshmallow import Schema, fields, validate
 
 from quiz.models.types import MAX_ID
-from quiz.schemas.common import sane_day
+from quiz.schemas.common import Page, sane_day
 from quiz.schemas.text import Text
 
 
@@ -56,9 +58,17 @@ class AnswerResultOut(Schema):
     too_fast = fields.Boolean(metadata={"description": "sooner than QUIZ_MIN_ANSWER_MS: no points"})
 
 
+class Rendered(fields.List):
+    """Items already dumped through their schema (today's set is rendered once per version,
+    see docs/profiling.md): passed through as they are, documented as that schema's list."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
 class TodayOut(Schema):
     date = fields.Date()
-    questions = fields.List(fields.Nested(QuestionOut))
+    questions = Rendered(fields.Nested(QuestionOut))
     answered = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerResultOut))
     completed = fields.Boolean()
     streak = fields.Integer()
@@ -84,7 +94,9 @@ class HistoryDayOut(Schema):
 
 
 class HistoryOut(Schema):
-    days = fields.List(fields.Nested(HistoryDayOut))
+    """A `Page` of days (the contract names its list `days`)."""
+
+    days = fields.List(fields.Nested(HistoryDayOut), attribute="items")
     next_cursor = fields.String(allow_none=True)
 
 
@@ -102,10 +114,18 @@ class EntryOut(Schema):
         return entry.created_at.astimezone(zone()).isoformat()
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A balance and one page of the entries behind it."""
+
+    balance: int
+    page: Page
+
+
 class PointsOut(Schema):
     balance = fields.Integer()
-    entries = fields.List(fields.Nested(EntryOut))
-    next_cursor = fields.String(allow_none=True)
+    entries = fields.List(fields.Nested(EntryOut), attribute="page.items")
+    next_cursor = fields.String(allow_none=True, attribute="page.next_cursor")
 
 
 class TaskOut(Schema):

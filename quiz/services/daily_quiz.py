@@ -232,6 +232,22 @@ def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
     return db.session.scalar(select(DailySet).where(DailySet.day == day))
 
 
+@dataclass(frozen=True)
+class DayPlan:
+    """A day's set as admins see it: its questions (with answers), and whether an admin fixed
+    it (rather than the draw)."""
+
+    day: date
+    questions: list[Question]
+    scheduled: bool
+
+
+def plan_of(day_set: DailySet | None, day: date) -> DayPlan:
+    if day_set is None:
+        return DayPlan(day, [], False)
+    return DayPlan(day_set.day, questions_of(day_set), day_set.scheduled_by is not None)
+
+
 def questions_of(day_set: DailySet) -> list[Question]:
     return questions_by_id(day_set.question_ids)
 
@@ -603,6 +619,37 @@ def progress(user: User, rules: Rules, *, now: datetime) -> dict:
             },
         ],
     }
+
+
+@dataclass(frozen=True)
+class Today:
+    """The caller's today: the set as they see it, their results so far, their streak."""
+
+    date: date
+    questions: list  # already rendered for players (see TodaysSet.presented)
+    answered: dict[str, AnswerResult]
+    completed: bool
+    streak: int
+
+
+def results_of_day(
+    user: User, day: date, ids, rules: Rules, *, completed: bool
+) -> dict[str, AnswerResult]:
+    """The user's results for the day's questions answered so far, keyed by question id, each
+    in the user's own option keys."""
+    by_id = {q.id: q for q in questions_by_id(ids)}
+    results = {}
+    for answer in answers_of(user.id, day):
+        question = by_id.get(answer.question_id)
+        if question is not None:
+            results[str(answer.question_id)] = result_of(
+                answer,
+                question,
+                balance=user.balance,
+                completed=completed,
+                order=rules.options_for(user.id, question),
+            )
+    return results
 
 
 def live_streak(streak: int, streak_day: date | None, today: date) -> int:

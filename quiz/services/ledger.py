@@ -170,3 +170,11 @@ def mismatches() -> list[tuple[int, int, int]]:
         .where(User.balance != func.coalesce(sums.c.total, 0))
     )
     return [tuple(row) for row in rows]
+
+
+def entries_of(user_id: int, *, before_id: int | None, limit: int) -> list[LedgerEntry]:
+    """A user's entries, newest first (limit + 1 rows, for paging)."""
+    query = select(LedgerEntry).where(LedgerEntry.user_id == user_id)
+    if before_id is not None:
+        query = query.where(LedgerEntry.id < before_id)
+    return list(db.session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit + 1)))

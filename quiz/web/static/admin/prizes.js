@@ -43,7 +43,8 @@ onSubmit(form, (data) => {
   const prize = { name: data.name.trim(), description: data.description, cost: Number(data.cost), stock: Number(data.stock),
                   per_user_limit: data.per_user_limit === "" ? null : Number(data.per_user_limit), on_sale: data.on_sale };
   const id = data.id;
-  if (id && stockSeen !== null) prize.stock_seen = stockSeen;
+  // Send what the form showed: the server applies only the difference.
+  if (id && stockSeen !== null) Object.assign(prize, { stock_seen: stockSeen });
   return api(id ? "PATCH" : "POST", "/admin/prizes" + (id ? "/" + id : ""), prize).then((p) => {
     flash(`已保存奖品「${p.name}」。`, "ok");
     form.reset();

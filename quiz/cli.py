@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from quiz.commands import backup, bank, boards, fairplay
 from quiz.errors import AppError
 from quiz.extensions import db
+from quiz.models.account import Role
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
 
@@ -34,7 +35,7 @@ def create_staff(username: str, password: str, role: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin_command(username: str, password: str) -> None:
     """Create an admin, or reset an existing one's password (idempotent)."""
-    create_staff(username, password, "admin")
+    create_staff(username, password, Role.ADMIN)
 
 
 @click.command("create-clerk")
@@ -42,7 +43,7 @@ def create_admin_command(username: str, password: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_clerk_command(username: str, password: str) -> None:
     """Create a counter clerk, who can only look up and fulfil vouchers (idempotent)."""
-    create_staff(username, password, "clerk")
+    create_staff(username, password, Role.CLERK)
 
 
 @ledger_cli.command("verify")

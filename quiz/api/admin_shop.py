@@ -8,6 +8,7 @@ from flask_login import current_user
 from quiz.api.common import Blueprint, admin_required, config, roles_required
 from quiz.clock import day_bounds, now, zone
 from quiz.errors import ValidationFailed
+from quiz.models.account import Role
 from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.schemas.shop import (
     AdminRedemptionArgs,
@@ -31,7 +32,7 @@ blp = Blueprint(
     description="Shop administration and the prize counter",
 )
 
-counter_staff = roles_required("admin", "clerk")
+counter_staff = roles_required(Role.ADMIN, Role.CLERK)
 
 
 @blp.route("/prizes", methods=["GET"])

@@ -12,6 +12,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from quiz.errors import Forbidden, LoginRequired, MalformedJson
+from quiz.models.account import Role
 
 # Deeper than any body the API takes; deeper ones would only exhaust the stack further on.
 MAX_JSON_DEPTH = 32
@@ -88,7 +89,7 @@ def roles_required(*roles: str):
     return decorate
 
 
-admin_required = roles_required("admin")
+admin_required = roles_required(Role.ADMIN)
 
 
 def config(name: str):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required
 from quiz.clock import now
+from quiz.extensions import app_part
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
 from quiz.services import leaderboards
 
@@ -24,10 +24,9 @@ def _board(board: str) -> str:
     return board
 
 
-def _standing(board: str, period: str, **kwargs) -> dict:
-    store = current_app.extensions[leaderboards.STORE]
-    result = leaderboards.standing(store, _board(board), period, current_user, now=now(), **kwargs)
-    return result.__dict__
+def _standing(board: str, period: str, **kwargs) -> leaderboards.Standing:
+    store = app_part(leaderboards.STORE)
+    return leaderboards.standing(store, _board(board), period, current_user, now=now(), **kwargs)
 
 
 @blp.route("/<board>", methods=["GET"])

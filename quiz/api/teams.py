@@ -12,6 +12,7 @@ from quiz.api.common import (
     roles_required,
 )
 from quiz.clock import now, today
+from quiz.models.account import Role
 from quiz.schemas.account import UserOut
 from quiz.schemas.board import FamilyOut, JoinTeamIn, TeamIn, TeamListArgs, TeamOut, TeamPage
 from quiz.schemas.common import cursor_id, page_of
@@ -31,7 +32,7 @@ def join_team(body):
 
 
 @blp.route("/me/family", methods=["GET"])
-@roles_required("reporter")
+@roles_required(Role.REPORTER)
 @blp.response(200, FamilyOut)
 def my_family():
     """The reporter's family members and how each took part (reporters only)."""

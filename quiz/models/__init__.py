@@ -6,6 +6,7 @@ from quiz.models.account import (
     STAFF_ROLES,
     AccountHold,
     LoginFailureCount,
+    Role,
     SsoTokenUse,
     Team,
     User,
@@ -15,6 +16,7 @@ from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.quiz import Answer, DailySet, QuizDay
 
 __all__ = [
+    "Role",
     "Answer",
     "DailySet",
     "QuizDay",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, func
@@ -11,9 +12,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quiz.extensions import db
 from quiz.models.types import UTCDateTime
 
-ROLES = ("citizen", "reporter", "admin", "clerk")
+
+class Role(StrEnum):
+    """Who an account is. Citizens and reporters (小记者) play; admins and clerks (the prize
+    counter) are staff and stay out of the points economy."""
+
+    CITIZEN = "citizen"
+    REPORTER = "reporter"
+    ADMIN = "admin"
+    CLERK = "clerk"
+
+
+ROLES = tuple(r.value for r in Role)
 # Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
-STAFF_ROLES = ("admin", "clerk")
+STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value)
 
 
 class Team(db.Model):
@@ -39,7 +51,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16), default="citizen", index=True)
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN.value, index=True)
     district: Mapped[str | None] = mapped_column(String(32), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
@@ -71,7 +83,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_staff(self) -> bool:

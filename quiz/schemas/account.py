@@ -6,6 +6,7 @@ from functools import partial
 
 from marshmallow import Schema, fields
 
+from quiz.models.account import Role
 from quiz.schemas.text import Text
 
 # One cap for registering and signing in: a password that registers can always sign in.
@@ -64,7 +65,7 @@ class UserOut(Schema):
     balance = fields.Integer()
     streak = fields.Function(streak_of, metadata={"type": "integer"})
     invite_code = fields.Function(
-        lambda user: user.invite_code if user.role == "reporter" else None,
+        lambda user: user.invite_code if user.role == Role.REPORTER else None,
         allow_none=True,
         metadata={"type": "string", "description": "a reporter's family invite code"},
     )

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClosed, ValidationFailed
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
+from quiz.models.account import Role
 from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
 
@@ -96,7 +97,7 @@ def register(
     if invite_code:
         reporter = db.session.scalar(
             select(User).where(
-                User.invite_code == normalise_code(invite_code), User.role == "reporter"
+                User.invite_code == normalise_code(invite_code), User.role == Role.REPORTER
             )
         )
         if reporter is None:
@@ -115,7 +116,7 @@ def register(
         password_hash=generate_password_hash(password),
         display_name=display_name.strip(),
         district=district,
-        role="citizen",
+        role=Role.CITIZEN,
         family_reporter_id=reporter.id if reporter else None,
         created_at=now,
         registered_ip=_address(ip),
@@ -247,7 +248,7 @@ def sso_sign_in(
     user = User(
         username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
         display_name=name or "市民",
-        role="citizen",
+        role=Role.CITIZEN,
         sso_uid=uid,
         created_at=now,
         registered_ip=_address(ip),
@@ -269,7 +270,7 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
-def create_admin(username: str, password: str, *, role: str = "admin", now: datetime) -> User:
+def create_admin(username: str, password: str, *, role: str = Role.ADMIN, now: datetime) -> User:
     """Create an admin (or clerk), or reset an existing one's password and role."""
     if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")

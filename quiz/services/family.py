@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
+from quiz.models.account import Role
 from quiz.services.ledger import post_entry
 
 DEFAULT_FAMILY_MAX = 6  # QUIZ_FAMILY_MAX's default
@@ -29,7 +30,7 @@ def on_day_completed(
     if bonus <= 0 or member.family_reporter_id is None:
         return 0
     reporter = db.session.get(User, member.family_reporter_id)
-    if reporter is None or reporter.role != "reporter":
+    if reporter is None or reporter.role != Role.REPORTER:
         return 0  # the inviter left their team: no bonus while they are not a reporter
     earlier = db.session.scalar(
         select(func.count())

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from quiz.errors import Conflict, Forbidden, NotFound, UnknownUser, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Team, User
+from quiz.models.account import Role
 from quiz.services.accounts import check_district
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.sql import row_by_id
@@ -81,7 +82,7 @@ def rotate_join_code(team: Team) -> Team:
 def _make_reporter(user: User, team: Team) -> User:
     user.team_id = team.id
     user.team = team
-    user.role = "reporter"
+    user.role = Role.REPORTER
     if user.invite_code is None:
         user.invite_code = _unique_code(User.invite_code, INVITE_CODE_LENGTH)
     db.session.flush()
@@ -90,7 +91,7 @@ def _make_reporter(user: User, team: Team) -> User:
 
 def join_team(user: User, join_code: str) -> User:
     """The caller becomes a reporter of the team with this code (moving from any other team)."""
-    if user.role not in ("citizen", "reporter"):
+    if user.role not in (Role.CITIZEN, Role.REPORTER):
         raise Forbidden("管理员和核销员不能成为小记者。")
     team = db.session.scalar(select(Team).where(Team.join_code == normalise_code(join_code or "")))
     if team is None:
@@ -100,7 +101,7 @@ def join_team(user: User, join_code: str) -> User:
 
 def move_member(team: Team, user: User) -> User:
     """An admin puts a participant into a team (moving them if they are in another)."""
-    if user.role not in ("citizen", "reporter"):
+    if user.role not in (Role.CITIZEN, Role.REPORTER):
         raise NotAParticipant("管理员和核销员不能加入队伍。")
     return _make_reporter(user, team)
 
@@ -111,7 +112,7 @@ def remove_member(team: Team, user: User) -> User:
         raise NotAMember("该用户不在此队伍中。")
     user.team_id = None
     user.team = None
-    user.role = "citizen"
+    user.role = Role.CITIZEN
     db.session.flush()
     return user
 

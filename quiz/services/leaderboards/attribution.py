@@ -8,9 +8,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from quiz.clock import local_day
+from quiz.models.account import Role
 from quiz.services.leaderboards.periods import PERIODS, BoardKey, period_start, tie_of
 
-PARTICIPANT_ROLES = ("citizen", "reporter")
+PARTICIPANT_ROLES = (Role.CITIZEN, Role.REPORTER)
 
 
 def subjects_of(role: str, user_id: int, team_id: int | None, district: str | None) -> list[tuple]:
@@ -18,7 +19,7 @@ def subjects_of(role: str, user_id: int, team_id: int | None, district: str | No
     if role not in PARTICIPANT_ROLES:
         return []
     out = [("citizens", str(user_id))]
-    if role == "reporter":
+    if role == Role.REPORTER:
         out.append(("reporters", str(user_id)))
         if team_id is not None:
             out.append(("teams", str(team_id)))
@@ -34,9 +35,9 @@ def my_subject(board: str, user) -> str | None:
     if board == "citizens":
         return str(user.id)
     if board == "reporters":
-        return str(user.id) if user.role == "reporter" else None
+        return str(user.id) if user.role == Role.REPORTER else None
     if board == "teams":
-        return str(user.team_id) if user.role == "reporter" and user.team_id else None
+        return str(user.team_id) if user.role == Role.REPORTER and user.team_id else None
     return user.district or None
 
 

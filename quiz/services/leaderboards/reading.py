@@ -10,6 +10,7 @@ from sqlalchemy import select
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Team, User
+from quiz.models.account import Role
 from quiz.services.leaderboards.attribution import my_subject
 from quiz.services.leaderboards.periods import BoardKey, resolve_start
 
@@ -48,7 +49,7 @@ def _names(board: str, subjects: list[str], *, full_names: bool) -> dict[str, tu
     out = {}
     for i, name, role, invite_code, consent in rows:
         # A reporter keeps the mask after leaving a team: an invite code marks a 小记者 for life.
-        minor = (role == "reporter" or invite_code is not None) and not consent
+        minor = (role == Role.REPORTER or invite_code is not None) and not consent
         out[str(i)] = (i, name if full_names or not minor else mask_name(name))
     return out
 
@@ -86,6 +87,6 @@ def standing(
         board=board,
         period=period,
         start=None if period == "all" else key.start,
-        entries=_entries(board, ranked, full_names=viewer.role == "admin"),
+        entries=_entries(board, ranked, full_names=viewer.role == Role.ADMIN),
         me={"rank": me[0], "score": me[1]} if me else None,
     )

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from quiz import errors
 from quiz.clock import SystemClock
 from quiz.config import check_secret_key, engine_options, instance_path, load_config
-from quiz.extensions import db, limiter, login_manager, migrate, smorest
+from quiz.extensions import db, finish_unit_of_work, limiter, login_manager, migrate, smorest
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
 CSRF_EXEMPT = {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/sso"}
@@ -202,10 +202,7 @@ def _init_unit_of_work(app: Flask) -> None:
     @app.after_request
     def commit_or_roll_back(response):
         try:
-            if response.status_code < 400:
-                db.session.commit()
-            else:
-                db.session.rollback()
+            finish_unit_of_work(response.status_code < 400)
         except Exception as exc:
             # The database went away between the work and the commit: nothing was written.
             unavailable = errors.database_error(exc)

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from quiz.commands import backup, bank, boards, fairplay
 from quiz.errors import AppError
-from quiz.extensions import db
+from quiz.extensions import unit_of_work
 from quiz.models.account import Role
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
@@ -22,10 +22,9 @@ def create_staff(username: str, password: str, role: str) -> None:
     from quiz.services import accounts
 
     try:
-        user = accounts.create_admin(username, password, role=role, now=current_app.clock.now())
-        db.session.commit()
+        with unit_of_work():
+            user = accounts.create_admin(username, password, role=role, now=current_app.clock.now())
     except AppError as exc:
-        db.session.rollback()
         _fail(exc)
     click.echo(f"{role} {user.username} (id {user.id}) is ready.")
 
@@ -64,9 +63,10 @@ def seed_command() -> None:
     """Load the bundled bank and demo prizes into an empty database (no-op otherwise)."""
     from quiz.services import seed
 
-    for line in seed.seed_empty_database(now=current_app.clock.now()):
+    with unit_of_work():
+        lines = list(seed.seed_empty_database(now=current_app.clock.now()))
+    for line in lines:
         click.echo(line)
-    db.session.commit()
 
 
 def init_app(app: Flask) -> None:

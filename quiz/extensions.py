@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request
 from flask_limiter import Limiter
@@ -158,3 +159,24 @@ def begin_writing(session) -> None:
     session = session.registry() if hasattr(session, "registry") else session  # a scoped_session
     if session.in_transaction():
         session.commit()  # nothing is pending: this only ends the read transaction
+
+
+def finish_unit_of_work(succeeded: bool) -> None:
+    """The one commit point, for a request and a command alike: commit the work if it
+    succeeded, else roll all of it back."""
+    if succeeded:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+@contextmanager
+def unit_of_work():
+    """A command's (or a test's) unit of work: committed when the block ends normally, rolled
+    back on any exception. Requests get theirs from `create_app`'s after-request hook."""
+    try:
+        yield db.session
+    except BaseException:
+        finish_unit_of_work(False)
+        raise
+    finish_unit_of_work(True)

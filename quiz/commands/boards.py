@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from quiz.extensions import db
+from quiz.extensions import unit_of_work
 
 boards_cli = AppGroup("boards", help="Leaderboards.")
 
@@ -17,8 +17,8 @@ def rebuild_command() -> None:
     from quiz.services import leaderboards
 
     store = current_app.extensions[leaderboards.STORE]
-    written = leaderboards.rebuild(store, now=current_app.clock.now())
-    db.session.commit()
+    with unit_of_work():
+        written = leaderboards.rebuild(store, now=current_app.clock.now())
     click.echo(f"boards rebuilt on {'Redis' if store.name == 'redis' else 'SQL'}: {written} rows")
 
 
@@ -30,8 +30,8 @@ def prune_command() -> None:
     from quiz.services import leaderboards
 
     store = current_app.extensions[leaderboards.STORE]
-    deleted = leaderboards.prune(store, now=current_app.clock.now())
-    db.session.commit()
+    with unit_of_work():
+        deleted = leaderboards.prune(store, now=current_app.clock.now())
     click.echo(
         f"boards pruned: {deleted} rows of periods that ended more than "
         f"{store.retention_days} days ago"

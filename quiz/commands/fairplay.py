@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from quiz.extensions import db
+from quiz.extensions import unit_of_work
 
 fairplay_cli = AppGroup("fairplay", help="Fair play.")
 
@@ -19,8 +19,8 @@ def purge_ips_command() -> None:
     from quiz.services import fairplay
 
     days = current_app.config["QUIZ_IP_RETENTION_DAYS"]
-    cleared = fairplay.purge_addresses(now=current_app.clock.now(), retention_days=days)
-    db.session.commit()
+    with unit_of_work():
+        cleared = fairplay.purge_addresses(now=current_app.clock.now(), retention_days=days)
     click.echo(f"registration addresses older than {days} days cleared: {cleared}")
 
 

@@ -175,15 +175,16 @@ def _init_boards(app: Flask) -> None:
     """The board store, chosen once (Redis when REDIS_URL is set, else SQL), and the ledger's
     listeners: every earning reaches the boards in the transaction that posts it."""
     from functools import partial
-    from zoneinfo import ZoneInfo
 
     from quiz import metrics
     from quiz.services import daily_quiz, leaderboards, ledger
 
+    rules = daily_quiz.Rules.from_config(app.config)
+    app.extensions[daily_quiz.RULES] = rules
     app.extensions[daily_quiz.TODAYS_SET] = daily_quiz.TodaysSet()
     store = leaderboards.make_store(
         redis_url=app.config.get("REDIS_URL"),
-        tz=ZoneInfo(app.config["QUIZ_TIMEZONE"]),
+        tz=rules.tz,
         retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"],
         clock=app.clock.now,
     )

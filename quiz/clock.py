@@ -39,7 +39,8 @@ def now() -> datetime:
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["QUIZ_TIMEZONE"])
+    """The service's time zone, from the app's rulebook (`quiz.services.daily_quiz.Rules`)."""
+    return current_app.extensions["quiz.rules"].tz
 
 
 def local_day(at: datetime, tz: ZoneInfo) -> date:

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 from flask_login import current_user
 from sqlalchemy import select
 
-from quiz.api.common import Blueprint, admin_required
-from quiz.api.quiz import rules
+from quiz.api.common import Blueprint, admin_required, rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db

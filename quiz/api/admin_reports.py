@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from flask import Response
 
-from quiz.api.common import Blueprint, admin_required
-from quiz.api.quiz import rules
+from quiz.api.common import Blueprint, admin_required, rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
 from quiz.schemas.quiz import AwarenessOut, ParticipationOut, QuestionRatesOut, ReportArgs

@@ -6,7 +6,7 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from quiz.api.common import Blueprint, config
+from quiz.api.common import Blueprint, config, rules
 from quiz.clock import now
 from quiz.extensions import db, limiter
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
@@ -36,7 +36,7 @@ def register(body):
     user = accounts.register(
         **body,
         districts=config("QUIZ_DISTRICTS"),
-        family_max=config("QUIZ_FAMILY_MAX"),
+        family_max=rules().family_max,
         now=now(),
         mode=config("QUIZ_REGISTRATION"),
         ip=request.remote_addr,

@@ -92,5 +92,12 @@ def roles_required(*roles: str):
 admin_required = roles_required(Role.ADMIN)
 
 
+def rules():
+    """The app's rulebook, built once in `create_app`."""
+    from quiz.services.daily_quiz import RULES
+
+    return current_app.extensions[RULES]
+
+
 def config(name: str):
     return current_app.config[name]

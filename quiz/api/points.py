@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, login_required
+from quiz.api.common import Blueprint, login_required, rules
 from quiz.clock import now
 from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.schemas.quiz import PointsOut, ProgressOut, Statement
 from quiz.services import daily_quiz, ledger
-from quiz.services.daily_quiz import Rules
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1/me", description="My points")
 
@@ -32,4 +30,4 @@ def my_points(args):
 @blp.response(200, ProgressOut)
 def my_progress():
     """Today's progress per task (`current` of `max`; `max` null when uncapped)."""
-    return daily_quiz.progress(current_user, Rules.from_config(current_app.config), now=now())
+    return daily_quiz.progress(current_user, rules(), now=now())

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_login import current_user
 
 from quiz import metrics
-from quiz.api.common import Blueprint, login_required
+from quiz.api.common import Blueprint, login_required, rules
 from quiz.clock import local_day, now
 from quiz.extensions import app_part, limiter
 from quiz.schemas.account import streak_of
@@ -18,10 +18,6 @@ from quiz.services.daily_quiz import Rules
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
 _QUESTIONS_OUT = QuestionOut(many=True)
-
-
-def rules() -> Rules:
-    return Rules.from_config(current_app.config)
 
 
 def _todays_set() -> daily_quiz.TodaysSet:

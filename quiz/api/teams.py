@@ -10,6 +10,7 @@ from quiz.api.common import (
     config,
     login_required,
     roles_required,
+    rules,
 )
 from quiz.clock import now, today
 from quiz.models.account import Role
@@ -36,7 +37,7 @@ def join_team(body):
 @blp.response(200, FamilyOut)
 def my_family():
     """The reporter's family members and how each took part (reporters only)."""
-    return family.family_of(current_user, today=today(), family_max=config("QUIZ_FAMILY_MAX"))
+    return family.family_of(current_user, today=today(), family_max=rules().family_max)
 
 
 @blp.route("/admin/teams", methods=["POST"])

@@ -58,8 +58,14 @@ class ScheduleLocked(Conflict):
     title = "Day already started"
 
 
+# The app's rulebook, built once in `create_app`: `app.extensions[RULES]`.
+RULES = "quiz.rules"
+
+
 @dataclass(frozen=True)
 class Rules:
+    """The quiz's rules and the service's calendar, read from the configuration once."""
+
     tz: ZoneInfo
     daily_count: int = 5
     no_repeat_days: int = 30

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from quiz.extensions import db
 from quiz.models import User
 from quiz.services.codes import ALPHABET
+from quiz.services.daily_quiz import RULES
 from tests.board_helpers import fresh_login_per_request  # noqa: F401  (fixture)
 
 
@@ -173,7 +175,8 @@ def test_an_unknown_invite_code_is_not_found(app):
 
 
 def test_a_full_family_refuses_another_member(app, admin_client, as_user, factory):
-    app.config["QUIZ_FAMILY_MAX"] = 2
+    rules = app.extensions[RULES]
+    app.extensions[RULES] = dataclasses.replace(rules, family_max=2)
     _, invite = reporter_with_code(admin_client, as_user, factory)
     assert register(app.test_client(), "relative_1", invite).status_code == 201
     assert register(app.test_client(), "relative_2", invite).status_code == 201

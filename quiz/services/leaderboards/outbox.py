@@ -21,33 +21,10 @@ from quiz import metrics, redis_link
 from quiz.extensions import db
 from quiz.models.board import BoardOutbox
 from quiz.services.leaderboards.attribution import Increment
-from quiz.services.leaderboards.periods import TIE_BITS, retention_ttl
+from quiz.services.leaderboards.periods import retention_ttl
 
 log = logging.getLogger(__name__)
 
-# Claims the outbox row (KEYS[1]) and applies its increments (KEYS[2..]) in one step, so two
-# processes draining the same row apply it once.
-_LUA_OUTBOX = """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-local n = 2
-for i = 2, #KEYS do
-  local key = KEYS[i]
-  local member, unit = ARGV[n], tonumber(ARGV[n + 3])
-  local points, tie = tonumber(ARGV[n + 1]), tonumber(ARGV[n + 2])
-  local cur = redis.call('ZSCORE', key, member)
-  if cur then
-    cur = tonumber(cur)
-    local old = math.floor(cur / unit)
-    local oldtie = cur - old * unit
-    points = points + old
-    if oldtie < tie then tie = oldtie end
-  end
-  redis.call('ZADD', key, string.format('%.0f', points * unit + tie), member)
-  if ARGV[n + 4] ~= '' then redis.call('EXPIRE', key, ARGV[n + 4]) end
-  n = n + 5
-end
-return 1
-"""
 OUTBOX_CLAIM_SECONDS = 7 * 86400
 DRAIN_EVERY_SECONDS = 2.0
 DRAIN_BATCH = 200
@@ -90,10 +67,11 @@ def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
 
     Runs on its own connections (not the request's transaction). A row applied but not yet
     deleted (a crash in between) is skipped next time: Redis remembers it was claimed."""
-    from quiz.services.leaderboards.store import REDIS_PREFIX, redis_client, redis_key
+    from quiz.services.leaderboards.store import LUA_ADD, REDIS_PREFIX, add_arguments, redis_client
 
     client = redis_client(url)
-    script = client.register_script(_LUA_OUTBOX)
+    # LUA_ADD claims the row's key first, so two processes draining the same row apply it once.
+    script = client.register_script(LUA_ADD)
     table = BoardOutbox.__table__
     engine = db.engine
     done = 0
@@ -115,14 +93,9 @@ def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
                     )
                     if ttl is not None and ttl <= 0:
                         continue
-                    keys.append(redis_key(board, period, start_day))
-                    args += [
-                        subject,
-                        points,
-                        tie,
-                        1 << TIE_BITS[period],
-                        "" if ttl is None else ttl,
-                    ]
+                    key, more = add_arguments(board, period, start_day, subject, points, tie, ttl)
+                    keys.append(key)
+                    args += more
                 script(keys=keys, args=args)
         except Exception as exc:
             redis_link.failed(url, exc)

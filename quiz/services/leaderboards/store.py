@@ -269,24 +269,47 @@ class SqlBoardStore:
 
 REDIS_PREFIX = "quiz:board"
 
-# points << bits | tie, with the tie of the latest raise (the smaller one) kept; the key's TTL
-# renewed (relative seconds, ARGV[5]; empty: no expiry).
-_LUA_ADD = """
-local unit = tonumber(ARGV[4])
-local points = tonumber(ARGV[2])
-local tie = tonumber(ARGV[3])
-local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if cur then
-  cur = tonumber(cur)
-  local old = math.floor(cur / unit)
-  local oldtie = cur - old * unit
-  points = points + old
-  if oldtie < tie then tie = oldtie end
+# Adds increments to board keys (KEYS[2..], five ARGV each from ARGV[2]: member, points, tie,
+# the tie's unit, a relative TTL or ''): points << bits | tie, keeping the tie of the latest
+# raise (the smaller one). With ARGV[1] set, it first claims KEYS[1] for that many seconds and
+# applies nothing if another process already did: the outbox's exactly-once drain.
+LUA_ADD = """
+if ARGV[1] ~= '' then
+  if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 end
-redis.call('ZADD', KEYS[1], string.format('%.0f', points * unit + tie), ARGV[1])
-if ARGV[5] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
+local n = 2
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local member, unit = ARGV[n], tonumber(ARGV[n + 3])
+  local points, tie = tonumber(ARGV[n + 1]), tonumber(ARGV[n + 2])
+  local cur = redis.call('ZSCORE', key, member)
+  if cur then
+    cur = tonumber(cur)
+    local old = math.floor(cur / unit)
+    local oldtie = cur - old * unit
+    points = points + old
+    if oldtie < tie then tie = oldtie end
+  end
+  redis.call('ZADD', key, string.format('%.0f', points * unit + tie), member)
+  if ARGV[n + 4] ~= '' then redis.call('EXPIRE', key, ARGV[n + 4]) end
+  n = n + 5
+end
 return 1
 """
+
+
+def add_arguments(
+    board: str, period: str, start: date, subject: str, points: int, tie: int, ttl: int | None
+) -> tuple[str, list]:
+    """One increment as LUA_ADD's key and its five arguments."""
+    unit = 1 << TIE_BITS[period]
+    return redis_key(board, period, start), [
+        subject,
+        points,
+        tie,
+        unit,
+        "" if ttl is None else ttl,
+    ]
 
 
 def redis_client(url: str):
@@ -354,24 +377,15 @@ class RedisBoardStore:
         outbox.keep(session, [inc for inc, _ in items])
 
     def apply(self, items: list[tuple[Increment, int | None]]) -> None:
-        client = self.client
-        add = client.register_script(_LUA_ADD)
-        pipe = client.pipeline(transaction=False)
+        keys, args = [f"{REDIS_PREFIX}-unclaimed"], [""]
         for i, ttl in items:
             if ttl is not None and ttl <= 0:
                 continue  # a period already past its retention
-            add(
-                keys=[redis_key(i.board, i.period, i.start)],
-                args=[
-                    i.subject,
-                    i.points,
-                    i.tie,
-                    1 << TIE_BITS[i.period],
-                    "" if ttl is None else ttl,
-                ],
-                client=pipe,
-            )
-        pipe.execute()
+            key, more = add_arguments(i.board, i.period, i.start, i.subject, i.points, i.tie, ttl)
+            keys.append(key)
+            args += more
+        if len(keys) > 1:
+            self.client.register_script(LUA_ADD)(keys=keys, args=args)
 
     def top(self, key: BoardKey, offset: int, limit: int) -> list[tuple[str, int]]:
         return self._read(lambda: self._top(key, offset, limit))

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from question_bank import build_template_xlsx
-from quiz.api.common import Blueprint, admin_required
+from quiz.api.common import Blueprint, admin_required, config
 from quiz.clock import now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
@@ -24,7 +24,7 @@ from quiz.schemas.bank import (
     UploadIn,
 )
 from quiz.schemas.common import decode_cursor, encode_cursor
-from quiz.services import banks
+from quiz.services import banks, question_stats
 
 blp = Blueprint(
     "admin_banks",
@@ -86,21 +86,34 @@ def template():
 @blp.arguments(QuestionListArgs, location="query")
 @blp.response(200, QuestionListOut)
 def list_questions(args):
-    """Questions with their answers, filtered by category, active and text, paginated."""
+    """Questions with their answers and statistics, filtered by category, active and text;
+    `sort`/`order` by a figure, `attention=1` for the questions that need a look."""
     cursor = decode_cursor(args["cursor"])
     if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
         raise ValidationFailed(
             "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
         )
-    rows = banks.list_questions(
-        category=args["category"],
-        active=args["active"],
-        search=args["q"],
-        after_id=cursor,
-        limit=args["limit"] + 1,
-    )
-    page = rows[: args["limit"]]
-    next_cursor = encode_cursor(page[-1].id) if len(rows) > args["limit"] else None
+    filters = {"category": args["category"], "active": args["active"], "search": args["q"]}
+    min_answers = config("QUIZ_STATS_MIN_ANSWERS")
+    if args["sort"] != "id" or args["attention"] or args["order"] != "asc":
+        # Sorted by a figure: every matching question's figures (one aggregate pass), paged by
+        # offset.
+        rows = question_stats.ranked(
+            banks.list_questions(**filters, after_id=None, limit=None),
+            sort=args["sort"],
+            descending=args["order"] == "desc",
+            attention=args["attention"],
+            min_answers=min_answers,
+        )
+        offset = cursor or 0
+        page = rows[offset : offset + args["limit"]]
+        more = len(rows) > offset + args["limit"]
+        next_cursor = encode_cursor(offset + args["limit"]) if more else None
+    else:
+        rows = banks.list_questions(**filters, after_id=cursor, limit=args["limit"] + 1)
+        questions = rows[: args["limit"]]
+        next_cursor = encode_cursor(questions[-1].id) if len(rows) > args["limit"] else None
+        page = question_stats.with_stats(questions, min_answers=min_answers)
     return {"questions": page, "categories": banks.categories(), "next_cursor": next_cursor}
 
 

@@ -111,6 +111,7 @@ def user_payload(user) -> dict:
         "balance": user.balance,
         "streak": current_streak(user),
         "invite_code": user.invite_code if user.role == "reporter" else None,
+        "elder_mode": bool(user.elder_mode),
     }
 
 

@@ -33,6 +33,7 @@ class SsoIn(Schema):
 class ProfileIn(Schema):
     display_name = Text(min_length=1, max_length=32)
     district = Text(allow_none=True, max_length=32)
+    elder_mode = fields.Boolean()
 
 
 class TeamRef(Schema):
@@ -56,3 +57,4 @@ class UserOut(Schema):
     balance = fields.Integer()
     streak = fields.Integer()
     invite_code = fields.String(allow_none=True)
+    elder_mode = fields.Boolean(metadata={"description": "长辈模式: larger text, no countdowns"})

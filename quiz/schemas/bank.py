@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import partial
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from quiz.schemas.common import PageArgs
+from quiz.schemas.learning import StatsOut
 from quiz.schemas.quiz import AdminQuestionOut
 from quiz.schemas.text import Text, check_texts
+from quiz.services.question_stats import SORTS
 
 
 class UploadIn(Schema):
@@ -48,6 +50,10 @@ class QuestionListArgs(PageArgs):
     category = Text(load_default=None, max_length=64)
     active = fields.Boolean(load_default=None, allow_none=True)
     q = Text(load_default=None, max_length=100)
+    # Statistics (docs/learning.md): sort by a figure, or list only questions needing attention.
+    sort = fields.String(load_default="id", validate=validate.OneOf(SORTS))
+    order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
+    attention = fields.Boolean(load_default=False)
 
 
 class QuestionFullOut(AdminQuestionOut):
@@ -58,8 +64,12 @@ class QuestionFullOut(AdminQuestionOut):
     updated_at = fields.DateTime()
 
 
+class QuestionWithStatsOut(QuestionFullOut):
+    stats = fields.Nested(StatsOut)
+
+
 class QuestionListOut(Schema):
-    questions = fields.List(fields.Nested(QuestionFullOut))
+    questions = fields.List(fields.Nested(QuestionWithStatsOut))
     categories = fields.List(fields.String())
     next_cursor = fields.String(allow_none=True)
 

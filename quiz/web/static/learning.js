@@ -81,7 +81,8 @@ export function speakButton(source) {
       if (!voice) return;
       speechSynthesis.cancel();
       const u = new SpeechSynthesisUtterance(source());
-      u.voice = voice; u.lang = voice.lang; u.rate = 0.9;
+      u.lang = voice.lang; u.rate = 0.9;
+      try { u.voice = voice; } catch (e) { /* the lang alone picks a Chinese voice */ }
       speechSynthesis.speak(u);
     } });
 }

@@ -192,6 +192,8 @@ def test_practice_never_reaches_today_or_a_scheduled_future_day(
                 session = response.get_json()
                 ids = {q["id"] for q in session["questions"]}
                 assert not ids & withheld
+                if source == "category":
+                    assert {q["category"] for q in session["questions"]} == {category}
                 seen |= ids
                 # Answering tomorrow's or today's questions through a session: refused.
                 for qid in withheld:

@@ -159,6 +159,16 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
             f"flagged of those: {len(caught & set(missed))}; flagged though simulated normal: "
             f"{len(caught - set(missed))}"
         )
+        every = question_stats.stats_for(used, min_answers=app.config["QUIZ_STATS_MIN_ANSWERS"])
+        for qid in missed:
+            if qid not in caught:
+                s = every[qid]
+                question = questions[qid]
+                lines.append(
+                    f"  not flagged: {qid} ({truth[qid][0]}, {question.type}, "
+                    f"{len(question.option_keys)} options): right {s.correct_rate:.1%}, "
+                    f"D {s.discrimination:.2f}"
+                )
         db.session.remove()
         db.engine.dispose()
     return lines

@@ -7,8 +7,10 @@ index and open 纠错 reports.
 
 Discrimination is the upper–lower 27 % index with the corrected (rest) score: each answer is
 ranked by its user's correct answers that day *without this question*; D = share right in the
-top 27 % − share right in the bottom 27 % (group size ⌈0.27 n⌉, ties broken by answer order).
-It runs from −1 to 1; a question the weak answer better than the strong is negative.
+top 27 % − share right in the bottom 27 % (groups of ⌈0.27 n⌉; a block of tied scores across a
+group's edge counts fractionally). It runs from −1 to 1; a question the weak answer better than
+the strong is negative. SQL counts answers per (question, rest score); the index is a few lines
+of arithmetic over those blocks.
 
 Practice answers are left out: they come after the 解析 was read.
 """
@@ -100,9 +102,12 @@ def stats_for(question_ids: list[int] | None, *, min_answers: int) -> dict[int, 
         if qid in out and median is not None:
             out[qid].median_answer_ms = int(round(float(median)))
 
-    for qid, upper, lower, group, n in db.session.execute(_discrimination(ids)):
-        if qid in out and n >= 2 and group:
-            out[qid].discrimination = round((int(upper or 0) - int(lower or 0)) / group, 4)
+    blocks: dict[int, list[tuple[int, int, int]]] = {}
+    for qid, rest, n, right in db.session.execute(_score_blocks(ids)):
+        blocks.setdefault(qid, []).append((int(rest), n, int(right or 0)))
+    for qid, found in blocks.items():
+        if qid in out:
+            out[qid].discrimination = discrimination(found)
 
     for qid, n in db.session.execute(
         _limit(
@@ -154,32 +159,44 @@ def _medians(ids):
     )
 
 
-def _discrimination(ids):
+def _score_blocks(ids):
+    """Per question and rest score (the day's correct answers without this question): how many
+    answers had that score and how many of them got this question right."""
     right = _as_int(Answer.correct.is_(True))
-    rest = QuizDay.correct - right  # the day's score without this question
-    scored = _limit(
-        select(
-            Answer.question_id.label("qid"),
-            right.label("right"),
-            func.row_number()
-            .over(partition_by=Answer.question_id, order_by=(rest.desc(), Answer.id))
-            .label("rank_high"),
-            func.row_number()
-            .over(partition_by=Answer.question_id, order_by=(rest.asc(), Answer.id.desc()))
-            .label("rank_low"),
-            func.count().over(partition_by=Answer.question_id).label("n"),
-        ).join(QuizDay, and_(QuizDay.user_id == Answer.user_id, QuizDay.day == Answer.day)),
+    rest = (QuizDay.correct - right).label("rest")
+    return _limit(
+        select(Answer.question_id, rest, func.count(), func.sum(right))
+        .join(QuizDay, and_(QuizDay.user_id == Answer.user_id, QuizDay.day == Answer.day))
+        .group_by(Answer.question_id, rest),
         Answer.question_id,
         ids,
-    ).subquery()
-    group = (scored.c.n * 27 + 99) // 100  # ⌈0.27 n⌉ in integers, the same on both databases
-    return select(
-        scored.c.qid,
-        func.sum(case((scored.c.rank_high <= group, scored.c.right), else_=0)),
-        func.sum(case((scored.c.rank_low <= group, scored.c.right), else_=0)),
-        func.max(group),
-        func.max(scored.c.n),
-    ).group_by(scored.c.qid)
+    )
+
+
+def discrimination(blocks: list[tuple[int, int, int]]) -> float | None:
+    """The upper–lower 27 % index from (rest score, answers, right) blocks.
+
+    The groups hold exactly ⌈0.27 n⌉ answers each; a block of tied scores that straddles a
+    group's edge counts with the fraction of it inside (so the index never depends on the order
+    people answered in).
+    """
+    n = sum(count for _, count, _ in blocks)
+    if n < 2:
+        return None
+    group = (27 * n + 99) // 100
+
+    def share_right(ordered) -> float:
+        room, hits = group, 0.0
+        for _, count, right in ordered:
+            take = min(room, count)
+            hits += right * take / count
+            room -= take
+            if not room:
+                break
+        return hits / group
+
+    ordered = sorted(blocks, key=lambda b: b[0])
+    return round(share_right(reversed(ordered)) - share_right(ordered), 4)
 
 
 @dataclass

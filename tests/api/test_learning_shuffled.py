@@ -73,15 +73,16 @@ def test_practice_takes_and_returns_the_users_keys(citizen_client, pair, clock):
 #   answers 8, correct 4 → rate 0.5; picks in its own keys A 4, B 2, C 1, D 1;
 #   answer times 1000…8000 ms → median 4500;
 #   discrimination: rest score = the second question (1 for users 1–4, 0 for 5–8); groups of
-#   ⌈0.27 × 8⌉ = 3: upper = users 1, 2, 3 (2 right), lower = users 8, 7, 6 (1 right) → (2 − 1) / 3.
+#   ⌈0.27 × 8⌉ = 3 answers, each ¾ of a tied block of four: upper 3 of 4 right → ¾ · 3 / 3 = 0.75,
+#   lower 1 of 4 right → ¾ · 1 / 3 = 0.25 → D = 0.5.
 PLAYS = [
     ("甲", True),
     ("甲", True),
-    ("乙", True),
+    ("甲", True),
     ("乙", True),
     ("甲", False),
     ("丙", False),
-    ("甲", False),
+    ("乙", False),
     ("丁", False),
 ]
 
@@ -114,8 +115,20 @@ def test_stats_on_a_known_fixture(factory, as_user, admin_client, pair, clock):
     assert stats["correct_rate"] == 0.5
     assert stats["option_picks"] == {"A": 4, "B": 2, "C": 1, "D": 1}
     assert stats["median_answer_ms"] == 4500
-    assert stats["discrimination"] == pytest.approx(1 / 3, abs=1e-4)
+    assert stats["discrimination"] == 0.5
     assert stats["open_reports"] == 0 and stats["flags"] == []
     db.session.expire_all()
     assert db.session.get(Question, first.id).answer == "A"
     assert admin_client.get("/api/v1/admin/questions/999999/stats").status_code == 404
+
+
+def test_discrimination_splits_tied_scores_across_a_groups_edge():
+    from quiz.services.question_stats import discrimination
+
+    # 10 answers → groups of 3. Top block (rest 4): 2 answers, both right; next block (rest 2):
+    # 4 answers, 2 right, 1 of them inside the upper group → 2 + 2/4 = 2.5 right of 3.
+    # Bottom block (rest 0): 4 answers, 1 right, 3 of them inside the lower group → 0.75 of 3.
+    blocks = [(4, 2, 2), (2, 4, 2), (0, 4, 1)]
+    assert discrimination(blocks) == round((2.5 - 0.75) / 3, 4)
+    assert discrimination([(3, 1, 1)]) is None
+    assert discrimination(list(reversed(blocks))) == discrimination(blocks)  # order-free

@@ -8,10 +8,9 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from quiz.schemas.common import PageArgs
-from quiz.schemas.learning import StatsOut
+from quiz.schemas.learning import STAT_SORTS, StatsOut
 from quiz.schemas.quiz import AdminQuestionOut
 from quiz.schemas.text import Text, check_texts
-from quiz.services.question_stats import SORTS
 
 
 class UploadIn(Schema):
@@ -51,7 +50,7 @@ class QuestionListArgs(PageArgs):
     active = fields.Boolean(load_default=None, allow_none=True)
     q = Text(load_default=None, max_length=100)
     # Statistics (docs/learning.md): sort by a figure, or list only questions needing attention.
-    sort = fields.String(load_default="id", validate=validate.OneOf(SORTS))
+    sort = fields.String(load_default="id", validate=validate.OneOf(STAT_SORTS))
     order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
     attention = fields.Boolean(load_default=False)
 

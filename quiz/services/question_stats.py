@@ -28,7 +28,6 @@ from quiz.models import Answer, Question, QuestionReport, QuizDay
 # figure-based flags, open reports flag it at once.
 TOO_EASY = 0.95
 TOO_HARD = 0.20
-SORTS = ("id", "answers", "correct_rate", "median_answer_ms", "discrimination", "open_reports")
 FLAG_TEXT = {
     "too_easy": f"答对率高于 {TOO_EASY:.0%}",
     "too_hard": f"答对率低于 {TOO_HARD:.0%}",

@@ -9,7 +9,6 @@ from quiz.schemas.common import PageArgs
 from quiz.schemas.quiz import AdminQuestionOut, QuestionOut
 from quiz.schemas.text import Text
 
-
 # What the admin questions list sorts by (`QuestionStats` attributes, or the id).
 STAT_SORTS = ("id", "answers", "correct_rate", "median_answer_ms", "discrimination", "open_reports")
 

@@ -64,6 +64,20 @@ def mistakes(client, query="") -> list[dict]:
 # --- review ----------------------------------------------------------------------------
 
 
+def test_learning_needs_a_signed_in_user(client, bank):
+    for method, path in (
+        ("get", "/api/v1/quiz/history/2026-11-23"),
+        ("get", "/api/v1/me/mistakes"),
+        ("post", "/api/v1/practice"),
+        ("post", "/api/v1/practice/1/answers"),
+        ("post", f"/api/v1/questions/{bank[0].id}/reports"),
+        ("get", "/api/v1/me/question-reports"),
+    ):
+        response = getattr(client, method)(path, json={} if method == "post" else None)
+        assert response.status_code == 401, path
+        assert response.get_json()["code"] == "login_required"
+
+
 def test_review_shows_an_answered_day_with_choices_answers_and_explanations(
     citizen_client, bank, clock
 ):

@@ -120,15 +120,3 @@ def test_stats_on_a_known_fixture(factory, as_user, admin_client, pair, clock):
     db.session.expire_all()
     assert db.session.get(Question, first.id).answer == "A"
     assert admin_client.get("/api/v1/admin/questions/999999/stats").status_code == 404
-
-
-def test_discrimination_splits_tied_scores_across_a_groups_edge():
-    from quiz.services.question_stats import discrimination
-
-    # 10 answers → groups of 3. Top block (rest 4): 2 answers, both right; next block (rest 2):
-    # 4 answers, 2 right, 1 of them inside the upper group → 2 + 2/4 = 2.5 right of 3.
-    # Bottom block (rest 0): 4 answers, 1 right, 3 of them inside the lower group → 0.75 of 3.
-    blocks = [(4, 2, 2), (2, 4, 2), (0, 4, 1)]
-    assert discrimination(blocks) == round((2.5 - 0.75) / 3, 4)
-    assert discrimination([(3, 1, 1)]) is None
-    assert discrimination(list(reversed(blocks))) == discrimination(blocks)  # order-free

@@ -27,53 +27,76 @@ export function statsLine(s) {
     `区分度 ${s.discrimination === null ? "–" : s.discrimination.toFixed(2)} · 待处理纠错 ${s.open_reports}`;
 }
 
-function item(r) {
+const cards = new Map();  // question id → its card: one card per question, its reports inside
+
+function reportLine(r) {
+  return el("li", { className: "report-line", "data-report-id": r.id },
+    el("span", { className: "tag", text: REASONS[r.reason] || r.reason }), " ",
+    el("span", { className: "report-message", text: r.message }),
+    el("span", { className: "meta", text: ` — ${r.user.display_name} · ${fmtTime(r.created_at)}` }),
+    r.status === "open" ? null
+      : el("p", { className: "admin-note", text: `${RESOLUTIONS[r.resolution] || r.resolution}：${r.note || ""}` }));
+}
+
+function resolveForm(r, node) {
   const q = r.question;
-  const node = el("li", { className: "card", "data-report-id": r.id },
-    el("p", { className: "meta" }, el("span", { className: "tag", text: REASONS[r.reason] || r.reason }),
-      ` 第 ${q.id} 题 · ${TYPE_NAMES[q.type] || q.type} · ${q.category} · ${r.user.display_name} · ${fmtTime(r.created_at)}`),
-    el("p", { className: "report-message", text: "纠错说明：" + r.message }),
+  const form = el("form", { className: "form inline" },
+    el("p", { className: "field" }, el("label", { for: `rq-res-${q.id}`, text: "处理" }),
+      el("select", { id: `rq-res-${q.id}`, name: "resolution" },
+        el("option", { value: "fixed", text: "已更正（已修改题目）" }), el("option", { value: "rejected", text: "不采纳" }))),
+    el("p", { className: "field" }, el("label", { for: `rq-note-${q.id}`, text: "备注（纠错人可见）" }),
+      el("input", { id: `rq-note-${q.id}`, name: "note", required: true, maxlength: 1000 })),
+    el("button", { type: "submit", className: "primary", text: "处理" }), " ",
+    el("a", { href: `/admin/questions?q=${encodeURIComponent(q.stem.slice(0, 20))}`, text: "去修改题目" }));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!form.reportValidity()) return;
+    // Resolving one report resolves every open report on the question.
+    api("POST", `/admin/question-reports/${r.id}/resolve`, {
+      resolution: form.resolution.value, note: form.note.value.trim(),
+    }).then((done) => {
+      flash(`已处理第 ${q.id} 题的纠错：${RESOLUTIONS[done.resolution]}。`, "ok");
+      cards.delete(q.id);
+      node.remove();
+    }).catch(fail);
+  });
+  return form;
+}
+
+function card(r) {
+  const q = r.question;
+  const lines = el("ul", { className: "report-lines" });
+  const node = el("li", { className: "card", "data-question-id": q.id },
+    el("p", { className: "meta", text: `第 ${q.id} 题 · ${TYPE_NAMES[q.type] || q.type} · ${q.category}` }),
     el("p", { className: "stem", text: q.stem }),
     el("ul", { className: "options plain" }, ...q.options.map((o) => el("li", {
       className: "option" + (q.answer.includes(o.key) ? " is-correct" : ""), text: `${o.key}. ${o.text}` }))),
     el("p", { className: "explanation" }, el("strong", { text: "解析：" }), q.explanation || "—"),
     el("p", { className: "stats-line", text: statsLine(r.stats) }),
-    r.stats.reasons.length ? el("p", { className: "flags", text: "需关注：" + r.stats.reasons.join("；") }) : null);
-  if (r.status === "open") {
-    const form = el("form", { className: "form inline" },
-      el("p", { className: "field" }, el("label", { for: `rq-res-${r.id}`, text: "处理" }),
-        el("select", { id: `rq-res-${r.id}`, name: "resolution" },
-          el("option", { value: "fixed", text: "已更正（已修改题目）" }), el("option", { value: "rejected", text: "不采纳" }))),
-      el("p", { className: "field" }, el("label", { for: `rq-note-${r.id}`, text: "备注（纠错人可见）" }),
-        el("input", { id: `rq-note-${r.id}`, name: "note", required: true, maxlength: 1000 })),
-      el("button", { type: "submit", className: "primary", text: "处理" }), " ",
-      el("a", { href: `/admin/questions?q=${encodeURIComponent(q.stem.slice(0, 20))}`, text: "去修改题目" }));
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      if (!form.reportValidity()) return;
-      api("POST", `/admin/question-reports/${r.id}/resolve`, {
-        resolution: form.resolution.value, note: form.note.value.trim(),
-      }).then((done) => {
-        flash(`已处理：${RESOLUTIONS[done.resolution]}（同一题目的待处理纠错一并处理）。`, "ok");
-        for (const other of $$(`[data-question-id="${q.id}"]`, list)) other.remove();
-        node.remove();
-      }).catch(fail);
-    });
-    node.appendChild(form);
-  } else {
-    node.appendChild(el("p", { className: "admin-note", text: `${RESOLUTIONS[r.resolution] || r.resolution}：${r.note || ""}` }));
+    r.stats.reasons.length ? el("p", { className: "flags", text: "需关注：" + r.stats.reasons.join("；") }) : null,
+    el("h3", { text: "纠错" }), lines);
+  if (r.status === "open") node.appendChild(resolveForm(r, node));
+  return { node, lines };
+}
+
+function add(r) {
+  let found = cards.get(r.question.id);
+  if (!found) {
+    found = card(r);
+    cards.set(r.question.id, found);
+    list.appendChild(found.node);
   }
-  node.dataset.questionId = q.id;
-  return node;
+  found.lines.appendChild(reportLine(r));
 }
 
 const reports = pager("items", (items) => {
-  for (const r of items) list.appendChild(item(r));
+  for (const r of items) add(r);
   if (!list.children.length) list.appendChild(el("li", { className: "card", text: "没有纠错。" }));
 }, $("#rq-more"));
 
 function load(status) {
   clear(list);
+  cards.clear();
   for (const tab of $$("[role=tab]", $("#rq-tabs"))) tab.setAttribute("aria-selected", tab.dataset.status === status ? "true" : "false");
   return reports.load(`/admin/question-reports?status=${status}&limit=20`);
 }

@@ -160,6 +160,10 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_BONUS_FAMILY": _int(env, "QUIZ_BONUS_FAMILY", 5),
         "QUIZ_FAMILY_MAX": _int(env, "QUIZ_FAMILY_MAX", 6),
         "QUIZ_DAILY_CAP": _int(env, "QUIZ_DAILY_CAP", 0),  # 0 = no cap
+        # Learning: open 纠错 reports that take a question out of future draws until resolved,
+        # and the answers a question needs before its statistics can flag it (docs/learning.md)
+        "QUIZ_REPORT_SUSPEND_AT": _int(env, "QUIZ_REPORT_SUSPEND_AT", 5),
+        "QUIZ_STATS_MIN_ANSWERS": _int(env, "QUIZ_STATS_MIN_ANSWERS", 30),
         # PostgreSQL: 1 makes answer commits wait for the disk too (see README, "Durability")
         "QUIZ_DURABLE_ANSWERS": _bool(env, "QUIZ_DURABLE_ANSWERS", False),
         # SQLite: how long a request waits for the write lock before answering 503 `busy`

@@ -24,6 +24,8 @@ MODULES = (
     "admin_reports",
     "admin_users",
     "admin_fairplay",
+    "learning",
+    "admin_learning",
 )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from question_bank import build_template_xlsx
-from quiz.api.common import Blueprint, admin_required
+from quiz.api.common import Blueprint, admin_required, config
 from quiz.clock import now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
@@ -24,8 +24,8 @@ from quiz.schemas.bank import (
     UploadArgs,
     UploadIn,
 )
-from quiz.schemas.common import cursor_id, page_of
-from quiz.services import banks
+from quiz.schemas.common import Page, cursor_id, encode_cursor, page_of
+from quiz.services import banks, question_stats
 
 blp = Blueprint(
     "admin_banks",
@@ -87,15 +87,34 @@ def template():
 @blp.arguments(QuestionListArgs, location="query")
 @blp.response(200, QuestionListOut)
 def list_questions(args):
-    """Questions with their answers, filtered by category, active and text, paginated."""
-    rows = banks.list_questions(
-        category=args["category"],
-        active=args["active"],
-        search=args["q"],
-        after_id=cursor_id(args["cursor"]),
-        limit=args["limit"] + 1,
-    )
-    return QuestionList(page_of(rows, args["limit"], lambda q: q.id), banks.categories())
+    """Questions with their answers and statistics, filtered by category, active and text;
+    `sort`/`order` by a figure, `attention=1` for the questions that need a look."""
+    cursor = cursor_id(args["cursor"])
+    filters = {"category": args["category"], "active": args["active"], "search": args["q"]}
+    min_answers = config("QUIZ_STATS_MIN_ANSWERS")
+    if args["sort"] != "id" or args["attention"] or args["order"] != "asc":
+        # Sorted by a figure: every matching question's figures (one aggregate pass), paged by
+        # offset.
+        rows = question_stats.ranked(
+            banks.list_questions(**filters, after_id=None, limit=None),
+            sort=args["sort"],
+            descending=args["order"] == "desc",
+            attention=args["attention"],
+            min_answers=min_answers,
+        )
+        offset = cursor or 0
+        more = len(rows) > offset + args["limit"]
+        page = Page(
+            rows[offset : offset + args["limit"]],
+            encode_cursor(offset + args["limit"]) if more else None,
+        )
+    else:
+        rows = banks.list_questions(**filters, after_id=cursor, limit=args["limit"] + 1)
+        page = page_of(rows, args["limit"], lambda q: q.id)
+        page = Page(
+            question_stats.with_stats(page.items, min_answers=min_answers), page.next_cursor
+        )
+    return QuestionList(page, banks.categories())
 
 
 @blp.route("/questions", methods=["POST"])

@@ -55,7 +55,9 @@ def csv_response(rows: list[dict], columns: list[str], filename: str) -> Respons
 def awareness(args):
     """知晓率 by category or district over a date range (default: the last 30 days)."""
     date_from, date_to = _range(args)
-    rows = reports.awareness(date_from, date_to, args["by"])
+    rows = reports.awareness(
+        date_from, date_to, args["by"], include_practice=args["include_practice"]
+    )
     if args["format"] == "csv":
         return csv_response(
             rows,

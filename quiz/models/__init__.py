@@ -1,6 +1,6 @@
 """All tables. Importing this package registers every model on db.metadata."""
 
-from quiz.models import bank, board, quiz, shop  # noqa: F401
+from quiz.models import bank, board, learning, quiz, shop  # noqa: F401
 from quiz.models.account import (
     ROLES,
     STAFF_ROLES,
@@ -12,6 +12,7 @@ from quiz.models.account import (
     User,
 )
 from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
+from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.quiz import Answer, DailySet, QuizDay
 
@@ -33,4 +34,8 @@ __all__ = [
     "User",
     "STAFF_ROLES",
     "AccountHold",
+    "Mistake",
+    "PracticeAnswer",
+    "PracticeSession",
+    "QuestionReport",
 ]

@@ -6,7 +6,17 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.extensions import db
@@ -74,6 +84,8 @@ class User(UserMixin, db.Model):
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     held_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hold_memo: Mapped[str | None] = mapped_column(String(255))
+    # 长辈模式 (larger text, no countdowns, read aloud): remembered on every device.
+    elder_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 

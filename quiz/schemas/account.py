@@ -34,6 +34,7 @@ class SsoIn(Schema):
 class ProfileIn(Schema):
     display_name = Text(min_length=1, max_length=32)
     district = Text(allow_none=True, max_length=32)
+    elder_mode = fields.Boolean()
 
 
 class TeamRef(Schema):
@@ -69,3 +70,4 @@ class UserOut(Schema):
         allow_none=True,
         metadata={"type": "string", "description": "a reporter's family invite code"},
     )
+    elder_mode = fields.Boolean(metadata={"description": "长辈模式: larger text, no countdowns"})

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from quiz.schemas.common import Page, PageArgs
+from quiz.schemas.learning import STAT_SORTS, StatsOut
 from quiz.schemas.quiz import AdminQuestionOut
 from quiz.schemas.text import Text, check_texts
 
@@ -49,6 +50,10 @@ class QuestionListArgs(PageArgs):
     category = Text(load_default=None, max_length=64)
     active = fields.Boolean(load_default=None, allow_none=True)
     q = Text(load_default=None, max_length=100)
+    # Statistics (docs/learning.md): sort by a figure, or list only questions needing attention.
+    sort = fields.String(load_default="id", validate=validate.OneOf(STAT_SORTS))
+    order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
+    attention = fields.Boolean(load_default=False)
 
 
 class QuestionFullOut(AdminQuestionOut):
@@ -57,6 +62,10 @@ class QuestionFullOut(AdminQuestionOut):
     bank_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class QuestionWithStatsOut(QuestionFullOut):
+    stats = fields.Nested(StatsOut)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class QuestionList:
 
 
 class QuestionListOut(Schema):
-    questions = fields.List(fields.Nested(QuestionFullOut), attribute="page.items")
+    questions = fields.List(fields.Nested(QuestionWithStatsOut), attribute="page.items")
     categories = fields.List(fields.String())
     next_cursor = fields.String(allow_none=True, attribute="page.next_cursor")
 

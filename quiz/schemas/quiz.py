@@ -182,6 +182,8 @@ class ReportArgs(Schema):
     to = fields.Date(load_default=None, validate=sane_day)
     by = fields.String(load_default="category", validate=validate.OneOf(["category", "district"]))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    # 知晓率 is the daily quiz's; practice answers count only when asked for.
+    include_practice = fields.Boolean(load_default=False)
 
 
 class AwarenessRow(Schema):

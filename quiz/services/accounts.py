@@ -147,6 +147,8 @@ def update_profile(user: User, *, districts: list[str], **changes) -> User:
         user.display_name = changes["display_name"].strip()
     if "district" in changes:
         user.district = check_district(changes["district"], districts)
+    if changes.get("elder_mode") is not None:
+        user.elder_mode = bool(changes["elder_mode"])
     db.session.flush()
     return user
 

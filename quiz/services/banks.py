@@ -280,7 +280,7 @@ def list_questions(
     active: bool | None,
     search: str | None,
     after_id: int | None,
-    limit: int,
+    limit: int | None,
 ) -> list[Question]:
     stmt = select(Question)
     if category:
@@ -296,7 +296,8 @@ def list_questions(
         )
     if after_id is not None:
         stmt = stmt.where(Question.id > max(0, min(after_id, MAX_ID)))  # ids fit INTEGER
-    return list(db.session.scalars(stmt.order_by(Question.id).limit(limit)))
+    stmt = stmt.order_by(Question.id)
+    return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
 
 
 def categories() -> list[str]:

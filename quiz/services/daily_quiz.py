@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 import question_bank
 from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import begin_writing, db
-from quiz.models import Answer, DailySet, Question, QuizDay, User
-from quiz.services import fairplay, family, ledger
+from quiz.models import Answer, DailySet, Question, QuestionReport, QuizDay, User
+from quiz.services import fairplay, family, ledger, mistakes
 from quiz.services.sql import commit_without_waiting_for_disk, insert_on_conflict
 
 MAX_SET_SIZE = 20
@@ -81,6 +81,8 @@ class Rules:
     draw_secret: str = ""
     option_secret: bytes | None = None
     min_answer_ms: int = 0
+    # Open 纠错 reports that take a question out of future draws (0: never).
+    report_suspend_at: int = 5
 
     @classmethod
     def from_config(cls, config) -> Rules:
@@ -103,6 +105,7 @@ class Rules:
                 else None
             ),
             min_answer_ms=config["QUIZ_MIN_ANSWER_MS"],
+            report_suspend_at=config["QUIZ_REPORT_SUSPEND_AT"],
         )
 
     def options_for(self, user_id: int, question: Question) -> fairplay.OptionOrder | None:
@@ -154,11 +157,13 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     day mixes topics. Two questions marked exclusive in the bundled bank (one's stem states the
     other's answer) never share a day, even if the day then has fewer questions.
     """
-    active = db.session.execute(
-        select(Question.id, Question.category, Question.content_hash)
-        .where(Question.active.is_(True))
-        .order_by(Question.id)
-    ).all()
+    stmt = select(Question.id, Question.category, Question.content_hash).where(
+        Question.active.is_(True)
+    )
+    if rules.report_suspend_at:
+        # Enough open 纠错 reports suspend a question until an admin resolves them.
+        stmt = stmt.where(Question.id.not_in(suspended_questions(rules.report_suspend_at)))
+    active = db.session.execute(stmt.order_by(Question.id)).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
     clashes = _clashes(active)
@@ -186,6 +191,16 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
             if not clashes.get(qid, frozenset()).intersection(chosen):
                 chosen.append(qid)
     return chosen
+
+
+def suspended_questions(threshold: int):
+    """The ids of questions with at least `threshold` open 纠错 reports (a subquery)."""
+    return (
+        select(QuestionReport.question_id)
+        .where(QuestionReport.status == "open")
+        .group_by(QuestionReport.question_id)
+        .having(func.count() >= threshold)
+    )
 
 
 def _clashes(active) -> dict[int, frozenset[int]]:
@@ -431,7 +446,7 @@ def result_of(
     )
 
 
-def _validate_choices(question: Question, choices: list[str]) -> str:
+def validate_choices(question: Question, choices: list[str]) -> str:
     keys = sorted({str(c).strip().upper() for c in choices})
     errors = []
     if not keys or keys == [""]:
@@ -468,7 +483,7 @@ def submit_answer(
     question = db.session.get(Question, question_id)
     # The user's keys are theirs: scored and stored in the question's own keys.
     order = rules.options_for(user.id, question)
-    chosen = _validate_choices(question, order.question_keys(choices) if order else choices)
+    chosen = validate_choices(question, order.question_keys(choices) if order else choices)
     if not rules.durable_answers:
         commit_without_waiting_for_disk()
     # Serialise this user's answers for the day: the row lock makes "answered" exact.
@@ -528,6 +543,8 @@ def submit_answer(
         db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题今天已经答过了。") from exc
+    if not correct:
+        mistakes.record_wrong(user.id, question, day=day, now=now)
     # post_entry refreshed the balance inside this transaction; without a credit, the balance
     # loaded with the user at the start of the request is shown.
     result = result_of(

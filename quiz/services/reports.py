@@ -7,22 +7,39 @@ from datetime import date
 from sqlalchemy import Integer, case, cast, distinct, func, select
 
 from quiz.extensions import db
-from quiz.models import Answer, Question, QuizDay
+from quiz.models import Answer, PracticeAnswer, Question, QuizDay
 
 
 def _rate(correct: int, answers: int) -> float:
     return round(correct / answers, 4) if answers else 0.0
 
 
-def awareness(date_from: date, date_to: date, by: str) -> list[dict]:
-    """Answers, correct answers, rate and participants per category or district."""
-    column = Answer.category if by == "category" else Answer.district
-    correct = func.sum(cast(case((Answer.correct.is_(True), 1), else_=0), Integer))
+def awareness(
+    date_from: date, date_to: date, by: str, *, include_practice: bool = False
+) -> list[dict]:
+    """Answers, correct answers, rate and participants per category or district.
+
+    The city's figure is the daily quiz's; practice answers (given after reading the 解析)
+    count only when `include_practice` asks for them.
+    """
+    key = "category" if by == "category" else "district"
+    answers = select(getattr(Answer, key).label("key"), Answer.user_id, Answer.correct).where(
+        Answer.day >= date_from, Answer.day <= date_to
+    )
+    if include_practice:
+        answers = answers.union_all(
+            select(
+                getattr(PracticeAnswer, key).label("key"),
+                PracticeAnswer.user_id,
+                PracticeAnswer.correct,
+            ).where(PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to)
+        )
+    rows_of = answers.subquery()
+    correct = func.sum(cast(case((rows_of.c.correct.is_(True), 1), else_=0), Integer))
     rows = db.session.execute(
-        select(column, func.count(), correct, func.count(distinct(Answer.user_id)))
-        .where(Answer.day >= date_from, Answer.day <= date_to)
-        .group_by(column)
-        .order_by(column)
+        select(rows_of.c.key, func.count(), correct, func.count(distinct(rows_of.c.user_id)))
+        .group_by(rows_of.c.key)
+        .order_by(rows_of.c.key)
     )
     return [
         {

@@ -43,6 +43,7 @@ APP_NAV = (
     ("home", "首页"),
     ("quiz_page", "答题"),
     ("points", "积分"),
+    ("learn", "学习"),
     ("boards", "排行"),
     ("shop", "商城"),
     ("vouchers", "我的券"),
@@ -59,6 +60,7 @@ ADMIN_NAV = (
     ("points", "积分调整", ("admin",)),
     ("teams", "团队", ("admin",)),
     ("fairplay", "公平竞赛", ("admin",)),
+    ("reports_queue", "纠错", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 
@@ -196,6 +198,21 @@ def quiz_page():
 @app_pages.get("/points")
 def points():
     return _page("app/points.html", "points")
+
+
+@app_pages.get("/learn")
+def learn():
+    return _page("app/learn.html", "learn")
+
+
+@app_pages.get("/review/<string:day>")
+def review(day):
+    return _page("app/review.html", "review", day=day[:10])
+
+
+@app_pages.get("/practice")
+def practice():
+    return _page("app/practice.html", "practice")
 
 
 @app_pages.get("/boards")

@@ -3,6 +3,7 @@ import {
   $, $$, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
   signInPage, start, unflash, STATUS_NAMES, TYPE_NAMES,
 } from "./core.js";
+import { learningPages, quizFeedback } from "./learning.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -132,6 +133,7 @@ pages.quiz = function () {
     $("#q-explanation").textContent = result.explanation || "暂无解析。";
     $("#q-submit").hidden = true;
     $("#q-next").textContent = nextUnanswered(0) < 0 ? "查看今日结果" : "下一题";
+    quizFeedback(current().id);
     feedback.hidden = false;
     feedback.focus();
     bind({ balance: result.balance });
@@ -205,7 +207,7 @@ pages.points = function () {
   const hist = $("#history-table tbody");
   api("GET", "/quiz/history?limit=30").then((data) => {
     for (const d of data.days) {
-      hist.appendChild(el("tr", {}, el("td", { text: d.date }),
+      hist.appendChild(el("tr", {}, el("td", {}, el("a", { href: `/app/review/${d.date}`, text: d.date })),
         el("td", { className: "num", text: `${d.correct} / ${d.total}` }), el("td", { className: "num", text: d.points })));
     }
     if (!data.days.length) hist.appendChild(emptyRow(3, "暂无记录"));
@@ -366,4 +368,5 @@ pages.team = function () {
     }));
 };
 
+Object.assign(pages, learningPages);
 start(pages);

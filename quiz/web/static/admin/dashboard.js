@@ -74,7 +74,9 @@ start.setUTCDate(start.getUTCDate() - 6);
 from.value = start.toISOString().slice(0, 10);
 to.value = today;
 
-const query = (spec) => `${spec.path}?from=${from.value}&to=${to.value}` + (spec.by ? "&by=" + spec.by : "");
+// 知晓率 is the daily quiz's; the box adds practice answers to the two rate reports only.
+const query = (spec) => `${spec.path}?from=${from.value}&to=${to.value}` + (spec.by ? "&by=" + spec.by : "") +
+  (spec.by && $("#r-practice").checked ? "&include_practice=1" : "");
 
 function render(section, spec, rows) {
   const box = clear($(".report-body", section));

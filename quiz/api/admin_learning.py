@@ -1,0 +1,59 @@
+"""Admin: the 纠错 queue and question statistics."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from quiz.api.common import Blueprint, admin_required, config
+from quiz.clock import now
+from quiz.schemas.common import cursor_id, page_of
+from quiz.schemas.learning import QueueArgs, QueueItemOut, QueueOut, ResolveIn, StatsOut
+from quiz.services import banks, learning, question_stats
+
+blp = Blueprint(
+    "admin_learning",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Admin: 纠错 reports and question statistics",
+)
+
+
+def _min_answers() -> int:
+    return config("QUIZ_STATS_MIN_ANSWERS")
+
+
+@blp.route("/question-reports", methods=["GET"])
+@admin_required
+@blp.arguments(QueueArgs, location="query")
+@blp.response(200, QueueOut)
+def queue(args):
+    """Reports (open: oldest first; resolved: newest first) with the question and its figures."""
+    items = learning.queue_items(
+        args["status"],
+        after_id=cursor_id(args["cursor"]),
+        limit=args["limit"] + 1,
+        min_answers=_min_answers(),
+    )
+    return page_of(items, args["limit"], lambda item: item.id)
+
+
+@blp.route("/question-reports/<id:report_id>/resolve", methods=["POST"])
+@admin_required
+@blp.arguments(ResolveIn)
+@blp.response(200, QueueItemOut)
+def resolve(body, report_id):
+    """Resolve a report (and every other open one on its question) as fixed or rejected."""
+    report = learning.resolve_report(
+        report_id, body["resolution"], body["note"], admin_id=current_user.id, now=now()
+    )
+    stats = question_stats.stats_for([report.question_id], min_answers=_min_answers())
+    return learning.QueueItem(report, stats[report.question_id])
+
+
+@blp.route("/questions/<id:question_id>/stats", methods=["GET"])
+@admin_required
+@blp.response(200, StatsOut)
+def stats(question_id):
+    """Answers, correct rate, picks per option (own keys), median time, discrimination, reports."""
+    question = banks.get_question(question_id)
+    return question_stats.stats_for([question.id], min_answers=_min_answers())[question.id]

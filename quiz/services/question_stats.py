@@ -1,0 +1,239 @@
+"""Question statistics from the daily quiz's answers, computed with SQL aggregates.
+
+Per question: answers, correct rate, picks per option (stored answers are in the question's
+own keys, so every user's shuffled order is already undone), median answer time (each
+answer's `interval_ms`: since the previous answer or the day's first fetch), a discrimination
+index and open 纠错 reports.
+
+Discrimination is the upper–lower 27 % index with the corrected (rest) score: each answer is
+ranked by its user's correct answers that day *without this question*; D = share right in the
+top 27 % − share right in the bottom 27 % (groups of ⌈0.27 n⌉; a block of tied scores across a
+group's edge counts fractionally). It runs from −1 to 1; a question the weak answer better than
+the strong is negative. SQL counts answers per (question, rest score); the index is a few lines
+of arithmetic over those blocks.
+
+Practice answers are left out: they come after the 解析 was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, and_, case, cast, func, select
+
+from quiz.extensions import db
+from quiz.models import Answer, Question, QuestionReport, QuizDay
+
+# Flag thresholds (docs/learning.md); a question needs QUIZ_STATS_MIN_ANSWERS answers for the
+# figure-based flags, open reports flag it at once.
+TOO_EASY = 0.95
+TOO_HARD = 0.20
+FLAG_TEXT = {
+    "too_easy": f"答对率高于 {TOO_EASY:.0%}",
+    "too_hard": f"答对率低于 {TOO_HARD:.0%}",
+    "negative_discrimination": "区分度为负：成绩差的人反而更容易答对",
+    "open_reports": "有未处理的纠错",
+}
+
+
+@dataclass
+class QuestionStats:
+    question_id: int
+    answers: int = 0
+    correct: int = 0
+    correct_rate: float | None = None
+    option_picks: dict[str, int] = field(default_factory=dict)
+    median_answer_ms: int | None = None
+    discrimination: float | None = None
+    open_reports: int = 0
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [FLAG_TEXT[f] for f in self.flags]
+
+
+def _as_int(expr):
+    return cast(case((expr, 1), else_=0), Integer)
+
+
+def _limit(stmt, column, question_ids):
+    return stmt if question_ids is None else stmt.where(column.in_(question_ids))
+
+
+def stats_for(question_ids: list[int] | None, *, min_answers: int) -> dict[int, QuestionStats]:
+    """Statistics of these questions (None: every question), keyed by id."""
+    questions = db.session.execute(
+        _limit(select(Question.id, Question.options), Question.id, question_ids)
+    ).all()
+    out = {
+        qid: QuestionStats(qid, option_picks={key: 0 for key, _ in options})
+        for qid, options in questions
+    }
+    ids = question_ids
+
+    for qid, n, right in db.session.execute(
+        _limit(
+            select(Answer.question_id, func.count(), func.sum(_as_int(Answer.correct.is_(True)))),
+            Answer.question_id,
+            ids,
+        ).group_by(Answer.question_id)
+    ):
+        if qid in out:
+            out[qid].answers, out[qid].correct = n, int(right or 0)
+            out[qid].correct_rate = round(int(right or 0) / n, 4) if n else None
+
+    for qid, choices, n in db.session.execute(
+        _limit(
+            select(Answer.question_id, Answer.choices, func.count()), Answer.question_id, ids
+        ).group_by(Answer.question_id, Answer.choices)
+    ):
+        if qid in out:
+            picks = out[qid].option_picks
+            for key in choices:
+                picks[key] = picks.get(key, 0) + n
+
+    for qid, median in db.session.execute(_medians(ids)):
+        if qid in out and median is not None:
+            out[qid].median_answer_ms = int(round(float(median)))
+
+    blocks: dict[int, list[tuple[int, int, int]]] = {}
+    for qid, rest, n, right in db.session.execute(_score_blocks(ids)):
+        blocks.setdefault(qid, []).append((int(rest), n, int(right or 0)))
+    for qid, found in blocks.items():
+        if qid in out:
+            out[qid].discrimination = discrimination(found)
+
+    for qid, n in db.session.execute(
+        _limit(
+            select(QuestionReport.question_id, func.count()).where(QuestionReport.status == "open"),
+            QuestionReport.question_id,
+            ids,
+        ).group_by(QuestionReport.question_id)
+    ):
+        if qid in out:
+            out[qid].open_reports = n
+
+    for stats in out.values():
+        stats.flags = flags_of(stats, min_answers=min_answers)
+    return out
+
+
+def flags_of(stats: QuestionStats, *, min_answers: int) -> list[str]:
+    flags = []
+    if stats.answers >= max(1, min_answers) and stats.correct_rate is not None:
+        if stats.correct_rate > TOO_EASY:
+            flags.append("too_easy")
+        if stats.correct_rate < TOO_HARD:
+            flags.append("too_hard")
+        if stats.discrimination is not None and stats.discrimination < 0:
+            flags.append("negative_discrimination")
+    if stats.open_reports:
+        flags.append("open_reports")
+    return flags
+
+
+def _medians(ids):
+    """The median of `interval_ms` per question (the mean of the two middle values when even)."""
+    ranked = _limit(
+        select(
+            Answer.question_id.label("qid"),
+            Answer.interval_ms.label("ms"),
+            func.row_number()
+            .over(partition_by=Answer.question_id, order_by=(Answer.interval_ms, Answer.id))
+            .label("rn"),
+            func.count().over(partition_by=Answer.question_id).label("n"),
+        ).where(Answer.interval_ms.is_not(None)),
+        Answer.question_id,
+        ids,
+    ).subquery()
+    return (
+        select(ranked.c.qid, func.avg(ranked.c.ms))
+        .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
+        .group_by(ranked.c.qid)
+    )
+
+
+def _score_blocks(ids):
+    """Per question and rest score (the day's correct answers without this question): how many
+    answers had that score and how many of them got this question right."""
+    right = _as_int(Answer.correct.is_(True))
+    rest = (QuizDay.correct - right).label("rest")
+    return _limit(
+        select(Answer.question_id, rest, func.count(), func.sum(right))
+        .join(QuizDay, and_(QuizDay.user_id == Answer.user_id, QuizDay.day == Answer.day))
+        .group_by(Answer.question_id, rest),
+        Answer.question_id,
+        ids,
+    )
+
+
+def discrimination(blocks: list[tuple[int, int, int]]) -> float | None:
+    """The upper–lower 27 % index from (rest score, answers, right) blocks.
+
+    The groups hold exactly ⌈0.27 n⌉ answers each; a block of tied scores that straddles a
+    group's edge counts with the fraction of it inside (so the index never depends on the order
+    people answered in).
+    """
+    n = sum(count for _, count, _ in blocks)
+    if n < 2:
+        return None
+    group = (27 * n + 99) // 100
+
+    def share_right(ordered) -> float:
+        room, hits = group, 0.0
+        for _, count, right in ordered:
+            take = min(room, count)
+            hits += right * take / count
+            room -= take
+            if not room:
+                break
+        return hits / group
+
+    ordered = sorted(blocks, key=lambda b: b[0])
+    return round(share_right(reversed(ordered)) - share_right(ordered), 4)
+
+
+@dataclass
+class QuestionWithStats:
+    """A question with its figures (reads through to the question)."""
+
+    question: Question
+    stats: QuestionStats
+
+    def __getattr__(self, name):
+        return getattr(self.question, name)
+
+
+def with_stats(questions: list[Question], *, min_answers: int) -> list[QuestionWithStats]:
+    stats = stats_for([q.id for q in questions], min_answers=min_answers)
+    return [QuestionWithStats(q, stats[q.id]) for q in questions]
+
+
+def ranked(
+    questions: list[Question],
+    *,
+    sort: str,
+    descending: bool,
+    attention: bool,
+    min_answers: int,
+) -> list[QuestionWithStats]:
+    """The questions with figures, sorted by one (questions without it last, either way);
+    `attention` keeps those with a flag."""
+    stats = stats_for(None, min_answers=min_answers)
+    rows = [
+        QuestionWithStats(q, stats.get(q.id) or QuestionStats(q.id))
+        for q in questions
+        if not attention or (q.id in stats and stats[q.id].flags)
+    ]
+    value = (lambda r: r.question.id) if sort == "id" else (lambda r: getattr(r.stats, sort))
+    known = [r for r in rows if value(r) is not None]
+    unknown = [r for r in rows if value(r) is None]
+    known.sort(key=lambda r: (value(r), -r.question.id if descending else r.question.id))
+    if descending:
+        known.reverse()
+    return known + sorted(unknown, key=lambda r: r.question.id)

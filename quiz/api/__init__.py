@@ -20,6 +20,7 @@ MODULES = (
     "admin_reports",
     "admin_users",
     "admin_fairplay",
+    "recognition",
 )
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from quiz.extensions import db
-from quiz.models import Team
+from quiz.models import Question, Team
 from quiz.services import daily_quiz
 from quiz.services.codes import new_code
 from quiz.services.daily_quiz import Rules
@@ -16,13 +16,15 @@ LAST_MONDAY = date(2026, 11, 16)  # the week before the tests' frozen Monday 202
 
 
 def play(app, user, day: date, correct: int, *, minute: int = 0, answers: int | None = None):
-    """`user` answers `day`'s set at 09:mm local time: the first `correct` answers right (every
-    question's answer is A), the rest wrong; `answers` stops early (the day left unfinished)."""
+    """`user` answers `day`'s set at 09:mm local time: the first `correct` answers right, the
+    rest wrong; `answers` stops early (the day left unfinished)."""
     rules = Rules.from_config(app.config)
     at = datetime.combine(day, time(9, minute), tzinfo=TZ)
     ids = daily_quiz.daily_set(day, rules, now=at).question_ids
     for i, qid in enumerate(ids[:answers]):
-        daily_quiz.submit_answer(user, qid, ["A" if i < correct else "B"], rules, now=at)
+        answer = db.session.get(Question, qid).answer
+        choices = list(answer) if i < correct else (["B"] if answer == "A" else ["A"])
+        daily_quiz.submit_answer(user, qid, choices, rules, now=at)
     db.session.commit()
 
 

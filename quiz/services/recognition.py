@@ -21,7 +21,7 @@ from quiz.errors import NotFound
 from quiz.extensions import begin_writing, db
 from quiz.models import STAFF_ROLES, Certificate, QuizDay, User
 from quiz.services.codes import new_code, normalise_code
-from quiz.services.leaderboards import Standing, mask_name, standing
+from quiz.services.leaderboards import mask_name, standing
 from quiz.services.sql import insert_on_conflict
 
 # The boards whose past week is published: (board, label).
@@ -61,23 +61,20 @@ def weekly_stars(store, viewer, *, now: datetime, start: date | None = None) -> 
     the viewer's own place on both. Names are as on the public boards (minors masked) for
     everyone, admins included: this is what gets published."""
     start = start or last_monday(now, store.tz)
-    boards: dict[str, Standing] = {}
+    entries: dict[str, list[dict]] = {}
+    mine: dict[str, dict | None] = {}
     for board, _label in STAR_BOARDS:
-        public = standing(store, board, "week", PUBLIC, now=now, limit=STARS, start=start)
-        mine = (
-            standing(store, board, "week", viewer, now=now, limit=1, start=start)
-            if viewer
-            else None
-        )
-        boards[board] = (public, mine.me if mine else None)
+        shown = standing(store, board, "week", PUBLIC, now=now, limit=STARS, start=start)
+        entries[board] = shown.entries
+        if viewer is not None:
+            # Their own row, wherever it is (top 1 is the cheapest read that carries `me`).
+            mine[board] = standing(store, board, "week", viewer, now=now, limit=1, start=start).me
     return WeeklyStars(
         start=start,
         end=start + timedelta(days=6),
-        citizens=boards["citizens"][0].entries,
-        reporters=boards["reporters"][0].entries,
-        me=None
-        if viewer is None
-        else {"citizens": boards["citizens"][1], "reporters": boards["reporters"][1]},
+        citizens=entries["citizens"],
+        reporters=entries["reporters"],
+        me=mine if viewer is not None else None,
     )
 
 

@@ -130,3 +130,29 @@ def test_without_a_cjk_font_images_answer_503_font_unavailable(app, factory, as_
         response = client.get(path)
         assert response.status_code == 503
         assert response.get_json()["code"] == "font_unavailable"
+
+
+def test_listings_racing_each_other_issue_one_certificate(app, factory, as_user):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from quiz.extensions import db
+
+    app.config["PROPAGATE_UNEXPECTED"] = False  # as served: a defect is a 500, not a crash
+    user = factory.user()
+    perfect_week(app, user)
+    clients = [as_user(user) for _ in range(8)]
+    db.session.commit()
+    db.session.close()  # the test's own session holds no transaction (SQLite's lock)
+    barrier = threading.Barrier(len(clients))
+
+    def listing(client):
+        barrier.wait(timeout=30)
+        response = client.get("/api/v1/me/certificates")
+        return response.status_code, [c["code"] for c in response.get_json()["items"]]
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        results = list(pool.map(listing, clients))
+    assert {status for status, _ in results} == {200}
+    assert len({tuple(codes) for _, codes in results}) == 1
+    assert Certificate.query.count() == 1

@@ -9,6 +9,7 @@ from flask_login import current_user
 from quiz.api.admin_reports import csv_response
 from quiz.api.common import Blueprint, admin_required, config, login_required
 from quiz.clock import local_day, now, zone
+from quiz.errors import ValidationFailed
 from quiz.schemas.common import decode_cursor, encode_cursor
 from quiz.schemas.recognition import (
     CertificatePage,
@@ -101,8 +102,10 @@ def my_certificates(args):
     """The certificates I have earned, newest first (issued on first listing)."""
     certificates = recognition.issue_certificates(current_user, now=now(), tz=zone())
     offset = decode_cursor(args["cursor"]) or 0
-    if not isinstance(offset, int) or offset < 0:
-        offset = 0
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise ValidationFailed(
+            "分页游标无效。", errors=[{"field": "cursor", "message": "无效的游标"}]
+        )
     page = certificates[offset : offset + args["limit"]]
     more = offset + args["limit"] < len(certificates)
     return {"items": page, "next_cursor": encode_cursor(offset + args["limit"]) if more else None}

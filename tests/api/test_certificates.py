@@ -156,3 +156,19 @@ def test_listings_racing_each_other_issue_one_certificate(app, factory, as_user)
     assert {status for status, _ in results} == {200}
     assert len({tuple(codes) for _, codes in results}) == 1
     assert Certificate.query.count() == 1
+
+
+def test_certificates_page_by_cursor_and_refuse_a_bad_one(app, factory, as_user):
+    user = factory.user()
+    for monday in (LAST_MONDAY - timedelta(days=7), LAST_MONDAY):
+        for n in range(7):
+            play(app, user, monday + timedelta(days=n), 5)
+    client = as_user(user)
+    first = client.get("/api/v1/me/certificates?limit=1").get_json()
+    assert [c["achieved_on"] for c in first["items"]] == ["2026-11-22"]
+    second = client.get(f"/api/v1/me/certificates?limit=1&cursor={first['next_cursor']}").get_json()
+    assert [c["achieved_on"] for c in second["items"]] == ["2026-11-15"]
+    assert second["next_cursor"] is None
+    for bad in ("not-a-cursor!!", "InRleHQi"):  # garbage; a JSON string instead of an offset
+        response = client.get(f"/api/v1/me/certificates?cursor={bad}")
+        assert response.status_code == 422 and response.get_json()["code"] == "validation_error"

@@ -77,6 +77,8 @@ def test_an_admin_picks_a_week_and_downloads_the_winners_poster(page, live):
     assert image.format == "PNG" and image.size == (1080, 1920)
     page.locator("#w-poster-img").evaluate("img => img.decode()")
     _save("winners-poster.png", poster)
+    page.set_viewport_size(DESKTOP)
+    _save("admin-winners-desktop.png", page=page)
     csv = _download(page, page.locator("#w-csv")).decode("utf-8-sig")
     assert csv.splitlines()[0] == "board,rank,name,score" and "张*明" in csv
 

@@ -8,7 +8,7 @@ export const READS = {
     "reporters[].rank", "reporters[].name", "reporters[].score"],
 };
 
-const WEEKS = 26;
+const WEEKS = 52;  // a year of weeks: the boards keep past weeks QUIZ_BOARD_RETENTION_DAYS (400)
 const select = $("#w-week");
 
 /** The Mondays of the last WEEKS weeks, last week first (the calendar day of the service). */

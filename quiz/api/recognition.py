@@ -145,8 +145,6 @@ def verify_certificate(code):
 def put_target(args, by, key):
     """Set a district's (key: its name) or team's (key: its id, or its exact name) target
     headcount; `null` clears it."""
-    if by not in participation.SCOPES:
-        raise participation.UnknownTargetKey("只能为城区（district）或团队（team）设定目标。")
     return participation.set_target(
         by,
         key,

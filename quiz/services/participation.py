@@ -68,6 +68,8 @@ def _team(key: str) -> Team:
 
 def resolve_key(by: str, key: str, districts: list[str]) -> tuple[str, str]:
     """(stored key, display name) of a district's name or a team's id or name."""
+    if by not in SCOPES:
+        raise UnknownTargetKey("只能为城区（district）或团队（team）设定目标。")
     if by == "district":
         if key not in districts:
             raise UnknownTargetKey("没有这个城区。")

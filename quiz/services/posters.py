@@ -128,7 +128,10 @@ def stars_poster(
             y += 60
         for e in entries:
             colour = GOLD if e["rank"] <= 3 else INK
-            draw.text((100, y), f"{e['rank']:>2}", font=row_font, fill=colour)
+            rank = str(e["rank"])
+            draw.text(
+                (150 - draw.textlength(rank, font=row_font), y), rank, font=row_font, fill=colour
+            )
             draw.text((190, y), _fit(draw, e["name"], row_font, 600), font=row_font, fill=INK)
             score = f"{e['score']} 分"
             draw.text(

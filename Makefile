@@ -8,7 +8,7 @@ PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-dates lint format serve migrate seed bench clean drill drill-short
+.PHONY: run fonts-note test test-dates lint format serve migrate seed bench clean drill drill-short
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ migrate: $(VENV)/.run-deps
 seed: migrate
 	$(BIN)/flask seed
 
-run: seed
+# Posters and certificates need a CJK font from the system (docs/recognition.md): say so once.
+fonts-note: $(VENV)/.run-deps
+	@$(BIN)/python -c 'import os; from quiz.services.posters import find_font as f; \
+		f(os.environ.get("QUIZ_CJK_FONT")) or print("note: no CJK font, posters and" \
+		" certificates answer 503 until: sudo apt-get install fonts-noto-cjk")'
+
+run: seed fonts-note
 	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 		$(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
 
@@ -53,7 +59,7 @@ DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboar
 	tests/services/test_leaderboards_past.py tests/api/test_leaderboards.py \
 	tests/api/test_leaderboards_quiz.py tests/services/test_daily_quiz.py \
 	tests/api/test_quiz_api.py tests/services/test_family.py tests/api/test_accounts.py \
-	tests/api/test_sso.py
+	tests/api/test_sso.py tests/api/test_recognition.py tests/api/test_certificates.py
 FAKE_AHEAD ?= +500d
 FAKE_BEFORE ?= 2025-06-15 08:00:00
 FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime

@@ -186,6 +186,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         # Uploads
         "QUIZ_MAX_IMAGE_BYTES": _int(env, "QUIZ_MAX_IMAGE_BYTES", 2 * 1024 * 1024),
+        # Posters and certificates: a CJK font file (unset: the usual system places are searched)
+        "QUIZ_CJK_FONT": env.get("QUIZ_CJK_FONT") or None,
         # OpenAPI (flask-smorest)
         "API_TITLE": "我知晓 我践行 API",
         "API_VERSION": "v1",

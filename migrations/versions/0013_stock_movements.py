@@ -1,7 +1,7 @@
 """stock movements: every change to a prize's stock is recorded
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-29
 
 """
@@ -13,7 +13,7 @@ import quiz.models.types
 
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

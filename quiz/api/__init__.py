@@ -26,6 +26,7 @@ MODULES = (
     "admin_fairplay",
     "learning",
     "admin_learning",
+    "recognition",
 )
 
 

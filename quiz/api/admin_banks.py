@@ -24,7 +24,7 @@ from quiz.schemas.bank import (
     UploadArgs,
     UploadIn,
 )
-from quiz.schemas.common import Page, cursor_id, encode_cursor, page_of
+from quiz.schemas.common import Page, cursor_id, page_of, slice_page
 from quiz.services import banks, question_stats
 
 blp = Blueprint(
@@ -102,12 +102,7 @@ def list_questions(args):
             attention=args["attention"],
             min_answers=min_answers,
         )
-        offset = cursor or 0
-        more = len(rows) > offset + args["limit"]
-        page = Page(
-            rows[offset : offset + args["limit"]],
-            encode_cursor(offset + args["limit"]) if more else None,
-        )
+        page = slice_page(rows, cursor or 0, args["limit"])
     else:
         rows = banks.list_questions(**filters, after_id=cursor, limit=args["limit"] + 1)
         page = page_of(rows, args["limit"], lambda q: q.id)

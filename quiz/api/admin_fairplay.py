@@ -38,7 +38,7 @@ def suspects(args):
         min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
         accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"),
     )
-    return {"date_from": first, "date_to": last, "reasons": fairplay.REASONS, "rows": rows}
+    return fairplay.SuspectReport(first, last, rows)
 
 
 @blp.route("/fair-play/holds", methods=["GET"])

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from flask import Response
 
-from quiz.api.common import Blueprint, admin_required, rules
+from quiz.api.common import Blueprint, admin_required, config, rules
 from quiz.clock import local_day, now
 from quiz.errors import ValidationFailed
-from quiz.schemas.quiz import AwarenessOut, ParticipationOut, QuestionRatesOut, ReportArgs
+from quiz.schemas.quiz import AwarenessOut, QuestionRatesOut, ReportArgs
+from quiz.schemas.recognition import ParticipationArgs, ParticipationOut
+from quiz.services import participation as targets
 from quiz.services import reports
 from quiz.services.csv_export import csv_document
 
@@ -64,7 +66,7 @@ def awareness(args):
             ["key", "answers", "correct", "rate", "participants"],
             f"awareness-{args['by']}-{date_from}-{date_to}.csv",
         )
-    return {"by": args["by"], "date_from": date_from, "date_to": date_to, "rows": rows}
+    return reports.Report(date_from, date_to, rows, by=args["by"])
 
 
 @blp.route("/questions", methods=["GET"])
@@ -81,21 +83,29 @@ def question_rates(args):
             ["question_id", "category", "stem", "answers", "correct", "rate"],
             f"questions-{date_from}-{date_to}.csv",
         )
-    return {"date_from": date_from, "date_to": date_to, "rows": rows}
+    return reports.Report(date_from, date_to, rows)
 
 
 @blp.route("/participation", methods=["GET"])
 @admin_required
-@blp.arguments(ReportArgs, location="query")
+@blp.arguments(ParticipationArgs, location="query")
 @blp.response(200, ParticipationOut)
 def participation(args):
-    """Per day: participants, completions and answers."""
+    """Per day (`by=day`, the default): participants, completions and answers. Per district or
+    team (`by=district|team`): participants against members and the target headcount."""
     date_from, date_to = _range(args)
-    rows = reports.participation(date_from, date_to)
+    by = args["by"]
+    if by == "day":
+        rows = reports.participation(date_from, date_to)
+        columns = ["date", "participants", "completed", "answers"]
+    else:
+        rows = targets.participation_by(by, date_from, date_to, districts=config("QUIZ_DISTRICTS"))
+        columns = ["key", "name", "participants", "members", "target", "rate"]
     if args["format"] == "csv":
+        suffix = "" if by == "day" else f"-{by}"
         return csv_response(
-            rows,
-            ["date", "participants", "completed", "answers"],
-            f"participation-{date_from}-{date_to}.csv",
+            [row if isinstance(row, dict) else row.__dict__ for row in rows],
+            columns,
+            f"participation{suffix}-{date_from}-{date_to}.csv",
         )
-    return {"date_from": date_from, "date_to": date_to, "rows": rows}
+    return reports.Report(date_from, date_to, rows, by=by)

@@ -1,6 +1,6 @@
 """All tables. Importing this package registers every model on db.metadata."""
 
-from quiz.models import bank, board, learning, quiz, shop  # noqa: F401
+from quiz.models import bank, board, learning, quiz, recognition, shop  # noqa: F401
 from quiz.models.account import (
     ROLES,
     STAFF_ROLES,
@@ -15,10 +15,13 @@ from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.quiz import Answer, DailySet, QuizDay
+from quiz.models.recognition import Certificate, ParticipationTarget
 
 __all__ = [
     "Role",
     "Answer",
+    "Certificate",
+    "ParticipationTarget",
     "DailySet",
     "QuizDay",
     "EARNING_KINDS",

@@ -119,6 +119,12 @@ def page_of(rows: list, limit: int, cursor_of) -> Page:
     return Page(rows, None)
 
 
+def slice_page(rows: list, offset: int, limit: int) -> Page:
+    """A page of a fully read list, by offset (the next page's cursor carries its offset)."""
+    more = len(rows) > offset + limit
+    return Page(rows[offset : offset + limit], encode_cursor(offset + limit) if more else None)
+
+
 def page_schema(item: type[Schema]) -> type[Schema]:
     """The one list envelope, `{items, next_cursor}`, around an item schema (a `Page` dumps
     through it). The contract's older lists keep their own names (`days`, `entries`…)."""

@@ -214,16 +214,3 @@ class QuestionRatesOut(Schema):
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     rows = fields.List(fields.Nested(QuestionRateRow))
-
-
-class ParticipationRow(Schema):
-    date = fields.String(metadata={"format": "date"})
-    participants = fields.Integer()
-    completed = fields.Integer()
-    answers = fields.Integer()
-
-
-class ParticipationOut(Schema):
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    rows = fields.List(fields.Nested(ParticipationRow))

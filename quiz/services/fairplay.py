@@ -13,7 +13,7 @@ import hmac
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select, update
@@ -423,3 +423,13 @@ def _longest_run_ending(days: list[date]) -> tuple[date, date] | None:
                 return days[run_start], days[i - 1]
             run_start = i
     return None
+
+
+@dataclass(frozen=True)
+class SuspectReport:
+    """Accounts worth a look between two local days, and what each reason means."""
+
+    date_from: date
+    date_to: date
+    rows: list
+    reasons: dict = field(default_factory=lambda: dict(REASONS))

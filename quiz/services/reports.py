@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Integer, case, cast, distinct, func, select
 
 from quiz.extensions import db
 from quiz.models import Answer, PracticeAnswer, Question, QuizDay
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report over a range of local days (both inclusive): its rows, grouped `by` a key."""
+
+    date_from: date
+    date_to: date
+    rows: list
+    by: str | None = None
 
 
 def _rate(correct: int, answers: int) -> float:

@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from quiz.clock import today
+from quiz.services import recognition
 
 STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/app/static/"
@@ -37,6 +38,8 @@ app_pages = Blueprint(
     static_url_path="/static",
 )
 admin_pages = Blueprint("admin_pages", __name__, url_prefix="/admin", template_folder="templates")
+# Pages anyone may open without signing in (a certificate's verification).
+public_pages = Blueprint("public_pages", __name__, template_folder="templates")
 
 # (endpoint, label) — the mini-app's tab bar, in order.
 APP_NAV = (
@@ -61,6 +64,8 @@ ADMIN_NAV = (
     ("teams", "团队", ("admin",)),
     ("fairplay", "公平竞赛", ("admin",)),
     ("reports_queue", "纠错", ("admin",)),
+    ("winners", "每周之星", ("admin",)),
+    ("targets", "参与目标", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 
@@ -288,11 +293,23 @@ for _name, _label, _roles in ADMIN_NAV:
     )
 
 
+# ---------------------------------------------------------------- public pages
+@public_pages.get("/verify/<code>")
+def verify(code: str):
+    """A certificate's public check: genuine (name masked as on public boards) or a 404 page."""
+    try:
+        verified = recognition.verify(code)
+    except recognition.UnknownCertificate:
+        return _page("verify.html", "verify", module="core.js", verified=None, code=code[:40]), 404
+    return _page("verify.html", "verify", module="core.js", verified=verified, code=verified.code)
+
+
 # ---------------------------------------------------------------- wiring
 def init_app(app: Flask) -> None:
     """Register the page blueprints, their template globals and the friendly error pages."""
     app.register_blueprint(app_pages)
     app.register_blueprint(admin_pages)
+    app.register_blueprint(public_pages)
 
     @app.get("/")
     def root():

@@ -29,6 +29,8 @@ ADMIN_PAGES = [
     "/admin/points",
     "/admin/teams",
     "/admin/fairplay",
+    "/admin/winners",
+    "/admin/targets",
 ]
 
 

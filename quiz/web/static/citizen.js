@@ -4,6 +4,7 @@ import {
   signInPage, start, unflash, STATUS_NAMES, TYPE_NAMES,
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
+import { homeRecognition } from "./recognition.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -85,6 +86,7 @@ pages.home = function () {
   api("GET", "/leaderboards/citizens?period=day&limit=1").then((board) => {
     $("[data-bind=rank]").textContent = board.me ? `第 ${board.me.rank} 名` : "未上榜";
   }).catch(() => { $("[data-bind=rank]").textContent = "–"; });
+  homeRecognition();
 };
 
 pages.quiz = function () {

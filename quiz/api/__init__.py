@@ -20,6 +20,8 @@ MODULES = (
     "admin_reports",
     "admin_users",
     "admin_fairplay",
+    "campaigns",
+    "admin_campaigns",
 )
 
 

@@ -42,6 +42,7 @@ admin_pages = Blueprint("admin_pages", __name__, url_prefix="/admin", template_f
 APP_NAV = (
     ("home", "首页"),
     ("quiz_page", "答题"),
+    ("campaigns", "专项"),
     ("points", "积分"),
     ("boards", "排行"),
     ("shop", "商城"),
@@ -59,6 +60,7 @@ ADMIN_NAV = (
     ("points", "积分调整", ("admin",)),
     ("teams", "团队", ("admin",)),
     ("fairplay", "公平竞赛", ("admin",)),
+    ("campaigns", "专项答题", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 
@@ -191,6 +193,11 @@ def home():
 @app_pages.get("/quiz")
 def quiz_page():
     return _page("app/quiz.html", "quiz")
+
+
+@app_pages.get("/campaigns")
+def campaigns():
+    return _page("app/campaigns.html", "campaigns")
 
 
 @app_pages.get("/points")

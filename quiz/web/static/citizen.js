@@ -3,6 +3,7 @@ import {
   $, $$, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
   signInPage, start, unflash, STATUS_NAMES, TYPE_NAMES,
 } from "./core.js";
+import { campaignsPage } from "./campaigns.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -32,7 +33,8 @@ export const READS = {
 
 const BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励" };
 const KIND_NAMES = { quiz_correct: "答对得分", quiz_bonus: "答题奖励", family_bonus: "家庭奖励",
-                     redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整" };
+                     redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整",
+                     campaign_points: "专项答题" };
 
 /** "30 分（全对奖励 +20，连续答题奖励 +10）" from the answer_result that completed the day. */
 function bonusText(result) {
@@ -365,5 +367,7 @@ pages.team = function () {
       flash("资料已保存。", "ok"); render(me); $("#who-name").textContent = me.display_name;
     }));
 };
+
+pages.campaigns = campaignsPage;
 
 start(pages);

@@ -48,6 +48,14 @@ def start_attempt(campaign_id):
     return campaigns.start_attempt(current_user, campaign_id, _rules(), now=now())
 
 
+@blp.route("/<int:campaign_id>/attempts/<int:attempt_id>", methods=["GET"])
+@login_required
+@blp.response(200, AttemptOut)
+def get_attempt(campaign_id, attempt_id):
+    """A running attempt of the caller's again (after a reload); 409 `attempt_over` once over."""
+    return campaigns.resume(current_user, campaign_id, attempt_id, _rules(), now=now())
+
+
 @blp.route("/<int:campaign_id>/attempts/<int:attempt_id>/answers", methods=["POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["QUIZ_ANSWER_LIMIT_USER"], key_func=_answer_limit_key)

@@ -99,6 +99,9 @@ class CampaignSummaryOut(Schema):
     questions_per_attempt = fields.Integer()
     time_limit_s = fields.Integer(allow_none=True)
     points_per_correct = fields.Integer()
+    open_attempt_id = fields.Integer(
+        allow_none=True, metadata={"description": "the caller's attempt still running, if any"}
+    )
 
 
 class AttemptOut(Schema):
@@ -109,6 +112,9 @@ class AttemptOut(Schema):
     remaining_s = fields.Integer(
         allow_none=True, metadata={"description": "seconds left on the server's clock"}
     )
+    answered_ids = fields.List(fields.Integer(), metadata={"description": "questions answered"})
+    score = fields.Integer(metadata={"description": "correct answers so far"})
+    points = fields.Integer(metadata={"description": "points this attempt has earned"})
 
 
 class CampaignAnswerResultOut(AnswerResultOut):

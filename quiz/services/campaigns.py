@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -122,6 +122,7 @@ class CampaignSummary:
     questions_per_attempt: int
     time_limit_s: int | None
     points_per_correct: int
+    open_attempt_id: int | None = None  # an attempt of the user's still running (to resume)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,9 @@ class StartedAttempt:
     questions: list[dict]
     deadline: datetime | None
     remaining_s: int | None  # seconds to the deadline on the server's clock (None: no limit)
+    answered_ids: list[int] = field(default_factory=list)
+    score: int = 0
+    points: int = 0
 
 
 @dataclass
@@ -359,9 +363,17 @@ def overview(user_id: int, *, now: datetime) -> list[CampaignSummary]:
             .group_by(CampaignAttempt.campaign_id)
         )
     }
+    running = {}
+    for attempt in db.session.scalars(
+        select(CampaignAttempt)
+        .where(CampaignAttempt.user_id == user_id, CampaignAttempt.finished_at.is_(None))
+        .order_by(CampaignAttempt.id)
+    ):
+        running[attempt.campaign_id] = attempt
     out = []
     for c in db.session.scalars(select(Campaign)):
         count, best = used.get(c.id, (0, None))
+        attempt = running.get(c.id)
         out.append(
             CampaignSummary(
                 id=c.id,
@@ -376,6 +388,7 @@ def overview(user_id: int, *, now: datetime) -> list[CampaignSummary]:
                 questions_per_attempt=c.questions_per_attempt,
                 time_limit_s=c.time_limit_s,
                 points_per_correct=c.points_per_correct,
+                open_attempt_id=attempt.id if attempt and not _over(attempt, c, now) else None,
             )
         )
 
@@ -437,18 +450,63 @@ def start_attempt(user: User, campaign_id: int, rules: Rules, *, now: datetime) 
     )
     db.session.add(attempt)
     db.session.flush()
-    by_id = {
-        q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))
-    }
-    questions = [
-        shown_question(by_id[qid], rules.options_for(user.id, by_id[qid])) for qid in question_ids
-    ]
     return StartedAttempt(
         id=attempt.id,
         campaign_id=campaign.id,
-        questions=questions,
+        questions=_questions_for(user.id, question_ids, rules),
         deadline=deadline,
         remaining_s=_remaining(deadline, now),
+    )
+
+
+def _over(attempt: CampaignAttempt, campaign: Campaign, now: datetime) -> bool:
+    """Every question answered, or past the deadline (or the window's end)."""
+    limit = min(attempt.deadline or campaign.ends_at, campaign.ends_at)
+    return attempt.answered >= len(attempt.question_ids) or now > limit
+
+
+def _own_attempt(user_id: int, campaign: Campaign, attempt_id: int, *, lock: bool):
+    stmt = select(CampaignAttempt).where(
+        CampaignAttempt.id == attempt_id,
+        CampaignAttempt.campaign_id == campaign.id,
+        CampaignAttempt.user_id == user_id,
+    )
+    attempt = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if attempt is None:
+        raise UnknownAttempt("没有这次答题。")
+    return attempt
+
+
+def _questions_for(user_id: int, question_ids: list[int], rules: Rules) -> list[dict]:
+    by_id = {
+        q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))
+    }
+    return [
+        shown_question(by_id[qid], rules.options_for(user_id, by_id[qid]))
+        for qid in question_ids
+        if qid in by_id
+    ]
+
+
+def resume(user: User, campaign_id: int, attempt_id: int, rules: Rules, *, now: datetime):
+    """An attempt of the user's again (a reloaded page): its questions, which are answered,
+    and the time left. 409 `attempt_over` once it is over."""
+    campaign = get(campaign_id)
+    attempt = _own_attempt(user.id, campaign, attempt_id, lock=False)
+    if _over(attempt, campaign, now):
+        raise AttemptOver("这次答题已经结束了。")
+    answered = db.session.scalars(
+        select(CampaignAnswer.question_id).where(CampaignAnswer.attempt_id == attempt.id)
+    ).all()
+    return StartedAttempt(
+        id=attempt.id,
+        campaign_id=campaign.id,
+        questions=_questions_for(user.id, attempt.question_ids, rules),
+        deadline=attempt.deadline,
+        remaining_s=_remaining(attempt.deadline, now),
+        answered_ids=list(answered),
+        score=attempt.correct,
+        points=attempt.points,
     )
 
 
@@ -477,21 +535,11 @@ def submit_answer(
     """Score one answer of an attempt; an answer that lifts the user's best pays its level."""
     campaign = get(campaign_id)
     # The attempt's row lock serialises its answers: `answered` and `correct` stay exact.
-    attempt = db.session.scalar(
-        select(CampaignAttempt)
-        .where(
-            CampaignAttempt.id == attempt_id,
-            CampaignAttempt.campaign_id == campaign.id,
-            CampaignAttempt.user_id == user.id,
-        )
-        .with_for_update()
-    )
-    if attempt is None:
-        raise UnknownAttempt("没有这次答题。")
+    attempt = _own_attempt(user.id, campaign, attempt_id, lock=True)
     total = len(attempt.question_ids)
     if attempt.answered >= total:
         raise AttemptOver("这次答题已经全部答完了。")
-    if now > min(attempt.deadline or campaign.ends_at, campaign.ends_at):
+    if _over(attempt, campaign, now):
         raise AttemptOver("答题时间已到。")
     if question_id not in attempt.question_ids:
         raise NotInAttempt("这道题不在这次答题中。")

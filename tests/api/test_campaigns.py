@@ -321,6 +321,30 @@ def test_a_question_is_answered_once_and_a_finished_attempt_is_over(
     assert over.status_code == 409 and over.get_json()["code"] == "attempt_over"
 
 
+def test_a_running_attempt_resumes_until_it_is_over(
+    admin_client, citizen_client, factory, as_user, clock
+):
+    campaign = new_campaign(admin_client, pool(factory), time_limit_s=120)
+    clock.set(OPENS_AT)
+    attempt = start(citizen_client, campaign["id"]).get_json()
+    q = [x["id"] for x in attempt["questions"]]
+    answer(citizen_client, campaign["id"], attempt, q[0])
+    clock.advance(seconds=30)
+    listed = citizen_client.get("/api/v1/campaigns").get_json()[0]
+    assert listed["open_attempt_id"] == attempt["id"]
+    url = f"/api/v1/campaigns/{campaign['id']}/attempts/{attempt['id']}"
+    again = citizen_client.get(url).get_json()
+    assert [x["id"] for x in again["questions"]] == q
+    assert again["questions"] == attempt["questions"]
+    assert again["answered_ids"] == [q[0]] and again["score"] == 1 and again["points"] == 10
+    assert again["remaining_s"] == 90 and again["deadline"] == attempt["deadline"]
+    assert as_user(factory.user()).get(url).status_code == 404
+    clock.advance(seconds=91)
+    over = citizen_client.get(url)
+    assert over.status_code == 409 and over.get_json()["code"] == "attempt_over"
+    assert citizen_client.get("/api/v1/campaigns").get_json()[0]["open_attempt_id"] is None
+
+
 def test_a_question_outside_the_attempt_is_404(admin_client, citizen_client, factory, clock):
     ids = pool(factory, 4)
     campaign = new_campaign(admin_client, ids)

@@ -13,9 +13,9 @@ from tests.web.test_journeys import unique
 pytestmark = pytest.mark.browser
 
 
-def answer_all(page, count: int) -> None:
-    """Answer every question of the attempt with the option 甲 (the factory's right answer)."""
-    for i in range(count):
+def answer_all(page, count: int, first: int = 0, stop: int | None = None) -> None:
+    """Answer questions `first`…`stop` of `count` with 甲 (the factory's right answer)."""
+    for i in range(first, count if stop is None else stop):
         expect(page.locator("#attempt-progress")).to_have_text(f"第 {i + 1} / {count} 题")
         page.locator("#a-options label", has_text="甲").click()
         page.get_by_role("button", name="提交答案").click()
@@ -84,7 +84,17 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     expect(page.locator("#attempt-remaining")).to_have_text("剩余约 5 分钟")
     assert page.locator("#attempt-timer").is_hidden()
     snap(page, "campaign-elder")
-    answer_all(page, 3)
+    answer_all(page, 3, stop=1)
+
+    # The page is reloaded mid-attempt: the attempt resumes where it was, its clock kept.
+    page.reload()
+    page.evaluate("document.documentElement.dataset.mode = 'elder'")
+    card = page.locator(".campaign", has_text="创文知识专项答题")
+    expect(card).to_contain_text("剩余 1 次")
+    card.get_by_role("button", name="继续答题：创文知识专项答题").click()
+    expect(page.locator("#attempt-remaining")).to_have_text("剩余约 5 分钟")
+    answer_all(page, 3, first=1)
+    expect(page.locator("#as-score")).to_have_text("3 / 3")
     expect(page.locator("#as-points")).to_have_text("0 分")  # a replay earns nothing
 
     # The console's board shows the citizen too.

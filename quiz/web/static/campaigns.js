@@ -9,9 +9,12 @@ import { $, $$, api, clear, el, fail, flash, unflash, TYPE_NAMES } from "./core.
 export const READS = {
   "GET /api/v1/campaigns": ["[].id", "[].name", "[].description", "[].starts_at", "[].ends_at",
     "[].status", "[].attempts_left", "[].best_score", "[].questions_per_attempt", "[].time_limit_s",
-    "[].points_per_correct"],
+    "[].points_per_correct", "[].open_attempt_id"],
   "POST /api/v1/campaigns/{campaign_id}/attempts": ["id", "remaining_s", "questions[].id", "questions[].type",
     "questions[].category", "questions[].stem", "questions[].options[].key", "questions[].options[].text"],
+  "GET /api/v1/campaigns/{campaign_id}/attempts/{attempt_id}": ["id", "remaining_s", "answered_ids[]", "score",
+    "points", "questions[].id", "questions[].type", "questions[].category", "questions[].stem",
+    "questions[].options[].key", "questions[].options[].text"],
   "POST /api/v1/campaigns/{campaign_id}/attempts/{attempt_id}/answers": ["correct", "correct_choices[]",
     "explanation", "points_awarded", "completed", "score", "remaining_s"],
   "GET /api/v1/campaigns/{campaign_id}/leaderboard": ["entries[].rank", "entries[].name", "entries[].score",
@@ -71,7 +74,7 @@ function countdown(onExpired) {
 export function campaignsPage() {
   const home = $("#campaign-home"), attemptBox = $("#campaign-attempt"), summaryBox = $("#attempt-summary");
   const boardBox = $("#campaign-board"), form = $("#attempt-form"), feedback = $("#a-feedback");
-  let campaign = null, attempt = null, index = 0, results = [], over = false;
+  let campaign = null, attempt = null, index = 0, results = [], over = false, done = new Set();
   const timer = countdown(() => finish("答题时间已到。"));
 
   function only(box) {
@@ -83,7 +86,7 @@ export function campaignsPage() {
     if (c.time_limit_s) terms.push(`限时 ${duration(c.time_limit_s)}`);
     const mine = [`剩余 ${c.attempts_left} 次`];
     if (c.best_score !== null) mine.push(`最好成绩 ${c.best_score} 题`);
-    const canPlay = c.status === "open" && c.attempts_left > 0;
+    const canPlay = c.status === "open" && c.attempts_left > 0 && !c.open_attempt_id;
     return el("li", { className: "card campaign", "data-campaign-id": c.id },
       el("p", {}, el("span", { className: "tag status-" + c.status, text: STATUS[c.status] || c.status })),
       el("h3", { text: c.name }),
@@ -94,6 +97,8 @@ export function campaignsPage() {
       el("p", { className: "actions" },
         canPlay ? el("button", { type: "button", className: "primary", text: c.best_score === null ? "开始答题" : "再答一次",
                                  "aria-label": "开始答题：" + c.name, onclick: () => begin(c) }) : null,
+        c.open_attempt_id ? el("button", { type: "button", className: "primary", text: "继续答题",
+                                           "aria-label": "继续答题：" + c.name, onclick: () => resume(c) }) : null,
         el("button", { type: "button", text: "排行榜", "aria-label": "排行榜：" + c.name, onclick: () => board(c) })));
   }
 
@@ -107,15 +112,32 @@ export function campaignsPage() {
     }).catch(fail);
   }
 
+  function run(c, data) {
+    campaign = c; attempt = data; results = []; over = false;
+    done = new Set(data.answered_ids || []);
+    $("#attempt-name").textContent = c.name;
+    only(attemptBox);
+    timer.set(data.remaining_s);
+    const i = nextUnanswered(0);
+    if (i < 0) finish(); else show(i);
+  }
+
   function begin(c) {
     unflash();
-    api("POST", `/campaigns/${c.id}/attempts`).then((data) => {
-      campaign = c; attempt = data; results = []; over = false;
-      $("#attempt-name").textContent = c.name;
-      only(attemptBox);
-      timer.set(data.remaining_s);
-      show(0);
-    }).catch((err) => { fail(err); if (err.code === "no_attempts_left" || err.code === "campaign_closed") list(); });
+    api("POST", `/campaigns/${c.id}/attempts`).then((data) => run(c, data))
+      .catch((err) => { fail(err); if (err.code === "no_attempts_left" || err.code === "campaign_closed") list(); });
+  }
+
+  /** Back into a running attempt (the page was closed or reloaded): the server kept its clock. */
+  function resume(c) {
+    unflash();
+    api("GET", `/campaigns/${c.id}/attempts/${c.open_attempt_id}`).then((data) => run(c, data))
+      .catch((err) => { fail(err); list(); });
+  }
+
+  function nextUnanswered(from) {
+    for (let i = from; i < attempt.questions.length; i++) if (!done.has(attempt.questions[i].id)) return i;
+    return -1;
   }
 
   function show(i) {
@@ -165,9 +187,9 @@ export function campaignsPage() {
     timer.stop();
     if (message) flash(message, "error");
     const last = results[results.length - 1];
-    const score = last ? last.score : 0;
+    const score = last ? last.score : attempt.score || 0;
     $("#as-score").textContent = `${score} / ${attempt.questions.length}`;
-    $("#as-points").textContent = results.reduce((s, r) => s + r.points_awarded, 0) + " 分";
+    $("#as-points").textContent = results.reduce((s, r) => s + r.points_awarded, attempt.points || 0) + " 分";
     $("#as-time").textContent = "…";
     only(summaryBox);
     summaryBox.focus();
@@ -186,18 +208,26 @@ export function campaignsPage() {
     $("#a-submit").disabled = true;
     api("POST", `/campaigns/${campaign.id}/attempts/${attempt.id}/answers`, { question_id: q.id, choices }).then((result) => {
       results.push(result);
+      done.add(q.id);
       timer.set(result.completed ? null : result.remaining_s);
       showFeedback(result);
     }, (err) => {
       $("#a-submit").disabled = false;
       if (err.code === "attempt_over") { finish(err.detail); return; }
+      if (err.code === "already_answered") {  // answered in another tab: go on with the rest
+        done.add(q.id);
+        const i = nextUnanswered(0);
+        if (i < 0) finish(); else show(i);
+        return;
+      }
       fail(err);
     });
   });
 
   $("#a-next").addEventListener("click", () => {
     const last = results[results.length - 1];
-    if (last && last.completed) finish(); else show(index + 1);
+    const i = nextUnanswered(0);
+    if ((last && last.completed) || i < 0) finish(); else show(i);
   });
 
   function board(c) {

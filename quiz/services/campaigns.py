@@ -229,6 +229,14 @@ def _apply(campaign: Campaign, values: dict, tz: ZoneInfo) -> None:
 
 
 def _validate(campaign: Campaign) -> None:
+    # The edited row must not reach the database (and its CHECKs) before it is known valid.
+    with db.session.no_autoflush:
+        errors = _problems(campaign)
+    if errors:
+        raise ValidationFailed("专项答题设置有误。", errors=errors)
+
+
+def _problems(campaign: Campaign) -> list[dict]:
     errors = []
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         errors.append({"field": "ends_at", "message": "结束时间须晚于开始时间"})
@@ -256,16 +264,14 @@ def _validate(campaign: Campaign) -> None:
     if not errors:
         size = len(pool_ids(campaign))
         if size < campaign.questions_per_attempt:
-            field = "question_ids" if has_ids else "category"
             errors.append(
                 {
-                    "field": field,
+                    "field": "question_ids" if has_ids else "category",
                     "message": f"题目池只有 {size} 道可用题目，少于每次答题的 "
                     f"{campaign.questions_per_attempt} 道",
                 }
             )
-    if errors:
-        raise ValidationFailed("专项答题设置有误。", errors=errors)
+    return errors
 
 
 def _check_question_ids(question_ids: list[int]) -> list[dict]:

@@ -143,6 +143,22 @@ def test_a_campaign_that_breaks_the_rules_is_422_with_field_errors(admin_client,
     assert {"ends_at", "attempts_allowed", "time_limit_s"} <= fields
 
 
+def test_an_edit_that_breaks_the_rules_is_422_and_changes_nothing(admin_client, factory):
+    ids = pool(factory)
+    body = new_campaign(admin_client, ids)
+    response = admin_client.patch(
+        f"/api/v1/admin/campaigns/{body['id']}",
+        json={"ends_at": "2026-11-01T00:00:00+08:00", "question_ids": ids[:4]},
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["ends_at"]
+    response = admin_client.patch(
+        f"/api/v1/admin/campaigns/{body['id']}", json={"question_ids": None}
+    )
+    assert response.status_code == 422
+    assert admin_client.get(f"/api/v1/admin/campaigns/{body['id']}").get_json() == body
+
+
 def test_a_pool_smaller_than_an_attempt_is_422(admin_client, factory):
     ids = pool(factory, 2)
     inactive = factory.question(category="创文", active=False).id

@@ -3,10 +3,12 @@ campaign is paid once, however many attempts reach it at the same moment."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from quiz.extensions import db
-from quiz.models import LedgerEntry, User
+from quiz.models import CampaignAttempt, LedgerEntry, User
 from quiz.services import ledger
 from tests.api.test_campaigns import OPENS_AT, answer, new_campaign, pool, start
 from tests.services.test_shop_races import race, signed_in
@@ -73,3 +75,24 @@ def test_the_same_answer_sent_twenty_times_at_once_is_scored_once(
         select(func.sum(LedgerEntry.delta)).where(LedgerEntry.user_id == user_id)
     )
     assert total == 10
+
+
+def test_ten_starts_at_once_open_only_the_attempts_allowed(app, factory, admin_client, clock):
+    user = factory.user()
+    user_id = user.id
+    campaign = new_campaign(admin_client, pool(factory, 3), attempts_allowed=3)
+    clock.set(OPENS_AT)
+    clients = [signed_in(app, user_id) for _ in range(10)]
+
+    def begin(c):
+        response = start(c, campaign["id"])
+        return response.status_code, response.get_json()
+
+    results = race([lambda c=c: begin(c) for c in clients])
+    assert Counter(s if s < 400 else body["code"] for s, body in results) == Counter(
+        {201: 3, "no_attempts_left": 7}
+    )
+    numbers = db.session.scalars(
+        select(CampaignAttempt.number).where(CampaignAttempt.user_id == user_id)
+    ).all()
+    assert sorted(numbers) == [1, 2, 3]

@@ -209,6 +209,18 @@ def test_a_campaign_needs_exactly_one_pool(admin_client, factory):
     assert both.status_code == neither.status_code == 422
 
 
+def test_the_admin_list_pages_newest_first(admin_client, factory):
+    ids = pool(factory, 3)
+    made = [new_campaign(admin_client, ids, name=f"专项{n}")["id"] for n in range(3)]
+    first = admin_client.get("/api/v1/admin/campaigns?limit=2").get_json()
+    assert [c["id"] for c in first["items"]] == made[:0:-1]
+    rest = admin_client.get(f"/api/v1/admin/campaigns?limit=2&cursor={first['next_cursor']}")
+    assert [c["id"] for c in rest.get_json()["items"]] == made[:1]
+    assert rest.get_json()["next_cursor"] is None
+    bad = admin_client.get("/api/v1/admin/campaigns?cursor=not-a-cursor")
+    assert bad.status_code == 422
+
+
 def test_only_admins_run_campaigns(citizen_client, factory):
     ids = pool(factory, 3)
     response = citizen_client.post(
@@ -471,6 +483,13 @@ def test_the_board_ranks_best_attempts_ties_to_less_time_and_masks_minors(
     assert len(top["entries"]) == 1 and top["me"]["rank"] == 3
     as_admin = admin_client.get(f"/api/v1/campaigns/{campaign['id']}/leaderboard").get_json()
     assert as_admin["entries"][0]["name"] == "李小明"
+
+
+def test_a_board_limit_outside_1_to_100_is_422(admin_client, citizen_client, factory):
+    campaign = new_campaign(admin_client, pool(factory))
+    url = f"/api/v1/campaigns/{campaign['id']}/leaderboard"
+    assert citizen_client.get(url + "?limit=0").status_code == 422
+    assert citizen_client.get(url + "?limit=101").status_code == 422
 
 
 def test_an_unknown_campaign_is_404(citizen_client):

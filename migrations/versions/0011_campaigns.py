@@ -106,6 +106,7 @@ def upgrade():
         sa.Column("choices", sa.String(length=8), nullable=False),
         sa.Column("correct", sa.Boolean(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("too_fast", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", quiz.models.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["attempt_id"],

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,4 +96,7 @@ class CampaignAnswer(db.Model):
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]
     points: Mapped[int] = mapped_column(Integer, default=0)
+    # Sooner than QUIZ_MIN_ANSWER_MS after the previous answer (or the start): stored and
+    # marked, worth no points and not counted in the attempt's score.
+    too_fast: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

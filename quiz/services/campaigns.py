@@ -15,6 +15,10 @@ answers (a *level*) that none of the user's attempts at the campaign reached bef
 The ledger's unique idempotency key is the guard, so replays, retries and racing finishes never
 pay a level twice. `campaign_points` is not an earning kind: no daily board sees it.
 
+Fair play as in the daily quiz: options in each user's own order, answers taken in the user's
+keys, and an answer sooner than QUIZ_MIN_ANSWER_MS after the previous one (or the attempt's
+start) is stored and marked `too_fast`: it neither counts in the attempt's score nor pays.
+
 While a campaign's window overlaps a day, its pool stays out of that day's daily draw
 (`held_question_ids`, called by `daily_quiz.choose_questions`).
 
@@ -556,14 +560,25 @@ def submit_answer(
         question, order.question_keys(choices) if order else choices
     )
     correct = chosen == question.answer
+    # Fair play, as in the daily quiz: an answer sooner than the minimum interval after the
+    # previous one (or the start) is stored and marked, and neither scores nor pays.
+    since = attempt.last_answer_at or attempt.started_at
+    too_fast = bool(rules.min_answer_ms) and (now - since).total_seconds() * 1000 < (
+        rules.min_answer_ms
+    )
     attempt.answered += 1
-    attempt.correct += int(correct)
+    attempt.correct += int(correct and not too_fast)
     attempt.last_answer_at = now
     attempt.seconds = max(0, int((now - attempt.started_at).total_seconds()))
     if attempt.answered >= total:
         attempt.finished_at = now
     awarded = 0
-    if correct and fairplay.earns_points(user.role) and campaign.points_per_correct > 0:
+    if (
+        correct
+        and not too_fast
+        and fairplay.earns_points(user.role)
+        and campaign.points_per_correct
+    ):
         awarded = _pay_level(user.id, campaign, attempt.correct, now=now)
     attempt.points += awarded
     answer = CampaignAnswer(
@@ -572,6 +587,7 @@ def submit_answer(
         choices=chosen,
         correct=correct,
         points=awarded,
+        too_fast=too_fast,
         created_at=now,
     )
     db.session.add(answer)
@@ -590,6 +606,7 @@ def submit_answer(
         balance=user.balance,
         completed=attempt.finished_at is not None,
         bonus_awarded=0,
+        too_fast=too_fast,
         answered=attempt.answered,
         total=total,
         score=attempt.correct,

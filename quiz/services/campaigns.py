@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from quiz.errors import Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, Campaign, CampaignAnswer, CampaignAttempt, Question, User
+from quiz.models.types import MAX_ID
 from quiz.services import daily_quiz, fairplay, ledger
 from quiz.services.daily_quiz import AlreadyAnswered, AnswerResult, Rules
 from quiz.services.leaderboards.reading import display_names
@@ -298,8 +299,10 @@ def _check_question_ids(question_ids: list[int]) -> list[dict]:
 
 
 def get(campaign_id: int, *, lock: bool = False) -> Campaign:
-    stmt = select(Campaign).where(Campaign.id == campaign_id)
-    campaign = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    campaign = None
+    if 0 < campaign_id <= MAX_ID:  # a bigger id cannot exist (nor be bound on SQLite)
+        stmt = select(Campaign).where(Campaign.id == campaign_id)
+        campaign = db.session.scalar(stmt.with_for_update() if lock else stmt)
     if campaign is None:
         raise UnknownCampaign("没有这个专项答题。")
     return campaign
@@ -476,6 +479,8 @@ def _over(attempt: CampaignAttempt, campaign: Campaign, now: datetime) -> bool:
 
 
 def _own_attempt(user_id: int, campaign: Campaign, attempt_id: int, *, lock: bool):
+    if not 0 < attempt_id <= MAX_ID:
+        raise UnknownAttempt("没有这次答题。")
     stmt = select(CampaignAttempt).where(
         CampaignAttempt.id == attempt_id,
         CampaignAttempt.campaign_id == campaign.id,

@@ -492,8 +492,11 @@ def test_a_board_limit_outside_1_to_100_is_422(admin_client, citizen_client, fac
     assert citizen_client.get(url + "?limit=101").status_code == 422
 
 
-def test_an_unknown_campaign_is_404(citizen_client):
+def test_an_unknown_campaign_is_404(citizen_client, admin_client):
     assert citizen_client.get("/api/v1/campaigns/999/leaderboard").status_code == 404
+    huge = "999999999999999999999"
+    assert citizen_client.get(f"/api/v1/campaigns/{huge}/attempts/{huge}").status_code == 404
+    assert admin_client.get(f"/api/v1/admin/campaigns/{huge}").status_code == 404
     response = start(citizen_client, 999)
     assert response.status_code == 404 and response.get_json()["code"] == "unknown_campaign"
 

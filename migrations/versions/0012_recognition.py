@@ -1,7 +1,7 @@
 """recognition: certificates and participation targets
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29
 
 """
@@ -14,7 +14,7 @@ import quiz.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

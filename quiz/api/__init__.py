@@ -27,6 +27,8 @@ MODULES = (
     "learning",
     "admin_learning",
     "recognition",
+    "campaigns",
+    "admin_campaigns",
 )
 
 

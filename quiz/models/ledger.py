@@ -13,6 +13,8 @@ from quiz.models.types import UTCDateTime
 KINDS = ("quiz_correct", "quiz_bonus", "family_bonus", "redeem", "refund", "admin_adjust")
 # Kinds that count as earned points on the leaderboards and against the daily cap.
 EARNING_KINDS = ("quiz_correct", "quiz_bonus", "family_bonus")
+# 专项答题 points: spendable, but on no daily board (each campaign ranks its own attempts).
+KINDS += ("campaign_points",)
 
 
 class LedgerEntry(db.Model):

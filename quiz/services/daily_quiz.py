@@ -155,7 +155,8 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     Questions used in the previous `no_repeat_days` are avoided while enough others remain;
     when they do not, the least recently used are taken. Categories are drawn round-robin so a
     day mixes topics. Two questions marked exclusive in the bundled bank (one's stem states the
-    other's answer) never share a day, even if the day then has fewer questions.
+    other's answer) never share a day, even if the day then has fewer questions. Questions of a
+    campaign running on the day are left out while the rest of the bank fills a day.
     """
     stmt = select(Question.id, Question.category, Question.content_hash).where(
         Question.active.is_(True)
@@ -166,6 +167,7 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     active = db.session.execute(stmt.order_by(Question.id)).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
+    active = _without_campaign_questions(active, day, rules)
     clashes = _clashes(active)
     window_start = day - timedelta(days=rules.no_repeat_days)
     last_used: dict[int, date] = {}
@@ -201,6 +203,19 @@ def suspended_questions(threshold: int):
         .group_by(QuestionReport.question_id)
         .having(func.count() >= threshold)
     )
+
+
+def _without_campaign_questions(active, day: date, rules: Rules):
+    """Leave out the questions of campaigns running on `day`, so the daily quiz does not give
+    them away — unless the bank would then be too small for a day's set."""
+    from quiz.services import campaigns  # campaigns builds on this module
+
+    start, end = day_bounds(day, rules.tz)
+    held = campaigns.held_question_ids(start, end)
+    if not held:
+        return active
+    kept = [row for row in active if row[0] not in held]
+    return kept if len(kept) >= min(rules.daily_count, len(active)) else active
 
 
 def _clashes(active) -> dict[int, frozenset[int]]:

@@ -128,10 +128,25 @@ def perfect_weeks(user_id: int, *, now: datetime, tz: ZoneInfo) -> list[Achievem
     ]
 
 
-# Where certificates come from: functions (user_id, *, now, tz) → achievements. A campaign
-# source (≥ 90 % in a 专项答题) is appended here when campaigns land.
+def campaign_high_scores(user_id: int, *, now: datetime, tz: ZoneInfo) -> list[Achievement]:
+    """专项答题 in which the user's best attempt scored at least 90 % of its questions."""
+    from quiz.services.campaigns import high_scores
+
+    return [
+        Achievement(
+            kind="campaign",
+            subject=str(found.campaign_id),
+            title=f"专项答题「{found.name}」成绩优秀：答对 {found.score}/{found.total} 题",
+            achieved_on=local_day(found.achieved_at, tz),
+        )
+        for found in high_scores(user_id)
+        if found.achieved_at is not None and found.achieved_at <= now
+    ]
+
+
+# Where certificates come from: functions (user_id, *, now, tz) → achievements.
 AchievementSource = Callable[..., list[Achievement]]
-ACHIEVEMENT_SOURCES: list[AchievementSource] = [perfect_weeks]
+ACHIEVEMENT_SOURCES: list[AchievementSource] = [perfect_weeks, campaign_high_scores]
 
 
 # ---------------------------------------------------------------- certificates

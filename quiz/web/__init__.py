@@ -45,6 +45,7 @@ public_pages = Blueprint("public_pages", __name__, template_folder="templates")
 APP_NAV = (
     ("home", "首页"),
     ("quiz_page", "答题"),
+    ("campaigns", "专项"),
     ("points", "积分"),
     ("learn", "学习"),
     ("boards", "排行"),
@@ -66,6 +67,7 @@ ADMIN_NAV = (
     ("reports_queue", "纠错", ("admin",)),
     ("winners", "每周之星", ("admin",)),
     ("targets", "参与目标", ("admin",)),
+    ("campaigns", "专项答题", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 
@@ -198,6 +200,11 @@ def home():
 @app_pages.get("/quiz")
 def quiz_page():
     return _page("app/quiz.html", "quiz")
+
+
+@app_pages.get("/campaigns")
+def campaigns():
+    return _page("app/campaigns.html", "campaigns")
 
 
 @app_pages.get("/points")

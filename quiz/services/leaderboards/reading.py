@@ -90,3 +90,10 @@ def standing(
         entries=_entries(board, ranked, full_names=viewer.role == Role.ADMIN),
         me={"rank": me[0], "score": me[1]} if me else None,
     )
+
+
+def display_names(user_ids: list[int], *, full_names: bool) -> dict[int, str]:
+    """user id → the name a public board shows (minors masked unless `full_names`), for
+    boards kept outside the store (a campaign's)."""
+    names = _names("citizens", [str(i) for i in user_ids], full_names=full_names)
+    return {int(s): name for s, (_, name) in names.items()}

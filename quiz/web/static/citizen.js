@@ -5,6 +5,7 @@ import {
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
 import { homeRecognition } from "./recognition.js";
+import { campaignsPage } from "./campaigns.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -34,7 +35,8 @@ export const READS = {
 
 const BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励" };
 const KIND_NAMES = { quiz_correct: "答对得分", quiz_bonus: "答题奖励", family_bonus: "家庭奖励",
-                     redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整" };
+                     redeem: "兑换奖品", refund: "退还积分", admin_adjust: "人工调整",
+                     campaign_points: "专项答题" };
 
 /** "30 分（全对奖励 +20，连续答题奖励 +10）" from the answer_result that completed the day. */
 function bonusText(result) {
@@ -371,4 +373,6 @@ pages.team = function () {
 };
 
 Object.assign(pages, learningPages);
+pages.campaigns = campaignsPage;
+
 start(pages);

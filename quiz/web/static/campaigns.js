@@ -1,0 +1,257 @@
+/* 专项答题 in the citizen mini-app: the list, an attempt (with its countdown) and each campaign's board.
+ * The server keeps the time: an attempt's `remaining_s` (at the start and after every answer) sets
+ * the countdown, and an answer after the deadline is refused there whatever this page shows.
+ * In 长辈模式 (<html data-mode="elder">) the ticking clock is hidden and the time left is said in
+ * words, "剩余约 N 分钟", refreshed on each answer. */
+import { $, $$, api, clear, el, fail, flash, unflash, TYPE_NAMES } from "./core.js";
+
+/** Response fields this module reads, per operation (checked by tests/web/test_contract.py). */
+export const READS = {
+  "GET /api/v1/campaigns": ["[].id", "[].name", "[].description", "[].starts_at", "[].ends_at",
+    "[].status", "[].attempts_left", "[].best_score", "[].questions_per_attempt", "[].time_limit_s",
+    "[].points_per_correct", "[].open_attempt_id"],
+  "POST /api/v1/campaigns/{campaign_id}/attempts": ["id", "remaining_s", "questions[].id", "questions[].type",
+    "questions[].category", "questions[].stem", "questions[].options[].key", "questions[].options[].text"],
+  "GET /api/v1/campaigns/{campaign_id}/attempts/{attempt_id}": ["id", "remaining_s", "answered_ids[]", "score",
+    "points", "questions[].id", "questions[].type", "questions[].category", "questions[].stem",
+    "questions[].options[].key", "questions[].options[].text"],
+  "POST /api/v1/campaigns/{campaign_id}/attempts/{attempt_id}/answers": ["correct", "correct_choices[]",
+    "explanation", "points_awarded", "completed", "score", "remaining_s"],
+  "GET /api/v1/campaigns/{campaign_id}/leaderboard": ["entries[].rank", "entries[].name", "entries[].score",
+    "entries[].seconds", "me.rank", "me.score", "me.seconds"],
+};
+
+const STATUS = { upcoming: "未开始", open: "进行中", ended: "已结束" };
+
+/** "2026-11-24T09:00:00+08:00" → "2026-11-24 09:00": the window in the service's own time
+ * (北京时间), as the admin set it, whatever the phone's zone. */
+const serviceTime = (iso) => (iso || "").slice(0, 16).replace("T", " ");
+
+const elderly = () => document.documentElement.dataset.mode === "elder";
+
+function clock(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function duration(seconds) {
+  if (seconds < 60) return `${seconds} 秒`;
+  return seconds % 60 ? `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒` : `${seconds / 60} 分钟`;
+}
+
+/** The attempt's time left: a countdown, or words in 长辈模式. */
+function countdown(onExpired) {
+  const timer = $("#attempt-timer"), words = $("#attempt-remaining");
+  let endsAt = null, tick = null;
+  function show() {
+    const left = (endsAt - performance.now()) / 1000;
+    timer.textContent = "剩余 " + clock(left);
+    timer.classList.toggle("low", left <= 30);
+    if (left <= 0) { stop(); onExpired(); }
+  }
+  function stop() { if (tick) clearInterval(tick); tick = null; }
+  return {
+    /** remaining: seconds on the server's clock, or null without a time limit. */
+    set(remaining) {
+      stop();
+      timer.hidden = words.hidden = true;
+      if (remaining === null || remaining === undefined) return;
+      endsAt = performance.now() + remaining * 1000;
+      if (elderly()) {
+        words.textContent = `剩余约 ${Math.max(1, Math.ceil(remaining / 60))} 分钟`;
+        words.hidden = false;
+        tick = setInterval(() => { if (performance.now() >= endsAt) { stop(); onExpired(); } }, 1000);
+      } else {
+        timer.hidden = false;
+        show();
+        tick = setInterval(show, 250);
+      }
+    },
+    stop,
+  };
+}
+
+export function campaignsPage() {
+  const home = $("#campaign-home"), attemptBox = $("#campaign-attempt"), summaryBox = $("#attempt-summary");
+  const boardBox = $("#campaign-board"), form = $("#attempt-form"), feedback = $("#a-feedback");
+  let campaign = null, attempt = null, index = 0, results = [], over = false, done = new Set();
+  const timer = countdown(() => finish("答题时间已到。"));
+
+  function only(box) {
+    for (const b of [home, attemptBox, summaryBox, boardBox]) b.hidden = b !== box;
+  }
+
+  function card(c) {
+    const terms = [`每次 ${c.questions_per_attempt} 题`, `答对每题 ${c.points_per_correct} 分`];
+    if (c.time_limit_s) terms.push(`限时 ${duration(c.time_limit_s)}`);
+    const mine = [`剩余 ${c.attempts_left} 次`];
+    if (c.best_score !== null) mine.push(`最好成绩 ${c.best_score} 题`);
+    const canPlay = c.status === "open" && c.attempts_left > 0 && !c.open_attempt_id;
+    return el("li", { className: "card campaign", "data-campaign-id": c.id },
+      el("p", {}, el("span", { className: "tag status-" + c.status, text: STATUS[c.status] || c.status })),
+      el("h3", { text: c.name }),
+      c.description ? el("p", { text: c.description }) : null,
+      el("p", { className: "meta", text: `${serviceTime(c.starts_at)} 至 ${serviceTime(c.ends_at)}` }),
+      el("p", { className: "meta", text: terms.join(" · ") }),
+      el("p", { className: "meta", text: mine.join(" · ") }),
+      el("p", { className: "actions" },
+        canPlay ? el("button", { type: "button", className: "primary", text: c.best_score === null ? "开始答题" : "再答一次",
+                                 "aria-label": "开始答题：" + c.name, onclick: () => begin(c) }) : null,
+        c.open_attempt_id ? el("button", { type: "button", className: "primary", text: "继续答题",
+                                           "aria-label": "继续答题：" + c.name, onclick: () => resume(c) }) : null,
+        el("button", { type: "button", text: "排行榜", "aria-label": "排行榜：" + c.name, onclick: () => board(c) })));
+  }
+
+  function list() {
+    timer.stop();
+    only(home);
+    return api("GET", "/campaigns").then((items) => {
+      const box = clear($("#campaign-list"));
+      for (const c of items) box.appendChild(card(c));
+      if (!items.length) box.appendChild(el("li", { text: "暂时没有专项答题。" }));
+    }).catch(fail);
+  }
+
+  function run(c, data) {
+    campaign = c; attempt = data; results = []; over = false;
+    done = new Set(data.answered_ids || []);
+    $("#attempt-name").textContent = c.name;
+    only(attemptBox);
+    timer.set(data.remaining_s);
+    const i = nextUnanswered(0);
+    if (i < 0) finish(); else show(i);
+  }
+
+  function begin(c) {
+    unflash();
+    api("POST", `/campaigns/${c.id}/attempts`).then((data) => run(c, data))
+      .catch((err) => { fail(err); if (err.code === "no_attempts_left" || err.code === "campaign_closed") list(); });
+  }
+
+  /** Back into a running attempt (the page was closed or reloaded): the server kept its clock. */
+  function resume(c) {
+    unflash();
+    api("GET", `/campaigns/${c.id}/attempts/${c.open_attempt_id}`).then((data) => run(c, data))
+      .catch((err) => { fail(err); list(); });
+  }
+
+  function nextUnanswered(from) {
+    for (let i = from; i < attempt.questions.length; i++) if (!done.has(attempt.questions[i].id)) return i;
+    return -1;
+  }
+
+  function show(i) {
+    index = i;
+    const q = attempt.questions[i];
+    $("#attempt-progress").textContent = `第 ${i + 1} / ${attempt.questions.length} 题`;
+    $("#a-type").textContent = TYPE_NAMES[q.type] || q.type;
+    $("#a-category").textContent = q.category;
+    $("#a-stem").textContent = `${i + 1}. ${q.stem}`;
+    const box = clear($("#a-options"));
+    const kind = q.type === "multiple" ? "checkbox" : "radio";
+    for (const o of q.options) {
+      const id = `copt-${q.id}-${o.key}`;
+      box.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
+        el("input", { type: kind, name: "choice", value: o.key, id }),
+        el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
+    }
+    feedback.hidden = true;
+    $("#a-submit").hidden = false;
+    $("#a-submit").disabled = false;
+    const first = $("input", box);
+    if (first) first.focus();
+  }
+
+  function showFeedback(result) {
+    for (const label of $$(".option", form)) {
+      const input = $("input", label);
+      input.disabled = true;
+      if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
+      else if (input.checked) label.classList.add("is-wrong");
+    }
+    const verdict = $("#a-verdict");
+    verdict.textContent = result.correct
+      ? "回答正确！" + (result.points_awarded ? `+${result.points_awarded} 分` : "") : "回答错误";
+    verdict.className = "verdict " + (result.correct ? "ok" : "bad");
+    $("#a-correct").textContent = "正确答案：" + result.correct_choices.join("、");
+    $("#a-explanation").textContent = result.explanation || "暂无解析。";
+    $("#a-submit").hidden = true;
+    $("#a-next").textContent = result.completed ? "查看本次成绩" : "下一题";
+    feedback.hidden = false;
+    feedback.focus();
+  }
+
+  function finish(message) {
+    if (over) return;
+    over = true;
+    timer.stop();
+    if (message) flash(message, "error");
+    const last = results[results.length - 1];
+    const score = last ? last.score : attempt.score || 0;
+    $("#as-score").textContent = `${score} / ${attempt.questions.length}`;
+    $("#as-points").textContent = results.reduce((s, r) => s + r.points_awarded, attempt.points || 0) + " 分";
+    $("#as-time").textContent = "…";
+    only(summaryBox);
+    summaryBox.focus();
+    // The board has the attempt's time as the server counted it.
+    api("GET", `/campaigns/${campaign.id}/leaderboard?limit=1`).then((b) => {
+      $("#as-time").textContent = b.me ? `${duration(b.me.seconds)}（最好成绩）` : "–";
+    }).catch(() => { $("#as-time").textContent = "–"; });
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const choices = $$("input[name=choice]:checked", form).map((i) => i.value);
+    if (!choices.length) { flash("请先选择答案。", "error"); return; }
+    unflash();
+    const q = attempt.questions[index];
+    $("#a-submit").disabled = true;
+    api("POST", `/campaigns/${campaign.id}/attempts/${attempt.id}/answers`, { question_id: q.id, choices }).then((result) => {
+      results.push(result);
+      done.add(q.id);
+      timer.set(result.completed ? null : result.remaining_s);
+      showFeedback(result);
+    }, (err) => {
+      $("#a-submit").disabled = false;
+      if (err.code === "attempt_over") { finish(err.detail); return; }
+      if (err.code === "already_answered") {  // answered in another tab: go on with the rest
+        done.add(q.id);
+        const i = nextUnanswered(0);
+        if (i < 0) finish(); else show(i);
+        return;
+      }
+      fail(err);
+    });
+  });
+
+  $("#a-next").addEventListener("click", () => {
+    const last = results[results.length - 1];
+    const i = nextUnanswered(0);
+    if ((last && last.completed) || i < 0) finish(); else show(i);
+  });
+
+  function board(c) {
+    campaign = c;
+    $("#board-name").textContent = `${c.name} · 排行榜`;
+    only(boardBox);
+    const listBox = clear($("#campaign-board-list")), me = $("#campaign-board-me");
+    me.textContent = "正在加载…";
+    api("GET", `/campaigns/${c.id}/leaderboard?limit=50`).then((data) => {
+      const mine = data.me;
+      me.textContent = mine ? `我的名次：第 ${mine.rank} 名 · 答对 ${mine.score} 题 · 用时 ${duration(mine.seconds)}` : "暂未上榜";
+      for (const e of data.entries) {
+        const isMe = mine && e.rank === mine.rank;
+        listBox.appendChild(el("li", { className: isMe ? "mine" : null, "aria-current": isMe ? "true" : null },
+          el("span", { className: "rank", text: e.rank }),
+          el("span", { className: "name", text: e.name }, isMe ? el("span", { className: "sr-only", text: "（我）" }) : null),
+          el("span", { className: "score", text: `${e.score} 题 · ${duration(e.seconds)}` })));
+      }
+      if (!data.entries.length) listBox.appendChild(el("li", { text: "暂无成绩" }));
+    }).catch((err) => { me.textContent = ""; fail(err); });
+  }
+
+  $("#as-board").addEventListener("click", () => board(campaign));
+  $("#as-back").addEventListener("click", list);
+  $("#board-back").addEventListener("click", list);
+  list();
+}

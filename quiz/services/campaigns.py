@@ -497,7 +497,7 @@ def _questions_for(user_id: int, question_ids: list[int], rules: Rules) -> list[
         q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))
     }
     return [
-        shown_question(by_id[qid], rules.options_for(user_id, by_id[qid]))
+        fairplay.as_seen(by_id[qid], rules.options_for(user_id, by_id[qid]))
         for qid in question_ids
         if qid in by_id
     ]
@@ -523,18 +523,6 @@ def resume(user: User, campaign_id: int, attempt_id: int, rules: Rules, *, now: 
         score=attempt.correct,
         points=attempt.points,
     )
-
-
-def shown_question(question: Question, order: fairplay.OptionOrder | None) -> dict:
-    """A question as this user sees it: options in their order, no answer."""
-    payload = {
-        "id": question.id,
-        "type": question.type,
-        "stem": question.stem,
-        "options": [{"key": key, "text": text} for key, text in question.options],
-        "category": question.category,
-    }
-    return order.present(payload) if order else payload
 
 
 def submit_answer(

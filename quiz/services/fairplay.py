@@ -433,3 +433,16 @@ class SuspectReport:
     date_to: date
     rows: list
     reasons: dict = field(default_factory=lambda: dict(REASONS))
+
+
+def as_seen(question, order: OptionOrder | None) -> dict:
+    """A question as one user sees it: options in their order (`order`, None: the question's
+    own), never the answer or the explanation."""
+    shown = {
+        "id": question.id,
+        "type": question.type,
+        "stem": question.stem,
+        "options": [{"key": key, "text": text} for key, text in question.options],
+        "category": question.category,
+    }
+    return order.present(shown) if order else shown

@@ -32,7 +32,7 @@ from quiz.models.types import MAX_ID
 from quiz.services import mistakes as mistake_book
 from quiz.services import question_stats
 from quiz.services.daily_quiz import AlreadyAnswered, AnswerResult, Rules, validate_choices
-from quiz.services.fairplay import OptionOrder
+from quiz.services.fairplay import OptionOrder, as_seen
 
 
 class NothingToPractise(Conflict):
@@ -67,18 +67,6 @@ MAX_PRACTICE = 20
 
 
 # --- what a user sees of a question -----------------------------------------------------
-
-
-def question_view(question: Question, order: OptionOrder | None) -> dict:
-    """A question as this user sees it (options in their order; no answer)."""
-    payload = {
-        "id": question.id,
-        "type": question.type,
-        "stem": question.stem,
-        "options": [{"key": key, "text": text} for key, text in question.options],
-        "category": question.category,
-    }
-    return order.present(payload) if order else payload
 
 
 def _user_keys(keys: str, order: OptionOrder | None) -> list[str]:
@@ -129,7 +117,7 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
         order = rules.options_for(user_id, question)
         items.append(
             ReviewItem(
-                question=question_view(question, order),
+                question=as_seen(question, order),
                 choices=_user_keys(answer.choices, order),
                 correct=answer.correct,
                 correct_choices=_user_keys(question.answer, order),
@@ -194,7 +182,7 @@ def mistakes_of(
         out.append(
             MistakeItem(
                 id=mistake.id,
-                question=question_view(question, order),
+                question=as_seen(question, order),
                 correct_choices=_user_keys(question.answer, order),
                 explanation=question.explanation,
                 wrong_count=mistake.wrong_count,
@@ -303,7 +291,7 @@ def start_practice(
         id=session.id,
         source=source,
         category=category,
-        questions=[question_view(by_id[q], rules.options_for(user.id, by_id[q])) for q in chosen],
+        questions=[as_seen(by_id[q], rules.options_for(user.id, by_id[q])) for q in chosen],
     )
 
 

@@ -54,10 +54,9 @@ class Live:
         return any(r.rule == rule for r in self.app.url_map.iter_rules())
 
     def needs(self, *rules: str) -> None:
-        """Skip while a feature this journey drives has not landed on this branch yet."""
+        """The routes this journey drives exist (a renamed route fails here, never skips)."""
         missing = [r for r in rules if not self.has_route(r)]
-        if missing:
-            pytest.skip(f"waiting on the API: {', '.join(missing)}")
+        assert not missing, f"routes this journey drives are missing: {', '.join(missing)}"
 
     def api_as(self, user):
         client = self.app.test_client()

@@ -24,7 +24,7 @@ def answer_all(page, count: int, first: int = 0, stop: int | None = None) -> Non
 
 
 def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(browser, page, live):
-    live.needs("/api/v1/admin/campaigns", "/api/v1/campaigns/<int:campaign_id>/attempts")
+    live.needs("/api/v1/admin/campaigns", "/api/v1/campaigns/<id:campaign_id>/attempts")
     with live.app.app_context():
         for n in range(4):
             live.factory.question(category="创文", stem=f"创文知识第{n + 1}题：下列做法正确的是？")

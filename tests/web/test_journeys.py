@@ -381,7 +381,6 @@ def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice
         "/api/v1/shop/redemptions",
         "/api/v1/admin/points/adjust",
         "/api/v1/admin/redemptions/<string:voucher_code>/fulfil",
-        headers=fresh_key(),
     )
     code = _voucher_for(live, unique("winner"))
     sign_in(page, "counter", at="/admin/login")

@@ -100,7 +100,7 @@ def test_a_wrong_answer_is_reviewed_practised_and_mastered(page, live):
 
 
 def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, browser, live):
-    live.needs("/api/v1/questions/<int:question_id>/reports", "/api/v1/admin/question-reports")
+    live.needs("/api/v1/questions/<id:question_id>/reports", "/api/v1/admin/question-reports")
     user = live.user(username=unique("reporter"), display_name="纠错人")
     question = live.questions[3]
     api = live.api_as(user)

@@ -10,7 +10,7 @@ from question_bank import build_template_xlsx
 from quiz.api.common import Blueprint, admin_required, config
 from quiz.clock import now
 from quiz.errors import ValidationFailed
-from quiz.extensions import db
+from quiz.extensions import app_part, db
 from quiz.models import QuestionBank
 from quiz.schemas.bank import (
     BankOut,
@@ -25,7 +25,7 @@ from quiz.schemas.bank import (
     UploadIn,
 )
 from quiz.schemas.common import Page, cursor_id, page_of, slice_page
-from quiz.services import banks, question_stats
+from quiz.services import banks, daily_quiz, question_stats
 
 blp = Blueprint(
     "admin_banks",
@@ -134,7 +134,9 @@ def get_question(question_id):
 @blp.response(200, QuestionFullOut)
 def patch_question(body, question_id):
     """Edit a question (same rules as an upload); options and key freeze once answered."""
-    return banks.update_question(banks.get_question(question_id), dict(body), now=now())
+    question = banks.update_question(banks.get_question(question_id), dict(body), now=now())
+    app_part(daily_quiz.TODAYS_SET).forget()  # this worker shows the fix at once
+    return question
 
 
 @blp.route("/questions/<id:question_id>", methods=["DELETE"])

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import hmac
 import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -300,23 +301,27 @@ TODAYS_SET = "quiz.todays_set"
 
 @dataclass(frozen=True)
 class _Presented:
+    ids: tuple[int, ...]
     key: tuple
     value: object
+    checked: float  # monotonic seconds
 
 
 class TodaysSet:
     """Today's set as players see it, kept per app (never shared between apps in a process).
 
     The set's ids are fixed once its day has started, so they are remembered per day. Its
-    questions' wording can still be edited: each read fetches the shown columns (one query on
-    primary keys, no ORM objects) and renders again only when they differ from the last render,
-    so an admin's fix shows at once on every worker and instance, in step with the key that
-    scoring uses, while the costly render (schema dump) is done once per version.
+    questions' wording can still be edited: the shown columns are read again (one query on
+    primary keys, no ORM objects) at most every `recheck_seconds` per worker, and rendered again
+    only when they changed; the worker that saves an edit forgets its copy at once. So a fix
+    shows at once to the editor and within a second everywhere else, while the costly render
+    (the schema dump) is done once per version and most requests add no query.
     """
 
-    def __init__(self):
+    def __init__(self, recheck_seconds: float = 1.0, monotonic=time.monotonic):
         self._day: tuple[date, tuple[int, ...]] | None = None
         self._presented: _Presented | None = None
+        self._recheck, self._monotonic = recheck_seconds, monotonic
 
     def question_ids(self, day: date, rules: Rules, *, now: datetime) -> tuple[int, ...]:
         known = self._day
@@ -325,9 +330,17 @@ class TodaysSet:
             self._day = known
         return known[1]
 
+    def forget(self) -> None:
+        """Drop the rendered set (after an edit to a question): the next read renders anew."""
+        self._presented = None
+
     def presented(self, ids: tuple[int, ...], render):
         """`render(questions)` of these questions (rows with id, type, stem, options and
         category, in the order of `ids`), reused until one of them changes."""
+        hit = self._presented
+        at = self._monotonic()
+        if hit is not None and hit.ids == ids and at - hit.checked < self._recheck:
+            return hit.value
         rows = {
             row.id: row
             for row in db.session.execute(
@@ -340,11 +353,9 @@ class TodaysSet:
         key = tuple(
             (r.id, r.type, r.stem, tuple(tuple(o) for o in r.options), r.category) for r in shown
         )
-        hit = self._presented
-        if hit is None or hit.key != key:
-            hit = _Presented(key, render(shown))
-            self._presented = hit
-        return hit.value
+        value = hit.value if hit is not None and hit.key == key else render(shown)
+        self._presented = _Presented(ids, key, value, at)
+        return value
 
 
 def schedule(

@@ -335,3 +335,28 @@ def test_an_answer_that_fails_midway_leaves_nothing_behind(app, factory, rules, 
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
     assert db.session.get(User, user.id).balance == 0
     assert ledger.mismatches() == []
+
+
+def test_another_workers_copy_of_todays_set_follows_an_edit_within_its_recheck(app, factory):
+    from quiz.services.daily_quiz import TodaysSet
+
+    question = factory.question(stem="原来的题干")
+    db.session.commit()
+    ticks = [100.0]
+    worker = TodaysSet(recheck_seconds=1.0, monotonic=lambda: ticks[0])
+    renders = []
+
+    def render(rows):
+        renders.append(1)
+        return [r.stem for r in rows]
+
+    assert worker.presented((question.id,), render) == ["原来的题干"]
+    question.stem = "更正后的题干"
+    db.session.commit()
+    ticks[0] += 0.5
+    assert worker.presented((question.id,), render) == ["原来的题干"]  # within its recheck
+    ticks[0] += 0.6
+    assert worker.presented((question.id,), render) == ["更正后的题干"]
+    ticks[0] += 1.5
+    assert worker.presented((question.id,), render) == ["更正后的题干"]
+    assert len(renders) == 2  # rendered once per version, not once per check

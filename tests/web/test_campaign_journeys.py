@@ -77,7 +77,12 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
 
     # 长辈模式: no ticking clock, the time left in words.
     page.get_by_role("button", name="返回列表").click()
-    page.evaluate("document.documentElement.dataset.mode = 'elder'")
+    # Switched on as a user does: remembered by the server, so it survives the reload below.
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/me") and r.request.method == "PATCH"
+    ):
+        page.locator("#elder-toggle").click()
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
     card = page.locator(".campaign", has_text="创文知识专项答题")
     expect(card).to_contain_text("最好成绩 3 题")
     card.get_by_role("button", name="开始答题：创文知识专项答题").click()
@@ -88,7 +93,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
 
     # The page is reloaded mid-attempt: the attempt resumes where it was, its clock kept.
     page.reload()
-    page.evaluate("document.documentElement.dataset.mode = 'elder'")
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
     card = page.locator(".campaign", has_text="创文知识专项答题")
     expect(card).to_contain_text("剩余 1 次")
     card.get_by_role("button", name="继续答题：创文知识专项答题").click()

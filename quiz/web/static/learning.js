@@ -52,13 +52,15 @@ function setUpElderMode() {
   const toggle = $("#elder-toggle");
   if (!toggle) return;
   toggle.hidden = false;
+  let switched = false;  // a switch made on this page wins over the answer of the read below
   toggle.addEventListener("click", () => {
+    switched = true;
     const on = !elderOn();
     applyElderMode(on);
     api("PATCH", "/me", { elder_mode: on }).catch(fail);
   });
   // The server remembers it per user: a new phone picks it up.
-  api("GET", "/me").then((me) => applyElderMode(!!me.elder_mode)).catch(() => {});
+  api("GET", "/me").then((me) => { if (!switched) applyElderMode(!!me.elder_mode); }).catch(() => {});
 }
 
 // ------------------------------------------------------------------ 朗读

@@ -593,7 +593,7 @@ def submit_answer(
     return CampaignAnswerResult(
         question_id=question.id,
         correct=correct,
-        correct_choices=order.user_keys(question.answer) if order else list(question.answer),
+        correct_choices=fairplay.in_user_keys(question.answer, order),
         explanation=question.explanation,
         points_awarded=awarded,
         balance=user.balance,

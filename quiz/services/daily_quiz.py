@@ -458,7 +458,7 @@ def result_of(
     order: fairplay.OptionOrder | None = None,
 ) -> AnswerResult:
     """The answer's result as its user sees it: `correct_choices` in their own keys."""
-    correct_choices = order.user_keys(question.answer) if order else list(question.answer)
+    correct_choices = fairplay.in_user_keys(question.answer, order)
     return AnswerResult(
         question_id=question.id,
         correct=answer.correct,

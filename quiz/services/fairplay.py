@@ -435,6 +435,11 @@ class SuspectReport:
     reasons: dict = field(default_factory=lambda: dict(REASONS))
 
 
+def in_user_keys(keys, order: OptionOrder | None) -> list[str]:
+    """Option keys of the question's own (an answer, a pick) as this user saw them."""
+    return order.user_keys(keys) if order else list(keys)
+
+
 def as_seen(question, order: OptionOrder | None) -> dict:
     """A question as one user sees it: options in their order (`order`, None: the question's
     own), never the answer or the explanation."""

@@ -32,7 +32,7 @@ from quiz.models.types import MAX_ID
 from quiz.services import mistakes as mistake_book
 from quiz.services import question_stats
 from quiz.services.daily_quiz import AlreadyAnswered, AnswerResult, Rules, validate_choices
-from quiz.services.fairplay import OptionOrder, as_seen
+from quiz.services.fairplay import as_seen, in_user_keys
 
 
 class NothingToPractise(Conflict):
@@ -67,10 +67,6 @@ MAX_PRACTICE = 20
 
 
 # --- what a user sees of a question -----------------------------------------------------
-
-
-def _user_keys(keys: str, order: OptionOrder | None) -> list[str]:
-    return order.user_keys(keys) if order else list(keys)
 
 
 # --- round review -----------------------------------------------------------------------
@@ -118,9 +114,9 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
         items.append(
             ReviewItem(
                 question=as_seen(question, order),
-                choices=_user_keys(answer.choices, order),
+                choices=in_user_keys(answer.choices, order),
                 correct=answer.correct,
-                correct_choices=_user_keys(question.answer, order),
+                correct_choices=in_user_keys(question.answer, order),
                 explanation=question.explanation,
                 points_awarded=answer.points,
             )
@@ -183,7 +179,7 @@ def mistakes_of(
             MistakeItem(
                 id=mistake.id,
                 question=as_seen(question, order),
-                correct_choices=_user_keys(question.answer, order),
+                correct_choices=in_user_keys(question.answer, order),
                 explanation=question.explanation,
                 wrong_count=mistake.wrong_count,
                 last_wrong_on=mistake.last_wrong_on,
@@ -351,7 +347,7 @@ def answer_practice(
     return AnswerResult(
         question_id=question.id,
         correct=correct,
-        correct_choices=_user_keys(question.answer, order),
+        correct_choices=in_user_keys(question.answer, order),
         explanation=question.explanation,
         points_awarded=0,
         balance=user.balance,

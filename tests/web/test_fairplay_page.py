@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Answer
@@ -55,8 +57,8 @@ def test_an_admin_sees_a_suspect_holds_the_account_and_releases_it(page, live):
     page.once("dialog", lambda dialog: dialog.accept("已核实"))
     held.get_by_role("button", name="解除暂停").click()
     held.wait_for(state="detached")
-    assert (
-        page.locator(f"#fp-suspects tr[data-user-id='{suspect.id}']")
-        .get_by_role("button", name="暂停兑换")
-        .is_visible()
-    )
+    expect(
+        page.locator(f"#fp-suspects tr[data-user-id='{suspect.id}']").get_by_role(
+            "button", name="暂停兑换"
+        )
+    ).to_be_visible()

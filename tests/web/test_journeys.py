@@ -45,7 +45,7 @@ def register(
 def test_a_visitor_registers_and_lands_on_the_home_page(page):
     register(page, unique("reg"), display_name="李四")
     page.wait_for_url("**/app/")
-    assert page.get_by_role("heading", name="你好，李四").is_visible()
+    expect(page.get_by_role("heading", name="你好，李四")).to_be_visible()
     snap(page, "home")
 
 
@@ -128,7 +128,7 @@ def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
     page.goto(f"/app/sso#token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
     assert "过期" in page.locator("#sso-status").inner_text()
-    assert page.get_by_role("link", name="使用用户名和密码登录").is_visible()
+    expect(page.get_by_role("link", name="使用用户名和密码登录")).to_be_visible()
     assert "token" not in page.url
 
 
@@ -137,7 +137,7 @@ def test_a_citizen_who_opens_the_console_sees_a_forbidden_page(page, live):
     sign_in(page, user.username)
     response = page.goto("/admin/")
     assert response.status == 403
-    assert page.get_by_role("heading", name="没有权限").is_visible()
+    expect(page.get_by_role("heading", name="没有权限")).to_be_visible()
 
 
 def test_signing_out_returns_to_the_sign_in_page(page, live):
@@ -256,7 +256,7 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
     snap(page, "shop")
     card.get_by_role("button", name=f"兑换 {prize['name']}").click()
     dialog = page.locator("#redeem-dialog")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     assert prize["name"] in page.locator("#redeem-text").inner_text()
     page.locator("#redeem-ok").click()
     page.locator("#flash.ok").wait_for()
@@ -438,7 +438,7 @@ def test_the_console_pages_render_for_an_admin(page, live):
         ("/admin/teams", "admin-teams", "团队与加入码"),
     ]:
         page.goto(path)
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         page.wait_for_load_state("networkidle")
         snap(page, name)
 

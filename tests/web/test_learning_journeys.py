@@ -12,6 +12,7 @@ import os
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import SCREENSHOTS, sign_in, snap
 
@@ -46,7 +47,7 @@ def _play_in_browser(page, live, wrong: int = 1) -> list[int]:
             page.locator(f"#q-options input[value='{key}']").check()
         page.get_by_role("button", name="提交答案").click()
         page.locator("#q-feedback").wait_for()
-        assert page.locator("#q-report").get_by_role("button", name="纠错").is_visible()
+        expect(page.locator("#q-report").get_by_role("button", name="纠错")).to_be_visible()
         page.locator("#q-next").click()
     page.locator("#quiz-summary").wait_for()
     return order
@@ -199,7 +200,7 @@ def test_elder_mode_has_large_text_no_horizontal_scroll_and_reads_aloud(page, li
         if path == "/app/quiz":
             page.locator("#q-options input").first.wait_for()
             speak = page.get_by_role("button", name="朗读")
-            assert speak.is_visible()
+            expect(speak).to_be_visible()
             speak.click()
             spoken = page.evaluate("window.__spoken")
             assert spoken and page.locator("#q-stem").inner_text() in spoken[0]

@@ -64,7 +64,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     timer = page.locator("#attempt-timer")
     expect(timer).to_be_visible()
     expect(timer).to_contain_text("剩余 0")
-    assert page.locator("#attempt-remaining").is_hidden()
+    expect(page.locator("#attempt-remaining")).to_be_hidden()
     snap(page, "campaign-attempt")
     answer_all(page, 3)
     expect(page.locator("#as-score")).to_have_text("3 / 3")
@@ -87,7 +87,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     expect(card).to_contain_text("最好成绩 3 题")
     card.get_by_role("button", name="开始答题：创文知识专项答题").click()
     expect(page.locator("#attempt-remaining")).to_have_text("剩余约 5 分钟")
-    assert page.locator("#attempt-timer").is_hidden()
+    expect(page.locator("#attempt-timer")).to_be_hidden()
     snap(page, "campaign-elder")
     answer_all(page, 3, stop=1)
 

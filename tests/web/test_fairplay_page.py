@@ -46,13 +46,13 @@ def test_an_admin_sees_a_suspect_holds_the_account_and_releases_it(page, live):
     page.goto("/admin/fairplay")
     row = page.locator(f"#fp-suspects tr[data-user-id='{suspect.id}']")
     row.wait_for()
-    assert "答题速度贴近最短间隔" in row.inner_text()
+    expect(row).to_contain_text("答题速度贴近最短间隔")
 
     page.once("dialog", lambda dialog: dialog.accept("同一脚本批量答题"))
     row.get_by_role("button", name="暂停兑换").click()
     held = page.locator(f"#fp-holds tr[data-user-id='{suspect.id}']")
     held.wait_for()
-    assert "同一脚本批量答题" in held.inner_text()
+    expect(held).to_contain_text("同一脚本批量答题")
 
     page.once("dialog", lambda dialog: dialog.accept("已核实"))
     held.get_by_role("button", name="解除暂停").click()

@@ -53,19 +53,19 @@ def test_registering_with_a_short_password_shows_the_reason_in_chinese(page):
     register(page, unique("short"), password="1234567x"[:7])
     flash = page.locator("#flash")
     flash.wait_for()
-    assert "密码至少 8 位" in flash.inner_text()
+    expect(flash).to_contain_text("密码至少 8 位")
     assert "/app/register" in page.url
 
 
 def test_registering_with_an_unknown_invite_code_says_so(page):
     page.goto("/app/register?invite=NOPE1234")
-    assert page.get_by_label("邀请码").input_value() == "NOPE1234"
+    expect(page.get_by_label("邀请码")).to_have_value("NOPE1234")
     page.get_by_label("用户名").fill(unique("inv"))
     page.get_by_label("昵称").fill("王五")
     page.get_by_label("密码").fill("secret-pass-1")
     page.get_by_role("button", name="注册并登录").click()
     page.locator("#flash").wait_for()
-    assert "邀请码不存在" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("邀请码不存在")
 
 
 def test_a_wrong_password_shows_a_readable_message(page, live):
@@ -74,7 +74,7 @@ def test_a_wrong_password_shows_a_readable_message(page, live):
     page.get_by_label("密码").fill("not the password")
     page.get_by_role("button", name="登录").click()
     page.locator("#flash").wait_for()
-    assert "用户名或密码错误" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("用户名或密码错误")
     snap(page, "login")
 
 
@@ -87,7 +87,7 @@ def test_the_sign_in_form_is_usable_with_the_keyboard_alone(page, live):
     page.keyboard.type("correct horse")
     page.keyboard.press("Enter")
     page.wait_for_url("**/app/")
-    assert page.locator("#who-name").inner_text() == "键盘用户"
+    expect(page.locator("#who-name")).to_have_text("键盘用户")
 
 
 def test_the_news_app_web_view_signs_in_through_sso_and_continues_into_the_app(page):
@@ -102,7 +102,7 @@ def test_the_news_app_web_view_signs_in_through_sso_and_continues_into_the_app(p
     )
     page.goto(f"/app/sso#token={token}")
     page.wait_for_url("**/app/")
-    assert page.locator("#who-name").inner_text() == "客户端用户"
+    expect(page.locator("#who-name")).to_have_text("客户端用户")
 
 
 def test_a_token_in_the_sso_query_string_is_ignored_by_the_page(page):
@@ -117,7 +117,7 @@ def test_a_token_in_the_sso_query_string_is_ignored_by_the_page(page):
     )
     page.goto(f"/app/sso?token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
-    assert "缺少登录令牌" in page.locator("#sso-status").inner_text()
+    expect(page.locator("#sso-status")).to_contain_text("缺少登录令牌")
 
 
 def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
@@ -127,7 +127,7 @@ def test_an_expired_sso_token_shows_a_readable_error_and_a_way_to_sign_in(page):
     )
     page.goto(f"/app/sso#token={token}")
     page.get_by_role("heading", name="无法登录").wait_for()
-    assert "过期" in page.locator("#sso-status").inner_text()
+    expect(page.locator("#sso-status")).to_contain_text("过期")
     expect(page.get_by_role("link", name="使用用户名和密码登录")).to_be_visible()
     assert "token" not in page.url
 
@@ -183,11 +183,11 @@ def test_a_citizen_registers_plays_todays_quiz_and_sees_the_points(page, live):
     for number in range(1, 6):
         stem = page.locator("#q-stem")
         stem.wait_for()
-        assert page.locator("#quiz-progress").inner_text() == f"第 {number} / 5 题"
+        expect(page.locator("#quiz-progress")).to_have_text(f"第 {number} / 5 题")
         question = _answer_for(live, stem.inner_text())
         if question.stem == XSS_STEM:
             # The stem's markup is shown as text and never runs.
-            assert "<script>" in stem.inner_text()
+            expect(stem).to_contain_text("<script>")
             assert page.evaluate("window.__pwned") is None
         if number == 1:
             snap(page, "quiz-question")
@@ -196,23 +196,23 @@ def test_a_citizen_registers_plays_todays_quiz_and_sees_the_points(page, live):
         page.get_by_role("button", name="提交答案").click()
         page.locator("#q-feedback").wait_for()
         assert page.locator("#q-verdict").inner_text().startswith("回答正确")
-        assert question.explanation in page.locator("#q-explanation").inner_text()
+        expect(page.locator("#q-explanation")).to_contain_text(question.explanation)
         if number == 1:
             snap(page, "quiz-feedback")
         page.locator("#q-next").click()
 
     summary = page.locator("#quiz-summary")
     summary.wait_for()
-    assert page.locator("#sum-correct").inner_text() == "5 / 5"
-    assert page.locator("#sum-points").inner_text() == "70 分"
-    assert "全对奖励 +20" in page.locator("#sum-bonus").inner_text()
+    expect(page.locator("#sum-correct")).to_have_text("5 / 5")
+    expect(page.locator("#sum-points")).to_have_text("70 分")
+    expect(page.locator("#sum-bonus")).to_contain_text("全对奖励 +20")
     page.wait_for_function("document.querySelector('#sum-streak').textContent === '1 天'")
     snap(page, "quiz-summary")
 
     page.get_by_role("link", name="积分").click()
     page.wait_for_url("**/app/points")
     page.locator("#points-table tbody tr").first.wait_for()
-    assert page.locator("#points-balance").inner_text() == "70"
+    expect(page.locator("#points-balance")).to_have_text("70")
     assert page.locator("#points-table tbody").get_by_text("答题奖励").count() >= 1
     snap(page, "points")
 
@@ -236,11 +236,11 @@ def test_a_citizen_sees_their_own_row_highlighted_on_the_boards(page, live):
     page.get_by_role("link", name="排行").click()
     mine = page.locator("#board-list li.mine")
     mine.wait_for()
-    assert "榜上有名" in mine.inner_text()
-    assert "我的名次：第" in page.locator("#board-me").inner_text()
+    expect(mine).to_contain_text("榜上有名")
+    expect(page.locator("#board-me")).to_contain_text("我的名次：第")
     page.get_by_role("tab", name="城区").click()
     page.locator("#board-list li.mine").wait_for()
-    assert "卫东区" in page.locator("#board-list li.mine").inner_text()
+    expect(page.locator("#board-list li.mine")).to_contain_text("卫东区")
     snap(page, "boards")
 
 
@@ -252,23 +252,23 @@ def test_a_citizen_redeems_a_prize_after_confirming_and_sees_the_voucher_qr(page
     page.get_by_role("link", name="商城").click()
     card = page.locator(f"li.prize[data-prize-id='{prize['id']}']")
     card.wait_for()
-    assert f"{prize['cost']} 积分 · 剩余 {prize['stock']} 件" in card.inner_text()
+    expect(card).to_contain_text(f"{prize['cost']} 积分 · 剩余 {prize['stock']} 件")
     snap(page, "shop")
     card.get_by_role("button", name=f"兑换 {prize['name']}").click()
     dialog = page.locator("#redeem-dialog")
     expect(dialog).to_be_visible()
-    assert prize["name"] in page.locator("#redeem-text").inner_text()
+    expect(page.locator("#redeem-text")).to_contain_text(prize["name"])
     page.locator("#redeem-ok").click()
     page.locator("#flash.ok").wait_for()
-    assert "兑换成功" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("兑换成功")
     # The card is redrawn after the flash: wait for it rather than read it at once.
     expect(card).to_contain_text(f"剩余 {prize['stock'] - 1} 件")
 
     page.get_by_role("link", name="查看我的券").click()
     voucher = page.locator("li.voucher").first
     voucher.wait_for()
-    assert prize["name"] in voucher.inner_text()
-    assert "待领取" in voucher.inner_text()
+    expect(voucher).to_contain_text(prize["name"])
+    expect(voucher).to_contain_text("待领取")
     qr = voucher.locator("img.qr")
     qr.wait_for()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
@@ -295,9 +295,9 @@ def test_a_prize_without_a_per_user_limit_shows_no_limit_in_the_shop(page, live)
     page.goto("/app/shop")
     card = page.locator(f"li.prize[data-prize-id='{prize['id']}']")
     card.wait_for()
-    assert "10 积分 · 剩余 9 件" in card.inner_text()
-    assert "null" not in card.inner_text()
-    assert "限兑" not in card.inner_text()
+    expect(card).to_contain_text("10 积分 · 剩余 9 件")
+    expect(card).not_to_contain_text("null")
+    expect(card).not_to_contain_text("限兑")
 
 
 # ------------------------------------------------------------------ the console
@@ -319,20 +319,20 @@ def test_an_admin_uploads_a_bank_sees_the_bad_row_fixes_it_and_imports(page, liv
     page.get_by_label("题库文件").set_input_files(str(bad))
     page.get_by_role("button", name="预检").click()
     page.locator("#flash.error").wait_for()
-    assert "未导入任何题目" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("未导入任何题目")
     errors = page.locator("#bank-result table tbody tr")
     assert errors.count() >= 1
-    assert "3" in errors.first.locator("td").first.inner_text()  # the second data row
-    assert page.get_by_role("button", name="导入").is_disabled()
+    expect(errors.first.locator("td").first).to_contain_text("3")  # the second data row
+    expect(page.get_by_role("button", name="导入")).to_be_disabled()
     snap(page, "admin-bank-errors")
 
     page.get_by_label("题库文件").set_input_files(str(good))
     page.get_by_role("button", name="预检").click()
     page.locator("#flash.ok").wait_for()
-    assert "将新增 2 题" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("将新增 2 题")
     page.get_by_role("button", name="导入").click()
     page.wait_for_function("document.querySelector('#flash').textContent.includes('导入完成')")
-    assert "新增 2 题" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("新增 2 题")
 
     page.get_by_role("link", name="题目").click()
     page.get_by_label("搜索题干").fill(stem)
@@ -353,8 +353,8 @@ def test_the_question_search_shows_every_question_the_server_finds(page, live):
     page.wait_for_function(
         "document.querySelectorAll('#q-table tbody tr[data-question-id]').length === 1"
     )
-    assert page.locator(f"#q-table tbody tr[data-question-id='{battery.id}']").count() == 1
-    assert page.get_by_role("button", name="加载更多").is_hidden()
+    expect(page.locator(f"#q-table tbody tr[data-question-id='{battery.id}']")).to_have_count(1)
+    expect(page.get_by_role("button", name="加载更多")).to_be_hidden()
 
 
 def _voucher_for(live, username: str) -> str:
@@ -389,14 +389,14 @@ def test_a_clerk_fulfils_a_voucher_by_typing_its_code_and_cannot_fulfil_it_twice
     page.get_by_label("券码").press("Enter")
     page.get_by_role("button", name="确认发放并核销").click()
     page.locator("#flash.ok").wait_for()
-    assert "核销成功" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("核销成功")
     expect(page.locator("#fulfil-log")).to_contain_text(code)
     snap(page, "admin-vouchers")
 
     page.get_by_label("券码").fill(code)
     page.get_by_label("券码").press("Enter")
     page.locator("#flash.error").wait_for()
-    assert "不能核销" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("不能核销")
 
 
 def test_the_dashboard_draws_charts_and_tables_for_the_seeded_answers(page, live):

@@ -64,7 +64,7 @@ def test_a_wrong_answer_is_reviewed_practised_and_mastered(page, live):
     page.wait_for_url("**/app/review/**")
     cards = page.locator("#review-list > li")
     cards.first.wait_for()
-    assert cards.count() == 5
+    expect(cards).to_have_count(5)
     assert "答错" in cards.first.inner_text() and "（你的选择）" in cards.first.inner_text()
     assert missed.explanation.replace("<b>", "").replace("</b>", "")[:6] in cards.first.inner_text()
     snap(page, "review")
@@ -80,22 +80,22 @@ def test_a_wrong_answer_is_reviewed_practised_and_mastered(page, live):
     page.get_by_role("link", name="练习错题").click()
     page.wait_for_url("**/app/practice**")
     page.locator("#p-options input").first.wait_for()
-    assert "练习不计积分" in page.locator("#practice-progress").inner_text()
+    expect(page.locator("#practice-progress")).to_contain_text("练习不计积分")
     for key in missed.answer:
         page.locator(f"#p-options input[value='{key}']").check()
     page.get_by_role("button", name="提交答案").click()
     page.locator("#p-feedback").wait_for()
-    assert page.locator("#p-verdict").inner_text() == "回答正确！"
+    expect(page.locator("#p-verdict")).to_have_text("回答正确！")
     snap(page, "practice")
     page.locator("#p-next").click()
     page.locator("#practice-done").wait_for()
 
     page.goto("/app/learn")
     page.locator("#mistake-list > li").first.wait_for()
-    assert "没有错题" in page.locator("#mistake-list").inner_text()
+    expect(page.locator("#mistake-list")).to_contain_text("没有错题")
     page.get_by_label("状态").select_option("1")
     page.wait_for_function("document.querySelector('#mistake-list').textContent.includes('已掌握')")
-    assert page.locator("#mistake-list > li").count() == 1
+    expect(page.locator("#mistake-list > li")).to_have_count(1)
     balance = live.api_as(user).get("/api/v1/me").get_json()["balance"]
     assert balance == 40 + 0  # four right daily answers; practice paid nothing
 
@@ -120,7 +120,7 @@ def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, 
     page.get_by_label("说明").fill("解析里的热线名称写得不完整。")
     page.get_by_role("button", name="提交纠错").click()
     page.locator("#flash").wait_for()
-    assert "已收到你的纠错" in page.locator("#flash").inner_text()
+    expect(page.locator("#flash")).to_contain_text("已收到你的纠错")
 
     admin_context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live.url)
     admin = admin_context.new_page()
@@ -135,7 +135,7 @@ def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, 
         item.get_by_label("备注（纠错人可见）").fill("解析无误，感谢反馈。")
         item.get_by_role("button", name="处理").click()
         admin.locator("#flash").wait_for()
-        assert "不采纳" in admin.locator("#flash").inner_text()
+        expect(admin.locator("#flash")).to_contain_text("不采纳")
         admin.goto("/admin/questions")
         admin.locator("#q-table tbody tr").first.wait_for()
         assert admin.locator("#q-table thead").inner_text().count("答对率") == 1
@@ -169,7 +169,7 @@ def test_elder_mode_has_large_text_no_horizontal_scroll_and_reads_aloud(page, li
     sign_in(page, user.username)
     page.goto("/app/quiz")
     page.locator("#q-options input").first.wait_for()
-    assert page.locator("[data-speak]").first.is_hidden()  # only in 长辈模式
+    expect(page.locator("[data-speak]").first).to_be_hidden()  # only in 长辈模式
     page.get_by_role("button", name="长辈模式").click()
     assert page.evaluate("document.documentElement.dataset.mode") == "elder"
     page.wait_for_timeout(300)  # the PATCH that remembers it

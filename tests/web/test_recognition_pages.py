@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from quiz.extensions import db
 from quiz.models import User
@@ -65,12 +66,12 @@ def test_an_admin_picks_a_week_and_downloads_the_winners_poster(page, live):
     _last_week(live)
     sign_in(page, "chief", at="/admin/login")
     page.goto("/admin/winners")
-    assert page.locator("#w-week").input_value() == LAST_MONDAY.isoformat()
+    expect(page.locator("#w-week")).to_have_value(LAST_MONDAY.isoformat())
     citizens = page.locator("#w-citizens tbody tr")
     citizens.first.wait_for()
     text = page.locator("#w-citizens").inner_text()
     assert "周冠军1" in text and "张*明" in text and "张三明" not in text
-    assert "李*红" in page.locator("#w-reporters").inner_text()
+    expect(page.locator("#w-reporters")).to_contain_text("李*红")
 
     poster = _download(page, page.locator("#w-poster"))
     image = Image.open(io.BytesIO(poster))
@@ -94,13 +95,13 @@ def test_a_citizen_sees_last_weeks_stars_and_downloads_a_certificate(page, live)
     stars.first.wait_for()
     board = page.locator("#stars-citizens").inner_text()
     assert "周冠军1" in board and "王完美" in board and "张*明" in board
-    assert page.locator("#stars-week").inner_text() == "2026-11-16 至 2026-11-22"
-    assert "我上周的名次：市民榜第" in page.locator("#stars-me").inner_text()
-    assert "李*红" in page.locator("#stars-reporters").inner_text()
+    expect(page.locator("#stars-week")).to_have_text("2026-11-16 至 2026-11-22")
+    expect(page.locator("#stars-me")).to_contain_text("我上周的名次：市民榜第")
+    expect(page.locator("#stars-reporters")).to_contain_text("李*红")
 
     cert = page.locator("#cert-list li.cert")
     cert.wait_for()
-    assert "完美一周" in cert.inner_text()
+    expect(cert).to_contain_text("完美一周")
     code = cert.get_attribute("data-code")
     png = _download(page, cert.get_by_role("link", name="下载证书"))
     image = Image.open(io.BytesIO(png))
@@ -113,9 +114,9 @@ def test_a_citizen_sees_last_weeks_stars_and_downloads_a_certificate(page, live)
     _save("weekly-stars-phone.png", page=page, full_page=False)
 
     page.goto(f"/verify/{code}")
-    assert "证书真实有效" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("证书真实有效")
     assert page.goto("/verify/FORGED2345678ABC").status == 404
-    assert "未找到这张证书" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("未找到这张证书")
 
 
 def test_an_admin_sets_a_districts_target_and_sees_its_rate_coloured(page, live):
@@ -146,8 +147,8 @@ def test_an_admin_sets_a_districts_target_and_sees_its_rate_coloured(page, live)
     page.locator("#flash").get_by_text("目标已设为 1 人").wait_for()
     row = page.locator("section[data-by=district] tr[data-key='湛河区']")
     row.locator("td.band-ok").wait_for()
-    assert row.locator("td").last.inner_text() == "100%"
-    assert page.locator("section[data-by=district] rect[data-band=ok]").count() == 1
+    expect(row.locator("td").last).to_have_text("100%")
+    expect(page.locator("section[data-by=district] rect[data-band=ok]")).to_have_count(1)
     row.locator("input").fill("4")
     row.get_by_role("button", name="保存").click()
     page.locator("section[data-by=district] tr[data-key='湛河区'] td.band-bad").wait_for()
@@ -157,7 +158,7 @@ def test_an_admin_sets_a_districts_target_and_sees_its_rate_coloured(page, live)
     ).click()
     page.locator("section[data-by=district] tr[data-key='新华区'] td.band-bad").wait_for()
     teams = page.locator("section[data-by=team]")
-    assert teams.locator(f"tr[data-key='{schools[0]}'] td.band-warn").inner_text() == "75%"
-    assert teams.locator("rect[data-band=warn]").count() == 1
-    assert teams.locator(f"tr[data-key='{schools[1]}'] td.band-ok").inner_text() == "100%"
+    expect(teams.locator(f"tr[data-key='{schools[0]}'] td.band-warn")).to_have_text("75%")
+    expect(teams.locator("rect[data-band=warn]")).to_have_count(1)
+    expect(teams.locator(f"tr[data-key='{schools[1]}'] td.band-ok")).to_have_text("100%")
     _save("participation-desktop.png", page=page)

@@ -59,7 +59,12 @@ DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboar
 	tests/services/test_leaderboards_past.py tests/api/test_leaderboards.py \
 	tests/api/test_leaderboards_quiz.py tests/services/test_daily_quiz.py \
 	tests/api/test_quiz_api.py tests/services/test_family.py tests/api/test_accounts.py \
-	tests/api/test_sso.py tests/api/test_recognition.py tests/api/test_certificates.py
+	tests/api/test_sso.py tests/api/test_recognition.py tests/api/test_certificates.py \
+	tests/services/test_recognition.py tests/api/test_participation_targets.py \
+	tests/api/test_campaigns.py tests/api/test_campaign_fair_play.py tests/api/test_learning.py \
+	tests/api/test_learning_shuffled.py tests/services/test_question_stats.py \
+	tests/api/test_shop.py tests/api/test_stock_movements.py tests/api/test_fair_play.py \
+	tests/api/test_reports.py tests/api/test_teams.py
 FAKE_AHEAD ?= +500d
 FAKE_BEFORE ?= 2025-06-15 08:00:00
 FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime

@@ -29,6 +29,13 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
         for n in range(4):
             live.factory.question(category="创文", stem=f"创文知识第{n + 1}题：下列做法正确的是？")
 
+    # Before there is any campaign, the home page has no 专项答题 card.
+    citizen = live.user(username=unique("cw"), display_name="周文明")
+    sign_in(page, citizen.username)
+    teaser = page.locator("#campaign-teaser")
+    expect(teaser).not_to_have_attribute("aria-busy", "true")  # the list has loaded
+    expect(teaser).to_be_hidden()
+
     # The admin sets the campaign up in the console (the live clock is Monday 2026-11-23 10:00).
     admin = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live.url)
     console = admin.new_page()
@@ -52,9 +59,13 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     snap(console, "campaign-admin")
 
     # A citizen takes an attempt with the countdown running.
-    citizen = live.user(username=unique("cw"), display_name="周文明")
-    sign_in(page, citizen.username)
-    page.goto("/app/campaigns")
+    # The home page says the campaign is on, and leads to it.
+    page.goto("/app/")
+    teaser = page.locator("#campaign-teaser")
+    expect(teaser).to_be_visible()
+    expect(teaser).to_contain_text("进行中 创文知识专项答题 · 2026-11-29 23:59 截止 · 剩余 3 次")
+    teaser.get_by_role("link", name="去专项答题").click()
+    page.wait_for_url("**/app/campaigns")
     card = page.locator(".campaign", has_text="创文知识专项答题")
     expect(card).to_contain_text("进行中")
     expect(card).to_contain_text("剩余 3 次")

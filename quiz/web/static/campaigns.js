@@ -255,3 +255,24 @@ export function campaignsPage() {
   $("#board-back").addEventListener("click", list);
   list();
 }
+
+/** The home page's 专项答题 card: campaigns open now (with the caller's attempts left) and those
+ * about to start, linking to the list. Hidden when there is none, or when the list cannot load
+ * (the rest of the home page does not depend on it). */
+export function homeCampaigns() {
+  const box = $("#campaign-teaser"), list = $("#teaser-list");
+  return api("GET", "/campaigns").then((items) => {
+    const live = items.filter((c) => c.status === "open" || c.status === "upcoming").slice(0, 3);
+    clear(list);
+    for (const c of live) {
+      const when = c.status === "open"
+        ? `${serviceTime(c.ends_at)} 截止 · 剩余 ${c.attempts_left} 次`
+        : `${serviceTime(c.starts_at)} 开始`;
+      list.appendChild(el("li", { "data-campaign-id": c.id },
+        el("span", { className: "tag status-" + c.status, text: STATUS[c.status] }),
+        " ", el("strong", { text: c.name }),
+        el("span", { className: "meta", text: " · " + when })));
+    }
+    box.hidden = !live.length;
+  }).catch(() => { box.hidden = true; }).finally(() => box.removeAttribute("aria-busy"));
+}

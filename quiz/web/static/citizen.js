@@ -5,7 +5,7 @@ import {
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
 import { homeRecognition } from "./recognition.js";
-import { campaignsPage } from "./campaigns.js";
+import { campaignsPage, homeCampaigns } from "./campaigns.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -88,6 +88,7 @@ pages.home = function () {
   api("GET", "/leaderboards/citizens?period=day&limit=1").then((board) => {
     $("[data-bind=rank]").textContent = board.me ? `第 ${board.me.rank} 名` : "未上榜";
   }).catch(() => { $("[data-bind=rank]").textContent = "–"; });
+  homeCampaigns();
   homeRecognition();
 };
 

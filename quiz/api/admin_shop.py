@@ -6,7 +6,7 @@ from flask import Response
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config, roles_required
-from quiz.clock import day_bounds, now, zone
+from quiz.clock import now, zone
 from quiz.errors import ValidationFailed
 from quiz.models.account import Role
 from quiz.schemas.common import PageArgs, cursor_id, page_of
@@ -115,11 +115,16 @@ def upload_image(files, prize_id):
     return shop.set_prize_image(prize_id, raw, max_bytes=limit, now=now())
 
 
-def _filters(args) -> dict:
-    tz = zone()
-    start = day_bounds(args["from_"], tz)[0] if args["from_"] else None
-    end = day_bounds(args["to"], tz)[1] if args["to"] else None
-    return {"status": args["status"], "prize_id": args["prize_id"], "start": start, "end": end}
+def _search(args, **paging):
+    """The list's and the export's one search: the query's filters, days read in the service's zone."""
+    return shop.search_redemptions(
+        tz=zone(),
+        status=args["status"],
+        prize_id=args["prize_id"],
+        first_day=args["from_"],
+        last_day=args["to"],
+        **paging,
+    )
 
 
 @blp.route("/redemptions", methods=["GET"])
@@ -128,11 +133,7 @@ def _filters(args) -> dict:
 @blp.response(200, AdminRedemptionPage)
 def list_redemptions(args):
     """Redemptions by status, prize and local day (`from`/`to`, inclusive), newest first."""
-    rows = list(
-        shop.search_redemptions(
-            **_filters(args), before_id=cursor_id(args["cursor"]), limit=args["limit"]
-        )
-    )
+    rows = list(_search(args, before_id=cursor_id(args["cursor"]), limit=args["limit"]))
     return page_of(rows, args["limit"], lambda r: r.id)
 
 
@@ -142,7 +143,7 @@ def list_redemptions(args):
 @blp.response(200, content_type="text/csv")
 def export_redemptions(args):
     """The same filters as the list, every matching row, as CSV (formula cells escaped)."""
-    rows = shop.search_redemptions(**_filters(args))
+    rows = _search(args)
     body = shop.redemptions_csv(rows, zone())
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="redemptions.csv"'

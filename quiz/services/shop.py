@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from quiz.clock import day_bounds
 from quiz.errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -556,13 +558,18 @@ def my_redemptions(user_id: int, *, before_id: int | None, limit: int, status: s
 
 def search_redemptions(
     *,
+    tz: ZoneInfo,
     status: str | None = None,
     prize_id: int | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
     before_id: int | None = None,
     limit: int | None = None,
 ):
+    """Redemptions newest first, by status, prize and local days `first_day`…`last_day`
+    (inclusive, in `tz`); `before_id` and `limit` page them (one more row than `limit`)."""
+    start = day_bounds(first_day, tz)[0] if first_day else None
+    end = day_bounds(last_day, tz)[1] if last_day else None
     query = select(Redemption)
     if status:
         query = query.where(Redemption.status == status)

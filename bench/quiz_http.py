@@ -308,6 +308,19 @@ def write_scripts(
     }
 
 
+def wrk(args, url: str, name: str, *, script: Path | None = None, warmup: bool = False):
+    """wrk with this run's threads and connections: a measured run (`args.duration`), or with
+    `warmup` a throw-away one (`args.warmup`) that loads imports, compiled SQL and caches."""
+    return common.run_wrk(
+        url,
+        script=script,
+        name="warmup" if warmup else name,
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.warmup if warmup else args.duration,
+    )
+
+
 def run_target(name, server, script, args, profile_to: Path | None = None):
     wrk_args = {
         "script": script,
@@ -386,20 +399,8 @@ def run_database(args, database_url: str | None, label: str) -> dict:
     if "ping" in targets:
         # The bare Flask route, served exactly as the service is, in the same run.
         with common.Gunicorn(env, app="bench.baseline_app:app", path_log=label, **gunicorn) as base:
-            common.run_wrk(
-                base.url + "/ping",
-                name="warmup",
-                threads=args.threads,
-                connections=args.connections,
-                duration=args.warmup,
-            )
-            results["ping"] = common.run_wrk(
-                base.url + "/ping",
-                name="ping",
-                threads=args.threads,
-                connections=args.connections,
-                duration=args.duration,
-            )
+            wrk(args, base.url + "/ping", "ping", warmup=True)
+            results["ping"] = wrk(args, base.url + "/ping", "ping")
             print(
                 f"[{label}] ping (bare Flask route): {results['ping'].requests_per_sec:.1f} req/s",
                 flush=True,
@@ -414,14 +415,7 @@ def run_database(args, database_url: str | None, label: str) -> dict:
             args, today_cookies, answer_cookies, question_ids, day_cookies, prize_id
         )
         # Warm both workers: imports, compiled SQL, the day's payload cache.
-        common.run_wrk(
-            server.url + "/",
-            script=scripts["today"],
-            name="warmup",
-            threads=args.threads,
-            connections=args.connections,
-            duration=args.warmup,
-        )
+        wrk(args, server.url + "/", "today", script=scripts["today"], warmup=True)
         for name in targets:
             if name == "ping":
                 continue
@@ -496,23 +490,9 @@ def run_limit_app(args, env, database_url: str, gunicorn: dict) -> dict:
     out = {}
     limit_env = dict(env, LIMIT_DSN=database_url)
     with common.Gunicorn(limit_env, app="bench.limit_app:app", path_log="limit", **gunicorn) as lim:
-        common.run_wrk(
-            lim.url + "/",
-            script=scripts["limit_today"],
-            name="warmup",
-            threads=args.threads,
-            connections=args.connections,
-            duration=args.warmup,
-        )
+        wrk(args, lim.url + "/", "limit_today", script=scripts["limit_today"], warmup=True)
         for name, script in scripts.items():
-            out[name] = common.run_wrk(
-                lim.url + "/",
-                script=script,
-                name=name,
-                threads=args.threads,
-                connections=args.connections,
-                duration=args.duration,
-            )
+            out[name] = wrk(args, lim.url + "/", name, script=script)
             print(
                 f"[postgresql] {name} (minimal psycopg app): "
                 f"{out[name].requests_per_sec:.1f} req/s",

@@ -64,6 +64,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     teaser = page.locator("#campaign-teaser")
     expect(teaser).to_be_visible()
     expect(teaser).to_contain_text("进行中 创文知识专项答题 · 2026-11-29 23:59 截止 · 剩余 3 次")
+    snap(page, "campaign-home")
     teaser.get_by_role("link", name="去专项答题").click()
     page.wait_for_url("**/app/campaigns")
     card = page.locator(".campaign", has_text="创文知识专项答题")

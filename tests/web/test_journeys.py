@@ -7,6 +7,7 @@ Run with SCREENSHOTS=1 to refresh docs/screenshots/.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 import pytest
@@ -195,7 +196,7 @@ def test_a_citizen_registers_plays_todays_quiz_and_sees_the_points(page, live):
             page.locator(f"#q-options input[value='{key}']").check()
         page.get_by_role("button", name="提交答案").click()
         page.locator("#q-feedback").wait_for()
-        assert page.locator("#q-verdict").inner_text().startswith("回答正确")
+        expect(page.locator("#q-verdict")).to_have_text(re.compile(r"^回答正确"))
         expect(page.locator("#q-explanation")).to_contain_text(question.explanation)
         if number == 1:
             snap(page, "quiz-feedback")

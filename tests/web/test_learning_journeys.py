@@ -65,15 +65,19 @@ def test_a_wrong_answer_is_reviewed_practised_and_mastered(page, live):
     cards = page.locator("#review-list > li")
     cards.first.wait_for()
     expect(cards).to_have_count(5)
-    assert "答错" in cards.first.inner_text() and "（你的选择）" in cards.first.inner_text()
-    assert missed.explanation.replace("<b>", "").replace("</b>", "")[:6] in cards.first.inner_text()
+    expect(cards.first).to_contain_text("答错")
+    expect(cards.first).to_contain_text("（你的选择）")
+    expect(cards.first).to_contain_text(
+        missed.explanation.replace("<b>", "").replace("</b>", "")[:6]
+    )
     snap(page, "review")
 
     page.get_by_role("link", name="学习").first.click()
     page.wait_for_url("**/app/learn")
     mistakes = page.locator("#mistake-list > li")
     mistakes.first.wait_for()
-    assert mistakes.count() == 1 and "未掌握" in mistakes.first.inner_text()
+    expect(mistakes).to_have_count(1)
+    expect(mistakes.first).to_contain_text("未掌握")
     assert mistakes.first.get_attribute("data-question-id") == str(missed.id)
     snap(page, "mistakes")
 
@@ -129,7 +133,8 @@ def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, 
         admin.goto("/admin/reports_queue")
         item = admin.locator("#rq-list > li", has_text="解析里的热线名称写得不完整")
         item.wait_for()
-        assert "作答" in item.inner_text() and "答对率" in item.inner_text()
+        expect(item).to_contain_text("作答")
+        expect(item).to_contain_text("答对率")
         snap(admin, "report-queue")
         item.get_by_label("处理").select_option("rejected")
         item.get_by_label("备注（纠错人可见）").fill("解析无误，感谢反馈。")
@@ -138,7 +143,7 @@ def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, 
         expect(admin.locator("#flash")).to_contain_text("不采纳")
         admin.goto("/admin/questions")
         admin.locator("#q-table tbody tr").first.wait_for()
-        assert admin.locator("#q-table thead").inner_text().count("答对率") == 1
+        expect(admin.locator("#q-table thead th", has_text="答对率")).to_have_count(1)
         snap(admin, "question-stats")
         admin.get_by_label("只看需关注").check()
         admin.get_by_role("button", name="筛选").click()
@@ -149,7 +154,8 @@ def test_a_report_is_resolved_by_an_admin_and_the_reporter_reads_the_note(page, 
     page.goto("/app/learn")
     report = page.locator("#report-list > li").first
     report.wait_for()
-    assert "未采纳" in report.inner_text() and "解析无误，感谢反馈。" in report.inner_text()
+    expect(report).to_contain_text("未采纳")
+    expect(report).to_contain_text("解析无误，感谢反馈。")
 
 
 ZH_VOICE = """

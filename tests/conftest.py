@@ -25,8 +25,6 @@ SSO_SECRET = "test-sso-secret"
 # Monday 2026-11-23, 10:00 in Asia/Shanghai.
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
-_pg_schema_ready = False
-
 
 class IsolatedClient(FlaskClient):
     """Each request runs in an app context of its own, as in production.
@@ -46,31 +44,29 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-_pg_reset_sql: str | None = None
+_pg_reset_sql: str | None = None  # set once the schema is built
 
 
 def _reset_postgresql() -> None:
     """An empty schema for each test: built once per run, then emptied (DELETE child tables
     first, sequences back to 1) in one round trip — ~3 ms, where a TRUNCATE of every table
     took ~60 ms a test."""
-    global _pg_schema_ready, _pg_reset_sql
-    if not _pg_schema_ready:
-        db.drop_all()
+    global _pg_reset_sql
+    if _pg_reset_sql is not None:
         with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
-        _pg_schema_ready = True
+            conn.exec_driver_sql(_pg_reset_sql)
         return
-    if _pg_reset_sql is None:
-        with db.engine.connect() as conn:
-            sequences = conn.scalars(
-                text("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'")
-            ).all()
-        deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
-        restarts = [f"SELECT setval('{name}', 1, false)" for name in sequences]
-        _pg_reset_sql = "; ".join(deletes + restarts)
+    db.drop_all()
     with db.engine.begin() as conn:
-        conn.exec_driver_sql(_pg_reset_sql)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.create_all()
+    with db.engine.connect() as conn:
+        sequences = conn.scalars(
+            text("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'")
+        ).all()
+    deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+    restarts = [f"SELECT setval('{name}', 1, false)" for name in sequences]
+    _pg_reset_sql = "; ".join(deletes + restarts)
 
 
 def make_app(backend: str, tmp_path, **overrides):

@@ -71,7 +71,7 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_rows_and_ledger(
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        tests.conftest._pg_schema_ready = False  # the next test builds the schema afresh
+        tests.conftest._pg_reset_sql = None  # the next test builds the schema afresh
         target = app
     with target.app_context():  # the CLI runs in the app context it finds
         restored = target.test_cli_runner().invoke(args=["backup", "restore", str(file)])

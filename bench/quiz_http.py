@@ -308,16 +308,16 @@ def write_scripts(
     }
 
 
-def wrk(args, url: str, name: str, *, script: Path | None = None, warmup: bool = False):
-    """wrk with this run's threads and connections: a measured run (`args.duration`), or with
-    `warmup` a throw-away one (`args.warmup`) that loads imports, compiled SQL and caches."""
+def wrk(args, url: str, name: str, *, script: Path | None = None):
+    """wrk with this run's threads and connections for `args.duration`; the run named
+    "warmup" lasts `args.warmup` and only loads imports, compiled SQL and caches."""
     return common.run_wrk(
         url,
         script=script,
-        name="warmup" if warmup else name,
+        name=name,
         threads=args.threads,
         connections=args.connections,
-        duration=args.warmup if warmup else args.duration,
+        duration=args.warmup if name == "warmup" else args.duration,
     )
 
 
@@ -399,7 +399,7 @@ def run_database(args, database_url: str | None, label: str) -> dict:
     if "ping" in targets:
         # The bare Flask route, served exactly as the service is, in the same run.
         with common.Gunicorn(env, app="bench.baseline_app:app", path_log=label, **gunicorn) as base:
-            wrk(args, base.url + "/ping", "ping", warmup=True)
+            wrk(args, base.url + "/ping", "warmup")
             results["ping"] = wrk(args, base.url + "/ping", "ping")
             print(
                 f"[{label}] ping (bare Flask route): {results['ping'].requests_per_sec:.1f} req/s",
@@ -415,7 +415,7 @@ def run_database(args, database_url: str | None, label: str) -> dict:
             args, today_cookies, answer_cookies, question_ids, day_cookies, prize_id
         )
         # Warm both workers: imports, compiled SQL, the day's payload cache.
-        wrk(args, server.url + "/", "today", script=scripts["today"], warmup=True)
+        wrk(args, server.url + "/", "warmup", script=scripts["today"])
         for name in targets:
             if name == "ping":
                 continue
@@ -490,7 +490,7 @@ def run_limit_app(args, env, database_url: str, gunicorn: dict) -> dict:
     out = {}
     limit_env = dict(env, LIMIT_DSN=database_url)
     with common.Gunicorn(limit_env, app="bench.limit_app:app", path_log="limit", **gunicorn) as lim:
-        wrk(args, lim.url + "/", "limit_today", script=scripts["limit_today"], warmup=True)
+        wrk(args, lim.url + "/", "warmup", script=scripts["limit_today"])
         for name, script in scripts.items():
             out[name] = wrk(args, lim.url + "/", name, script=script)
             print(

@@ -66,9 +66,6 @@ class ReportNotOpen(Conflict):
 MAX_PRACTICE = 20
 
 
-# --- what a user sees of a question -----------------------------------------------------
-
-
 # --- round review -----------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from quiz.schemas.account import streak_of
 from quiz.schemas.common import PageArgs, cursor_day, page_of
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
 from quiz.services import daily_quiz, fairplay
-from quiz.services.daily_quiz import Rules
 
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
@@ -22,20 +21,6 @@ _QUESTIONS_OUT = QuestionOut(many=True)
 
 def _todays_set() -> daily_quiz.TodaysSet:
     return app_part(daily_quiz.TODAYS_SET)
-
-
-def _as_seen_by(user_id: int, questions: list[dict], r: Rules) -> list[dict]:
-    """The cached set with each question's options in this user's order (a keyed hash per
-    question, no query): the keys the user sees and sends are theirs."""
-    if r.option_secret is None:
-        return questions
-    out = []
-    for q in questions:
-        order = fairplay.option_order(
-            r.option_secret, user_id, q["id"], q["type"], [o["key"] for o in q["options"]]
-        )
-        out.append(order.present(q) if order else q)
-    return out
 
 
 @blp.route("/today", methods=["GET"])
@@ -51,7 +36,7 @@ def today():
     # (see docs/profiling.md).
     questions = cache.presented(ids, _QUESTIONS_OUT.dump)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
-    questions = _as_seen_by(current_user.id, questions, r)
+    questions = fairplay.set_as_seen(questions, current_user.id, r.option_secret)
     completed = row.completed_at is not None
     answered = (
         daily_quiz.results_of_day(current_user, day, ids, r, completed=completed)

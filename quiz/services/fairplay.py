@@ -451,3 +451,15 @@ def as_seen(question, order: OptionOrder | None) -> dict:
         "category": question.category,
     }
     return order.present(shown) if order else shown
+
+
+def set_as_seen(questions: list[dict], user_id: int, secret: bytes | None) -> list[dict]:
+    """Questions already rendered for everyone (as `as_seen` without an order) with each one's
+    options in this user's order: a keyed hash per question, no query."""
+    if secret is None:
+        return questions
+    out = []
+    for q in questions:
+        order = option_order(secret, user_id, q["id"], q["type"], [o["key"] for o in q["options"]])
+        out.append(order.present(q) if order else q)
+    return out

@@ -72,18 +72,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_auth(app: Flask) -> None:
-    from quiz.models import User
+    from quiz.clock import local_day
+    from quiz.services import signed_in
+    from quiz.services.answering import RULES
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        """The cookie's "<id>:<session_version>"; a session from before a logout or password reset is none."""
+        """The cookie's "<id>:<session_version>" as a slim frozen user (with today's day row,
+        one statement); a session from before a logout or password reset is none."""
         user_id, _, version = session_id.partition(":")
         if not (
             user_id.isdigit() and version.isdigit() and len(user_id) <= 10 and len(version) <= 10
         ):
             return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.session_version == int(version) else None
+        day = local_day(app.clock.now(), app.extensions[RULES].tz)
+        return signed_in.load(int(user_id), int(version), day)
 
     @login_manager.unauthorized_handler
     def unauthorized():

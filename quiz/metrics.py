@@ -85,7 +85,7 @@ def init_app(app: Flask) -> None:
 _POINTS = "metrics_points"
 
 
-def count_points(entry) -> None:
+def count_points(entry, owner=None) -> None:
     """A ledger listener: remember an earning; it is counted if its transaction commits."""
     from quiz.extensions import db
     from quiz.models import EARNING_KINDS

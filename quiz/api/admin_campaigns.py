@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, admin_required
+from quiz.api.common import Blueprint, admin_required, rules
 from quiz.clock import now, zone
 from quiz.schemas.campaign import CampaignIn, CampaignOut, CampaignPage, CampaignPatch
 from quiz.schemas.common import PageArgs, cursor_id, page_of
@@ -33,7 +33,13 @@ def list_campaigns(args):
 @blp.arguments(CampaignIn)
 @blp.response(201, CampaignOut)
 def create_campaign(body):
-    return campaigns.create(body, admin_id=current_user.id, tz=zone(), now=now())
+    return campaigns.create(
+        body,
+        admin_id=current_user.id,
+        tz=zone(),
+        now=now(),
+        report_suspend_at=rules().report_suspend_at,
+    )
 
 
 @blp.route("/<id:campaign_id>", methods=["GET"])
@@ -48,4 +54,11 @@ def get_campaign(campaign_id):
 @blp.arguments(CampaignPatch)
 @blp.response(200, CampaignOut)
 def update_campaign(body, campaign_id):
-    return campaigns.update(campaign_id, body, admin_id=current_user.id, tz=zone(), now=now())
+    return campaigns.update(
+        campaign_id,
+        body,
+        admin_id=current_user.id,
+        tz=zone(),
+        now=now(),
+        report_suspend_at=rules().report_suspend_at,
+    )

@@ -6,7 +6,7 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from quiz.api.common import Blueprint, config, rules
+from quiz.api.common import Blueprint, account, config, rules
 from quiz.clock import now
 from quiz.extensions import db, limiter
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
@@ -78,7 +78,7 @@ def login(body):
 def logout():
     """Ends every session of the signed-in user, not only this cookie (a copied cookie dies too)."""
     if current_user.is_authenticated:
-        accounts.end_sessions(current_user)
+        accounts.end_sessions(account())
     logout_user()
     session.clear()
 

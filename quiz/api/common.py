@@ -12,7 +12,9 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from quiz.errors import Forbidden, LoginRequired, MalformedJson
-from quiz.models.account import Role
+from quiz.extensions import db
+from quiz.models.account import Role, User
+from quiz.services.answering import RULES, Rules
 
 # Deeper than any body the API takes; deeper ones would only exhaust the stack further on.
 MAX_JSON_DEPTH = 32
@@ -92,11 +94,19 @@ def roles_required(*roles: str):
 admin_required = roles_required(Role.ADMIN)
 
 
-def rules():
+def rules() -> Rules:
     """The app's rulebook, built once in `create_app`."""
-    from quiz.services.daily_quiz import RULES
-
     return current_app.extensions[RULES]
+
+
+def account() -> User:
+    """The signed-in user's account as an ORM object, for what changes or shows it whole (a
+    profile, a team, a session's end). The request's `current_user` is a slim frozen value
+    (`quiz.services.signed_in`)."""
+    user = db.session.get(User, current_user.id)
+    if user is None:
+        raise LoginRequired("请先登录。")
+    return user
 
 
 def config(name: str):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
-from quiz.api.common import Blueprint, config, login_required
+from quiz.api.common import Blueprint, account, config, login_required
 from quiz.schemas.account import ProfileIn, UserOut
 from quiz.services import accounts
 
@@ -15,7 +13,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="My account
 @login_required
 @blp.response(200, UserOut)
 def me():
-    return current_user
+    return account()
 
 
 @blp.route("", methods=["PATCH"])
@@ -23,5 +21,6 @@ def me():
 @blp.arguments(ProfileIn)
 @blp.response(200, UserOut)
 def update_me(body):
-    accounts.update_profile(current_user, districts=config("QUIZ_DISTRICTS"), **body)
-    return current_user
+    user = account()
+    accounts.update_profile(user, districts=config("QUIZ_DISTRICTS"), **body)
+    return user

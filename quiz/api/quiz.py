@@ -39,7 +39,7 @@ def today():
     questions = fairplay.set_as_seen(questions, current_user.id, r.option_secret)
     completed = row.completed_at is not None
     answered = (
-        daily_quiz.results_of_day(current_user, day, ids, r, completed=completed)
+        daily_quiz.results_of_day(current_user, day, cache.questions(ids), r, completed=completed)
         if row.answered
         else {}
     )
@@ -47,7 +47,8 @@ def today():
 
 
 def _answer_limit_key() -> str:
-    return f"answer-user:{current_user.get_id()}"
+    # The account, not the session: signing out and in again does not reset the bucket.
+    return f"answer-user:{current_user.id}"
 
 
 @blp.route("/today/answers", methods=["POST"])
@@ -58,20 +59,17 @@ def _answer_limit_key() -> str:
 def answer(body):
     """Score an answer on the server; once per user, question and day."""
     at, r = now(), rules()
+    cache = _todays_set()
     result = daily_quiz.submit_answer(
         current_user,
         body["question_id"],
         body["choices"],
         r,
         now=at,
-        question_ids=_todays_set().question_ids(local_day(at, r.tz), r, now=at),
+        questions=cache.questions(cache.question_ids(local_day(at, r.tz), r, now=at)),
     )
     metrics.ANSWERS.labels(
-        "too_fast"
-        if getattr(result, "too_fast", False)
-        else "correct"
-        if result.correct
-        else "wrong"
+        "too_fast" if result.too_fast else "correct" if result.correct else "wrong"
     ).inc()
     return result
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
 from quiz.api.common import (
     Blueprint,
+    account,
     admin_required,
     config,
     login_required,
@@ -28,8 +27,9 @@ blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Reporter t
 @blp.response(200, UserOut)
 def join_team(body):
     """Become a reporter in the team with this join code."""
-    teams.join_team(current_user, body["join_code"])
-    return current_user
+    user = account()
+    teams.join_team(user, body["join_code"])
+    return user
 
 
 @blp.route("/me/family", methods=["GET"])
@@ -37,7 +37,7 @@ def join_team(body):
 @blp.response(200, FamilyOut)
 def my_family():
     """The reporter's family members and how each took part (reporters only)."""
-    return family.family_of(current_user, today=today(), family_max=rules().family_max)
+    return family.family_of(account(), today=today(), family_max=rules().family_max)
 
 
 @blp.route("/admin/teams", methods=["POST"])

@@ -19,17 +19,16 @@ Fair play as in the daily quiz: options in each user's own order, answers taken 
 keys, and an answer sooner than QUIZ_MIN_ANSWER_MS after the previous one (or the attempt's
 start) is stored and marked `too_fast`: it neither counts in the attempt's score nor pays.
 
-While a campaign's window overlaps a day, its pool stays out of that day's daily draw
-(`held_question_ids`, called by `daily_quiz.choose_questions`).
+Answering is the answering core's (`quiz.services.answering`): judging in the user's keys, the
+pace rule, presenting; a wrong answer records a mistake in the 错题本 as in every activity. The
+pool is the question pool's (`quiz.services.question_pool`): active questions not suspended by
+纠错 reports; while a campaign's window overlaps a day, its pool stays out of that day's draw.
 
 Every function takes plain values and the instant `now`; nothing here commits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -37,12 +36,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from quiz.clock import local_day
 from quiz.errors import Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, Campaign, CampaignAnswer, CampaignAttempt, Question, User
 from quiz.models.types import MAX_ID
-from quiz.services import daily_quiz, fairplay, ledger
-from quiz.services.daily_quiz import AlreadyAnswered, AnswerResult, Rules
+from quiz.services import answering, fairplay, ledger, mistakes, question_pool
+from quiz.services.answering import AlreadyAnswered, AnswerResult, Rules
 from quiz.services.leaderboards.reading import display_names
 
 KIND = "campaign_points"
@@ -144,7 +144,7 @@ class StartedAttempt:
 
 @dataclass
 class CampaignAnswerResult(AnswerResult):
-    """The daily quiz's answer_result, plus where the attempt stands."""
+    """The answering core's result, plus where the attempt stands."""
 
     answered: int = 0
     total: int = 0
@@ -177,7 +177,9 @@ def aware(value: datetime, tz: ZoneInfo) -> datetime:
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
-def create(values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime) -> Campaign:
+def create(
+    values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime, report_suspend_at: int = 0
+) -> Campaign:
     missing = [
         {"field": name, "message": "必填"}
         for name in (
@@ -196,7 +198,7 @@ def create(values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime) -> Campa
         description="", created_by=admin_id, created_at=now, question_ids=None, category=None
     )
     _apply(campaign, values, tz)
-    _validate(campaign)
+    _validate(campaign, report_suspend_at)
     campaign.updated_by, campaign.updated_at = admin_id, now
     db.session.add(campaign)
     db.session.flush()
@@ -204,13 +206,19 @@ def create(values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime) -> Campa
 
 
 def update(
-    campaign_id: int, values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime
+    campaign_id: int,
+    values: dict,
+    *,
+    admin_id: int,
+    tz: ZoneInfo,
+    now: datetime,
+    report_suspend_at: int = 0,
 ) -> Campaign:
     """Change some fields; the whole campaign is validated again. Attempts already started
     keep the questions they drew."""
     campaign = get(campaign_id, lock=True)
     _apply(campaign, values, tz)
-    _validate(campaign)
+    _validate(campaign, report_suspend_at)
     campaign.updated_by, campaign.updated_at = admin_id, now
     db.session.flush()
     return campaign
@@ -233,15 +241,15 @@ def _apply(campaign: Campaign, values: dict, tz: ZoneInfo) -> None:
         campaign.question_ids = None
 
 
-def _validate(campaign: Campaign) -> None:
+def _validate(campaign: Campaign, report_suspend_at: int) -> None:
     # The edited row must not reach the database (and its CHECKs) before it is known valid.
     with db.session.no_autoflush:
-        errors = _problems(campaign)
+        errors = _problems(campaign, report_suspend_at)
     if errors:
         raise ValidationFailed("专项答题设置有误。", errors=errors)
 
 
-def _problems(campaign: Campaign) -> list[dict]:
+def _problems(campaign: Campaign, report_suspend_at: int) -> list[dict]:
     errors = []
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         errors.append({"field": "ends_at", "message": "结束时间须晚于开始时间"})
@@ -267,7 +275,7 @@ def _problems(campaign: Campaign) -> list[dict]:
             }
         )
     if not errors:
-        size = len(pool_ids(campaign))
+        size = len(pool_ids(campaign, report_suspend_at))
         if size < campaign.questions_per_attempt:
             errors.append(
                 {
@@ -316,9 +324,9 @@ def all_campaigns(*, before_id: int | None, limit: int) -> list[Campaign]:
     return list(db.session.scalars(stmt))
 
 
-def pool_ids(campaign: Campaign) -> list[int]:
-    """The active questions an attempt may draw, by id."""
-    stmt = select(Question.id).where(Question.active.is_(True)).order_by(Question.id)
+def pool_ids(campaign: Campaign, report_suspend_at: int) -> list[int]:
+    """The questions an attempt may draw, by id: the campaign's, as the question pool allows."""
+    stmt = question_pool.drawable(report_suspend_at)
     if campaign.question_ids is not None:
         stmt = stmt.where(Question.id.in_(campaign.question_ids))
     else:
@@ -332,30 +340,6 @@ def status_of(campaign: Campaign, now: datetime) -> str:
     if now > campaign.ends_at:
         return "ended"
     return "open"
-
-
-# --- what the daily quiz keeps out --------------------------------------------------------
-
-
-def held_question_ids(start: datetime, end: datetime) -> set[int]:
-    """Questions of every campaign whose window overlaps [start, end): the daily draw leaves
-    them out so the daily quiz does not give a campaign's questions away."""
-    held: set[int] = set()
-    categories: set[str] = set()
-    for ids, category in db.session.execute(
-        select(Campaign.question_ids, Campaign.category).where(
-            Campaign.starts_at < end, Campaign.ends_at >= start
-        )
-    ):
-        if ids is not None:
-            held.update(ids)
-        elif category is not None:
-            categories.add(category)
-    if categories:
-        held.update(
-            db.session.scalars(select(Question.id).where(Question.category.in_(categories)))
-        )
-    return held
 
 
 # --- citizens: the list, attempts, answers ------------------------------------------------
@@ -415,13 +399,11 @@ def overview(user_id: int, *, now: datetime) -> list[CampaignSummary]:
     return sorted(out, key=key)
 
 
-def _draw(campaign: Campaign, user_id: int, number: int, secret: str) -> list[int]:
+def _draw(campaign: Campaign, user_id: int, number: int, rules: Rules) -> list[int]:
     """This attempt's questions: a sample of the pool, seeded by the server's secret so that
     nobody can compute another attempt's draw, and so that every attempt draws afresh."""
-    message = f"campaign:{campaign.id}:{user_id}:{number}".encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    rng = random.Random(int.from_bytes(digest[:8], "big"))
-    pool = pool_ids(campaign)
+    rng = answering.seeded_rng(rules.draw_secret, "campaign", campaign.id, user_id, number)
+    pool = pool_ids(campaign, rules.report_suspend_at)
     return rng.sample(pool, min(campaign.questions_per_attempt, len(pool)))
 
 
@@ -443,7 +425,7 @@ def start_attempt(user: User, campaign_id: int, rules: Rules, *, now: datetime) 
     )
     if used >= campaign.attempts_allowed:
         raise NoAttemptsLeft(f"每人最多可答 {campaign.attempts_allowed} 次，次数已用完。")
-    question_ids = _draw(campaign, user.id, used + 1, rules.draw_secret)
+    question_ids = _draw(campaign, user.id, used + 1, rules)
     if not question_ids:
         raise CampaignClosed("题目池中没有可用的题目。")
     deadline = None
@@ -496,11 +478,7 @@ def _questions_for(user_id: int, question_ids: list[int], rules: Rules) -> list[
     by_id = {
         q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))
     }
-    return [
-        fairplay.as_seen(by_id[qid], rules.options_for(user_id, by_id[qid]))
-        for qid in question_ids
-        if qid in by_id
-    ]
+    return [answering.presented(by_id[qid], user_id, rules) for qid in question_ids if qid in by_id]
 
 
 def resume(user: User, campaign_id: int, attempt_id: int, rules: Rules, *, now: datetime):
@@ -547,40 +525,29 @@ def submit_answer(
     if question_id not in attempt.question_ids:
         raise NotInAttempt("这道题不在这次答题中。")
     question = db.session.get(Question, question_id)
-    order = rules.options_for(user.id, question)
-    # Shared with the daily quiz: the same rules for what a valid choice is.
-    chosen = daily_quiz.validate_choices(
-        question, order.question_keys(choices) if order else choices
-    )
-    correct = chosen == question.answer
-    # Fair play, as in the daily quiz: an answer sooner than the minimum interval after the
-    # previous one (or the start) is stored and marked, and neither scores nor pays.
-    since = attempt.last_answer_at or attempt.started_at
-    too_fast = bool(rules.min_answer_ms) and (now - since).total_seconds() * 1000 < (
-        rules.min_answer_ms
-    )
+    judgement = answering.judge(question, choices, user.id, rules)
+    answer_pace = answering.pace(attempt.last_answer_at or attempt.started_at, now, rules)
     attempt.answered += 1
-    attempt.correct += int(correct and not too_fast)
+    attempt.correct += int(answering.scores(judgement, answer_pace))
     attempt.last_answer_at = now
     attempt.seconds = max(0, int((now - attempt.started_at).total_seconds()))
     if attempt.answered >= total:
         attempt.finished_at = now
-    awarded = 0
+    awarded, balance = 0, user.balance
     if (
-        correct
-        and not too_fast
+        answering.scores(judgement, answer_pace)
         and fairplay.earns_points(user.role)
         and campaign.points_per_correct
     ):
-        awarded = _pay_level(user.id, campaign, attempt.correct, now=now)
+        awarded, balance = _pay_level(user, campaign, attempt.correct, now=now, balance=balance)
     attempt.points += awarded
     answer = CampaignAnswer(
         attempt_id=attempt.id,
         question_id=question_id,
-        choices=chosen,
-        correct=correct,
+        choices=judgement.chosen,
+        correct=judgement.correct,
         points=awarded,
-        too_fast=too_fast,
+        too_fast=answer_pace.too_fast,
         created_at=now,
     )
     db.session.add(answer)
@@ -590,16 +557,18 @@ def submit_answer(
         db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题已经答过了。") from exc
-    return CampaignAnswerResult(
-        question_id=question.id,
-        correct=correct,
-        correct_choices=fairplay.in_user_keys(question.answer, order),
-        explanation=question.explanation,
-        points_awarded=awarded,
-        balance=user.balance,
+    if not judgement.correct:
+        mistakes.record_wrong(user.id, question, day=local_day(now, rules.tz), now=now)
+    shown = answering.result(
+        question,
+        judgement,
+        points=awarded,
+        balance=balance,
         completed=attempt.finished_at is not None,
-        bonus_awarded=0,
-        too_fast=too_fast,
+        too_fast=answer_pace.too_fast,
+    )
+    return CampaignAnswerResult(
+        **vars(shown),
         answered=attempt.answered,
         total=total,
         score=attempt.correct,
@@ -607,19 +576,23 @@ def submit_answer(
     )
 
 
-def _pay_level(user_id: int, campaign: Campaign, level: int, *, now: datetime) -> int:
+def _pay_level(
+    user, campaign: Campaign, level: int, *, now: datetime, balance: int
+) -> tuple[int, int]:
     """Pay reaching `level` correct answers, unless one of the user's attempts reached it
-    before: the key (campaign, user, level) is posted once, whatever races or replays."""
+    before: the key (campaign, user, level) is posted once, whatever races or replays. Returns
+    the points paid and the balance after them."""
     posted = ledger.post_entry(
-        user_id,
+        user.id,
         campaign.points_per_correct,
         KIND,
-        key=f"campaign:{campaign.id}:{user_id}:{level}",
+        key=f"campaign:{campaign.id}:{user.id}:{level}",
         now=now,
         memo=f"专项答题「{campaign.name[:30]}」答对 {level} 题",
         ref=f"campaign:{campaign.id}",
+        owner=user,
     )
-    return posted.entry.delta if posted.created else 0
+    return (posted.entry.delta, posted.balance) if posted.created else (0, balance)
 
 
 # --- the campaign's board -----------------------------------------------------------------

@@ -1,40 +1,47 @@
 """The daily quiz: today's set, scoring, bonuses, streaks and history.
 
-Every function takes the instant (`now`) and the scoring rules (`Rules`) as arguments, so a
-test can walk through weeks without touching the system clock. Nothing here commits.
+The daily quiz is one activity of the answering core (`quiz.services.answering`): it keeps
+its own container (the user's day row) and its payout (points, the day's bonuses, the cap);
+judging, the pace rule and presenting questions are the core's. Every function takes the instant
+(`now`) and the scoring rules (`Rules`) as arguments, so a test can walk through weeks without
+touching the system clock. Nothing here commits.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-import question_bank
 from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import begin_writing, db
-from quiz.models import Answer, DailySet, Question, QuestionReport, QuizDay, User
-from quiz.services import fairplay, family, ledger, mistakes
-from quiz.services.sql import commit_without_waiting_for_disk, insert_on_conflict
+from quiz.models import Answer, DailySet, Question, QuizDay, User
+from quiz.services import (
+    answer_statement,
+    answering,
+    fairplay,
+    family,
+    ledger,
+    mistakes,
+    question_pool,
+)
+from quiz.services.answering import (  # noqa: F401  (the daily quiz's names for them)
+    RULES,
+    AlreadyAnswered,
+    AnswerResult,
+    QuestionCard,
+    Rules,
+    validate_choices,
+)
+from quiz.services.sql import commit_without_waiting_for_disk, db_dialect, insert_on_conflict
 
 MAX_SET_SIZE = 20
-
-
-class AlreadyAnswered(Conflict):
-    """The user has answered this question today already (a retry, a double tap, a race)."""
-
-    code = "already_answered"
-    title = "Already answered"
 
 
 class NotInToday(NotFound):
@@ -59,94 +66,7 @@ class ScheduleLocked(Conflict):
     title = "Day already started"
 
 
-# The app's rulebook, built once in `create_app`: `app.extensions[RULES]`.
-RULES = "quiz.rules"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The quiz's rules and the service's calendar, read from the configuration once."""
-
-    tz: ZoneInfo
-    daily_count: int = 5
-    no_repeat_days: int = 30
-    points_correct: int = 10
-    bonus_perfect: int = 20
-    bonus_streak: int = 5
-    bonus_streak_cap: int = 30
-    bonus_family: int = 5
-    family_max: int = 6
-    daily_cap: int = 0  # 0: no cap
-    durable_answers: bool = False  # True: answers' commits wait for the disk like every other
-    # Fair play: the draw's key, each user's option order (None: off) and the answer interval.
-    draw_secret: str = ""
-    option_secret: bytes | None = None
-    min_answer_ms: int = 0
-    # Open 纠错 reports that take a question out of future draws (0: never).
-    report_suspend_at: int = 5
-
-    @classmethod
-    def from_config(cls, config) -> Rules:
-        return cls(
-            tz=ZoneInfo(config["QUIZ_TIMEZONE"]),
-            daily_count=config["QUIZ_DAILY_COUNT"],
-            no_repeat_days=config["QUIZ_NO_REPEAT_DAYS"],
-            points_correct=config["QUIZ_POINTS_CORRECT"],
-            bonus_perfect=config["QUIZ_BONUS_PERFECT"],
-            bonus_streak=config["QUIZ_BONUS_STREAK"],
-            bonus_streak_cap=config["QUIZ_BONUS_STREAK_CAP"],
-            bonus_family=config["QUIZ_BONUS_FAMILY"],
-            family_max=config["QUIZ_FAMILY_MAX"],
-            daily_cap=config["QUIZ_DAILY_CAP"],
-            durable_answers=config["QUIZ_DURABLE_ANSWERS"],
-            draw_secret=config["QUIZ_DRAW_SECRET"],
-            option_secret=(
-                _option_secret(config["QUIZ_DRAW_SECRET"])
-                if config["QUIZ_SHUFFLE_OPTIONS"]
-                else None
-            ),
-            min_answer_ms=config["QUIZ_MIN_ANSWER_MS"],
-            report_suspend_at=config["QUIZ_REPORT_SUSPEND_AT"],
-        )
-
-    def options_for(self, user_id: int, question: Question) -> fairplay.OptionOrder | None:
-        """How this user sees the question's options (None: in the question's own order)."""
-        return fairplay.option_order(
-            self.option_secret, user_id, question.id, question.type, question.option_keys
-        )
-
-
-@functools.lru_cache(maxsize=8)
-def _option_secret(draw_secret: str) -> bytes:
-    return fairplay.option_secret(draw_secret)
-
-
-@dataclass
-class AnswerResult:
-    question_id: int
-    correct: bool
-    correct_choices: list[str]
-    explanation: str
-    points_awarded: int
-    balance: int
-    completed: bool
-    bonus_awarded: int
-    bonuses: list[dict] = field(default_factory=list)
-    too_fast: bool = False
-
-
 # --- today's set -------------------------------------------------------------------------
-
-
-def _seeded_rng(day: date, secret: str) -> random.Random:
-    # Keyed by the server's secret: with the code and the bank alone nobody can compute a day's set.
-    digest = hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-@functools.cache
-def _bundled_exclusions() -> dict[str, frozenset[str]]:
-    return question_bank.bundled_exclusions()
 
 
 def choose_questions(day: date, rules: Rules) -> list[int]:
@@ -159,17 +79,15 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     other's answer) never share a day, even if the day then has fewer questions. Questions of a
     campaign running on the day are left out while the rest of the bank fills a day.
     """
-    stmt = select(Question.id, Question.category, Question.content_hash).where(
-        Question.active.is_(True)
-    )
-    if rules.report_suspend_at:
-        # Enough open 纠错 reports suspend a question until an admin resolves them.
-        stmt = stmt.where(Question.id.not_in(suspended_questions(rules.report_suspend_at)))
-    active = db.session.execute(stmt.order_by(Question.id)).all()
+    active = db.session.execute(
+        question_pool.drawable(
+            rules.report_suspend_at, Question.id, Question.category, Question.content_hash
+        )
+    ).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
     active = _without_campaign_questions(active, day, rules)
-    clashes = _clashes(active)
+    clashes = question_pool.clashes(active)
     window_start = day - timedelta(days=rules.no_repeat_days)
     last_used: dict[int, date] = {}
     for set_day, ids in db.session.execute(
@@ -179,7 +97,7 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     ):
         for qid in ids:
             last_used[qid] = max(set_day, last_used.get(qid, set_day))
-    rng = _seeded_rng(day, rules.draw_secret)
+    rng = answering.seeded_rng(rules.draw_secret, day.isoformat())
     fresh = [(qid, cat) for qid, cat, _ in active if qid not in last_used]
     count = min(rules.daily_count, len(active))
     chosen = _spread(fresh, count, rng, clashes)
@@ -196,41 +114,15 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     return chosen
 
 
-def suspended_questions(threshold: int):
-    """The ids of questions with at least `threshold` open 纠错 reports (a subquery)."""
-    return (
-        select(QuestionReport.question_id)
-        .where(QuestionReport.status == "open")
-        .group_by(QuestionReport.question_id)
-        .having(func.count() >= threshold)
-    )
-
-
 def _without_campaign_questions(active, day: date, rules: Rules):
     """Leave out the questions of campaigns running on `day`, so the daily quiz does not give
     them away — unless the bank would then be too small for a day's set."""
-    from quiz.services import campaigns  # campaigns builds on this module
-
     start, end = day_bounds(day, rules.tz)
-    held = campaigns.held_question_ids(start, end)
+    held = question_pool.held_by_campaigns(start, end)
     if not held:
         return active
     kept = [row for row in active if row[0] not in held]
     return kept if len(kept) >= min(rules.daily_count, len(active)) else active
-
-
-def _clashes(active) -> dict[int, frozenset[int]]:
-    """question id → ids of active questions it must not share a day with."""
-    exclusions = _bundled_exclusions()
-    if not exclusions:
-        return {}
-    id_of = {content_hash: qid for qid, _, content_hash in active}
-    out = {}
-    for qid, _, content_hash in active:
-        others = frozenset(id_of[h] for h in exclusions.get(content_hash, ()) if h in id_of)
-        if others:
-            out[qid] = others
-    return out
 
 
 def _spread(
@@ -300,27 +192,40 @@ TODAYS_SET = "quiz.todays_set"
 
 
 @dataclass(frozen=True)
-class _Presented:
+class _Cards:
     ids: tuple[int, ...]
-    key: tuple
-    value: object
+    cards: tuple[QuestionCard, ...]
     checked: float  # monotonic seconds
 
 
+_CARD_COLUMNS = select(
+    Question.id,
+    Question.type,
+    Question.stem,
+    Question.options,
+    Question.answer,
+    Question.explanation,
+    Question.category,
+    Question.points,
+)
+
+
 class TodaysSet:
-    """Today's set as players see it, kept per app (never shared between apps in a process).
+    """Today's set, kept per app (never shared between apps in a process): its ids, its
+    questions as the answering core reads them, and its rendering for players.
 
     The set's ids are fixed once its day has started, so they are remembered per day. Its
-    questions' wording can still be edited: the shown columns are read again (one query on
-    primary keys, no ORM objects) at most every `recheck_seconds` per worker, and rendered again
-    only when they changed; the worker that saves an edit forgets its copy at once. So a fix
-    shows at once to the editor and within a second everywhere else, while the costly render
-    (the schema dump) is done once per version and most requests add no query.
+    questions can still be edited: their columns are read again (one query on primary keys, no
+    ORM objects) at most every `recheck_seconds` per worker, and rendered again only when they
+    changed; the worker that saves an edit forgets its copy at once. So a fix shows at once to
+    the editor and within a second everywhere else, the costly render (the schema dump) is done
+    once per version, and most reads and answers add no query for their questions.
     """
 
     def __init__(self, recheck_seconds: float = 1.0, monotonic=time.monotonic):
         self._day: tuple[date, tuple[int, ...]] | None = None
-        self._presented: _Presented | None = None
+        self._cards: _Cards | None = None
+        self._rendered: tuple[tuple[QuestionCard, ...], object] | None = None
         self._recheck, self._monotonic = recheck_seconds, monotonic
 
     def question_ids(self, day: date, rules: Rules, *, now: datetime) -> tuple[int, ...]:
@@ -331,30 +236,33 @@ class TodaysSet:
         return known[1]
 
     def forget(self) -> None:
-        """Drop the rendered set (after an edit to a question): the next read renders anew."""
-        self._presented = None
+        """Drop the questions read (after an edit to one): the next read reads them anew."""
+        self._cards = None
 
-    def presented(self, ids: tuple[int, ...], render):
-        """`render(questions)` of these questions (rows with id, type, stem, options and
-        category, in the order of `ids`), reused until one of them changes."""
-        hit = self._presented
+    def questions(self, ids: tuple[int, ...]) -> tuple[QuestionCard, ...]:
+        """These questions (in the order of `ids`, missing ones left out), re-read at most every
+        `recheck_seconds`."""
+        hit = self._cards
         at = self._monotonic()
         if hit is not None and hit.ids == ids and at - hit.checked < self._recheck:
-            return hit.value
+            return hit.cards
         rows = {
-            row.id: row
-            for row in db.session.execute(
-                select(
-                    Question.id, Question.type, Question.stem, Question.options, Question.category
-                ).where(Question.id.in_(ids))
-            )
+            row.id: row for row in db.session.execute(_CARD_COLUMNS.where(Question.id.in_(ids)))
         }
-        shown = [rows[qid] for qid in ids if qid in rows]
-        key = tuple(
-            (r.id, r.type, r.stem, tuple(tuple(o) for o in r.options), r.category) for r in shown
-        )
-        value = hit.value if hit is not None and hit.key == key else render(shown)
-        self._presented = _Presented(ids, key, value, at)
+        cards = tuple(QuestionCard.of(rows[qid]) for qid in ids if qid in rows)
+        if hit is not None and hit.cards == cards:
+            cards = hit.cards
+        self._cards = _Cards(ids, cards, at)
+        return cards
+
+    def presented(self, ids: tuple[int, ...], render):
+        """`render(questions)` of these questions, reused until one of them changes."""
+        cards = self.questions(ids)
+        done = self._rendered
+        if done is not None and done[0] is cards:
+            return done[1]
+        value = render(cards)
+        self._rendered = (cards, value)
         return value
 
 
@@ -396,26 +304,19 @@ def schedule(
 # --- the user's day ----------------------------------------------------------------------
 
 
-def _new_day(user_id: int, day: date, total: int):
+def _new_day(user_id: int, day: date, total: int, **values):
     """INSERT of a user's empty day row (the caller adds its ON CONFLICT clause)."""
     return insert_on_conflict(QuizDay).values(
-        user_id=user_id, day=day, total=total, answered=0, correct=0, points=0, bonus=0, too_fast=0
+        user_id=user_id,
+        day=day,
+        total=total,
+        answered=0,
+        correct=0,
+        points=0,
+        bonus=0,
+        too_fast=0,
+        **values,
     )
-
-
-def _quiz_day(user_id: int, day: date, total: int) -> QuizDay:
-    """The user's row for the day, created if missing (read requests: no lock)."""
-    stmt = select(QuizDay).where(QuizDay.user_id == user_id, QuizDay.day == day)
-    row = db.session.scalar(stmt)
-    if row is not None:
-        return row
-    begin_writing(db.session)
-    db.session.execute(
-        _new_day(user_id, day, total).on_conflict_do_nothing(
-            index_elements=[QuizDay.user_id, QuizDay.day]
-        )
-    )
-    return db.session.scalar(stmt)
 
 
 def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
@@ -431,14 +332,31 @@ def _lock_quiz_day(user_id: int, day: date, total: int) -> QuizDay:
     return db.session.scalars(stmt).one()
 
 
-def mark_seen(user: User, day: date, total: int, *, now: datetime) -> QuizDay:
-    """Record the user's first fetch of the day (the start of their answer times)."""
-    row = _quiz_day(user.id, day, total)
-    if row.first_seen_at is None:
-        begin_writing(db.session)
-        row.first_seen_at = now
-        db.session.flush()
-    return row
+def mark_seen(user, day: date, total: int, *, now: datetime):
+    """Record the user's first fetch of the day (the start of their answer times); returns the
+    user's row of the day. Once it is recorded this costs no query (the row came with the
+    signed-in user)."""
+    known = user.today_of(day) if hasattr(user, "today_of") else None
+    if known is not None and known.first_seen_at is not None:
+        return known
+    begin_writing(db.session)
+    # One statement, idempotent: racing first fetches keep the earliest start.
+    return db.session.execute(
+        _new_day(user.id, day, total, first_seen_at=now)
+        .on_conflict_do_update(
+            index_elements=[QuizDay.user_id, QuizDay.day],
+            set_={
+                "first_seen_at": func.coalesce(QuizDay.first_seen_at, now),
+            },
+        )
+        .returning(
+            QuizDay.answered,
+            QuizDay.total,
+            QuizDay.correct,
+            QuizDay.completed_at,
+            QuizDay.first_seen_at,
+        )
+    ).one()
 
 
 def answers_of(user_id: int, day: date) -> list[Answer]:
@@ -449,117 +367,111 @@ def answers_of(user_id: int, day: date) -> list[Answer]:
     )
 
 
-def result_of(
-    answer: Answer,
-    question: Question,
-    *,
-    balance: int,
-    completed: bool,
-    order: fairplay.OptionOrder | None = None,
-) -> AnswerResult:
-    """The answer's result as its user sees it: `correct_choices` in their own keys."""
-    correct_choices = fairplay.in_user_keys(question.answer, order)
-    return AnswerResult(
-        question_id=question.id,
-        correct=answer.correct,
-        correct_choices=correct_choices,
-        explanation=question.explanation,
-        points_awarded=answer.points,
-        balance=balance,
-        completed=completed,
-        bonus_awarded=answer.bonus,
-        too_fast=answer.too_fast,
-    )
-
-
-def validate_choices(question: Question, choices: list[str]) -> str:
-    keys = sorted({str(c).strip().upper() for c in choices})
-    errors = []
-    if not keys or keys == [""]:
-        errors.append({"field": "choices", "message": "请至少选择一个选项"})
-    unknown = [k for k in keys if k not in question.option_keys]
-    if unknown:
-        errors.append({"field": "choices", "message": f"没有选项 {','.join(unknown)}"})
-    if question.type in ("single", "judge") and len(keys) > 1:
-        errors.append({"field": "choices", "message": "此题只能选择一个选项"})
-    if errors:
-        raise ValidationFailed("答案无效。", errors=errors)
-    return "".join(keys)
+def card_of(question_id: int, questions) -> QuestionCard:
+    """Today's question with this id (from the day's cached questions), or 404 `not_in_today`."""
+    for card in questions:
+        if card.id == question_id:
+            return card
+    raise NotInToday("这道题不在今天的题目中。")
 
 
 def submit_answer(
-    user: User,
+    user,
     question_id: int,
     choices: list[str],
     rules: Rules,
     *,
     now: datetime,
-    question_ids: tuple[int, ...] | None = None,
+    questions=None,
 ) -> AnswerResult:
     """Score one answer and credit its points; the answer that completes the day adds bonuses.
 
-    `question_ids` is the day's set when the caller already knows it (it is fixed once the
-    day has started); otherwise it is read from the database.
+    `user` is the signed-in user (`SignedIn`, or a `User`). `questions` are the day's questions
+    when the caller already holds them (`TodaysSet.questions`); otherwise they are read.
     """
     day = local_day(now, rules.tz)
-    if question_ids is None:
-        question_ids = tuple(daily_set(day, rules, now=now).question_ids)
-    if question_id not in question_ids:
-        raise NotInToday("这道题不在今天的题目中。")
-    question = db.session.get(Question, question_id)
-    # The user's keys are theirs: scored and stored in the question's own keys.
-    order = rules.options_for(user.id, question)
-    chosen = validate_choices(question, order.question_keys(choices) if order else choices)
+    if questions is None:
+        ids = tuple(daily_set(day, rules, now=now).question_ids)
+        questions = [QuestionCard.of(q) for q in questions_by_id(ids)]
+    card = card_of(question_id, questions)
+    judgement = answering.judge(card, choices, user.id, rules)
+    earns = fairplay.earns_points(user.role)
+    points = (card.points or rules.points_correct) if judgement.correct and earns else 0
+    known = user.today_of(day) if hasattr(user, "today_of") else None
+    if known is not None and not rules.daily_cap and db_dialect() == "postgresql":
+        done = answer_statement.submit(
+            user,
+            card,
+            judgement,
+            points,
+            day=day,
+            now=now,
+            key=_answer_key(user.id, day, card.id),
+            min_answer_ms=rules.min_answer_ms,
+            wait_for_disk=rules.durable_answers,
+        )
+        if done is not None:
+            return _finish(user, card, judgement, done, rules, day=day, now=now)
     if not rules.durable_answers:
         commit_without_waiting_for_disk()
+    return _submit_stepwise(
+        user, card, judgement, points, rules, total=len(questions), day=day, now=now
+    )
+
+
+def _submit_stepwise(
+    user,
+    card: QuestionCard,
+    judgement,
+    points: int,
+    rules: Rules,
+    *,
+    total: int,
+    day: date,
+    now: datetime,
+) -> AnswerResult:
+    """The answer in steps through the ORM: SQLite, a capped day, an answer without a fetch."""
     # Serialise this user's answers for the day: the row lock makes "answered" exact.
-    row = _lock_quiz_day(user.id, day, len(question_ids))
+    row = _lock_quiz_day(user.id, day, total)
     if row.answered >= row.total:
         raise AlreadyAnswered("今天的题目已经全部答完了。")
-
-    correct = chosen == question.answer
     # Sooner than the minimum interval after the previous answer (or the first fetch; an answer
     # without any fetch has no start at all): stored and marked, worth nothing.
     since = max((t for t in (row.first_seen_at, row.last_answer_at) if t is not None), default=None)
-    interval = int((now - since).total_seconds() * 1000) if since is not None else None
-    too_fast = bool(rules.min_answer_ms) and (interval is None or interval < rules.min_answer_ms)
-    earns = fairplay.earns_points(user.role) and not too_fast
+    answer_pace = answering.pace(since, now, rules)
     start, end = day_bounds(day, rules.tz)
-    cap = _Cap(user.id, rules.daily_cap, start, end)
+    cap = _Cap(user.id, rules.daily_cap, start, end, owner=user)
+    balance = user.balance
     awarded = 0
-    if correct and earns:
-        awarded += cap.award(
-            question.points or rules.points_correct,
+    if points and not answer_pace.too_fast:
+        awarded, balance = cap.award(
+            points,
             "quiz_correct",
-            key=f"quiz:{user.id}:{day.isoformat()}:{question_id}",
-            memo=f"答对：{question.stem[:40]}",
-            ref=f"question:{question_id}",
+            key=_answer_key(user.id, day, card.id),
+            memo=answer_memo(card),
+            ref=f"question:{card.id}",
             now=now,
+            balance=balance,
         )
     row.answered += 1
-    row.correct += int(correct)
-    row.too_fast += int(too_fast)
+    row.correct += int(answering.scores(judgement, answer_pace))
+    row.too_fast += int(answer_pace.too_fast)
     row.last_answer_at = now
-    bonuses: list[dict] = []
-    if row.answered >= row.total:
-        bonuses = _complete_day(user, row, day, rules, cap, now=now)
-    bonus = sum(b["points"] for b in bonuses)
-    row.points += awarded + bonus
-    row.bonus += bonus
+    row.points += awarded
     elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None
     answer = Answer(
         user_id=user.id,
-        question_id=question_id,
+        question_id=card.id,
         day=day,
-        choices=chosen,
-        correct=correct,
-        points=awarded + bonus,
-        bonus=bonus,
-        category=question.category,
+        choices=judgement.chosen,
+        correct=judgement.correct,
+        points=awarded,
+        bonus=0,
+        category=card.category,
         district=user.district,
         elapsed_ms=elapsed,
-        interval_ms=interval,
-        too_fast=too_fast,
+        interval_ms=answer_pace.interval_ms,
+        too_fast=answer_pace.too_fast,
         created_at=now,
     )
     db.session.add(answer)
@@ -569,54 +481,108 @@ def submit_answer(
         db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题今天已经答过了。") from exc
-    if not correct:
-        mistakes.record_wrong(user.id, question, day=day, now=now)
-    # post_entry refreshed the balance inside this transaction; without a credit, the balance
-    # loaded with the user at the start of the request is shown.
-    result = result_of(
-        answer, question, balance=user.balance, completed=row.completed_at is not None, order=order
+    if not judgement.correct:
+        mistakes.record_wrong(user.id, card, day=day, now=now)
+    done = answer_statement.Done(
+        answer_id=answer.id,
+        points=awarded,
+        too_fast=answer_pace.too_fast,
+        answered=row.answered,
+        total=row.total,
+        correct=row.correct,
+        day_too_fast=row.too_fast,
+        balance=balance,
+    )
+    return _finish(user, card, judgement, done, rules, day=day, now=now, cap=cap)
+
+
+def _finish(
+    user, card, judgement, done, rules: Rules, *, day: date, now: datetime, cap=None
+) -> AnswerResult:
+    """The result; the answer that completes the day also completes it (streak, bonuses)."""
+    bonuses: list[dict] = []
+    balance = done.balance
+    completed = done.answered >= done.total
+    if completed:
+        if cap is None:
+            start, end = day_bounds(day, rules.tz)
+            cap = _Cap(user.id, rules.daily_cap, start, end, owner=user)
+        bonuses, balance = _complete_day(user, done, day, rules, cap, balance=balance, now=now)
+    bonus = sum(b["points"] for b in bonuses)
+    result = answering.result(
+        card,
+        judgement,
+        points=done.points + bonus,
+        balance=balance,
+        completed=completed,
+        too_fast=done.too_fast,
+        bonus=bonus,
     )
     result.bonuses = bonuses
     return result
 
 
+def answer_memo(card: QuestionCard) -> str:
+    return f"答对：{card.stem[:40]}"
+
+
+def _answer_key(user_id: int, day: date, question_id: int) -> str:
+    return f"quiz:{user_id}:{day.isoformat()}:{question_id}"
+
+
 def _complete_day(
-    user: User, row: QuizDay, day: date, rules: Rules, cap: _Cap, *, now: datetime
-) -> list[dict]:
-    row.completed_at = now
+    user, done, day: date, rules: Rules, cap: _Cap, *, balance: int, now: datetime
+) -> tuple[list[dict], int]:
+    """Close the user's day: completion time, streak, and the bonuses it pays (recorded on the
+    day row and on the completing answer). Returns the bonuses and the balance after them."""
     streak = user.streak + 1 if user.streak_day == day - timedelta(days=1) else 1
     if user.streak_day != day:
-        user.streak, user.streak_day = streak, day
-    # A day with a too-fast answer, or a staff member's day, pays no bonus (nor the family's).
-    if row.too_fast or not fairplay.earns_points(user.role):
-        return []
+        db.session.execute(
+            update(User).where(User.id == user.id).values(streak=streak, streak_day=day)
+        )
     bonuses = []
-    if row.correct == row.total and rules.bonus_perfect:
-        points = cap.award(
-            rules.bonus_perfect,
-            "quiz_bonus",
-            key=f"perfect:{user.id}:{day}",
-            memo="全部答对奖励",
-            ref=f"day:{day}",
-            now=now,
+    # A day with a too-fast answer, or a staff member's day, pays no bonus (nor the family's).
+    if not done.day_too_fast and fairplay.earns_points(user.role):
+        if done.correct == done.total and rules.bonus_perfect:
+            points, balance = cap.award(
+                rules.bonus_perfect,
+                "quiz_bonus",
+                key=f"perfect:{user.id}:{day}",
+                memo="全部答对奖励",
+                ref=f"day:{day}",
+                now=now,
+                balance=balance,
+            )
+            bonuses.append({"kind": "perfect", "points": points})
+        if streak >= 2 and rules.bonus_streak:
+            amount = min(rules.bonus_streak * (streak - 1), rules.bonus_streak_cap)
+            points, balance = cap.award(
+                amount,
+                "quiz_bonus",
+                key=f"streak:{user.id}:{day}",
+                memo=f"连续答题 {streak} 天奖励",
+                ref=f"day:{day}",
+                now=now,
+                balance=balance,
+            )
+            bonuses.append({"kind": "streak", "points": points, "streak": streak})
+        if user.family_reporter_id and rules.bonus_family:
+            family.on_day_completed(
+                user, day, now=now, bonus=rules.bonus_family, family_max=rules.family_max
+            )
+    bonus = sum(b["points"] for b in bonuses)
+    db.session.execute(
+        update(QuizDay)
+        .where(QuizDay.user_id == user.id, QuizDay.day == day)
+        .values(completed_at=now, points=QuizDay.points + bonus, bonus=QuizDay.bonus + bonus)
+    )
+    if bonus:
+        db.session.execute(
+            update(Answer)
+            .where(Answer.id == done.answer_id)
+            .values(points=Answer.points + bonus, bonus=bonus)
         )
-        bonuses.append({"kind": "perfect", "points": points})
-    if streak >= 2 and rules.bonus_streak:
-        amount = min(rules.bonus_streak * (streak - 1), rules.bonus_streak_cap)
-        points = cap.award(
-            amount,
-            "quiz_bonus",
-            key=f"streak:{user.id}:{day}",
-            memo=f"连续答题 {streak} 天奖励",
-            ref=f"day:{day}",
-            now=now,
-        )
-        bonuses.append({"kind": "streak", "points": points, "streak": streak})
-    if user.family_reporter_id and rules.bonus_family:
-        family.on_day_completed(
-            user, day, now=now, bonus=rules.bonus_family, family_max=rules.family_max
-        )
-    return bonuses
+    return bonuses, balance
 
 
 # The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).
@@ -626,23 +592,27 @@ QUIZ_TASK_KINDS = ("quiz_correct", "quiz_bonus")
 class _Cap:
     """The per-user daily cap on quiz points (学习强国-style); 0 means none."""
 
-    def __init__(self, user_id: int, limit: int, start: datetime, end: datetime):
+    def __init__(self, user_id: int, limit: int, start: datetime, end: datetime, owner=None):
         self.user_id, self.limit, self.start, self.end = user_id, limit, start, end
+        self.owner = owner
 
-    def award(self, amount: int, kind: str, *, key: str, memo: str, ref: str, now: datetime) -> int:
+    def award(
+        self, amount: int, kind: str, *, key: str, memo: str, ref: str, now: datetime, balance: int
+    ) -> tuple[int, int]:
         """Credit quiz points, clipped so the day's quiz points never pass the cap; returns
-        what was credited. The caller holds the user's day lock, so the sum read here cannot
-        move underneath it."""
+        what was credited and the balance after it. The caller holds the user's day lock, so
+        the sum read here cannot move underneath it."""
         if self.limit:
             earned = ledger.earned_between(
                 self.user_id, self.start, self.end, kinds=QUIZ_TASK_KINDS
             )
             amount = max(0, min(amount, self.limit - earned))
         if amount <= 0:
-            return 0
-        return ledger.post_entry(
-            self.user_id, amount, kind, key=key, now=now, memo=memo, ref=ref
-        ).entry.delta
+            return 0, balance
+        posted = ledger.post_entry(
+            self.user_id, amount, kind, key=key, now=now, memo=memo, ref=ref, owner=self.owner
+        )
+        return posted.entry.delta, posted.balance
 
 
 def progress(user: User, rules: Rules, *, now: datetime) -> dict:
@@ -682,21 +652,24 @@ class Today:
 
 
 def results_of_day(
-    user: User, day: date, ids, rules: Rules, *, completed: bool
+    user, day: date, questions, rules: Rules, *, completed: bool
 ) -> dict[str, AnswerResult]:
-    """The user's results for the day's questions answered so far, keyed by question id, each
-    in the user's own option keys."""
-    by_id = {q.id: q for q in questions_by_id(ids)}
+    """The user's results for the day's questions (`QuestionCard`s) answered so far, keyed by
+    question id, each in the user's own option keys."""
+    by_id = {q.id: q for q in questions}
     results = {}
     for answer in answers_of(user.id, day):
         question = by_id.get(answer.question_id)
         if question is not None:
-            results[str(answer.question_id)] = result_of(
-                answer,
+            judgement = answering.recorded(question, answer.choices, answer.correct, user.id, rules)
+            results[str(answer.question_id)] = answering.result(
                 question,
+                judgement,
+                points=answer.points,
                 balance=user.balance,
                 completed=completed,
-                order=rules.options_for(user.id, question),
+                too_fast=answer.too_fast,
+                bonus=answer.bonus,
             )
     return results
 

@@ -29,9 +29,9 @@ from quiz.models import (
     User,
 )
 from quiz.models.types import MAX_ID
+from quiz.services import answering, question_pool, question_stats
 from quiz.services import mistakes as mistake_book
-from quiz.services import question_stats
-from quiz.services.daily_quiz import AlreadyAnswered, AnswerResult, Rules, validate_choices
+from quiz.services.answering import AlreadyAnswered, AnswerResult, Rules
 from quiz.services.fairplay import as_seen, in_user_keys
 
 
@@ -263,7 +263,8 @@ def start_practice(
             )
         candidates = sorted(pool - withheld)
     if candidates:
-        stmt = select(Question.id).where(Question.id.in_(candidates), Question.active.is_(True))
+        # What the question pool allows: active, not suspended by 纠错 reports.
+        stmt = question_pool.drawable(rules.report_suspend_at).where(Question.id.in_(candidates))
         if source == "category":
             stmt = stmt.where(Question.category == category)
         allowed = set(db.session.scalars(stmt))
@@ -284,7 +285,7 @@ def start_practice(
         id=session.id,
         source=source,
         category=category,
-        questions=[as_seen(by_id[q], rules.options_for(user.id, by_id[q])) for q in chosen],
+        questions=[answering.presented(by_id[q], user.id, rules) for q in chosen],
     )
 
 
@@ -310,9 +311,7 @@ def answer_practice(
     if question_id not in session.question_ids:
         raise NotInSession("这道题不在本次练习中。")
     question = db.session.get(Question, question_id)
-    order = rules.options_for(user.id, question)
-    chosen = validate_choices(question, order.question_keys(choices) if order else choices)
-    correct = chosen == question.answer
+    judgement = answering.judge(question, choices, user.id, rules)
     day = local_day(now, rules.tz)
     db.session.add(
         PracticeAnswer(
@@ -320,8 +319,8 @@ def answer_practice(
             user_id=user.id,
             question_id=question.id,
             day=day,
-            choices=chosen,
-            correct=correct,
+            choices=judgement.chosen,
+            correct=judgement.correct,
             category=question.category,
             district=user.district,
             created_at=now,
@@ -332,7 +331,7 @@ def answer_practice(
         db.session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered("这道题在本次练习中已经答过了。") from exc
-    if correct:
+    if judgement.correct:
         mistake_book.mark_mastered(user.id, question.id, now=now)
     else:
         mistake_book.record_wrong(user.id, question, day=day, now=now)
@@ -341,15 +340,14 @@ def answer_practice(
         .select_from(PracticeAnswer)
         .where(PracticeAnswer.session_id == session.id)
     )
-    return AnswerResult(
-        question_id=question.id,
-        correct=correct,
-        correct_choices=in_user_keys(question.answer, order),
-        explanation=question.explanation,
-        points_awarded=0,
+    # Practice has no pace rule and never pays: it is for learning.
+    return answering.result(
+        question,
+        judgement,
+        points=0,
         balance=user.balance,
         completed=answered >= len(session.question_ids),
-        bonus_awarded=0,
+        too_fast=False,
     )
 
 

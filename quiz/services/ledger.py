@@ -24,7 +24,8 @@ from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
 from quiz.services import fairplay
 from quiz.services.sql import insert_on_conflict
 
-# The app's list of callables `listener(entry)`, each called for every new entry.
+# The app's list of callables `listener(entry, owner)`, each called for every new entry
+# (`owner`: the entry's user when the poster holds it, else None).
 EARNING_LISTENERS = "quiz.earning_listeners"
 
 
@@ -45,8 +46,12 @@ def post_entry(
     memo: str | None = None,
     ref: str | None = None,
     actor_id: int | None = None,
+    owner=None,
 ) -> Posted:
-    """Record one balance change; the same `key` again returns the first entry, unchanged."""
+    """Record one balance change; the same `key` again returns the first entry, unchanged.
+
+    `owner` is the account's user (a `User` or the signed-in user) when the caller holds it:
+    the listeners then read its role, team and district without a query."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
     values = dict(
@@ -87,9 +92,60 @@ def post_entry(
     if user is not None:
         # RETURNING gave the balance inside this transaction: no need to SELECT it again.
         set_committed_value(user, "balance", balance)
-    for listener in app_part(EARNING_LISTENERS):
-        listener(entry)
+    publish(entry, owner=owner)
     return Posted(entry, balance, created=True)
+
+
+def publish(entry: LedgerEntry, *, owner=None) -> None:
+    """Hand a new entry to the listeners registered at start-up, in its transaction."""
+    for listener in app_part(EARNING_LISTENERS):
+        listener(entry, owner)
+
+
+def entry_of(
+    entry_id: int,
+    *,
+    user_id: int,
+    delta: int,
+    kind: str,
+    memo: str | None,
+    ref: str | None,
+    key: str,
+    now: datetime,
+) -> LedgerEntry:
+    """An entry posted by `CREDIT_CTES`, as an object for the listeners (not added to the
+    session: the row is written already)."""
+    return LedgerEntry(
+        id=entry_id,
+        user_id=user_id,
+        delta=delta,
+        kind=kind,
+        memo=memo,
+        ref=ref,
+        idempotency_key=key,
+        actor_id=None,
+        created_at=now,
+    )
+
+
+# The ledger's part of a statement that does other work in the same round trip (the daily
+# answer on PostgreSQL, `answer_statement`): the caller supplies a CTE `earning` with the
+# columns (user_id, delta, kind, memo, ref, idempotency_key, created_at) and at most one row
+# with delta > 0. `credit` posts it once per key; `balance` moves the balance under the same
+# invariant as `post_entry` (never below zero, backed by the CHECK). The caller then hands the
+# entry to `publish`.
+CREDIT_CTES = """credit AS (
+    INSERT INTO ledger_entries (user_id, delta, kind, memo, ref, idempotency_key, actor_id,
+                                created_at)
+    SELECT user_id, delta, kind, memo, ref, idempotency_key, NULL, created_at FROM earning
+    WHERE delta > 0
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, user_id, delta
+), balance AS (
+    UPDATE users SET balance = users.balance + credit.delta
+    FROM credit WHERE users.id = credit.user_id AND users.balance + credit.delta >= 0
+    RETURNING users.balance
+)"""
 
 
 _INSERTS: dict[str, object] = {}

@@ -24,6 +24,11 @@ def insert_on_conflict_for(dialect: str, model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+def db_dialect() -> str:
+    """The name of the database the session talks to: "postgresql" or "sqlite"."""
+    return db.session.get_bind().dialect.name
+
+
 def commit_without_waiting_for_disk() -> None:
     """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL's
     `synchronous_commit = off`, for this transaction only; SQLite: nothing).

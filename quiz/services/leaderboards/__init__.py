@@ -109,11 +109,15 @@ def make_store(*, redis_url: str | None, tz: ZoneInfo, retention_days: int, cloc
     return SqlBoardStore(tz=tz, retention_days=retention_days)
 
 
-def record_earning(store: BoardStore, entry: LedgerEntry) -> None:
-    """The ledger's listener: stage the boards an earning entry lifts, in its transaction."""
+def record_earning(store: BoardStore, entry: LedgerEntry, owner=None) -> None:
+    """The ledger's listener: stage the boards an earning entry lifts, in its transaction.
+    `owner` is the entry's user when the poster held it (role, team and district are read
+    from it), else it is read."""
     if entry.kind not in EARNING_KINDS or entry.delta <= 0:
         return
-    user = db.session.get(User, entry.user_id)
+    user = owner if owner is not None and owner.id == entry.user_id else None
+    if user is None:
+        user = db.session.get(User, entry.user_id)
     if user is None:
         return
     subjects = subjects_of(user.role, user.id, user.team_id, user.district)

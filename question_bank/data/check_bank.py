@@ -3,6 +3,10 @@
 
 Usage (from the repo root):
     python3 question_bank/data/check_bank.py [path/to/civic-facts.md]
+    python3 question_bank/data/check_bank.py --report [--bank some_bank.json]
+
+--report prints only the cue figures (question_bank/cues.py), each beside its limit, for the
+bundled bank or any bank JSON file, and exits 0: advice for an editor, never a failure.
 
 The facts file defaults to ../shared/civic-facts.md relative to the repo root.
 If it is missing, the source-ID check is skipped (with a note).
@@ -15,11 +19,19 @@ Besides validity it measures how easy the bank is to game, and enforces limits:
 - multiple-choice questions whose key is every option (<= 8 %);
 - single-choice key letters each within +-3 of an even share; judge 正确/错误 within 3;
 - rote-date questions (the answer is a date, year or day) <= 8 %;
-- every stem that states another question's answer on a shared fact is paired with it
-  in `exclusive_with` (stable `id`s, symmetric), so the daily draw never puts both in a day.
+- every question whose stem or 解析 states another question's key (any source) is paired
+  with it in `exclusive_with` (stable `id`s, symmetric), so the daily draw never puts both
+  in a day; no key is stated in a category name;
+- 判断: the blind cue rule and a cue-word classifier each score <= 65 %;
+- 多选: no one number of keys in more than 50 %; 2-key and 4-of-5 items exist;
+- keys share no more words with the stem than distractors do; avoiding absolute words
+  (只要/一律/直接…) answers <= 35 % of single-choice questions.
+The cue measures live in question_bank/cues.py (loaded as a file: no package imports).
 """
 
+import argparse
 import collections
+import importlib.util
 import json
 import re
 import sys
@@ -29,13 +41,27 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 BANK = HERE / "civic_bank.json"
 DEFAULT_FACTS = REPO_ROOT.parent / "shared" / "civic-facts.md"
+CUES_PATH = REPO_ROOT / "question_bank" / "cues.py"
+
+
+def load_cues():
+    """question_bank/cues.py by path, so this script needs neither the package nor openpyxl."""
+    spec = importlib.util.spec_from_file_location("question_bank_cues", CUES_PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
 
 TYPES = {"single", "multiple", "judge"}
 LETTERS = ["A", "B", "C", "D"]
+MULTIPLE_LETTERS = (LETTERS, [*LETTERS, "E"])  # 4 options, or 5 (4 keys of 5)
 JUDGE_OPTIONS = {"A": "正确", "B": "错误"}
 MAX_STEM, MAX_OPTION = 200, 60
-MIN_TOTAL, MIN_PER_CATEGORY = 260, 12
+MIN_TOTAL, MIN_PER_CATEGORY = 360, 12
 CAMPAIGN_CATEGORY, MIN_CAMPAIGN = "文明城市与新时代文明实践", 40
+# What citizens do: the campaign category and volunteering together.
+CITIZEN_CATEGORIES, MIN_CITIZEN = (CAMPAIGN_CATEGORY, "志愿服务"), 80
 CLEARLY_LONGEST, GIVEAWAY = 1.1, 1.5
 MAX_LONGEST_IS_KEY = 0.35
 MAX_ALL_OPTIONS_KEYS = 0.08
@@ -47,7 +73,6 @@ QUESTION_ID = re.compile(r"^q\d{3}$")
 DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|^\d{1,2}月$|星期")
 ASKS_DATE = re.compile(r"哪一天|哪一年|何时|哪个月|什么日子|哪一段时间|几月几日")
 STATES_DATE = re.compile(r"每年|定在|定为|施行|通过|公布|印发")
-GENERIC_KEYS = {"正确", "错误"}
 
 
 def is_rote_date(q):
@@ -58,41 +83,30 @@ def is_rote_date(q):
     return bool(ASKS_DATE.search(q["stem"])) or dated >= 3
 
 
-def key_texts(q):
-    """What a question's answer says, to look for in other stems (judge: nothing)."""
-    if q["type"] == "judge":
-        return []
-    texts = [q["options"][k] for k in q["answer"] if k in q["options"]]
-    return [t for t in texts if len(t) >= 2 and t not in GENERIC_KEYS]
-
-
-def stem_answers(qs):
-    """(i, j): question i's stem states question j's answer, both on one source fact."""
-    found = []
-    facts = [set(s.strip() for s in str(q.get("source", "")).split(",")) for q in qs]
-    for j, other in enumerate(qs):
-        keys = key_texts(other)
-        if not keys:
-            continue
-        for i, q in enumerate(qs):
-            if i != j and facts[i] & facts[j] and any(k in q.get("stem", "") for k in keys):
-                found.append((i, j))
-    return found
-
-
 def main(argv):
+    parser = argparse.ArgumentParser(description="Check the bundled civic question bank.")
+    parser.add_argument("facts", nargs="?", type=Path, default=DEFAULT_FACTS)
+    parser.add_argument("--report", action="store_true", help="print the cue figures only")
+    parser.add_argument("--bank", type=Path, help="another bank JSON file (default: bundled)")
+    args = parser.parse_args(argv[1:])
     errors, warnings = [], []
-    facts_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_FACTS
+    facts_path = args.facts
+    bank_path = args.bank or BANK
 
     try:
-        data = json.loads(BANK.read_text(encoding="utf-8"))
+        data = json.loads(bank_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        print(f"ERROR: cannot read {BANK}: {exc}")
+        print(f"ERROR: cannot read {bank_path}: {exc}")
         return 1
     qs = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(qs, list):
         print('ERROR: top level must be {"questions": [...]}')
         return 1
+    figures = load_cues().measure(q for q in qs if isinstance(q, dict))
+    if args.report:
+        print(f"bank: {bank_path} ({len(qs)} questions)")
+        print("\n".join(figures.lines()))
+        return 0
 
     known_ids = None
     if facts_path.is_file():
@@ -169,8 +183,10 @@ def main(argv):
             else:
                 judge_answers[ans[0]] += 1
         else:
-            if sorted(opts) != LETTERS:
-                err("single/multiple must have options A-D")
+            if t == "single" and sorted(opts) != LETTERS:
+                err("single must have options A-D")
+            if t == "multiple" and sorted(opts) not in MULTIPLE_LETTERS:
+                err("multiple must have options A-D or A-E")
             if t == "single":
                 if len(ans) != 1:
                     err("single must have exactly one answer")
@@ -233,6 +249,9 @@ def main(argv):
             errors.append(f"category {cat!r} has only {n} questions (< {MIN_PER_CATEGORY})")
     if by_cat[CAMPAIGN_CATEGORY] < MIN_CAMPAIGN:
         errors.append(f"{CAMPAIGN_CATEGORY}: {by_cat[CAMPAIGN_CATEGORY]} (< {MIN_CAMPAIGN})")
+    citizen = sum(by_cat[c] for c in CITIZEN_CATEGORIES)
+    if citizen < MIN_CITIZEN:
+        errors.append(f"{' + '.join(CITIZEN_CATEGORIES)}: {citizen} (< {MIN_CITIZEN})")
     n_single = sum(single_letters.values())
     for letter in LETTERS:
         if abs(single_letters[letter] - n_single / 4) > LETTER_SPREAD:
@@ -257,10 +276,16 @@ def main(argv):
     rote_rate = len(rote) / total if total else 0.0
     if rote_rate > MAX_ROTE_DATES:
         errors.append(f"rote-date questions {rote_rate:.0%} (> {MAX_ROTE_DATES:.0%}): {rote}")
-    answered = stem_answers(qs)
-    for i, j in answered:
+    stated = sorted({(i, j) for i, j, _ in figures.giveaways})
+    for i, j in stated:
         if qs[j].get("id") not in qs[i].get("exclusive_with", []):
-            errors.append(f"#{i}'s stem states #{j}'s answer: reword or mark exclusive_with")
+            errors.append(
+                f"#{i} ({qs[i].get('id')}) states #{j}'s ({qs[j].get('id')}) key in its stem"
+                " or 解析: reword or mark exclusive_with"
+            )
+    for f in figures.figures:
+        if not f.ok and not f.name.startswith("keys stated in another"):
+            errors.append(f"{f.name}: {f.value} (limit {f.limit})")
 
     def pct(n):
         return f"{n} ({n / total:.0%})" if total else str(n)
@@ -283,7 +308,10 @@ def main(argv):
     print(f"all-options keys: {len(all_keys)} of {n_multiple} multiple-choice ({all_rate:.0%})")
     print(f"rote-date questions: {len(rote)} ({rote_rate:.0%})")
     pairs = sum(len(q.get("exclusive_with", [])) for q in qs) // 2
-    print(f"stems stating another's answer: {len(answered)}; exclusive_with pairs: {pairs}")
+    print(f"keys stated in another's stem or 解析: {len(stated)}; exclusive_with pairs: {pairs}")
+    print(f"{' + '.join(CITIZEN_CATEGORIES)}: {citizen}")
+    print("cue figures:")
+    print("\n".join("  " + line for line in figures.lines()))
     if known_ids is not None:
         print(f"source ids checked against {facts_path} ({len(known_ids)} facts)")
     for w in warnings:

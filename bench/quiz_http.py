@@ -210,7 +210,8 @@ def seed(args, env, database_url) -> tuple[list[str], list[str], list[str], int 
         seed_questions(app, args.questions)
         today_ids = common.seed_users(app, args.today_users, prefix="reader")
         answer_ids = common.seed_users(app, args.answer_users, prefix="answerer")
-        open_the_day(app, today_ids)
+        # Readers and answerers have fetched the day, as every player does before answering.
+        open_the_day(app, today_ids + answer_ids)
         today_cookies = common.session_cookies(app, today_ids)
         answer_cookies = common.session_cookies(app, answer_ids)
         if "day" in (args.only or []):

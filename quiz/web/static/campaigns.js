@@ -3,7 +3,7 @@
  * the countdown, and an answer after the deadline is refused there whatever this page shows.
  * In 长辈模式 (<html data-mode="elder">) the ticking clock is hidden and the time left is said in
  * words, "剩余约 N 分钟", refreshed on each answer. */
-import { $, $$, api, clear, el, fail, flash, unflash, TYPE_NAMES } from "./core.js";
+import { $, answerCard, api, clear, el, fail, flash, unflash } from "./core.js";
 
 /** Response fields this module reads, per operation (checked by tests/web/test_contract.py). */
 export const READS = {
@@ -74,6 +74,7 @@ function countdown(onExpired) {
 export function campaignsPage() {
   const home = $("#campaign-home"), attemptBox = $("#campaign-attempt"), summaryBox = $("#attempt-summary");
   const boardBox = $("#campaign-board"), form = $("#attempt-form"), feedback = $("#a-feedback");
+  const sheet = answerCard("a", form, { option: "copt" });
   let campaign = null, attempt = null, index = 0, results = [], over = false, done = new Set();
   const timer = countdown(() => finish("答题时间已到。"));
 
@@ -144,38 +145,14 @@ export function campaignsPage() {
     index = i;
     const q = attempt.questions[i];
     $("#attempt-progress").textContent = `第 ${i + 1} / ${attempt.questions.length} 题`;
-    $("#a-type").textContent = TYPE_NAMES[q.type] || q.type;
-    $("#a-category").textContent = q.category;
-    $("#a-stem").textContent = `${i + 1}. ${q.stem}`;
-    const box = clear($("#a-options"));
-    const kind = q.type === "multiple" ? "checkbox" : "radio";
-    for (const o of q.options) {
-      const id = `copt-${q.id}-${o.key}`;
-      box.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
-        el("input", { type: kind, name: "choice", value: o.key, id }),
-        el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
-    }
+    const first = sheet.show(q, i + 1);
     feedback.hidden = true;
-    $("#a-submit").hidden = false;
-    $("#a-submit").disabled = false;
-    const first = $("input", box);
     if (first) first.focus();
   }
 
   function showFeedback(result) {
-    for (const label of $$(".option", form)) {
-      const input = $("input", label);
-      input.disabled = true;
-      if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
-      else if (input.checked) label.classList.add("is-wrong");
-    }
-    const verdict = $("#a-verdict");
-    verdict.textContent = result.correct
-      ? "回答正确！" + (result.points_awarded ? `+${result.points_awarded} 分` : "") : "回答错误";
-    verdict.className = "verdict " + (result.correct ? "ok" : "bad");
-    $("#a-correct").textContent = "正确答案：" + result.correct_choices.join("、");
-    $("#a-explanation").textContent = result.explanation || "暂无解析。";
-    $("#a-submit").hidden = true;
+    sheet.mark(result, result.correct
+      ? "回答正确！" + (result.points_awarded ? `+${result.points_awarded} 分` : "") : "回答错误");
     $("#a-next").textContent = result.completed ? "查看本次成绩" : "下一题";
     feedback.hidden = false;
     feedback.focus();
@@ -201,7 +178,7 @@ export function campaignsPage() {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const choices = $$("input[name=choice]:checked", form).map((i) => i.value);
+    const choices = sheet.choices();
     if (!choices.length) { flash("请先选择答案。", "error"); return; }
     unflash();
     const q = attempt.questions[index];

@@ -1,7 +1,7 @@
 /* The citizen mini-app (/app/): sign-in, today's quiz, points, boards, shop, vouchers, team. */
 import {
-  $, $$, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
-  signInPage, start, unflash, STATUS_NAMES, TYPE_NAMES,
+  $, $$, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
+  signInPage, start, unflash, STATUS_NAMES,
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
 import { homeRecognition } from "./recognition.js";
@@ -95,6 +95,7 @@ pages.home = function () {
 pages.quiz = function () {
   let day, index = 0, results = {};
   const section = $("#quiz-question"), feedback = $("#q-feedback"), form = $("#answer-form");
+  const card = answerCard("q", form);
 
   const current = () => day.questions[index];
   function nextUnanswered(from) {
@@ -105,38 +106,13 @@ pages.quiz = function () {
     index = i;
     const q = current();
     $("#quiz-progress").textContent = `第 ${index + 1} / ${day.questions.length} 题`;
-    $("#q-type").textContent = TYPE_NAMES[q.type] || q.type;
-    $("#q-category").textContent = q.category;
-    $("#q-stem").textContent = `${index + 1}. ${q.stem}`;
-    const box = clear($("#q-options"));
-    const kind = q.type === "multiple" ? "checkbox" : "radio";
-    for (const o of q.options) {
-      const id = `opt-${q.id}-${o.key}`;
-      box.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
-        el("input", { type: kind, name: "choice", value: o.key, id }),
-        el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
-    }
+    const first = card.show(q, index + 1);
     feedback.hidden = true;
-    $("#q-submit").hidden = false;
-    $("#q-submit").disabled = false;
     section.hidden = false;
-    const first = $("input", box);
     if (first) first.focus();
   }
   function showFeedback(result) {
-    const correct = result.correct_choices;
-    for (const label of $$(".option", form)) {
-      const input = $("input", label);
-      input.disabled = true;
-      if (correct.includes(label.dataset.key)) label.classList.add("is-correct");
-      else if (input.checked) label.classList.add("is-wrong");
-    }
-    const verdict = $("#q-verdict");
-    verdict.textContent = result.correct ? `回答正确！+${result.points_awarded} 分` : "回答错误";
-    verdict.className = "verdict " + (result.correct ? "ok" : "bad");
-    $("#q-correct").textContent = "正确答案：" + correct.join("、");
-    $("#q-explanation").textContent = result.explanation || "暂无解析。";
-    $("#q-submit").hidden = true;
+    card.mark(result, result.correct ? `回答正确！+${result.points_awarded} 分` : "回答错误");
     $("#q-next").textContent = nextUnanswered(0) < 0 ? "查看今日结果" : "下一题";
     quizFeedback(current().id);
     feedback.hidden = false;
@@ -164,7 +140,7 @@ pages.quiz = function () {
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const choices = $$("input[name=choice]:checked", form).map((i) => i.value);
+    const choices = card.choices();
     if (!choices.length) { flash("请先选择答案。", "error"); return; }
     unflash();
     const q = current();

@@ -183,3 +183,47 @@ document.addEventListener("click", (event) => {
   if (!target) return;
   api("POST", "/auth/logout").catch(() => {}).then(() => { location.href = target.dataset.next || signInPath(); });
 });
+
+/** The one answer card of the daily quiz, campaigns and practice. A page's card is its elements
+ * `#<prefix>-type`, `-category`, `-stem`, `-options`, `-submit`, `-verdict`, `-correct` and
+ * `-explanation` (`ids` renames any of them, and `ids.option` names the options' inputs
+ * `<option>-<question id>-<key>`); `show` draws a question as the user sees it,
+ * `choices` reads the picks (in the user's keys) and `mark` shows the server's verdict on them. */
+export function answerCard(prefix, form, ids = {}) {
+  const part = (name) => $(ids[name] || `#${prefix}-${name}`);
+  return {
+    show(q, number) {
+      part("type").textContent = TYPE_NAMES[q.type] || q.type;
+      part("category").textContent = q.category;
+      part("stem").textContent = `${number}. ${q.stem}`;
+      const box = clear(part("options"));
+      const kind = q.type === "multiple" ? "checkbox" : "radio";
+      for (const o of q.options) {
+        const id = `${ids.option || "opt"}-${q.id}-${o.key}`;
+        box.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
+          el("input", { type: kind, name: "choice", value: o.key, id }),
+          el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
+      }
+      part("submit").hidden = false;
+      part("submit").disabled = false;
+      return $("input", box);
+    },
+    choices() {
+      return $$("input[name=choice]:checked", form).map((i) => i.value);
+    },
+    mark(result, verdictText) {
+      for (const label of $$(".option", form)) {
+        const input = $("input", label);
+        input.disabled = true;
+        if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
+        else if (input.checked) label.classList.add("is-wrong");
+      }
+      const verdict = part("verdict");
+      verdict.textContent = verdictText;
+      verdict.className = "verdict " + (result.correct ? "ok" : "bad");
+      part("correct").textContent = "正确答案：" + result.correct_choices.join("、");
+      part("explanation").textContent = result.explanation || "暂无解析。";
+      part("submit").hidden = true;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /* Learning in the mini-app: round review, 错题本, practice, 纠错 and 长辈模式.
  * citizen.js imports this module and merges `learningPages` into its page table. */
-import { $, $$, api, clear, el, fail, flash, fmtTime, TYPE_NAMES } from "./core.js";
+import { $, $$, answerCard, api, clear, el, fail, flash, fmtTime, TYPE_NAMES } from "./core.js";
 
 /** Response fields this module reads, per operation (checked against /api/v1/openapi.json). */
 export const READS = {
@@ -233,6 +233,7 @@ learningPages.practice = function () {
   const body = { source: params.get("source") || "mistakes", count: 5 };
   if (params.get("category")) body.category = params.get("category");
   const box = $("#practice-question"), form = $("#practice-form"), feedback = $("#p-feedback");
+  const card = answerCard("p", form, { stem: "#q-stem", option: "p" });
   let session, index = 0, right = 0;
   $("#practice-title").textContent = { mistakes: "错题练习", past: "往日题目练习", category: `分类练习：${body.category || ""}` }[body.source] || "练习";
 
@@ -240,43 +241,21 @@ learningPages.practice = function () {
     index = i;
     const q = session.questions[i];
     $("#practice-progress").textContent = `第 ${i + 1} / ${session.questions.length} 题（练习不计积分）`;
-    $("#p-type").textContent = TYPE_NAMES[q.type] || q.type;
-    $("#p-category").textContent = q.category;
-    $("#q-stem").textContent = `${i + 1}. ${q.stem}`;
-    const options = clear($("#p-options"));
-    const kind = q.type === "multiple" ? "checkbox" : "radio";
-    for (const o of q.options) {
-      const id = `p-${q.id}-${o.key}`;
-      options.appendChild(el("label", { className: "option", for: id, "data-key": o.key },
-        el("input", { type: kind, name: "choice", value: o.key, id }),
-        el("span", {}, el("strong", { text: o.key + ". " }), o.text)));
-    }
+    card.show(q, i + 1);
     feedback.hidden = true;
-    $("#p-submit").hidden = false;
-    $("#p-submit").disabled = false;
     box.hidden = false;
     refreshSpeak();
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const choices = $$("input[name=choice]:checked", form).map((i) => i.value);
+    const choices = card.choices();
     if (!choices.length) { flash("请先选择答案。", "error"); return; }
     const q = session.questions[index];
     $("#p-submit").disabled = true;
     api("POST", `/practice/${session.id}/answers`, { question_id: q.id, choices }).then((result) => {
       if (result.correct) right += 1;
-      for (const label of $$(".option", form)) {
-        const input = $("input", label);
-        input.disabled = true;
-        if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
-        else if (input.checked) label.classList.add("is-wrong");
-      }
-      $("#p-verdict").textContent = result.correct ? "回答正确！" : "回答错误";
-      $("#p-verdict").className = "verdict " + (result.correct ? "ok" : "bad");
-      $("#p-correct").textContent = "正确答案：" + result.correct_choices.join("、");
-      $("#p-explanation").textContent = result.explanation || "暂无解析。";
+      card.mark(result, result.correct ? "回答正确！" : "回答错误");
       $("#p-report").replaceChildren(reportLink(q.id));
-      $("#p-submit").hidden = true;
       $("#p-next").textContent = index + 1 < session.questions.length ? "下一题" : "查看练习结果";
       feedback.hidden = false;
       feedback.focus();

@@ -68,13 +68,16 @@ def _route() -> str:
 
 
 def _user_id():
-    """The signed-in user's id, if this request loaded the user — read from the identity map,
-    never from the row (after a rollback that would be a query, and the database may be down)."""
+    """The signed-in user's id, if this request loaded the user — the slim frozen user's own id,
+    or an ORM user's from the identity map, never from the row (after a rollback that would be
+    a query, and the database may be down)."""
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     identity = sa_inspect(user, raiseerr=False)
-    key = identity.identity if identity is not None else None
+    if identity is None:  # the slim signed-in user (quiz.services.signed_in): a plain value
+        return getattr(user, "id", None)
+    key = identity.identity
     return key[0] if key else None
 
 

@@ -79,38 +79,42 @@ class SignedIn:
         return self.today if self.day == day else None
 
 
+# Core columns of the tables (not the ORM entities): the select runs without the ORM's
+# compile and result layers, the cheapest statement SQLAlchemy can send.
+_users, _days = User.__table__.c, QuizDay.__table__.c
 _USER_COLUMNS = (
-    User.id,
-    User.username,
-    User.display_name,
-    User.role,
-    User.district,
-    User.team_id,
-    User.family_reporter_id,
-    User.balance,
-    User.streak,
-    User.streak_day,
-    User.session_version,
-    User.show_full_name,
-    User.elder_mode,
-    User.held_at,
-    User.invite_code,
+    _users.id,
+    _users.username,
+    _users.display_name,
+    _users.role,
+    _users.district,
+    _users.team_id,
+    _users.family_reporter_id,
+    _users.balance,
+    _users.streak,
+    _users.streak_day,
+    _users.session_version,
+    _users.show_full_name,
+    _users.elder_mode,
+    _users.held_at,
+    _users.invite_code,
 )
 _DAY_COLUMNS = (
-    QuizDay.id.label("day_row"),
-    QuizDay.answered,
-    QuizDay.total,
-    QuizDay.correct,
-    QuizDay.too_fast,
-    QuizDay.points,
-    QuizDay.first_seen_at,
-    QuizDay.last_answer_at,
-    QuizDay.completed_at,
+    _days.id.label("day_row"),
+    _days.answered,
+    _days.total,
+    _days.correct,
+    _days.too_fast,
+    _days.points,
+    _days.first_seen_at,
+    _days.last_answer_at,
+    _days.completed_at,
 )
 _LOAD = (
     select(*_USER_COLUMNS, *_DAY_COLUMNS)
-    .outerjoin(QuizDay, and_(QuizDay.user_id == User.id, QuizDay.day == bindparam("day")))
-    .where(User.id == bindparam("user_id"), User.session_version == bindparam("version"))
+    .select_from(User.__table__)
+    .outerjoin(QuizDay.__table__, and_(_days.user_id == _users.id, _days.day == bindparam("day")))
+    .where(_users.id == bindparam("user_id"), _users.session_version == bindparam("version"))
 )
 
 
@@ -136,4 +140,4 @@ def load(user_id: int, session_version: int, day: date) -> SignedIn | None:
         if row.day_row is not None
         else None
     )
-    return SignedIn(**{c.key: getattr(row, c.key) for c in _USER_COLUMNS}, day=day, today=today)
+    return SignedIn(**{c.name: getattr(row, c.name) for c in _USER_COLUMNS}, day=day, today=today)

@@ -163,6 +163,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # Learning: open 纠错 reports that take a question out of future draws until resolved,
         # and the answers a question needs before its statistics can flag it (docs/learning.md)
         "QUIZ_REPORT_SUSPEND_AT": _int(env, "QUIZ_REPORT_SUSPEND_AT", 5),
+        # Who counts towards a suspension, and the largest share of the bank it may take.
+        "QUIZ_REPORT_MIN_AGE_DAYS": _int(env, "QUIZ_REPORT_MIN_AGE_DAYS", 3),
+        "QUIZ_REPORT_SUSPEND_SHARE": _int(env, "QUIZ_REPORT_SUSPEND_PERCENT", 10) / 100,
         "QUIZ_STATS_MIN_ANSWERS": _int(env, "QUIZ_STATS_MIN_ANSWERS", 30),
         # PostgreSQL: 1 makes answer commits wait for the disk too (see README, "Durability")
         "QUIZ_DURABLE_ANSWERS": _bool(env, "QUIZ_DURABLE_ANSWERS", False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, rules
-from quiz.clock import now, zone
+from quiz.clock import now
 from quiz.schemas.campaign import CampaignIn, CampaignOut, CampaignPage, CampaignPatch
 from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.services import campaigns
@@ -33,13 +33,7 @@ def list_campaigns(args):
 @blp.arguments(CampaignIn)
 @blp.response(201, CampaignOut)
 def create_campaign(body):
-    return campaigns.create(
-        body,
-        admin_id=current_user.id,
-        tz=zone(),
-        now=now(),
-        report_suspend_at=rules().report_suspend_at,
-    )
+    return campaigns.create(body, admin_id=current_user.id, rules=rules(), now=now())
 
 
 @blp.route("/<id:campaign_id>", methods=["GET"])
@@ -54,11 +48,4 @@ def get_campaign(campaign_id):
 @blp.arguments(CampaignPatch)
 @blp.response(200, CampaignOut)
 def update_campaign(body, campaign_id):
-    return campaigns.update(
-        campaign_id,
-        body,
-        admin_id=current_user.id,
-        tz=zone(),
-        now=now(),
-        report_suspend_at=rules().report_suspend_at,
-    )
+    return campaigns.update(campaign_id, body, admin_id=current_user.id, rules=rules(), now=now())

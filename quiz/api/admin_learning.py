@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, admin_required, config
+from quiz.api.common import Blueprint, admin_required, config, rules
 from quiz.clock import now
 from quiz.schemas.common import cursor_id, page_of
-from quiz.schemas.learning import QueueArgs, QueueItemOut, QueueOut, ResolveIn, StatsOut
+from quiz.schemas.learning import (
+    ClearedOut,
+    ClearSuspensionsIn,
+    QueueArgs,
+    QueueItemOut,
+    QueueOut,
+    ResolveIn,
+    StatsOut,
+    SuspendedOut,
+)
 from quiz.services import banks, learning, question_stats
 
 blp = Blueprint(
@@ -35,6 +44,24 @@ def queue(args):
         min_answers=_min_answers(),
     )
     return page_of(items, args["limit"], lambda item: item.id)
+
+
+@blp.route("/question-reports/suspended", methods=["GET"])
+@admin_required
+@blp.response(200, SuspendedOut)
+def suspended():
+    """The questions reports keep out of the draw now, most reported first."""
+    return {"items": learning.suspended_questions(rules())}
+
+
+@blp.route("/question-reports/suspended/clear", methods=["POST"])
+@admin_required
+@blp.arguments(ClearSuspensionsIn)
+@blp.response(200, ClearedOut)
+def clear_suspended(body):
+    """Reject every open report of the suspended questions at once (a wave of reports)."""
+    cleared = learning.clear_suspensions(rules(), body["note"], admin_id=current_user.id, now=now())
+    return {"resolved": cleared}
 
 
 @blp.route("/question-reports/<id:report_id>/resolve", methods=["POST"])

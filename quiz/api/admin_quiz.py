@@ -42,10 +42,11 @@ def _parse_day(raw: str) -> date:
 @blp.response(200, DaySetOut)
 def put_schedule(body, day):
     """Fix a future day's questions (today and past days are locked)."""
+    r = rules()
     day_set = daily_quiz.schedule(
-        _parse_day(day), body["question_ids"], rules(), admin_id=current_user.id, now=now()
+        _parse_day(day), body["question_ids"], r, admin_id=current_user.id, now=now()
     )
-    return daily_quiz.plan_of(day_set, day_set.day)
+    return daily_quiz.scheduled_plan(day_set, r)
 
 
 @blp.route("/schedule/<string:day>", methods=["GET"])

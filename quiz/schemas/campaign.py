@@ -79,6 +79,14 @@ class CampaignOut(Schema):
     time_limit_s = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
+    overlapping_question_ids = fields.List(
+        fields.Integer(),
+        metadata={
+            "description": "only after a create or edit, and only when there are any: the "
+            "pool's questions that a stored daily set (today's or a future day's) holds; "
+            "attempts leave them out until the daily quiz has asked them"
+        },
+    )
 
 
 class CampaignPage(Schema):

@@ -125,6 +125,31 @@ class QueueOut(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class SuspendedItemOut(Schema):
+    question_id = fields.Integer()
+    stem = fields.String()
+    category = fields.String()
+    counted_reports = fields.Integer(
+        metadata={
+            "description": "reports counted towards suspension (old enough accounts, "
+            "not on hold, one per registration address)"
+        }
+    )
+    open_reports = fields.Integer()
+
+
+class SuspendedOut(Schema):
+    items = fields.List(fields.Nested(SuspendedItemOut))
+
+
+class ClearSuspensionsIn(Schema):
+    note = Text(required=True, min_length=1, max_length=1000, multiline=True)
+
+
+class ClearedOut(Schema):
+    resolved = fields.Integer()
+
+
 class ResolveIn(Schema):
     resolution = fields.String(required=True, validate=validate.OneOf(REPORT_RESOLUTIONS))
     note = Text(required=True, min_length=1, max_length=1000, multiline=True)

@@ -175,6 +175,12 @@ class DaySetOut(Schema):
     date = fields.Date(attribute="day")
     questions = fields.List(fields.Nested(AdminQuestionOut))
     scheduled = fields.Boolean()
+    overlapping_question_ids = fields.List(
+        fields.Integer(),
+        metadata={
+            "description": "after scheduling, when any: the day's questions a campaign holds"
+        },
+    )
 
 
 class ReportArgs(Schema):

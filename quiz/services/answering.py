@@ -60,8 +60,11 @@ class Rules:
     draw_secret: str = ""
     option_secret: bytes | None = None
     min_answer_ms: int = 0
-    # Open 纠错 reports that take a question out of future draws (0: never).
+    # Open 纠错 reports that take a question out of future draws (0: never), who counts, and
+    # the largest share of the bank that reports can suspend.
     report_suspend_at: int = 5
+    report_min_age_days: int = 3
+    report_suspend_share: float = 0.1
 
     @classmethod
     def from_config(cls, config) -> Rules:
@@ -85,6 +88,8 @@ class Rules:
             ),
             min_answer_ms=config["QUIZ_MIN_ANSWER_MS"],
             report_suspend_at=config["QUIZ_REPORT_SUSPEND_AT"],
+            report_min_age_days=config["QUIZ_REPORT_MIN_AGE_DAYS"],
+            report_suspend_share=config["QUIZ_REPORT_SUSPEND_SHARE"],
         )
 
     def options_for(self, user_id: int, question) -> fairplay.OptionOrder | None:

@@ -90,6 +90,14 @@ class NotInAttempt(NotFound):
     title = "Not in this attempt"
 
 
+class QuestionWithheld(Conflict):
+    """The question is in today's daily set (not yet answered by the user) or a future day's:
+    answering it in a campaign first would give the daily answer away."""
+
+    code = "question_withheld"
+    title = "Question withheld"
+
+
 class CampaignClosed(Conflict):
     """The campaign's window has not begun or is over."""
 
@@ -177,9 +185,7 @@ def aware(value: datetime, tz: ZoneInfo) -> datetime:
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
-def create(
-    values: dict, *, admin_id: int, tz: ZoneInfo, now: datetime, report_suspend_at: int = 0
-) -> Campaign:
+def create(values: dict, *, admin_id: int, rules: Rules, now: datetime) -> Campaign:
     missing = [
         {"field": name, "message": "必填"}
         for name in (
@@ -197,31 +203,35 @@ def create(
     campaign = Campaign(
         description="", created_by=admin_id, created_at=now, question_ids=None, category=None
     )
-    _apply(campaign, values, tz)
-    _validate(campaign, report_suspend_at)
+    _apply(campaign, values, rules.tz)
+    _validate(campaign, rules)
     campaign.updated_by, campaign.updated_at = admin_id, now
     db.session.add(campaign)
     db.session.flush()
+    _note_overlaps(campaign, rules, now)
     return campaign
 
 
 def update(
-    campaign_id: int,
-    values: dict,
-    *,
-    admin_id: int,
-    tz: ZoneInfo,
-    now: datetime,
-    report_suspend_at: int = 0,
+    campaign_id: int, values: dict, *, admin_id: int, rules: Rules, now: datetime
 ) -> Campaign:
     """Change some fields; the whole campaign is validated again. Attempts already started
     keep the questions they drew."""
     campaign = get(campaign_id, lock=True)
-    _apply(campaign, values, tz)
-    _validate(campaign, report_suspend_at)
+    _apply(campaign, values, rules.tz)
+    _validate(campaign, rules)
     campaign.updated_by, campaign.updated_at = admin_id, now
     db.session.flush()
+    _note_overlaps(campaign, rules, now)
     return campaign
+
+
+def _note_overlaps(campaign: Campaign, rules: Rules, now: datetime) -> None:
+    """Tell the admin which of the pool's questions a stored daily set (today's or a future
+    day's) holds: attempts leave them out until the daily quiz has asked them."""
+    overlapping = question_pool.in_stored_sets(pool_ids(campaign, ()), local_day(now, rules.tz))
+    if overlapping:  # shown in the response only when there is something to say
+        campaign.overlapping_question_ids = overlapping
 
 
 def _apply(campaign: Campaign, values: dict, tz: ZoneInfo) -> None:
@@ -241,15 +251,15 @@ def _apply(campaign: Campaign, values: dict, tz: ZoneInfo) -> None:
         campaign.question_ids = None
 
 
-def _validate(campaign: Campaign, report_suspend_at: int) -> None:
+def _validate(campaign: Campaign, rules: Rules) -> None:
     # The edited row must not reach the database (and its CHECKs) before it is known valid.
     with db.session.no_autoflush:
-        errors = _problems(campaign, report_suspend_at)
+        errors = _problems(campaign, rules)
     if errors:
         raise ValidationFailed("专项答题设置有误。", errors=errors)
 
 
-def _problems(campaign: Campaign, report_suspend_at: int) -> list[dict]:
+def _problems(campaign: Campaign, rules: Rules) -> list[dict]:
     errors = []
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         errors.append({"field": "ends_at", "message": "结束时间须晚于开始时间"})
@@ -275,7 +285,8 @@ def _problems(campaign: Campaign, report_suspend_at: int) -> list[dict]:
             }
         )
     if not errors:
-        size = len(pool_ids(campaign, report_suspend_at))
+        suspended = question_pool.suspended_ids(question_pool.suspension_of(rules))
+        size = len(pool_ids(campaign, suspended))
         if size < campaign.questions_per_attempt:
             errors.append(
                 {
@@ -324,9 +335,9 @@ def all_campaigns(*, before_id: int | None, limit: int) -> list[Campaign]:
     return list(db.session.scalars(stmt))
 
 
-def pool_ids(campaign: Campaign, report_suspend_at: int) -> list[int]:
-    """The questions an attempt may draw, by id: the campaign's, as the question pool allows."""
-    stmt = question_pool.drawable(report_suspend_at)
+def pool_ids(campaign: Campaign, suspended) -> list[int]:
+    """The campaign's questions as the question pool allows them (not `suspended`), by id."""
+    stmt = question_pool.drawable(suspended)
     if campaign.question_ids is not None:
         stmt = stmt.where(Question.id.in_(campaign.question_ids))
     else:
@@ -399,11 +410,16 @@ def overview(user_id: int, *, now: datetime) -> list[CampaignSummary]:
     return sorted(out, key=key)
 
 
-def _draw(campaign: Campaign, user_id: int, number: int, rules: Rules) -> list[int]:
+def _draw(
+    campaign: Campaign, user_id: int, number: int, rules: Rules, *, now: datetime
+) -> list[int]:
     """This attempt's questions: a sample of the pool, seeded by the server's secret so that
-    nobody can compute another attempt's draw, and so that every attempt draws afresh."""
+    nobody can compute another attempt's draw, and so that every attempt draws afresh. What the
+    daily quiz has yet to ask this user (today's set, future days') is left out."""
     rng = answering.seeded_rng(rules.draw_secret, "campaign", campaign.id, user_id, number)
-    pool = pool_ids(campaign, rules.report_suspend_at)
+    suspended = question_pool.suspended_ids(question_pool.suspension_of(rules))
+    withheld = question_pool.withheld_ids(user_id, local_day(now, rules.tz))
+    pool = [qid for qid in pool_ids(campaign, suspended) if qid not in withheld]
     return rng.sample(pool, min(campaign.questions_per_attempt, len(pool)))
 
 
@@ -425,7 +441,7 @@ def start_attempt(user: User, campaign_id: int, rules: Rules, *, now: datetime) 
     )
     if used >= campaign.attempts_allowed:
         raise NoAttemptsLeft(f"每人最多可答 {campaign.attempts_allowed} 次，次数已用完。")
-    question_ids = _draw(campaign, user.id, used + 1, rules)
+    question_ids = _draw(campaign, user.id, used + 1, rules, now=now)
     if not question_ids:
         raise CampaignClosed("题目池中没有可用的题目。")
     deadline = None
@@ -524,6 +540,9 @@ def submit_answer(
         raise AttemptOver("答题时间已到。")
     if question_id not in attempt.question_ids:
         raise NotInAttempt("这道题不在这次答题中。")
+    if question_id in question_pool.withheld_ids(user.id, local_day(now, rules.tz)):
+        # Drawn before a daily set took it: its answer must not come before the daily quiz's.
+        raise QuestionWithheld("这道题已排入每日答题，请先在每日答题中作答。")
     question = db.session.get(Question, question_id)
     judgement = answering.judge(question, choices, user.id, rules)
     answer_pace = answering.pace(attempt.last_answer_at or attempt.started_at, now, rules)

@@ -79,11 +79,15 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     other's answer) never share a day, even if the day then has fewer questions. Questions of a
     campaign running on the day are left out while the rest of the bank fills a day.
     """
-    active = db.session.execute(
-        question_pool.drawable(
-            rules.report_suspend_at, Question.id, Question.category, Question.content_hash
-        )
-    ).all()
+    columns = (Question.id, Question.category, Question.content_hash)
+    suspended = question_pool.suspended_ids(question_pool.suspension_of(rules))
+    active = db.session.execute(question_pool.drawable(suspended, *columns)).all()
+    if len(active) < rules.daily_count and suspended:
+        # Reports never empty the draw: the least reported suspended questions come back.
+        back = list(reversed(suspended))[: rules.daily_count - len(active)]
+        active += db.session.execute(
+            question_pool.drawable((), *columns).where(Question.id.in_(back))
+        ).all()
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
     active = _without_campaign_questions(active, day, rules)
@@ -175,6 +179,26 @@ def plan_of(day_set: DailySet | None, day: date) -> DayPlan:
     if day_set is None:
         return DayPlan(day, [], False)
     return DayPlan(day_set.day, questions_of(day_set), day_set.scheduled_by is not None)
+
+
+def scheduled_plan(day_set: DailySet, rules: Rules) -> ScheduledPlan:
+    """A day just scheduled, saying which of its questions a campaign running that day holds
+    (campaign attempts will not draw them before the day; attempts drawn earlier are refused
+    them until the user has answered them in the daily quiz)."""
+    start, end = day_bounds(day_set.day, rules.tz)
+    held = question_pool.held_by_campaigns(start, end)
+    plan = ScheduledPlan(*vars(plan_of(day_set, day_set.day)).values())
+    overlapping = sorted(qid for qid in day_set.question_ids if qid in held)
+    if overlapping:  # shown in the response only when there is something to say
+        plan.overlapping_question_ids = overlapping
+    return plan
+
+
+@dataclass
+class ScheduledPlan:
+    day: date
+    questions: list[Question]
+    scheduled: bool
 
 
 def questions_of(day_set: DailySet) -> list[Question]:

@@ -56,6 +56,14 @@ class AlreadyReported(Conflict):
     title = "Already reported"
 
 
+class ReportRejectedBefore(Conflict):
+    """An admin rejected this user's earlier report on this question: one report per reporter
+    and question after a rejection, so a wave cannot be re-filed at once."""
+
+    code = "report_rejected"
+    title = "Report rejected before"
+
+
 class ReportNotOpen(Conflict):
     """The report was resolved already."""
 
@@ -208,22 +216,6 @@ def _past_set_ids(today: date) -> set[int]:
     return ids
 
 
-def withheld_ids(user_id: int, today: date) -> set[int]:
-    """Questions practice must not show this user: today's that they have not answered yet
-    and every scheduled (or drawn) future day's."""
-    withheld: set[int] = set()
-    answered_today = set(
-        db.session.scalars(
-            select(Answer.question_id).where(Answer.user_id == user_id, Answer.day == today)
-        )
-    )
-    for day, question_ids in db.session.execute(
-        select(DailySet.day, DailySet.question_ids).where(DailySet.day >= today)
-    ):
-        withheld.update(qid for qid in question_ids if day > today or qid not in answered_today)
-    return withheld
-
-
 def _unmastered(user_id: int, category: str | None = None) -> list[int]:
     stmt = select(Mistake.question_id).where(
         Mistake.user_id == user_id, Mistake.mastered_at.is_(None)
@@ -250,7 +242,7 @@ def start_practice(
         )
     count = max(1, min(count, MAX_PRACTICE))
     today = local_day(now, rules.tz)
-    withheld = withheld_ids(user.id, today)
+    withheld = question_pool.withheld_ids(user.id, today)
     if source == "mistakes":
         # Newest mistakes first: what the user just got wrong is what they practise.
         candidates = [qid for qid in _unmastered(user.id, category) if qid not in withheld]
@@ -264,7 +256,8 @@ def start_practice(
         candidates = sorted(pool - withheld)
     if candidates:
         # What the question pool allows: active, not suspended by 纠错 reports.
-        stmt = question_pool.drawable(rules.report_suspend_at).where(Question.id.in_(candidates))
+        suspended = question_pool.suspended_ids(question_pool.suspension_of(rules))
+        stmt = question_pool.drawable(suspended).where(Question.id.in_(candidates))
         if source == "category":
             stmt = stmt.where(Question.category == category)
         allowed = set(db.session.scalars(stmt))
@@ -377,6 +370,13 @@ def report_question(
     )
     if db.session.scalar(open_one) is not None:
         raise AlreadyReported("你对这道题的纠错还在处理中。")
+    rejected = select(QuestionReport.id).where(
+        QuestionReport.user_id == user_id,
+        QuestionReport.question_id == question_id,
+        QuestionReport.resolution == "rejected",
+    )
+    if db.session.scalar(rejected.limit(1)) is not None:
+        raise ReportRejectedBefore("你对这道题的纠错已处理为不采纳，不能再次提交。")
     report = QuestionReport(
         question_id=question_id,
         user_id=user_id,
@@ -438,6 +438,60 @@ def resolve_report(
     )
     db.session.refresh(report)
     return report
+
+
+@dataclass(frozen=True)
+class SuspendedQuestion:
+    question_id: int
+    stem: str
+    category: str
+    counted_reports: int  # reports that count towards suspension (see question_pool)
+    open_reports: int
+
+
+def suspended_questions(rules: Rules) -> list[SuspendedQuestion]:
+    """The questions reports keep out of the draw now, most reported first, for the admin."""
+    suspension = question_pool.suspension_of(rules)
+    counted = dict(question_pool.report_counts(suspension))
+    ids = question_pool.suspended_ids(suspension)
+    if not ids:
+        return []
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    open_counts = dict(
+        db.session.execute(
+            select(QuestionReport.question_id, func.count())
+            .where(QuestionReport.question_id.in_(ids), QuestionReport.status == "open")
+            .group_by(QuestionReport.question_id)
+        ).all()
+    )
+    return [
+        SuspendedQuestion(
+            qid, questions[qid].stem, questions[qid].category, counted[qid], open_counts.get(qid, 0)
+        )
+        for qid in ids
+    ]
+
+
+def clear_suspensions(rules: Rules, note: str, *, admin_id: int, now: datetime) -> int:
+    """Reject every open report of the suspended questions at once (a wave of reports): the
+    questions return to the draw, and those reporters cannot re-file them. Returns how many
+    reports were resolved."""
+    ids = question_pool.suspended_ids(question_pool.suspension_of(rules))
+    if not ids:
+        return 0
+    result = db.session.execute(
+        update(QuestionReport)
+        .where(QuestionReport.question_id.in_(ids), QuestionReport.status == "open")
+        .values(
+            status="resolved",
+            resolution="rejected",
+            note=note,
+            resolved_by=admin_id,
+            resolved_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 @dataclass

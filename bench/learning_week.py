@@ -66,7 +66,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'week.sqlite3'}",
             "SECRET_KEY": "learning-week-secret-key-0123456789abcdef",
             "QUIZ_CLOCK": clock,
-            "QUIZ_DRAW_SECRET": f"learning-week-{seed}",
+            "QUIZ_DRAW_SECRET": f"learning-week-draw-secret-0123456789-{seed}",
             "QUIZ_DAILY_COUNT": daily_count,
             "QUIZ_SHUFFLE_OPTIONS": True,
             "RATELIMIT_ENABLED": False,

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from quiz import errors
 from quiz.clock import SystemClock
-from quiz.config import check_secret_key, engine_options, instance_path, load_config
+from quiz.config import check_secrets, engine_options, instance_path, load_config
 from quiz.extensions import db, finish_unit_of_work, limiter, login_manager, migrate, smorest
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    check_secret_key(app.config["SECRET_KEY"])
+    check_secrets(app.config)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
             app.config["SQLALCHEMY_DATABASE_URI"],

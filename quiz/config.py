@@ -31,15 +31,42 @@ class ConfigError(SystemExit):
     """A setting the service refuses to start with; its message is the one line an operator sees."""
 
 
-def check_secret_key(key) -> None:
-    """Refuse a session secret short enough to guess: with it anyone can forge an admin's cookie."""
-    size = len(key.encode("utf-8")) if isinstance(key, str) else len(key or b"")
-    if size < MIN_SECRET_BYTES:
+# Values seen in examples and templates: a secret equal to one of them (ignoring case and
+# punctuation) or containing one of the last group is a placeholder nobody replaced.
+PLACEHOLDERS = frozenset(
+    {"changeme", "secret", "password", "default", "example", "test", "placeholder", "none"}
+)
+PLACEHOLDER_PARTS = ("changeme", "replaceme", "yoursecret", "placeholder")
+MIN_DISTINCT_CHARACTERS = 8
+
+
+def check_secret(name: str, value) -> None:
+    """One rule for every secret (the session key, the SSO key, the draw key): at least 32 bytes,
+    not a placeholder, not a run of a few repeated characters. Refused at start in one line
+    naming the variable."""
+    raw = value.encode("utf-8") if isinstance(value, str) else (value or b"")
+    hint = "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+    if len(raw) < MIN_SECRET_BYTES:
         raise ConfigError(
-            f"QUIZ_SECRET_KEY is {size} bytes; it must be at least {MIN_SECRET_BYTES} "
-            "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or unset it to "
-            "have one generated into the instance folder."
+            f"{name} is {len(raw)} bytes; it must be at least {MIN_SECRET_BYTES} {hint}, or "
+            "unset it to have one generated into the instance folder."
         )
+    folded = "".join(ch for ch in raw.decode("utf-8", "replace").lower() if ch.isalnum())
+    if folded in PLACEHOLDERS or any(part in folded for part in PLACEHOLDER_PARTS):
+        raise ConfigError(f"{name} is a placeholder; set a random value {hint}.")
+    if len(set(raw)) < MIN_DISTINCT_CHARACTERS:
+        raise ConfigError(
+            f"{name} repeats fewer than {MIN_DISTINCT_CHARACTERS} different characters; "
+            f"set a random value {hint}."
+        )
+
+
+def check_secrets(config) -> None:
+    """Every secret the service signs or draws with (the SSO key only when SSO is on)."""
+    check_secret("QUIZ_SECRET_KEY", config["SECRET_KEY"])
+    check_secret("QUIZ_DRAW_SECRET", config["QUIZ_DRAW_SECRET"])
+    if config.get("QUIZ_SSO_SECRET"):
+        check_secret("QUIZ_SSO_SECRET", config["QUIZ_SSO_SECRET"])
 
 
 def _secret_key(env: dict, instance_path: Path) -> str:

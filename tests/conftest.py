@@ -21,7 +21,7 @@ from tests.factories import Factory  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-SSO_SECRET = "test-sso-secret"
+SSO_SECRET = "test-sso-secret-of-at-least-32-bytes"
 # Monday 2026-11-23, 10:00 in Asia/Shanghai.
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 

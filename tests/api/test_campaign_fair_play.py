@@ -12,7 +12,7 @@ from tests.api.test_campaigns import OPENS_AT, answer, new_campaign, start
 def app_config() -> dict:
     return {
         "QUIZ_SHUFFLE_OPTIONS": True,
-        "QUIZ_DRAW_SECRET": "campaign-test-secret",
+        "QUIZ_DRAW_SECRET": "campaign-test-draw-secret-0123456789",
         "QUIZ_MIN_ANSWER_MS": 1500,
     }
 

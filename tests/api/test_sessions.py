@@ -93,7 +93,10 @@ def test_a_short_secret_from_the_environment_stops_the_cli_with_one_line(tmp_pat
 
 def test_a_secret_key_of_32_bytes_and_the_generated_one_are_accepted(tmp_path):
     assert create_app(
-        {"SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/q.db"}
+        {
+            "SECRET_KEY": "k3y-0f-32-byt3s-w1th-v4r13ty-9876",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/q.db",
+        }
     )
     generated = load_config(str(tmp_path / "instance"), env={})["SECRET_KEY"]
     assert len(generated.encode()) >= 32
@@ -101,7 +104,7 @@ def test_a_secret_key_of_32_bytes_and_the_generated_one_are_accepted(tmp_path):
 
 def test_the_instance_folder_is_created_even_when_the_secret_is_given(tmp_path, monkeypatch):
     instance = tmp_path / "fresh-clone" / "instance"
-    monkeypatch.setenv("QUIZ_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUIZ_SECRET_KEY", "s3cr3t-k3y-giv3n-by-th3-op3rat0r-4321")
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(instance))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory
@@ -21,6 +22,9 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # Whatever the service writes (the SQLite database and its WAL, backups, generated secrets)
+    # is readable by its owner only.
+    os.umask(0o077)
     app = Flask(__name__, instance_path=instance_path())
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
@@ -33,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["QUIZ_DB_POOL_SIZE"],
             app.config["QUIZ_DB_MAX_OVERFLOW"],
         )
+    _private_database_files(app.config["SQLALCHEMY_DATABASE_URI"])
     app.json.ensure_ascii = False
     app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
 
@@ -69,6 +74,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.init_app(app)
     return app
+
+
+def _private_database_files(url: str) -> None:
+    """An SQLite database (and its WAL) made before the umask was set becomes owner-only too."""
+    if not url.startswith("sqlite:///"):
+        return
+    database = Path(url.removeprefix("sqlite:///"))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with contextlib.suppress(OSError):  # not there yet, or not ours to change
+            path.chmod(0o600)
 
 
 def _init_auth(app: Flask) -> None:

@@ -145,9 +145,10 @@ def news_user(app, factory, uid: str, points: int = 0, **fields) -> int:
 
 
 def balance_of(user_id: int) -> int:
-    db.session.expire_all()
+    db.session.commit()  # a fresh transaction: what live requests committed meanwhile shows
     return db.session.get(User, user_id).balance
 
 
 def entry_count() -> int:
+    db.session.commit()
     return db.session.query(LedgerEntry).count()

@@ -29,8 +29,7 @@ def live_url(app):
 def test_a_mall_trades_a_day_over_http_and_the_books_agree(app, factory, live_url, tmp_path):
     partner_id, secret = make_partner(app)
     user_id = news_user(app, factory, "pg-8801", points=300)
-    news_user(app, factory, "用户-2", points=100)
-    db.session.commit()
+    second_id = news_user(app, factory, "用户-2", points=100)
     mall = PartnerSim(live_url, partner_id, secret, app.clock)
 
     assert mall.balance("pg-8801").body == {"uid": "pg-8801", "balance": 300}
@@ -49,7 +48,7 @@ def test_a_mall_trades_a_day_over_http_and_the_books_agree(app, factory, live_ur
     assert rest.status == 201 and rest.body["balance"] == 300
     assert mall.refund(debit_id, 1, "RF-3").code == "refund_exceeds_debit"
     assert mall.refund(debit_id, 20, "RF-1").status == 200
-    assert balance_of(user_id) == 300
+    assert balance_of(user_id) == 300 and balance_of(second_id) == 0
 
     statement = mall.statement("2026-11-23").body
     assert statement["totals"]["debited"] == 220 and statement["totals"]["refunded"] == 120

@@ -108,7 +108,7 @@ def upgrade():
     op.create_table(
         "partner_request_counts",
         sa.Column("partner_id", sa.Integer(), nullable=False),
-        sa.Column("window_start", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.BigInteger(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["partner_id"],

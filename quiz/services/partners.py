@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from quiz.clock import day_bounds
 from quiz.errors import (
@@ -325,7 +326,10 @@ def create_partner(
         created_by=actor_id,
     )
     db.session.add(partner)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another admin registered the name a moment ago
+        raise PartnerNameTaken("已有同名合作方。") from exc
     return Issued(partner, secret_of(salt, key))
 
 

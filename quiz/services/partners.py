@@ -83,22 +83,6 @@ def signature(secret: str, canonical: str) -> str:
     return hmac.new(secret.encode(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def authorization(
-    partner_id: int,
-    secret: str,
-    method: str,
-    path: str,
-    query: str,
-    body: bytes,
-    *,
-    ts: int,
-    nonce: str,
-) -> str:
-    """The Authorization header a partner sends (used by the tests, the bench and the docs)."""
-    sig = signature(secret, canonical_request(method, path, query, str(ts), nonce, body))
-    return f"{SCHEME} partner={partner_id}, ts={ts}, nonce={nonce}, sig={sig}"
-
-
 def secret_of(salt: str, key: str) -> str:
     """A partner's secret: derived from its salt under the server's partner key, never stored."""
     return hmac.new(key.encode(), f"partner-secret:{salt}".encode(), hashlib.sha256).hexdigest()

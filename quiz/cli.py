@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.commands import backup, bank, boards, fairplay
+from quiz.commands.partners import init_cli as init_partners_cli
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.models.account import Role
@@ -78,3 +79,4 @@ def init_app(app: Flask) -> None:
     bank.init_cli(app)
     boards.init_cli(app)
     fairplay.init_cli(app)
+    init_partners_cli(app)

@@ -167,6 +167,14 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_IP_RETENTION_DAYS": _int(env, "QUIZ_IP_RETENTION_DAYS", 90),
         # Suspects report: this many accounts from one address within a day are worth a look.
         "QUIZ_SUSPECT_ACCOUNTS_PER_IP": _int(env, "QUIZ_SUSPECT_ACCOUNTS_PER_IP", 10),
+        # Partner points API (docs/partners.md): partner secrets are derived from this key and a
+        # per-partner salt, so the database alone holds no usable secret
+        "QUIZ_PARTNER_KEY": _instance_secret(env, instance, "QUIZ_PARTNER_KEY", "partner_key"),
+        "QUIZ_PARTNER_ROTATION_OVERLAP_S": _int(env, "QUIZ_PARTNER_ROTATION_OVERLAP_S", 86400),
+        # A new partner's signed requests per minute (each partner's own figure can differ)
+        "QUIZ_PARTNER_RATE_LIMIT": _int(env, "QUIZ_PARTNER_RATE_LIMIT", 600),
+        # Largest body a partner route reads (a debit is a few hundred bytes)
+        "QUIZ_PARTNER_MAX_BODY": _int(env, "QUIZ_PARTNER_MAX_BODY", 64 * 1024),
         # SSO from the host news app
         "QUIZ_SSO_SECRET": env.get("QUIZ_SSO_SECRET") or None,
         # Furthest a token's `exp` may lie ahead, in seconds (a token is short-lived and single-use).

@@ -199,6 +199,102 @@ class BoardsUnavailable(ServiceUnavailable):
     title = "Leaderboards unavailable"
 
 
+# --- the partner points API (API.md, Additions v1.2): each refusal has its own code -----------
+
+
+class InvalidSignature(AppError):
+    """A partner request whose Authorization is missing, malformed, names no partner, or whose
+    signature does not check out (an unknown partner is not told apart)."""
+
+    status = 401
+    code = "invalid_signature"
+    title = "Invalid signature"
+
+
+class StaleRequest(InvalidSignature):
+    """A correctly signed partner request whose `ts` is too far from the server's clock."""
+
+    code = "stale_request"
+    title = "Stale request"
+
+
+class NonceReused(InvalidSignature):
+    """A partner request whose nonce was already used within the freshness window (a replay)."""
+
+    code = "nonce_reused"
+    title = "Nonce reused"
+
+
+class PartnerSuspended(Forbidden):
+    """An admin suspended the partner: every signed request is refused until resumed."""
+
+    code = "partner_suspended"
+    title = "Partner suspended"
+
+
+class ScopeDenied(Forbidden):
+    """The partner was not granted the scope this route needs."""
+
+    code = "scope_denied"
+    title = "Scope denied"
+
+
+class AddressDenied(Forbidden):
+    """The partner's request came from an address outside its allowed list."""
+
+    code = "address_denied"
+    title = "Address denied"
+
+
+class UnknownPartner(NotFound):
+    """An admin named a partner that does not exist."""
+
+    code = "unknown_partner"
+    title = "Unknown partner"
+
+
+class UnknownDebit(NotFound):
+    """The debit does not exist or belongs to another partner."""
+
+    code = "unknown_debit"
+    title = "Unknown debit"
+
+
+class OrderIdReused(Conflict):
+    """A partner's order_id already debited with a different body."""
+
+    code = "order_id_reused"
+    title = "Order id reused"
+
+
+class RefundIdReused(Conflict):
+    """A partner's refund_id already used for a different refund."""
+
+    code = "refund_id_reused"
+    title = "Refund id reused"
+
+
+class RefundExceedsDebit(Conflict):
+    """The refunds of a debit would add up to more than was debited."""
+
+    code = "refund_exceeds_debit"
+    title = "Refund exceeds debit"
+
+
+class DailyLimitReached(Conflict):
+    """The partner's debits of the local day would pass its daily ceiling."""
+
+    code = "daily_limit_reached"
+    title = "Daily limit reached"
+
+
+class PartnerNameTaken(Conflict):
+    """Another partner already has this name."""
+
+    code = "partner_name_taken"
+    title = "Partner name taken"
+
+
 def database_error(exc: Exception) -> ServiceUnavailable | None:
     """The 503 a driver-level database failure stands for, or None for a real defect."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError

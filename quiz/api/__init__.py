@@ -29,6 +29,8 @@ MODULES = (
     "recognition",
     "campaigns",
     "admin_campaigns",
+    "partner",
+    "admin_partners",
 )
 
 

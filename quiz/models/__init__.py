@@ -15,6 +15,7 @@ from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.campaign import Campaign, CampaignAnswer, CampaignAttempt
 from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
+from quiz.models.partner import Partner  # noqa: F401  (registers the partner tables)
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
 

@@ -15,6 +15,8 @@ KINDS = ("quiz_correct", "quiz_bonus", "family_bonus", "redeem", "refund", "admi
 EARNING_KINDS = ("quiz_correct", "quiz_bonus", "family_bonus")
 # 专项答题 points: spendable, but on no daily board (each campaign ranks its own attempts).
 KINDS += ("campaign_points",)
+# The news app's mall spending points (a debit) and giving some back (a refund): not earnings.
+KINDS += ("partner_debit", "partner_refund")
 
 
 class LedgerEntry(db.Model):

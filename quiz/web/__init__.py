@@ -68,6 +68,7 @@ ADMIN_NAV = (
     ("winners", "每周之星", ("admin",)),
     ("targets", "参与目标", ("admin",)),
     ("campaigns", "专项答题", ("admin",)),
+    ("partners", "合作方", ("admin",)),
 )
 STAFF = ("admin", "clerk")
 

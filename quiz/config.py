@@ -62,9 +62,12 @@ def check_secret(name: str, value) -> None:
 
 
 def check_secrets(config) -> None:
-    """Every secret the service signs or draws with (the SSO key only when SSO is on)."""
+    """Every secret the service signs, draws or derives partner keys with (the SSO key only when
+    SSO is on)."""
     check_secret("QUIZ_SECRET_KEY", config["SECRET_KEY"])
     check_secret("QUIZ_DRAW_SECRET", config["QUIZ_DRAW_SECRET"])
+    if config.get("QUIZ_PARTNER_KEY"):
+        check_secret("QUIZ_PARTNER_KEY", config["QUIZ_PARTNER_KEY"])
     if config.get("QUIZ_SSO_SECRET"):
         check_secret("QUIZ_SSO_SECRET", config["QUIZ_SSO_SECRET"])
 

@@ -12,7 +12,9 @@ GOOD = "9f2c4e7a1b3d5f60718293a4b5c6d7e8f9a0b1c2d3e4f5061728394a5b6c7d8e"
 BASE = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": GOOD}
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "QUIZ_SSO_SECRET", "QUIZ_DRAW_SECRET"])
+@pytest.mark.parametrize(
+    "name", ["SECRET_KEY", "QUIZ_SSO_SECRET", "QUIZ_DRAW_SECRET", "QUIZ_PARTNER_KEY"]
+)
 @pytest.mark.parametrize(
     "value",
     [

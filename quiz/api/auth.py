@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from quiz.api.common import Blueprint, account, config, rules
@@ -25,14 +24,22 @@ def _sign_in(user) -> None:
 
 
 @blp.route("/register", methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["QUIZ_REGISTER_LIMIT_IP"],
-    key_func=lambda: f"register-ip:{get_remote_address()}",
-)
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
 def register(body):
-    """Sign up (QUIZ_REGISTRATION: open, invite with a code, or sso_only → 403 `registration_closed`)."""
+    """Sign up (QUIZ_REGISTRATION: open, invite with a code, or sso_only → 403 `registration_closed`).
+    Registrations per address (QUIZ_REGISTER_LIMIT_IP) are counted in the database: exact across
+    every worker, instance and restart."""
+    if config("RATELIMIT_ENABLED"):
+        keys = login_guard.registration_keys(
+            request.remote_addr,
+            per_address=login_guard.Limit.parse(config("QUIZ_REGISTER_LIMIT_IP")),
+        )
+        reservation = login_guard.reserve(db.session, keys, now=now())
+        # Counted whatever the outcome: committed now, before the work that may roll back.
+        db.session.commit()
+        if reservation is None:
+            raise login_guard.refused(keys, "注册过于频繁")
     user = accounts.register(
         **body,
         districts=config("QUIZ_DISTRICTS"),

@@ -1,4 +1,5 @@
-"""The failed-login limit, exact across workers and instances: counted in the database.
+"""The failed-login and registration limits, exact across workers and instances: counted in the
+database.
 
 Every process of every instance shares the database, so the count lives there, in fixed windows
 (`10 per 5 minutes`: the window is the current 5-minute slot). An attempt first *reserves* one
@@ -54,6 +55,12 @@ def keys_for(
     return [(_key("user-ip", name, address or "?"), per_address), (_key("user", name), per_account)]
 
 
+def registration_keys(address: str | None, *, per_address: Limit) -> list[tuple[str, Limit]]:
+    """Registrations from one address, counted like failed sign-ins: exact across workers,
+    instances and restarts."""
+    return [(_key("register-ip", address or "?"), per_address)]
+
+
 def reserve(session, keys: list[tuple[str, Limit]], *, now: datetime) -> Reservation | None:
     """Count one failure in advance under every key. None when any key is past its limit: the
     reservation is then given back (refused attempts do not extend the lockout) and the caller
@@ -78,9 +85,9 @@ def reserve(session, keys: list[tuple[str, Limit]], *, now: datetime) -> Reserva
     return Reservation(tuple(taken))
 
 
-def refused(keys: list[tuple[str, Limit]]) -> RateLimited:
+def refused(keys: list[tuple[str, Limit]], what: str = "登录失败次数过多") -> RateLimited:
     minutes = max(limit.seconds // 60 for _, limit in keys) or 1
-    return RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试。")
+    return RateLimited(f"{what}，请 {minutes} 分钟后再试。")
 
 
 def release(session, reservation: Reservation) -> None:

@@ -589,3 +589,28 @@ def test_staff_earnings_from_before_stay_in_the_ledger_but_not_on_rebuilt_boards
     board = as_user(citizen).get("/api/v1/leaderboards/citizens?period=day").get_json()
     assert [e["id"] for e in board["entries"]] == [citizen.id]
     assert db.session.scalar(select(LedgerEntry.delta).where(LedgerEntry.user_id == admin.id)) == 70
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "QUIZ_REGISTER_LIMIT_IP": "6 per hour"}]
+)
+def test_registrations_are_counted_across_workers_and_a_restart(app, backend, tmp_path):
+    """Two workers (two apps on one database) and a restarted one share one exact count."""
+    from tests.conftest import make_app
+
+    overrides = {"RATELIMIT_ENABLED": True, "QUIZ_REGISTER_LIMIT_IP": "6 per hour"}
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    other = make_app(backend, tmp_path, **overrides)
+    other.config["SQLALCHEMY_DATABASE_URI"] = url
+    address = a_new_address()
+    statuses = []
+    for i in range(4):
+        worker = app if i % 2 == 0 else other
+        statuses.append(
+            register(worker, f"w{i}_{address.replace('.', '_')}", address)[1].status_code
+        )
+    restarted = make_app(backend, tmp_path, **overrides)
+    for i in range(4, 8):
+        name = f"w{i}_{address.replace('.', '_')}"
+        statuses.append(register(restarted, name, address)[1].status_code)
+    assert statuses == [201] * 6 + [429, 429]

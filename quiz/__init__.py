@@ -13,7 +13,13 @@ from sqlalchemy import text
 
 from quiz import errors
 from quiz.clock import SystemClock
-from quiz.config import check_secrets, engine_options, instance_path, load_config
+from quiz.config import (
+    check_public_url,
+    check_secrets,
+    engine_options,
+    instance_path,
+    load_config,
+)
 from quiz.extensions import db, finish_unit_of_work, limiter, login_manager, migrate, smorest
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
@@ -30,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     check_secrets(app.config)
+    check_public_url(app.config["QUIZ_PUBLIC_URL"])
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (test_config or {}):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
             app.config["SQLALCHEMY_DATABASE_URI"],

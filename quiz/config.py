@@ -61,6 +61,22 @@ def check_secret(name: str, value) -> None:
         )
 
 
+MAX_PUBLIC_URL = 200
+
+
+def check_public_url(url: str) -> None:
+    """QUIZ_PUBLIC_URL: an http(s) address short enough for any QR code."""
+    if (
+        not url.startswith(("http://", "https://"))
+        or len(url) > MAX_PUBLIC_URL
+        or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    ):
+        raise ConfigError(
+            f"QUIZ_PUBLIC_URL must be an http:// or https:// address of at most "
+            f"{MAX_PUBLIC_URL} characters, without spaces."
+        )
+
+
 def check_secrets(config) -> None:
     """Every secret the service signs, draws or derives partner keys with (the SSO key only when
     SSO is on)."""
@@ -173,6 +189,14 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # Partner points API (docs/partners.md): partner secrets are derived from this key and a
         # per-partner salt, so the database alone holds no usable secret
         "QUIZ_PARTNER_KEY": _instance_secret(env, instance, "QUIZ_PARTNER_KEY", "partner_key"),
+        # The address citizens reach the service at: certificates' verify links and QR codes
+        # are built from it, never from a request's Host header.
+        "QUIZ_PUBLIC_URL": (
+            env.get("QUIZ_PUBLIC_URL")
+            or f"http://{env.get('HOST') or '127.0.0.1'}:{env.get('PORT') or '5000'}"
+        ).rstrip("/"),
+        # Certificates and posters a user or admin may have drawn per minute.
+        "QUIZ_IMAGE_LIMIT_USER": env.get("QUIZ_IMAGE_LIMIT_USER") or "20 per minute",
         "QUIZ_PARTNER_ROTATION_OVERLAP_S": _int(env, "QUIZ_PARTNER_ROTATION_OVERLAP_S", 86400),
         # A new partner's signed requests per minute (each partner's own figure can differ)
         "QUIZ_PARTNER_RATE_LIMIT": _int(env, "QUIZ_PARTNER_RATE_LIMIT", 600),

@@ -3,12 +3,15 @@ the admin's winners (CSV, poster) and participation targets."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from pathlib import Path
+
+from flask import Response, current_app
 from flask_login import current_user
 
 from quiz.api.admin_reports import csv_response
 from quiz.api.common import Blueprint, admin_required, config, login_required
 from quiz.clock import local_day, now, zone
+from quiz.extensions import limiter
 from quiz.schemas.common import cursor_id, slice_page
 from quiz.schemas.recognition import (
     CertificatePage,
@@ -20,7 +23,7 @@ from quiz.schemas.recognition import (
     WeeklyStarsOut,
     WinnersArgs,
 )
-from quiz.services import leaderboards, participation, posters, recognition
+from quiz.services import image_cache, leaderboards, participation, posters, recognition
 
 blp = Blueprint(
     "recognition",
@@ -44,6 +47,19 @@ def _png(body: bytes, filename: str, *, cache: str) -> Response:
 
 def _font() -> str | None:
     return posters.find_font(config("QUIZ_CJK_FONT"))
+
+
+def _images() -> Path:
+    return Path(current_app.instance_path) / "images"
+
+
+def _image_limit_key() -> str:
+    return f"image-user:{current_user.id}"
+
+
+_image_limit = limiter.limit(
+    lambda: current_app.config["QUIZ_IMAGE_LIMIT_USER"], key_func=_image_limit_key
+)
 
 
 # ---------------------------------------------------------------- weekly stars
@@ -79,15 +95,19 @@ def winners(args):
 @blp.arguments(WeeklyStarsArgs, location="query")
 @blp.response(200, content_type="image/png")
 @blp.alt_response(503, description="no CJK font installed: `font_unavailable`")
+@_image_limit
 def winners_poster(args):
     """The week's stars as a 1080×1920 PNG poster."""
     stars = recognition.weekly_stars(_store(), None, now=now(), start=args["start"])
     labels = dict(recognition.STAR_BOARDS)
-    body = posters.stars_poster(
-        start=stars.start,
-        end=stars.end,
-        boards=[(labels["citizens"], stars.citizens), (labels["reporters"], stars.reporters)],
-        font_path=_font(),
+    boards = [(labels["citizens"], stars.citizens), (labels["reporters"], stars.reporters)]
+    font = _font()
+    body = image_cache.cached_png(
+        _images(),
+        ("stars", stars.start, stars.end, repr(boards), font),
+        lambda: posters.stars_poster(
+            start=stars.start, end=stars.end, boards=boards, font_path=font
+        ),
     )
     return _png(body, f"weekly-stars-{stars.start}.png", cache="private, no-cache")
 
@@ -107,17 +127,23 @@ def my_certificates(args):
 @login_required
 @blp.response(200, content_type="image/png")
 @blp.alt_response(503, description="no CJK font installed: `font_unavailable`")
+@_image_limit
 def my_certificate_png(code):
     """My certificate as a PNG (404 `unknown_certificate` for anyone else's code)."""
     cert = recognition.my_certificate(current_user, code)
-    body = posters.certificate_png(
+    drawn = dict(
         name=recognition.public_name(current_user),
         title=cert.title,
         achieved_on=cert.achieved_on,
         issued_on=local_day(cert.issued_at, zone()),
         code=cert.code,
-        verify_url=request.host_url.rstrip("/") + f"/verify/{cert.code}",
+        verify_url=recognition.verify_url(config("QUIZ_PUBLIC_URL"), cert.code),
         font_path=_font(),
+    )
+    body = image_cache.cached_png(
+        _images(),
+        ("certificate", *sorted(drawn.items())),
+        lambda: posters.certificate_png(**drawn),
     )
     return _png(body, f"certificate-{cert.code}.png", cache="private, max-age=3600")
 

@@ -239,3 +239,9 @@ def verify(code: str) -> Verified:
         achieved_on=cert.achieved_on,
         issued_at=cert.issued_at,
     )
+
+
+def verify_url(public_url: str, code: str) -> str:
+    """The certificate's public check page, from the configured public address (never from a
+    request's Host header: a foreign or oversized Host must not reach the image or its QR)."""
+    return f"{public_url.rstrip('/')}/verify/{code}"

@@ -172,3 +172,89 @@ def test_certificates_page_by_cursor_and_refuse_a_bad_one(app, factory, as_user)
     for bad in ("not-a-cursor!!", "InRleHQi"):  # garbage; a JSON string instead of an offset
         response = client.get(f"/api/v1/me/certificates?cursor={bad}")
         assert response.status_code == 422 and response.get_json()["code"] == "validation_error"
+
+
+# --- hardening: the verify link, a hostile Host, and drawing once -------------------------
+
+
+def _my_code(as_user, user) -> str:
+    return as_user(user).get("/api/v1/me/certificates").get_json()["items"][0]["code"]
+
+
+@pytest.mark.parametrize("app_config", [{"QUIZ_PUBLIC_URL": "https://quiz.example.cn"}])
+def test_a_long_or_foreign_host_header_changes_nothing_in_the_certificate(app, factory, as_user):
+    user = factory.user(display_name="王小明")
+    perfect_week(app, user)
+    code = _my_code(as_user, user)
+    client = as_user(user)
+    plain = client.get(f"/api/v1/me/certificates/{code}.png")
+    cookie = f"session={client.get_cookie('session').value}"
+    stranger = app.test_client(use_cookies=False)  # sends the cookie whatever the Host says
+    foreign, huge = (
+        stranger.get(
+            f"/api/v1/me/certificates/{code}.png",
+            headers={"Cookie": cookie},
+            environ_overrides={"HTTP_HOST": host},
+        )
+        for host in ("evil.example", "a" * 2400)
+    )
+    assert plain.status_code == foreign.status_code == 200 and plain.data == foreign.data
+    # Werkzeug may refuse a host name that long outright; it never reaches the image.
+    assert huge.status_code in (200, 400)
+    assert huge.status_code == 400 or huge.data == plain.data
+
+
+def test_the_verify_link_comes_from_the_configured_public_address():
+    from quiz.services.recognition import verify_url
+
+    assert verify_url("https://quiz.example.cn/", "AB12CD34") == (
+        "https://quiz.example.cn/verify/AB12CD34"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["quiz.example.cn", "ftp://quiz.example.cn", "https://" + "a" * 300, "https://a b"]
+)
+def test_a_public_url_that_could_not_be_a_link_stops_the_service(url):
+    from quiz import create_app
+    from quiz.config import ConfigError
+
+    with pytest.raises(ConfigError, match="QUIZ_PUBLIC_URL"):
+        create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SECRET_KEY": "9f2c4e7a1b3d5f60718293a4b5c6d7e8f9a0b1c2d3e4",
+                "QUIZ_PUBLIC_URL": url,
+            }
+        )
+
+
+def test_a_certificate_is_drawn_once_and_then_read_back(app, factory, as_user, monkeypatch):
+    from quiz.services import posters
+
+    user = factory.user(display_name="王小明")
+    perfect_week(app, user)
+    code = _my_code(as_user, user)
+    client = as_user(user)
+    first = client.get(f"/api/v1/me/certificates/{code}.png")
+    assert first.status_code == 200
+
+    def must_not_draw(**_kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(posters, "certificate_png", must_not_draw)
+    again = client.get(f"/api/v1/me/certificates/{code}.png")
+    assert again.status_code == 200 and again.data == first.data
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "QUIZ_IMAGE_LIMIT_USER": "3 per minute"}]
+)
+def test_one_user_fetching_a_certificate_in_a_loop_is_limited(app, factory, as_user):
+    user = factory.user(display_name="王小明")
+    perfect_week(app, user)
+    code = _my_code(as_user, user)
+    client = as_user(user)
+    statuses = [client.get(f"/api/v1/me/certificates/{code}.png").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]

@@ -101,6 +101,8 @@ def sso(body):
         now=now(),
         max_lifetime=config("QUIZ_SSO_MAX_LIFETIME"),
         ip=request.remote_addr,
+        signed_in=account() if current_user.is_authenticated else None,
+        confirm_switch=body["confirm_switch"],
     )
     _sign_in(user)
     return user

@@ -29,6 +29,13 @@ class LoginIn(Schema):
 
 class SsoIn(Schema):
     token = Text(required=True, max_length=4096)
+    confirm_switch = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "switch even though another account is signed in on this browser "
+            "(without it such a request is 409 `confirm_switch`, naming `signed_in_as`)"
+        },
+    )
 
 
 class ProfileIn(Schema):

@@ -237,12 +237,28 @@ def _address(ip: str | None) -> str | None:
 
 
 def sso_sign_in(
-    token: str, *, secret: str | None, now: datetime, max_lifetime: int = 600, ip: str | None = None
+    token: str,
+    *,
+    secret: str | None,
+    now: datetime,
+    max_lifetime: int = 600,
+    ip: str | None = None,
+    signed_in=None,
+    confirm_switch: bool = False,
 ) -> User:
-    """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once."""
+    """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once.
+
+    When another account is signed in on this browser (`signed_in`), a token for a different
+    person switches accounts only with `confirm_switch` (a link carrying someone else's token
+    must not switch the session without a word); the token is not spent by that refusal."""
     if not secret:
         raise InvalidToken("未配置单点登录。")
     uid, name, jti, exp = _sso_claims(token, secret, now=now, max_lifetime=max_lifetime)
+    if signed_in is not None and not confirm_switch and getattr(signed_in, "sso_uid", None) != uid:
+        raise SwitchNeedsConfirmation(
+            f"当前已登录为「{signed_in.display_name}」，确认要切换到另一个账号吗？",
+            signed_in_as=signed_in.display_name,
+        )
     _spend_jti(jti, exp, now=now)
     user = db.session.scalar(select(User).where(User.sso_uid == uid))
     if user is not None:
@@ -264,6 +280,20 @@ def sso_sign_in(
         if user is None:
             raise
     return user
+
+
+class SwitchNeedsConfirmation(Conflict):
+    """Another account is signed in on this browser: switching needs `confirm_switch`."""
+
+    code = "confirm_switch"
+    title = "Switch account?"
+
+    def __init__(self, detail: str, *, signed_in_as: str):
+        super().__init__(detail)
+        self.signed_in_as = signed_in_as
+
+    def to_problem(self) -> dict:
+        return {**super().to_problem(), "signed_in_as": self.signed_in_as}
 
 
 def end_sessions(user: User) -> None:

@@ -219,3 +219,28 @@ def test_no_token_cookie_or_password_reaches_a_log_line(app, client, bare_client
     logged = "\n".join(record.getMessage() + str(record.args) for record in caplog.records)
     for secret in (token, token.split(".")[1], "hunter2-hunter2", "wrong-hunter2", cookie):
         assert secret not in logged
+
+
+# --- login CSRF: a link carrying another account's token -----------------------------------
+
+
+def test_a_token_for_another_person_does_not_switch_a_signed_in_session_without_confirmation(
+    client, factory
+):
+    alice = client.post(SSO, json={"token": token_for(uid="news-alice", name="爱丽丝")})
+    assert alice.status_code == 200
+    bob_token = token_for(uid="news-bob", name="鲍勃")
+    asked = client.post(SSO, json={"token": bob_token})
+    assert asked.status_code == 409 and asked.get_json()["code"] == "confirm_switch"
+    assert asked.get_json()["signed_in_as"] == "爱丽丝" and "爱丽丝" in asked.get_json()["detail"]
+    assert client.get("/api/v1/me").get_json()["display_name"] == "爱丽丝"
+    # The refusal did not spend the token: confirming switches with the same one.
+    switched = client.post(SSO, json={"token": bob_token, "confirm_switch": True})
+    assert switched.status_code == 200 and switched.get_json()["display_name"] == "鲍勃"
+    assert client.get("/api/v1/me").get_json()["display_name"] == "鲍勃"
+
+
+def test_the_same_persons_fresh_token_signs_in_again_without_a_question(client):
+    assert client.post(SSO, json={"token": token_for(uid="news-carol")}).status_code == 200
+    again = client.post(SSO, json={"token": token_for(uid="news-carol")})
+    assert again.status_code == 200

@@ -451,3 +451,22 @@ def test_the_mini_app_fits_a_phone_screen_without_sideways_scrolling(page, live)
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], path
+
+
+def test_a_link_with_another_accounts_token_asks_before_switching(page):
+    def token(uid: str, name: str) -> str:
+        claims = {"uid": uid, "name": name, "jti": unique("jti"), "exp": START.timestamp() + 600}
+        return sign_sso_token(claims, SSO_SECRET)
+
+    page.goto(f"/app/sso#token={token(unique('alice'), '爱丽丝')}")
+    page.wait_for_url("**/app/")
+    expect(page.locator("#who-name")).to_have_text("爱丽丝")
+    page.goto(f"/app/sso#token={token(unique('mallory'), '马洛里')}")
+    expect(page.locator("#sso-status")).to_contain_text("爱丽丝")
+    expect(page.get_by_role("button", name="切换账号")).to_be_visible()
+    page.goto("/app/")
+    expect(page.locator("#who-name")).to_have_text("爱丽丝")
+    page.goto(f"/app/sso#token={token(unique('mallory'), '马洛里')}")
+    page.get_by_role("button", name="切换账号").click()
+    page.wait_for_url("**/app/")
+    expect(page.locator("#who-name")).to_have_text("马洛里")

@@ -68,12 +68,26 @@ pages.sso = function () {
     $("#sso-status").textContent = message;
     $("#sso-fallback").hidden = false;
   }
+  /** Another account is signed in here: say who, and switch only when the person says so. */
+  function ask(message) {
+    $("h1", box).textContent = "切换账号？";
+    $("#sso-status").textContent = message;
+    const choice = el("p", { id: "sso-switch" },
+      el("button", { type: "button", className: "primary", text: "切换账号",
+                     onclick: () => { choice.remove(); exchange(true); } }), " ",
+      el("a", { href: "/app/", className: "button", text: "保持当前账号" }));
+    $("#sso-status").after(choice);
+  }
+  function exchange(confirmSwitch) {
+    api("POST", "/auth/sso", confirmSwitch ? { token, confirm_switch: true } : { token }).then(() => {
+      location.replace(box.dataset.next || "/app/");
+    }, (err) => {
+      if (err.code === "confirm_switch") { ask(err.detail); return; }
+      refuse(err.code === "invalid_token" ? `登录令牌无效或已过期（${err.detail}），请从新闻客户端重新进入。` : err.detail);
+    });
+  }
   if (!token) { refuse("缺少登录令牌，请从新闻客户端重新进入。"); return; }
-  api("POST", "/auth/sso", { token }).then(() => {
-    location.replace(box.dataset.next || "/app/");
-  }, (err) => {
-    refuse(err.code === "invalid_token" ? `登录令牌无效或已过期（${err.detail}），请从新闻客户端重新进入。` : err.detail);
-  });
+  exchange(false);
 };
 
 pages.home = function () {

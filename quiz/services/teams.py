@@ -83,7 +83,9 @@ def _make_reporter(user: User, team: Team) -> User:
     user.team_id = team.id
     user.team = team
     user.role = Role.REPORTER
-    if user.invite_code is None:
+    # Invites are one generation deep: a family member who joins a team gets no invite code of
+    # their own, so under QUIZ_REGISTRATION=invite invited accounts cannot multiply.
+    if user.invite_code is None and user.family_reporter_id is None:
         user.invite_code = _unique_code(User.invite_code, INVITE_CODE_LENGTH)
     db.session.flush()
     return user

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from quiz.extensions import db
 from quiz.models import User
 from quiz.services.codes import ALPHABET
@@ -228,3 +230,18 @@ def test_a_cursor_beyond_the_column_is_refused_like_any_forged_cursor(app, admin
     response = admin_client.get(f"/api/v1/admin/teams?cursor={encode_cursor(10**30)}")
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]
+
+
+@pytest.mark.parametrize("app_config", [{"QUIZ_REGISTRATION": "invite"}])
+def test_an_invited_family_member_who_joins_a_team_gets_no_invite_code_of_their_own(
+    app, admin_client, as_user, factory
+):
+    kid, invite = reporter_with_code(admin_client, as_user, factory)
+    client = app.test_client()
+    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
+    assert register(client, "mum_of_ming", invite).status_code == 201
+    code = make_team(admin_client, name="第二小学小记者站")["join_code"]
+    joined = client.post("/api/v1/me/team", json={"join_code": code})
+    assert joined.status_code == 200 and joined.get_json()["role"] == "reporter"
+    # No code of her own to hand out: invited accounts cannot multiply.
+    assert joined.get_json()["invite_code"] is None

@@ -20,7 +20,15 @@ from quiz.config import (
     instance_path,
     load_config,
 )
-from quiz.extensions import db, finish_unit_of_work, limiter, login_manager, migrate, smorest
+from quiz.extensions import (
+    address_limiter,
+    db,
+    finish_unit_of_work,
+    limiter,
+    login_manager,
+    migrate,
+    smorest,
+)
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
 CSRF_EXEMPT = {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/sso"}
@@ -53,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
+    address_limiter.init_app(app)
     limiter.init_app(app)
     smorest.init_app(app)
     errors.init_app(app)

@@ -92,10 +92,21 @@ class LeanMemoryStorage(MemoryStorage):
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 migrate = Migrate()
 login_manager = LoginManager()
-# The per-IP limit on every route, read from the app serving the request (QUIZ_API_LIMIT_IP):
-# Flask-Limiter keeps the first app's RATELIMIT_DEFAULT for the whole process otherwise.
-limiter = Limiter(
-    key_func=get_remote_address, default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]]
+# Two limiters, each with the storage its limits need:
+# - `limiter`: per-account and sign-in limits (answers, redemptions, images, failed sign-ins per
+#   address), in the shared storage (Redis when REDIS_URL is set, so every worker and instance
+#   counts together);
+# - `address_limiter`: the per-address flood guard on every route (QUIZ_API_LIMIT_IP), counted in
+#   each worker's memory — no Redis round trip on every request. It is a coarse guard by design
+#   (a whole school shares one address); in production nginx limits each address exactly in
+#   front (deploy/nginx-quiz.conf, `limit_req`).
+# Both read the serving app's settings per request: Flask-Limiter keeps the first app's
+# RATELIMIT_DEFAULT for the whole process otherwise.
+limiter = Limiter(key_func=get_remote_address)
+address_limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]],
+    storage_uri="quiz-memory://",
 )
 
 

@@ -5,6 +5,7 @@ Each test here is a drift the three copies of answering had before they became o
 from __future__ import annotations
 
 import ast
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,15 @@ def test_a_wrong_campaign_answer_is_recorded_in_the_mistake_book(
 def test_a_campaign_attempt_never_draws_a_question_suspended_by_reports(
     app, admin_client, factory, as_user, clock
 ):
-    ids = [factory.question().id for _ in range(4)]
+    ids = [factory.question().id for _ in range(10)] + [
+        factory.question(category="其他").id for _ in range(10)
+    ]
+    ids = ids[:4]
     suspended = ids[0]
-    for reporter in [factory.user() for _ in range(5)]:
+    reporters = [factory.user() for _ in range(5)]
+    for reporter in reporters:  # accounts old enough for their reports to count
+        reporter.created_at = clock.now() - timedelta(days=10)
+    for reporter in reporters:
         db.session.add(
             QuestionReport(
                 question_id=suspended,

@@ -55,6 +55,8 @@ def test_with_the_database_down_every_api_route_answers_503_database_unavailable
             response = client.open(_url(rule), method=method, json={})
             if rule.rule.startswith("/api/v1/auth/") and response.status_code == 422:
                 continue  # an empty sign-in body is refused before any database work
+            if rule.rule.startswith("/api/v1/partner/") and response.status_code == 401:
+                continue  # an unsigned partner request is refused before any database work
             assert response.status_code == 503, (method, rule.rule, response.status_code)
             assert response.get_json()["code"] == "database_unavailable", (method, rule.rule)
             assert int(response.headers["Retry-After"]) > 0

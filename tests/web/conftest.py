@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -161,10 +163,28 @@ def page(browser, live):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The pages' Content-Security-Policy forbids inline scripts and styles: a violation (the
+    # browser logs it to the console) fails the journey too.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     page.js_errors = errors
+    page.wait_for_function = partial(_wait_for_function, page)
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript errors or policy violations on the page: {errors}"
+
+
+def _wait_for_function(page, expression: str, arg=None, timeout: float = 10_000, **_):
+    """Playwright's own wait_for_function compiles its predicate inside the page, which the pages'
+    Content-Security-Policy (no eval) refuses; this polls with `page.evaluate`, which runs
+    outside the page's policy, with the same meaning."""
+    deadline = time.monotonic() + timeout / 1000
+    while not (page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(50)
 
 
 def sign_in(page, username: str, password: str = PASSWORD, *, at: str = "/app/login") -> None:

@@ -470,3 +470,8 @@ def test_a_link_with_another_accounts_token_asks_before_switching(page):
     page.get_by_role("button", name="切换账号").click()
     page.wait_for_url("**/app/")
     expect(page.locator("#who-name")).to_have_text("马洛里")
+
+
+def test_the_api_reference_renders_under_the_pages_policy(page):
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible()

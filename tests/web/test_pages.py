@@ -139,7 +139,7 @@ def test_every_form_field_on_the_register_page_has_a_label(client):
 def _scripts(html: str) -> tuple[list[str], dict]:
     modules = re.findall(r'<script type="module" src="([^"]+)"', html)
     imports = json.loads(
-        re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+        re.search(r'<script type="importmap"[^>]*>(.*?)</script>', html, re.S).group(1)
     )["imports"]
     return modules, imports
 
@@ -177,3 +177,36 @@ def test_a_hashed_static_url_is_cached_for_a_year_and_any_other_is_revalidated(a
     assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     for stale in ("/app/static/core.js", "/app/static/core.js?v=000000000000"):
         assert admin_client.get(stale).headers["Cache-Control"] == "no-cache"
+
+
+# --- Content-Security-Policy: no inline script or style can run ----------------------------
+
+
+def _policy(response) -> dict[str, str]:
+    header = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: part.strip() for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("path", ["/app/login", "/admin/login", "/api/docs", "/verify/NOPE1234"])
+def test_every_page_allows_only_this_origins_scripts_and_styles(client, path):
+    response = client.get(path)
+    assert response.mimetype == "text/html"
+    policy = _policy(response)
+    assert policy["default-src"] == "default-src 'self'"
+    assert policy["style-src"] == "style-src 'self'"
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response.headers["Content-Security-Policy"]
+    body = response.get_data(as_text=True)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", body)
+    nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
+    assert all(f'nonce="{nonce}"' in attributes for attributes in inline), inline
+
+
+def test_each_response_has_a_fresh_nonce(client):
+    first, second = (_policy(client.get("/app/login"))["script-src"] for _ in range(2))
+    assert first != second
+
+
+def test_json_answers_carry_only_the_framing_rule(client):
+    response = client.get("/api/v1/ping")
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"

@@ -50,7 +50,33 @@ class Team(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class User(UserMixin, db.Model):
+class AccountFacts:
+    """What every shape of an account answers the same way (the ORM `User` and the request's slim
+    signed-in user, `quiz.services.signed_in.SignedIn`)."""
+
+    id: int
+    role: str
+    session_version: int
+    held_at: datetime | None
+
+    def get_id(self) -> str:
+        """What the session cookie carries: "<id>:<session_version>" (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def on_hold(self) -> bool:
+        return self.held_at is not None
+
+
+class User(AccountFacts, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_non_negative"),
@@ -88,22 +114,6 @@ class User(UserMixin, db.Model):
     elder_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
-
-    def get_id(self) -> str:
-        """What the session cookie carries: "<id>:<session_version>" (Flask-Login's alternative id)."""
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    @property
-    def on_hold(self) -> bool:
-        return self.held_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import and_, bindparam, select
 
 from quiz.extensions import db
-from quiz.models import STAFF_ROLES, QuizDay, User
-from quiz.models.account import Role
+from quiz.models import QuizDay, User
+from quiz.models.account import AccountFacts
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class DayRow:
 
 
 @dataclass(frozen=True)
-class SignedIn:
+class SignedIn(AccountFacts):
     id: int
     username: str
     display_name: str
@@ -57,22 +57,6 @@ class SignedIn:
     is_authenticated = True
     is_active = True
     is_anonymous = False
-
-    def get_id(self) -> str:
-        """What the session cookie carries (as `User.get_id`)."""
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    @property
-    def on_hold(self) -> bool:
-        return self.held_at is not None
 
     def today_of(self, day: date) -> DayRow | None:
         """The user's row of `day` if it was read with the user (else None: read it)."""

@@ -28,6 +28,13 @@ class ImportIssue(Schema):
     message = fields.String()
 
 
+class AdviceOut(Schema):
+    name = fields.String()
+    value = fields.String()
+    limit = fields.String()
+    ok = fields.Boolean()
+
+
 class ImportReportOut(Schema):
     dry_run = fields.Boolean()
     created = fields.Integer()
@@ -35,6 +42,13 @@ class ImportReportOut(Schema):
     errors = fields.List(fields.Nested(ImportIssue))
     bank_id = fields.Integer(allow_none=True)
     skipped_blank_rows = fields.Integer()
+    advice = fields.List(
+        fields.Nested(AdviceOut),
+        metadata={
+            "description": "with a preview (dry_run): the bank's guessing-cue figures "
+            "beside their limits (question_bank/cues.py) — advice, never blocking"
+        },
+    )
 
 
 class BankOut(Schema):

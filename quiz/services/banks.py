@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 import question_bank
-from question_bank import Bank, InvalidBank, Limits
+from question_bank import Bank, InvalidBank, Limits, cues
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, Question, QuestionBank
@@ -69,6 +69,31 @@ class ImportReport:
     errors: list = field(default_factory=list)
     bank_id: int | None = None
     skipped_blank_rows: int = 0
+    # A preview's guessing-cue figures (`advice_for`), set on previews only.
+
+
+# Measuring a bank's guessing cues compares every question with every other: a preview measures
+# banks up to this size and points larger ones to `check_bank.py --report`.
+MAX_ADVISED = 300
+
+
+def advice_for(questions) -> list[dict]:
+    """The guessing-cue figures of a bank beside their limits (question_bank.cues), as advice:
+    they never block an import."""
+    questions = list(questions)
+    if len(questions) > MAX_ADVISED:
+        return [
+            {
+                "name": "猜题线索",
+                "value": f"{len(questions)} 题，超过 {MAX_ADVISED} 题不在此测量",
+                "limit": "请用 python question_bank/data/check_bank.py --report --bank 文件",
+                "ok": True,
+            }
+        ]
+    return [
+        {"name": f.name, "value": f.value, "limit": f.limit, "ok": f.ok}
+        for f in cues.measure(questions).figures
+    ]
 
 
 def read_file(data: bytes, filename: str, limits: Limits = Limits()) -> Bank:
@@ -235,6 +260,8 @@ def import_bank(
         skipped_blank_rows=bank.skipped_blank_rows,
     )
     if dry_run:
+        # The preview is where an editor reads the bank: the cue figures come with it.
+        report.advice = advice_for(bank.questions)
         return report
     record = QuestionBank(
         filename=filename[:255],

@@ -269,3 +269,34 @@ def test_a_cursor_past_every_possible_id_is_refused_like_any_forged_cursor(admin
     response = admin_client.get(f"/api/v1/admin/questions?cursor={cursor}")
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["cursor"]
+
+
+def test_a_preview_shows_the_banks_guessing_cues_as_advice_and_still_imports(admin_client):
+    # Ten 判断 items whose stems all say 只 and are all 错误: the blind rule reads every key.
+    rows = [
+        {
+            "type": "judge",
+            "stem": f"垃圾分类只是环卫部门的事{n}",
+            "options": ["正确", "错误"],
+            "answer": "B",
+            "explanation": "解析。",
+            "category": "垃圾分类",
+        }
+        for n in range(10)
+    ]
+    body = json.dumps({"questions": rows}, ensure_ascii=False).encode()
+    preview = admin_client.post(
+        "/api/v1/admin/question-banks?dry_run=1",
+        data={"file": (io.BytesIO(body), "bank.json")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200, preview.get_json()
+    advice = {a["name"]: a for a in preview.get_json()["advice"]}
+    blind = next(a for name, a in advice.items() if name.startswith("判断 blind rule"))
+    assert blind["ok"] is False and blind["value"].startswith("10/10")
+    done = admin_client.post(
+        "/api/v1/admin/question-banks?dry_run=0",
+        data={"file": (io.BytesIO(body), "bank.json")},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 200 and done.get_json()["created"] == 10

@@ -22,6 +22,11 @@ function upload(dryRun) {
       flash(`预检通过：将新增 ${r.created} 题，重复 ${r.duplicates} 题。确认后点“导入”。`, "ok");
       importButton.disabled = false;
       importButton.classList.add("primary");
+      if (r.advice && r.advice.length) {
+        result.append(el("h2", { text: "猜题线索（建议，不影响导入）" }), dataTable("猜题线索",
+          ["指标", "本题库", "建议上限", "结论"],
+          r.advice.map((a) => [a.name, a.value, a.limit, a.ok ? "良好" : "超出"]), [false]));
+      }
       importButton.focus();
     } else {
       flash(`导入完成：新增 ${r.created} 题，跳过重复 ${r.duplicates} 题。`, "ok");

@@ -217,6 +217,8 @@ export function answerCard(prefix, form, ids = {}) {
         input.disabled = true;
         if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
         else if (input.checked) label.classList.add("is-wrong");
+        // Said in words too: colour alone never carries the verdict.
+        if (input.checked) $("span", label).appendChild(el("span", { className: "pick", text: "（你的选择）" }));
       }
       const verdict = part("verdict");
       verdict.textContent = verdictText;

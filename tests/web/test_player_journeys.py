@@ -132,3 +132,102 @@ def _elder_countdown(page, live, name: str) -> None:
     expect(warning).to_have_attribute("aria-live", "polite")
     expect(timer).to_have_class(re.compile("low"))
     snap(page, "campaign-elder")
+
+
+# ------------------------------------------------------------------ 3. a bottom tab bar of five
+TABS = ["首页", "答题", "学习", "商城", "我的"]
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+def test_a_bottom_tab_bar_of_five_always_shows_the_current_tab(page, live, mode):
+    user = live.user(username=unique("tabs"), display_name="导航")
+    if mode == "elder":
+        elder(live, user)
+    sign_in(page, user.username)
+    # The rest lives inside 我的; each of those pages keeps its parent tab lit.
+    for path, current in [
+        ("/app/", "首页"),
+        ("/app/quiz", "答题"),
+        ("/app/campaigns", "答题"),
+        ("/app/learn", "学习"),
+        ("/app/shop", "商城"),
+        ("/app/me", "我的"),
+        ("/app/vouchers", "我的"),
+        ("/app/team", "我的"),
+        ("/app/boards", "我的"),
+        ("/app/points", "我的"),
+    ]:
+        page.goto(path)
+        if mode == "elder":
+            wait_elder(page)
+        bar = page.get_by_role("navigation", name="主导航")
+        links = bar.get_by_role("link")
+        expect(links).to_have_count(5)
+        assert [t.strip()[-2:] for t in links.all_inner_texts()] == TABS
+        lit = bar.locator("[aria-current=page]")
+        expect(lit).to_have_count(1)
+        expect(lit).to_contain_text(current)
+        box = bar.bounding_box()
+        assert box["y"] + box["height"] == pytest.approx(812, abs=1), "at the bottom of the screen"
+        for link in links.all():
+            b = link.bounding_box()
+            assert b["x"] >= 0 and b["x"] + b["width"] <= 375, "every tab on screen"
+            assert b["height"] >= (48 if mode == "elder" else 44)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # 我的 lists the rest.
+    page.goto("/app/me")
+    for name in ["积分明细", "签到日历", "我的兑换券", "排行榜", "专项答题", "团队与家庭"]:
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    if mode == "normal":
+        snap(page, "me")
+
+
+# ------------------------------------------------------------------ 4. messages in view
+def test_a_report_sent_from_the_middle_of_a_review_is_confirmed_by_a_toast_in_view(page, live):
+    user = live.user(username=unique("toast"), display_name="纠错人")
+    api = live.api_as(user)
+    for q in live.questions:
+        api.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)}
+        )
+    sign_in(page, user.username)
+    page.goto("/app/review/2026-11-23")
+    cards = page.locator("#review-list .learn-card")
+    expect(cards).to_have_count(5)
+    card = cards.nth(3)
+    card.scroll_into_view_if_needed()
+    card.get_by_role("button", name="纠错").click()
+    page.get_by_label("说明").fill("解析里的热线名称写错了。")
+    page.get_by_role("button", name="提交纠错").click()
+    toast = page.locator("#flash")
+    expect(toast).to_contain_text("已收到你的纠错")
+    expect(toast).to_be_in_viewport()
+    assert page.evaluate("scrollY") > 0  # the reader was not sent back to the top
+    expect(toast).to_have_attribute("aria-live", "polite")
+    # Not hidden under the tab bar.
+    bar = page.get_by_role("navigation", name="主导航").bounding_box()
+    box = toast.bounding_box()
+    assert box["y"] + box["height"] <= bar["y"]
+    snap(page, "toast")
+
+
+# ------------------------------------------------------------------ 5. field errors in Chinese
+def test_field_errors_name_the_field_in_chinese_and_count_from_one(page, live):
+    page.goto("/app/register")
+    page.get_by_label("用户名").fill("a")
+    page.get_by_label("昵称").fill("短")
+    page.get_by_label("密码").fill("short")
+    page.get_by_role("button", name="注册并登录").click()
+    toast = page.locator("#flash")
+    expect(toast).to_contain_text("用户名：")
+    assert "username" not in toast.inner_text()
+    expect(toast).to_be_in_viewport()
+    page.get_by_label("用户名").fill(unique("okname"))
+    page.get_by_role("button", name="注册并登录").click()
+    expect(toast).to_contain_text("密码：")
+    assert "password" not in toast.inner_text()
+    named = page.evaluate(
+        "import('/app/static/core.js').then(m => [m.fieldName('question_ids.3'),"
+        " m.fieldName('category'), m.fieldName('options.0.text')])"
+    )
+    assert named == ["题目（第 4 项）", "题目分类", "选项（第 1 项）·内容"]

@@ -349,6 +349,10 @@ pages.team = function () {
     }));
 };
 
+pages.me = function () {
+  api("GET", "/me").then(bind).catch(fail);
+};
+
 Object.assign(pages, learningPages);
 pages.campaigns = campaignsPage;
 

@@ -259,7 +259,12 @@ def boards():
 
 @app_pages.get("/shop")
 def shop():
-    return _page("app/shop.html", "shop")
+    config = current_app.config
+    # What a perfect day of the daily quiz earns (before streak bonuses): the shop's "还差 N 分" hint.
+    perfect_day = (
+        config["QUIZ_DAILY_COUNT"] * config["QUIZ_POINTS_CORRECT"] + config["QUIZ_BONUS_PERFECT"]
+    )
+    return _page("app/shop.html", "shop", perfect_day=perfect_day)
 
 
 @app_pages.get("/vouchers")

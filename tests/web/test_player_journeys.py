@@ -231,3 +231,140 @@ def test_field_errors_name_the_field_in_chinese_and_count_from_one(page, live):
         " m.fieldName('category'), m.fieldName('options.0.text')])"
     )
     assert named == ["题目（第 4 项）", "题目分类", "选项（第 1 项）·内容"]
+
+
+# ------------------------------------------------------------------ 6. 长辈模式 in depth
+LINES = "n => n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)"
+
+
+def test_elder_mode_keeps_words_whole_and_reaches_the_sign_in_pages(page, live):
+    user = live.user(username=unique("deep"), display_name="赵奶奶")
+    api = live.api_as(user)
+    for q in live.questions:
+        api.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)}
+        )
+    elder(live, user)
+
+    # The switch is on the sign-in and register pages too (this phone only, before signing in).
+    page.goto("/app/login")
+    toggle = page.get_by_role("button", name="长辈模式")
+    expect(toggle).to_be_visible()
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
+    expect(page.get_by_role("button", name="长辈模式：开")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.goto("/app/register")
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
+    expect(page.get_by_role("button", name="长辈模式：开")).to_be_visible()
+
+    sign_in(page, user.username)
+    wait_elder(page)
+    # The stat cards' labels stay on one line ("连续答题", not "连续答/题").
+    page.wait_for_function("document.querySelector('[data-bind=rank]').textContent !== '–'")
+    for label in page.locator(".stat-label").all():
+        assert label.evaluate(LINES) < 1.5, label.inner_text()
+    for value in page.locator(".stat strong").all():
+        assert value.evaluate(LINES) < 1.5, value.inner_text()
+    # The points table: no cell wraps into more than two lines.
+    page.goto("/app/points")
+    wait_elder(page)
+    page.locator("#points-table tbody tr").first.wait_for()
+    cells = page.locator("#points-table tbody td")
+    assert cells.count() >= 4
+    for cell in cells.all():
+        assert cell.evaluate(LINES) <= 2.2, cell.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    snap(page, "elder-points")
+
+    # 朗读 shows in 长辈模式 even without a Chinese voice, and then says why it cannot read.
+    page.goto("/app/review/2026-11-23")
+    wait_elder(page)
+    speak = page.get_by_role("button", name="朗读").first
+    expect(speak).to_be_visible()
+    if page.evaluate("speechSynthesis.getVoices().some(v => /^zh/i.test(v.lang))"):
+        return
+    speak.click()
+    expect(page.locator("#flash")).to_contain_text("没有中文语音")
+
+
+# ------------------------------------------------------------------ 7. no day-1 dead end in the shop
+def _rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in re.findall(r"[\d.]+", css)[:3])
+
+
+def contrast(fg: str, bg: str) -> float:
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    a, b = sorted((lum(_rgb(fg)), lum(_rgb(bg))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _prize(live, name: str, cost: int, **extra) -> dict:
+    body = {"name": name, "description": "示例", "cost": cost, "stock": 5, "per_user_limit": 1}
+    response = live.api_as(live.admin).post(
+        "/api/v1/admin/prizes", json={**body, "on_sale": True, **extra}
+    )
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def test_a_prize_out_of_reach_says_how_many_points_are_missing_and_how_to_earn_them(page, live):
+    prize = _prize(live, unique("纪念徽章"), 100)
+    user = live.user(username=unique("poor"), display_name="新用户")
+    sign_in(page, user.username)
+    page.goto("/app/shop")
+    card = page.locator(f"li.prize[data-prize-id='{prize['id']}']")
+    button = card.get_by_role("button")
+    expect(button).to_have_text("还差 100 分")
+    expect(button).to_be_disabled()
+    # Its name starts with what it shows (axe: label-content-name-mismatch).
+    expect(button).to_have_accessible_name(f"还差 100 分：{prize['name']}")
+    colours = button.evaluate(
+        "n => [getComputedStyle(n).color, getComputedStyle(n).backgroundColor]"
+    )
+    assert contrast(*colours) >= 4.5, colours
+    expect(card).to_contain_text("还差 100 分：每天全部答对可得 70 分")
+    expect(card.get_by_role("link", name="去答题")).to_be_visible()
+    snap(page, "shop")
+
+
+# ------------------------------------------------------------------ 8. vouchers say where and until when
+def test_a_voucher_says_where_when_and_until_when_and_when_it_was_collected(page, live):
+    prize = _prize(
+        live,
+        unique("公交卡"),
+        10,
+        pickup_place="新华区政务服务中心 3 号窗口",
+        pickup_hours="工作日 9:00–17:00",
+        pickup_days=30,
+    )
+    user = live.user(username=unique("vouch"), display_name="领券人")
+    api = live.api_as(user)
+    for q in live.questions:
+        api.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)}
+        )
+    response = api.post(
+        "/api/v1/shop/redemptions",
+        json={"prize_id": prize["id"]},
+        headers={"Idempotency-Key": unique("k")},
+    )
+    assert response.status_code == 201, response.get_json()
+    code = response.get_json()["voucher_code"]
+    sign_in(page, user.username)
+    page.goto("/app/vouchers")
+    voucher = page.locator(f"[data-voucher='{code}']")
+    expect(voucher).to_contain_text("领取地点新华区政务服务中心 3 号窗口")
+    expect(voucher).to_contain_text("开放时间工作日 9:00–17:00")
+    expect(voucher).to_contain_text(re.compile(r"领取期限2026-12-23 \d\d:00 前"))
+    snap(page, "vouchers")
+    clerk = live.api_as(live.clerk)
+    assert clerk.post(f"/api/v1/admin/redemptions/{code}/fulfil").status_code == 200
+    page.reload()
+    expect(voucher).to_contain_text("已领取")
+    expect(voucher).to_contain_text(re.compile(r"领取时间2026-11-23 \d\d:00"))

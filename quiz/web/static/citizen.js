@@ -25,12 +25,14 @@ export const READS = {
   "GET /api/v1/quiz/history": ["days[].date", "days[].correct", "days[].total", "days[].points"],
   "GET /api/v1/leaderboards/{board}": ["me.rank", "me.score", "entries[].rank", "entries[].name", "entries[].score"],
   "GET /api/v1/shop/prizes": ["[].id", "[].name", "[].description", "[].cost", "[].stock",
-    "[].per_user_limit", "[].image_url"],
+    "[].per_user_limit", "[].image_url", "[].pickup_place", "[].pickup_hours", "[].pickup_days"],
   "POST /api/v1/shop/redemptions": ["voucher_code"],
   "GET /api/v1/me/redemptions": ["items[].id", "items[].prize.name", "items[].status", "items[].cost",
-    "items[].created_at", "items[].voucher_code", "items[].qr_url", "next_cursor"],
+    "items[].created_at", "items[].voucher_code", "items[].qr_url", "items[].pickup_place",
+    "items[].pickup_hours", "items[].pickup_by", "items[].fulfilled_at", "items[].cancelled_at", "next_cursor"],
   "POST /api/v1/me/redemptions/{redemption_id}/cancel": ["id", "prize.name", "status", "cost",
-    "created_at", "voucher_code", "qr_url"],
+    "created_at", "voucher_code", "qr_url", "pickup_place", "pickup_hours", "pickup_by",
+    "fulfilled_at", "cancelled_at"],
 };
 
 const BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励" };
@@ -251,20 +253,36 @@ function prizeTerms(p) {
   return terms.join(" · ");
 }
 
+/** How soon `short` points can be earned: the day's quiz pays 10 a right answer and 20 for 全对. */
+function earnHint(short) {
+  const perfectDay = Number($("#prize-list").dataset.perfectDay) || 70;
+  if (short <= perfectDay) return `还差 ${short} 分：今天全部答对（最多 ${perfectDay} 分）就够了。`;
+  return `还差 ${short} 分：每天全部答对可得 ${perfectDay} 分，连续答题还有奖励，约 ${Math.ceil(short / perfectDay)} 天可兑换。`;
+}
+
 pages.shop = function () {
   let me = null, pending = null;
   const dialog = $("#redeem-dialog");
   function render(prizes) {
     const list = clear($("#prize-list"));
     for (const p of prizes) {
-      const soldOut = p.stock <= 0, poor = me.balance < p.cost;
+      const soldOut = p.stock <= 0, short = p.cost - me.balance, poor = short > 0;
+      // The visible words are part of each button's name (a screen reader says why it is off).
+      const words = soldOut ? "已兑完" : poor ? `还差 ${short} 分` : "兑换";
       list.appendChild(el("li", { className: "prize", "data-prize-id": p.id },
         p.image_url ? el("img", { src: p.image_url, alt: p.name, loading: "lazy" }) : null,
         el("h2", { text: p.name }),
         el("p", { text: p.description }),
         el("p", { className: "meta", text: prizeTerms(p) }),
-        el("button", { type: "button", className: "primary", disabled: soldOut || poor, "aria-label": "兑换 " + p.name,
-                       text: soldOut ? "已兑完" : poor ? "积分不足" : "兑换", onclick: () => confirmRedeem(p) })));
+        p.pickup_place ? el("p", { className: "meta", text: "领取：" + p.pickup_place + (p.pickup_hours ? "（" + p.pickup_hours + "）" : "") +
+          (p.pickup_days ? `，兑换后 ${p.pickup_days} 天内有效` : "") }) : null,
+        poor && !soldOut ? el("div", { className: "progress-line" },
+          el("progress", { max: p.cost, value: Math.max(0, me.balance), "aria-label": `${p.name}：已有 ${me.balance} / ${p.cost} 积分` })) : null,
+        el("button", { type: "button", className: "primary", disabled: soldOut || poor,
+                       "aria-label": words === "兑换" ? "兑换 " + p.name : `${words}：${p.name}`,
+                       text: words, onclick: () => confirmRedeem(p) }),
+        poor && !soldOut ? el("p", { className: "hint" }, earnHint(short), " ",
+          el("a", { href: "/app/quiz", text: "去答题" })) : null));
     }
     if (!prizes.length) list.appendChild(el("li", { text: "暂无可兑换的奖品。" }));
   }
@@ -293,6 +311,20 @@ pages.shop = function () {
   load();
 };
 
+/** Where, when and until when a voucher is collected — or when it was collected or cancelled. */
+function pickupFacts(r) {
+  const facts = el("dl", { className: "facts pickup" });
+  const add = (term, value) => { if (value) facts.append(el("dt", { text: term }), el("dd", { text: value })); };
+  if (r.status === "fulfilled") add("领取时间", fmtTime(r.fulfilled_at));
+  else if (r.status === "cancelled") add("取消时间", fmtTime(r.cancelled_at));
+  else {
+    add("领取地点", r.pickup_place || "请留意兑换点通知");
+    add("开放时间", r.pickup_hours);
+    add("领取期限", r.pickup_by ? fmtTime(r.pickup_by) + " 前" : "不限");
+  }
+  return facts;
+}
+
 pages.vouchers = function () {
   const list = $("#voucher-list");
   function item(r) {
@@ -300,7 +332,8 @@ pages.vouchers = function () {
       el("h2", { text: r.prize.name }),
       el("p", { className: "meta" }, el("span", { className: "status-" + r.status, text: STATUS_NAMES[r.status] || r.status }),
         ` · ${r.cost} 积分 · ${fmtTime(r.created_at)}`),
-      el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })));
+      el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })),
+      pickupFacts(r));
     if (r.status === "pending") {
       node.appendChild(el("img", { className: "qr", src: r.qr_url, alt: `券码 ${r.voucher_code} 的二维码`, width: 180, height: 180 }));
       const cancel = el("button", { type: "button", className: "small", text: "取消兑换并退还积分" });

@@ -29,6 +29,7 @@ MODULES = (
     "recognition",
     "campaigns",
     "admin_campaigns",
+    "players",
 )
 
 

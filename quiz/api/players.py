@@ -4,12 +4,15 @@ as it is)."""
 
 from __future__ import annotations
 
+import io
+
+import qrcode
 from flask import Response, request
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, account, admin_required, config, login_required, rules
 from quiz.clock import local_day, now, today
-from quiz.errors import AppError
+from quiz.errors import AppError, NotFound
 from quiz.extensions import app_part
 from quiz.schemas.account import streak_of
 from quiz.schemas.players import (
@@ -137,4 +140,20 @@ def share_card():
     response.headers["Content-Disposition"] = f"inline; filename=quiz-{result.day}.png"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@blp.route("/me/invite-qr.png", methods=["GET"])
+@login_required
+@blp.response(200, content_type="image/png")
+def my_invite_qr():
+    """A 小记者's family invite as a QR code (the register page with the invite code filled)."""
+    user = account()
+    if user.role != "reporter" or not user.invite_code:
+        raise NotFound("只有小记者有家庭邀请码。")
+    link = f"{request.host_url.rstrip('/')}/app/register?invite={user.invite_code}"
+    out = io.BytesIO()
+    qrcode.make(link, box_size=8, border=2).save(out)
+    response = Response(out.getvalue(), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -179,6 +179,7 @@ def app_requires_sign_in():
         "app_pages.login",
         "app_pages.register",
         "app_pages.sso",
+        "app_pages.forgot",
         "app_pages.static",
     ):
         return None
@@ -205,6 +206,11 @@ def register():
         districts=current_app.config["QUIZ_DISTRICTS"],
         invite_code=request.args.get("invite", "")[:16],
     )
+
+
+@app_pages.get("/forgot")
+def forgot():
+    return _page("app/forgot.html", "forgot")
 
 
 @app_pages.get("/sso")

@@ -368,3 +368,150 @@ def test_a_voucher_says_where_when_and_until_when_and_when_it_was_collected(page
     page.reload()
     expect(voucher).to_contain_text("已领取")
     expect(voucher).to_contain_text(re.compile(r"领取时间2026-11-23 \d\d:00"))
+
+
+# ------------------------------------------------------------------ what players missed most
+def _play_api(live, user) -> None:
+    api = live.api_as(user)
+    for q in live.questions:
+        api.post(
+            "/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)}
+        )
+
+
+def test_the_summary_rewards_a_perfect_day_shows_the_rank_and_offers_a_share_card(page, live):
+    user = live.user(username=unique("share"), display_name="分享达人")
+    sign_in(page, user.username)
+    page.goto("/app/quiz")
+    for n in range(5):
+        stem = page.locator("#q-stem")
+        stem.wait_for()
+        question = _answer_for(live, stem.inner_text())
+        for key in question.answer:
+            page.locator(f"#q-options input[value='{key}']").check()
+        page.get_by_role("button", name="提交答案").click()
+        expect(page.locator("#q-verdict")).to_have_text("回答正确！本题 +10 分")
+        if n == 4:  # the last answer: the question's points and the day's bonus apart
+            expect(page.locator("#q-bonus")).to_have_text("今日奖励 +20 分（全对奖励 +20）")
+        page.locator("#q-next").click()
+    expect(page.locator("#sum-cheer")).to_contain_text("全部答对")
+    expect(page.locator("#sum-rank")).to_contain_text("市民榜第")
+    img = page.locator("#share-img")
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#share-img').complete")
+    width = img.evaluate("n => n.naturalWidth")
+    assert width in (0, 1080)  # 0 only where no CJK font is installed (the API answers 503)
+    snap(page, "quiz-summary")
+
+
+def test_the_reward_animation_respects_reduced_motion(browser, live):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, base_url=live.url, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    user = live.user(username=unique("calm"), display_name="安静")
+    sign_in(page, user.username)
+    page.goto("/app/quiz")
+    stem = page.locator("#q-stem")
+    stem.wait_for()
+    question = _answer_for(live, stem.inner_text())
+    for key in question.answer:
+        page.locator(f"#q-options input[value='{key}']").check()
+    page.get_by_role("button", name="提交答案").click()
+    verdict = page.locator("#q-verdict")
+    expect(verdict).to_have_class(re.compile("reward"))
+    assert verdict.evaluate("n => getComputedStyle(n).animationName") == "none"
+    context.close()
+
+
+def test_the_calendar_shows_answered_days_and_saves_a_reminder(page, live):
+    user = live.user(username=unique("cal"), display_name="日历")
+    _play_api(live, user)
+    sign_in(page, user.username)
+    page.get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="签到日历").click()
+    expect(page.get_by_role("heading", name="2026 年 11 月")).to_be_visible()
+    today = page.locator("td[data-date='2026-11-23']")
+    expect(today).to_have_class("cal-perfect")
+    expect(today).to_contain_text("全对 70 分")  # said to screen readers too
+    expect(page.locator("td[data-date='2026-11-22']")).to_have_class("cal-missed")
+    expect(page.locator("#cal-streak")).to_have_text("已连续答题 1 天")
+    page.get_by_label("每天提醒我答题").check()
+    page.get_by_label("提醒时间").fill("19:30")
+    page.get_by_role("button", name="保存提醒").click()
+    expect(page.locator("#flash")).to_contain_text("已开启提醒：每天 19:30")
+    assert live.api_as(user).get("/api/v1/me/reminders").get_json() == {
+        "enabled": True,
+        "time": "19:30",
+    }
+    snap(page, "calendar")
+
+
+def test_a_forgotten_password_is_reset_with_a_code_from_the_counter(page, browser, live):
+    user = live.user(username=unique("forgot"), display_name="忘了")
+    # The admin issues the code in the console after checking who asks.
+    admin = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live.url)
+    console = admin.new_page()
+    sign_in(console, "chief", at="/admin/login")
+    console.goto("/admin/points")
+    console.get_by_label("用户名").fill(user.username)
+    console.get_by_role("button", name="发放重置码").click()
+    result = console.locator("#reset-result")
+    expect(result).to_contain_text("的重置码：")
+    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", result.inner_text()).group(0)
+    admin.close()
+    page.goto("/app/login")
+    page.get_by_role("link", name="忘记密码").click()
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("重置码").fill(code)
+    page.get_by_label("新密码").fill("a-brand-new-pass")
+    page.get_by_role("button", name="设置新密码").click()
+    expect(page.locator("#flash")).to_contain_text("新密码已设置")
+    page.wait_for_url("**/app/login")
+    sign_in(page, user.username, "a-brand-new-pass")
+    expect(page.locator("#who-name")).to_have_text("忘了")
+
+
+def test_a_reply_to_a_report_puts_a_badge_on_the_learning_tab_until_read(page, live):
+    user = live.user(username=unique("badge"), display_name="纠错者")
+    _play_api(live, user)
+    api = live.api_as(user)
+    qid = live.questions[1].id
+    report = api.post(
+        f"/api/v1/questions/{qid}/reports", json={"reason": "stem", "message": "题干有歧义"}
+    ).get_json()
+    response = live.api_as(live.admin).post(
+        f"/api/v1/admin/question-reports/{report['id']}/resolve",
+        json={"resolution": "fixed", "note": "已修改题干，谢谢。"},
+    )
+    assert response.status_code == 200, response.get_json()
+    sign_in(page, user.username)
+    badge = page.locator(".tabbar [data-badge=learn]")
+    expect(badge).to_have_text("1")
+    expect(badge).to_be_visible()
+    page.get_by_role("link", name="学习").click()
+    expect(page.locator("#report-list")).to_contain_text("已修改题干")
+    expect(badge).to_be_hidden()
+    page.goto("/app/")
+    page.wait_for_timeout(300)
+    expect(page.locator(".tabbar [data-badge=learn]")).to_be_hidden()
+
+
+def test_a_reporter_shares_the_family_invite_as_a_link_a_qr_and_a_copy_button(page, live):
+    reporter = live.user(
+        username=unique("kid"),
+        display_name="小记者",
+        role="reporter",
+        invite_code=unique("INV")[:16],
+    )
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, reporter.username)
+    page.goto("/app/team")
+    link = page.locator("#invite-link")
+    expect(link).to_contain_text("/app/register?invite=")
+    page.wait_for_function("document.querySelector('#invite-qr').complete")
+    assert page.locator("#invite-qr").evaluate("n => n.naturalWidth") > 100
+    page.get_by_role("button", name="复制邀请链接").click()
+    expect(page.locator("#flash")).to_contain_text("邀请链接已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == link.inner_text()
+    snap(page, "team")

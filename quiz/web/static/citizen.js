@@ -1,6 +1,6 @@
 /* The citizen mini-app (/app/): sign-in, today's quiz, points, boards, shop, vouchers, team. */
 import {
-  $, $$, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
+  $, $$, API, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
   signInPage, start, unflash, STATUS_NAMES,
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
@@ -14,6 +14,10 @@ export const READS = {
   "PATCH /api/v1/me": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
   "POST /api/v1/me/team": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
   "GET /api/v1/me/family": ["members[].display_name"],
+  "GET /api/v1/me/calendar": ["month", "streak", "days[].date", "days[].status", "days[].points"],
+  "GET /api/v1/me/reminders": ["enabled", "time"],
+  "PUT /api/v1/me/reminders": ["enabled", "time"],
+  "GET /api/v1/me/badges": ["report_replies"],
   "GET /api/v1/quiz/today": ["date", "questions[].id", "questions[].type", "questions[].category",
     "questions[].stem", "questions[].options[].key", "questions[].options[].text",
     "answered{}.correct", "answered{}.correct_choices[]", "answered{}.points_awarded",
@@ -94,6 +98,26 @@ pages.home = function () {
   homeRecognition();
 };
 
+/** The day's share card: the news app's share hook when the page runs inside it
+ * (`window.NewsApp.shareImage(url, title)`), the Web Share API where it takes files, and
+ * otherwise the picture itself, to long-press and save. */
+function shareCard() {
+  const url = API + "/quiz/today/share.png", img = $("#share-img"), go = $("#share-go");
+  img.src = url + "?t=" + Date.now();
+  const host = window.NewsApp && typeof window.NewsApp.shareImage === "function" ? window.NewsApp : null;
+  if (host) {
+    go.hidden = false;
+    go.onclick = () => host.shareImage(location.origin + url, "我知晓 我践行：今日答题成绩");
+  } else if (navigator.canShare && navigator.share) {
+    go.hidden = false;
+    go.onclick = () => fetch(url, { credentials: "same-origin" }).then((r) => r.blob()).then((blob) => {
+      const file = new File([blob], "quiz.png", { type: "image/png" });
+      if (!navigator.canShare({ files: [file] })) throw new Error("no files");
+      return navigator.share({ files: [file], title: "我知晓 我践行" });
+    }).catch(() => flash("请长按图片保存后分享。", "ok"));
+  }
+}
+
 pages.quiz = function () {
   let day, index = 0, results = {};
   const section = $("#quiz-question"), feedback = $("#q-feedback"), form = $("#answer-form");
@@ -114,7 +138,12 @@ pages.quiz = function () {
     if (first) first.focus();
   }
   function showFeedback(result) {
-    card.mark(result, result.correct ? `回答正确！+${result.points_awarded} 分` : "回答错误");
+    // On the day's last answer the question's points and the day's bonus are shown apart.
+    const bonus = result.bonus_awarded || 0, own = result.points_awarded - bonus;
+    card.mark(result, result.correct ? `回答正确！本题 +${own} 分` : "回答错误");
+    const bonusLine = $("#q-bonus");
+    bonusLine.hidden = !bonus;
+    bonusLine.textContent = bonus ? "今日奖励 +" + bonusText(result) : "";
     $("#q-next").textContent = nextUnanswered(0) < 0 ? "查看今日结果" : "下一题";
     quizFeedback(current().id);
     feedback.hidden = false;
@@ -131,6 +160,11 @@ pages.quiz = function () {
     $("#sum-bonus").textContent = bonusResult ? bonusText(bonusResult) : "0 分";
     $("#sum-balance").textContent = list.length ? list[list.length - 1].balance : "";
     $("#sum-streak").textContent = "…";
+    $("#sum-cheer").hidden = !(list.length && list.every((r) => r.correct));
+    api("GET", "/leaderboards/citizens?period=day&limit=1").then((b) => {
+      $("#sum-rank").textContent = b.me ? `市民榜第 ${b.me.rank} 名` : "暂未上榜";
+    }).catch(() => { $("#sum-rank").textContent = "–"; });
+    shareCard();
     api("GET", "/me").then((me) => {
       $("#sum-streak").textContent = me.streak + " 天";
       $("#sum-balance").textContent = me.balance;
@@ -354,6 +388,20 @@ pages.vouchers = function () {
   }, $("#vouchers-more")).load("/me/redemptions?limit=20");
 };
 
+/** Copy text: the Clipboard API where allowed, else a selected textarea and execCommand. */
+function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  return new Promise((resolve, reject) => {
+    const area = el("textarea", { readonly: true, className: "sr-only" });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand && document.execCommand("copy");
+    area.remove();
+    if (ok) resolve(); else reject(new Error("copy"));
+  });
+}
+
 pages.team = function () {
   function render(me) {
     bind(me);
@@ -364,6 +412,13 @@ pages.team = function () {
     if (me.role === "reporter") {
       $("#family-card").hidden = false;
       $("#invite-code").textContent = me.invite_code || "";
+      const link = `${location.origin}/app/register?invite=${encodeURIComponent(me.invite_code || "")}`;
+      $("#invite-link").textContent = link;
+      $("#invite-link").href = link;
+      $("#invite-qr").src = "/api/v1/me/invite-qr.png";
+      $("#invite-copy").onclick = () => copyText(link).then(
+        () => flash("邀请链接已复制，发给家人吧。", "ok"),
+        () => flash("无法自动复制，请长按链接复制。", "error"));
       const fam = clear($("#family-list"));
       api("GET", "/me/family").then((family) => {
         for (const m of family.members) fam.appendChild(el("li", { text: m.display_name }));
@@ -386,7 +441,72 @@ pages.me = function () {
   api("GET", "/me").then(bind).catch(fail);
 };
 
+pages.forgot = function () {
+  onSubmit($("#forgot-form"), (data) =>
+    api("POST", "/auth/password-reset", { username: data.username.trim(), code: data.code.trim(),
+                                          new_password: data.new_password }).then(() => {
+      flash("新密码已设置，请用新密码登录。", "ok");
+      setTimeout(() => { location.href = "/app/login"; }, 1200);
+    }));
+};
+
+const DAY_STATUS = { perfect: "全对", completed: "完成", partial: "未答完", missed: "未答", future: "" };
+
+pages.calendar = function () {
+  let month = document.body.dataset.today.slice(0, 7);
+  const shift = (m, by) => {
+    const d = new Date(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1 + by, 1);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
+  };
+  function load() {
+    api("GET", "/me/calendar?month=" + month).then((data) => {
+      $("#cal-h").textContent = `${data.month.slice(0, 4)} 年 ${Number(data.month.slice(5))} 月`;
+      $("#cal-streak").textContent = `已连续答题 ${data.streak} 天`;
+      const body = clear($("#cal-table tbody"));
+      const first = new Date(data.days[0].date + "T00:00:00");
+      let row = el("tr");
+      for (let i = 0; i < (first.getDay() + 6) % 7; i++) row.appendChild(el("td"));
+      for (const d of data.days) {
+        if (row.children.length === 7) { body.appendChild(row); row = el("tr"); }
+        const n = Number(d.date.slice(8));
+        const words = DAY_STATUS[d.status] + (d.points ? ` ${d.points} 分` : "");
+        row.appendChild(el("td", { className: "cal-" + d.status, "data-date": d.date },
+          el("span", { className: "cal-n", text: n }),
+          words ? el("span", { className: "sr-only", text: `：${words}` }) : null,
+          d.status === "perfect" || d.status === "completed" ? el("span", { className: "cal-mark", "aria-hidden": "true", text: d.status === "perfect" ? "★" : "✓" }) : null));
+      }
+      while (row.children.length < 7) row.appendChild(el("td"));
+      body.appendChild(row);
+      $("#cal-next").disabled = month >= document.body.dataset.today.slice(0, 7);
+    }).catch(fail);
+  }
+  $("#cal-prev").addEventListener("click", () => { month = shift(month, -1); load(); });
+  $("#cal-next").addEventListener("click", () => { month = shift(month, 1); load(); });
+  load();
+  api("GET", "/me/reminders").then((r) => {
+    $("#remind-on").checked = r.enabled;
+    $("#remind-time").value = r.time;
+  }).catch(fail);
+  onSubmit($("#remind-form"), (data) =>
+    api("PUT", "/me/reminders", { enabled: data.enabled, time: data.time }).then((r) => {
+      flash(r.enabled ? `已开启提醒：每天 ${r.time}（当天已答完不提醒）。` : "已关闭答题提醒。", "ok");
+    }));
+};
+
+/** The 学习 tab (and 我的) carry a badge while a reply to one of my 纠错 is unread. */
+function badges() {
+  if (!document.body.dataset.signedIn || !$(".tabbar")) return;
+  api("GET", "/me/badges").then((b) => {
+    for (const node of $$("[data-badge=learn]")) {
+      node.hidden = !b.report_replies;
+      node.textContent = b.report_replies ? String(b.report_replies) : "";
+      node.setAttribute("aria-label", `${b.report_replies} 条纠错回复未读`);
+    }
+  }).catch(() => {});
+}
+
 Object.assign(pages, learningPages);
 pages.campaigns = campaignsPage;
 
 start(pages);
+badges();

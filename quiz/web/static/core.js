@@ -270,7 +270,13 @@ export function answerCard(prefix, form, ids = {}) {
       }
       const verdict = part("verdict");
       verdict.textContent = verdictText;
-      verdict.className = "verdict " + (result.correct ? "ok" : "bad");
+      verdict.className = "verdict " + (result.correct ? "ok reward" : "bad");
+      // A short pop (CSS, only without prefers-reduced-motion) and a tap of vibration — not
+      // in 长辈模式, where a buzz startles more than it rewards.
+      if (result.correct && document.documentElement.dataset.mode !== "elder" && navigator.vibrate &&
+          !matchMedia("(prefers-reduced-motion: reduce)").matches) {
+        try { navigator.vibrate(30); } catch (e) { /* not allowed in this frame */ }
+      }
       part("correct").textContent = "正确答案：" + result.correct_choices.join("、");
       part("explanation").textContent = result.explanation || "暂无解析。";
       part("submit").hidden = true;

@@ -231,6 +231,12 @@ learningPages.learn = function () {
         r.note ? el("p", { className: "admin-note" }, el("strong", { text: "管理员回复：" }), r.note) : null));
     }
     if (!data.items.length) reports.appendChild(el("li", { className: "card", text: "还没有提交过纠错。" }));
+    // The replies are on screen now: the 学习 tab's badge goes.
+    if (data.items.some((r) => r.status !== "open")) {
+      api("POST", "/me/question-reports/read").then(() => {
+        for (const b of $$("[data-badge=learn]")) b.hidden = true;
+      }).catch(() => {});
+    }
   }).catch(fail);
 };
 

@@ -495,7 +495,8 @@ pages.calendar = function () {
 
 /** The 学习 tab (and 我的) carry a badge while a reply to one of my 纠错 is unread. */
 function badges() {
-  if (!document.body.dataset.signedIn || !$(".tabbar")) return;
+  // Not on 学习 itself: it shows the replies and marks them read (no race with this read).
+  if (!document.body.dataset.signedIn || !$(".tabbar") || document.body.dataset.page === "learn") return;
   api("GET", "/me/badges").then((b) => {
     for (const node of $$("[data-badge=learn]")) {
       node.hidden = !b.report_replies;

@@ -34,6 +34,7 @@ fonts-note: $(VENV)/.run-deps
 		f(os.environ.get("QUIZ_CJK_FONT")) or print("note: no CJK font, posters and" \
 		" certificates answer 503 until: sudo apt-get install fonts-noto-cjk")'
 
+# Another moment: QUIZ_FAKE_NOW=2026-12-08T09:00 make run (README, "Trying another day").
 run: seed fonts-note
 	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 		$(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
@@ -67,14 +68,16 @@ DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboar
 	tests/api/test_reports.py tests/api/test_teams.py
 FAKE_AHEAD ?= +500d
 FAKE_BEFORE ?= 2025-06-15 08:00:00
-FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+# Not named FAKETIME: make exports a variable that came from the environment, and libfaketime
+# reads FAKETIME itself, so `faketime … make …` would hand every child this command as its time.
+FAKETIME_CMD := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
 SHOW_NOW := 'import datetime; print("test-dates: the process sees", datetime.datetime.now().isoformat(timespec="minutes"))'
 test-dates: $(VENV)/.dev-deps
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 1; }
-	$(FAKETIME) -f "$(FAKE_AHEAD)" $(BIN)/python -c $(SHOW_NOW)
-	$(FAKETIME) -f "$(FAKE_AHEAD)" $(BIN)/python -m pytest $(DATE_TESTS)
-	$(FAKETIME) "$(FAKE_BEFORE)" $(BIN)/python -c $(SHOW_NOW)
-	$(FAKETIME) "$(FAKE_BEFORE)" $(BIN)/python -m pytest $(DATE_TESTS)
+	$(FAKETIME_CMD) -f "$(FAKE_AHEAD)" $(BIN)/python -c $(SHOW_NOW)
+	$(FAKETIME_CMD) -f "$(FAKE_AHEAD)" $(BIN)/python -m pytest $(DATE_TESTS)
+	$(FAKETIME_CMD) "$(FAKE_BEFORE)" $(BIN)/python -c $(SHOW_NOW)
+	$(FAKETIME_CMD) "$(FAKE_BEFORE)" $(BIN)/python -m pytest $(DATE_TESTS)
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -57,3 +57,24 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 def today() -> date:
     return local_day(now(), zone())
+
+
+class ShiftedClock:
+    """Real time moved to start at `at` (QUIZ_FAKE_NOW): it keeps ticking from there, so a person
+    can try tomorrow's quiz, a week's streak or a campaign's end on `make run` without faketime
+    (which gunicorn's sleeping workers do not survive). Never in production (config refuses it)."""
+
+    def __init__(self, at: datetime):
+        self.offset = at - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+def parse_fake_now(value: str) -> ShiftedClock:
+    """ "2026-12-08T09:00" (the service's zone is not known yet: a bare time is read as +08:00)
+    or any ISO 8601 instant with an offset."""
+    at = datetime.fromisoformat(value.strip())
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return ShiftedClock(at.astimezone(UTC))

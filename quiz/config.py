@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from quiz.clock import parse_fake_now
+
 DEFAULT_DISTRICTS = "新华区,卫东区,湛河区,石龙区,高新区,城乡一体化示范区"
 
 
@@ -125,6 +127,22 @@ def _registration(env: dict) -> str:
             f"QUIZ_REGISTRATION is {mode!r}; it must be one of {', '.join(REGISTRATION_MODES)}."
         )
     return mode
+
+
+def _fake_clock(env: dict):
+    """A ShiftedClock from QUIZ_FAKE_NOW, or None (the real clock). Production settings
+    (HTTPS-only cookies, or registration through the news app only) refuse it at start-up."""
+    value = env.get("QUIZ_FAKE_NOW")
+    if not value:
+        return None
+    if _bool(env, "QUIZ_COOKIE_SECURE", False) or env.get("QUIZ_REGISTRATION") == "sso_only":
+        raise ValueError(
+            "QUIZ_FAKE_NOW is for trying the service out, never with production settings"
+        )
+    try:
+        return parse_fake_now(value)
+    except ValueError as exc:
+        raise ValueError(f"QUIZ_FAKE_NOW={value!r} is not an ISO 8601 date and time") from exc
 
 
 def instance_path(env: dict | None = None) -> str:
@@ -253,6 +271,13 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_MAX_IMAGE_BYTES": _int(env, "QUIZ_MAX_IMAGE_BYTES", 2 * 1024 * 1024),
         # Posters and certificates: a CJK font file (unset: the usual system places are searched)
         "QUIZ_CJK_FONT": env.get("QUIZ_CJK_FONT") or None,
+        # Trying the service at another moment (`QUIZ_FAKE_NOW=2026-12-08T09:00 make run`): the
+        # injectable clock starts there and keeps ticking. Refused where production settings are on.
+        "QUIZ_CLOCK": _fake_clock(env),
+        # Reminders: the latest "HH:MM" a player may choose (the news app's push window ends then).
+        "QUIZ_REMINDER_LATEST": env.get("QUIZ_REMINDER_LATEST") or "22:00",
+        # 忘记密码: how long an admin-issued reset code stays valid.
+        "QUIZ_RESET_CODE_MINUTES": _int(env, "QUIZ_RESET_CODE_MINUTES", 30),
         # OpenAPI (flask-smorest)
         "API_TITLE": "我知晓 我践行 API",
         "API_VERSION": "v1",

@@ -495,3 +495,18 @@ def init_app(app: Flask) -> None:
         if _wants_problem():
             return problem_response(body, 500)
         return "服务器内部错误。", 500
+
+
+class NotCompleted(Conflict):
+    """Something that needs the day's quiz finished (its share card) was asked for before."""
+
+    code = "not_completed"
+    title = "Not completed"
+
+
+class InvalidResetCode(AppError):
+    """忘记密码: the reset code is unknown, used, expired or not this user's."""
+
+    status = 400
+    code = "invalid_reset_code"
+    title = "Invalid reset code"

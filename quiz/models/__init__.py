@@ -16,6 +16,7 @@ from quiz.models.campaign import Campaign, CampaignAnswer, CampaignAttempt
 from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.partner import Partner  # noqa: F401  (registers the partner tables)
+from quiz.models.players import PasswordResetCode, PlayerSettings  # noqa: F401
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
 

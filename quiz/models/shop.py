@@ -47,6 +47,10 @@ class Prize(db.Model):
     sale_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Where and when a voucher is collected, and within how many days of redeeming (None: no limit).
+    pickup_place: Mapped[str | None] = mapped_column(String(128))
+    pickup_hours: Mapped[str | None] = mapped_column(String(128))
+    pickup_days: Mapped[int | None] = mapped_column(Integer)
     # A prize that has been redeemed is retired instead of deleted: its vouchers still name it.
     retired: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

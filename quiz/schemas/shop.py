@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from marshmallow import Schema, fields, validate
@@ -26,6 +27,12 @@ class _PrizeFields(Schema):
     sale_starts_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sale_ends_at = fields.AwareDateTime(allow_none=True, validate=sane_instant)
     sort_order = fields.Integer(strict=True, validate=validate.Range(min=-_MAX, max=_MAX))
+    # Where and when vouchers are collected (shown on every voucher), and within how many days.
+    pickup_place = Text(max_length=128, allow_none=True)
+    pickup_hours = Text(max_length=128, allow_none=True)
+    pickup_days = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=3650)
+    )
     image_url = fields.Url(
         allow_none=True,
         schemes={"http", "https"},
@@ -97,6 +104,9 @@ class PrizeOut(Schema):
     sale_ends_at = fields.DateTime(allow_none=True)
     sort_order = fields.Integer()
     retired = fields.Boolean()
+    pickup_place = fields.String(allow_none=True)
+    pickup_hours = fields.String(allow_none=True)
+    pickup_days = fields.Integer(allow_none=True)
 
 
 PrizePage = page_schema(PrizeOut)
@@ -115,6 +125,15 @@ class PrizeRef(Schema):
     name = fields.String()
 
 
+def _pickup_by(redemption) -> str | None:
+    """The last instant a pending voucher may be collected (its prize's `pickup_days` after
+    redeeming), or None when the prize sets no limit."""
+    days = redemption.prize.pickup_days
+    if not days:
+        return None
+    return (redemption.created_at + timedelta(days=days)).isoformat()
+
+
 class RedemptionOut(Schema):
     id = fields.Integer()
     prize = fields.Nested(PrizeRef)
@@ -126,6 +145,16 @@ class RedemptionOut(Schema):
     cancelled_at = fields.DateTime(allow_none=True)
     qr_url = fields.Function(
         lambda r: f"/api/v1/me/redemptions/{r.id}/qr.png", metadata={"type": "string"}
+    )
+    # Where and when it is collected (the prize's, as it is now) and the deadline of this voucher.
+    pickup_place = fields.Function(
+        lambda r: r.prize.pickup_place or None, allow_none=True, metadata={"type": "string"}
+    )
+    pickup_hours = fields.Function(
+        lambda r: r.prize.pickup_hours or None, allow_none=True, metadata={"type": "string"}
+    )
+    pickup_by = fields.Function(
+        _pickup_by, allow_none=True, metadata={"type": "string", "format": "date-time"}
     )
 
 

@@ -118,6 +118,9 @@ PRIZE_FIELDS = (
     "sale_ends_at",
     "sort_order",
     "image_url",
+    "pickup_place",
+    "pickup_hours",
+    "pickup_days",
 )
 
 
@@ -630,11 +633,17 @@ def redemptions_csv(rows, tz) -> str:
 
 
 DEMO_PRIZES = (
+    # A perfect first day (5 × 10 + 20 = 70 points) affords the first one.
+    ("文明城市书签", "“我知晓 我践行”纪念书签一枚，第一天全部答对就能兑换。", 60, 500, 1),
     ("环保帆布袋", "印有“我知晓 我践行”字样的帆布购物袋，减少塑料袋使用。", 200, 100, 1),
     ("垃圾分类桌面小桶", "四色分类桌面收纳桶，家里的垃圾分类从桌面开始。", 300, 50, 1),
     ("公交乘车卡（20 元）", "市内公交通用，绿色出行。", 500, 30, 2),
     ("文明城市纪念徽章", "创建全国文明城市纪念徽章一枚。", 100, 200, None),
 )
+
+
+DEMO_PICKUP_PLACE = "市文明办一楼服务台（示例地址，请在“奖品”页改为实际兑换点）"
+DEMO_PICKUP_HOURS = "工作日 9:00–12:00、14:00–17:30"
 
 
 def seed_demo_prizes(now: datetime) -> int:
@@ -651,6 +660,9 @@ def seed_demo_prizes(now: datetime) -> int:
                 "per_user_limit": limit,
                 "on_sale": True,
                 "sort_order": order,
+                "pickup_place": DEMO_PICKUP_PLACE,
+                "pickup_hours": DEMO_PICKUP_HOURS,
+                "pickup_days": 30,
             },
             now=now,
         )

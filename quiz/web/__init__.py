@@ -41,18 +41,43 @@ admin_pages = Blueprint("admin_pages", __name__, url_prefix="/admin", template_f
 # Pages anyone may open without signing in (a certificate's verification).
 public_pages = Blueprint("public_pages", __name__, template_folder="templates")
 
-# (endpoint, label) — the mini-app's tab bar, in order.
+# (endpoint, label) — the mini-app's bottom tab bar: five at most, so that every tab fits a
+# 320 px phone in 长辈模式 too; everything else is one tap inside 我的.
 APP_NAV = (
     ("home", "首页"),
     ("quiz_page", "答题"),
-    ("campaigns", "专项"),
-    ("points", "积分"),
     ("learn", "学习"),
-    ("boards", "排行"),
     ("shop", "商城"),
-    ("vouchers", "我的券"),
-    ("team", "团队"),
+    ("me", "我的"),
 )
+# (endpoint, label, hint) — the pages listed inside 我的, in order.
+APP_MORE = (
+    ("points", "积分明细", "积分记录和每天的答题记录"),
+    ("calendar", "签到日历", "每月答题日历和答题提醒"),
+    ("vouchers", "我的兑换券", "兑换券二维码、领取地点和期限"),
+    ("boards", "排行榜", "市民、小记者、团队、城区"),
+    ("campaigns", "专项答题", "限时专题答题和专项排行"),
+    ("team", "团队与家庭", "加入小记者团队，邀请家人，修改资料"),
+)
+# The tab that stays lit on each page (a page not listed here lights its own endpoint).
+APP_TAB_OF = {
+    "campaigns": "quiz_page",
+    "review": "learn",
+    "practice": "learn",
+    "points": "me",
+    "calendar": "me",
+    "vouchers": "me",
+    "boards": "me",
+    "team": "me",
+}
+
+
+def current_tab() -> str:
+    """The bottom tab the current page belongs to."""
+    endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+    return APP_TAB_OF.get(endpoint, endpoint)
+
+
 # (endpoint, label, roles) — the console's menu.
 ADMIN_NAV = (
     ("dashboard", "知晓率", ("admin",)),
@@ -155,6 +180,7 @@ def app_requires_sign_in():
         "app_pages.login",
         "app_pages.register",
         "app_pages.sso",
+        "app_pages.forgot",
         "app_pages.static",
     ):
         return None
@@ -181,6 +207,11 @@ def register():
         districts=current_app.config["QUIZ_DISTRICTS"],
         invite_code=request.args.get("invite", "")[:16],
     )
+
+
+@app_pages.get("/forgot")
+def forgot():
+    return _page("app/forgot.html", "forgot")
 
 
 @app_pages.get("/sso")
@@ -235,12 +266,27 @@ def boards():
 
 @app_pages.get("/shop")
 def shop():
-    return _page("app/shop.html", "shop")
+    config = current_app.config
+    # What a perfect day of the daily quiz earns (before streak bonuses): the shop's "还差 N 分" hint.
+    perfect_day = (
+        config["QUIZ_DAILY_COUNT"] * config["QUIZ_POINTS_CORRECT"] + config["QUIZ_BONUS_PERFECT"]
+    )
+    return _page("app/shop.html", "shop", perfect_day=perfect_day)
 
 
 @app_pages.get("/vouchers")
 def vouchers():
     return _page("app/vouchers.html", "vouchers")
+
+
+@app_pages.get("/me")
+def me():
+    return _page("app/me.html", "me")
+
+
+@app_pages.get("/calendar")
+def calendar():
+    return _page("app/calendar.html", "calendar")
 
 
 @app_pages.get("/team")
@@ -330,6 +376,8 @@ def init_app(app: Flask) -> None:
             "today": day.isoformat(),
             "tomorrow": (day + timedelta(days=1)).isoformat(),
             "APP_NAV": APP_NAV,
+            "APP_MORE": APP_MORE,
+            "current_tab": current_tab,
             "ADMIN_NAV": ADMIN_NAV,
             "me": current_user,
             "static_url": static_url,

@@ -1,8 +1,9 @@
 /* 专项答题 in the citizen mini-app: the list, an attempt (with its countdown) and each campaign's board.
  * The server keeps the time: an attempt's `remaining_s` (at the start and after every answer) sets
  * the countdown, and an answer after the deadline is refused there whatever this page shows.
- * In 长辈模式 (<html data-mode="elder">) the ticking clock is hidden and the time left is said in
- * words, "剩余约 N 分钟", refreshed on each answer. */
+ * The countdown is live in both modes (large in 长辈模式) and warns in words in its last minute.
+ * 长辈模式 gets no extra time: every player of a campaign has the same limit, since its board
+ * ranks ties by time (docs/campaigns.md). */
 import { $, answerCard, api, clear, el, fail, flash, unflash } from "./core.js";
 
 /** Response fields this module reads, per operation (checked by tests/web/test_contract.py). */
@@ -27,8 +28,6 @@ const STATUS = { upcoming: "未开始", open: "进行中", ended: "已结束" };
  * (北京时间), as the admin set it, whatever the phone's zone. */
 const serviceTime = (iso) => (iso || "").slice(0, 16).replace("T", " ");
 
-const elderly = () => document.documentElement.dataset.mode === "elder";
-
 function clock(seconds) {
   const s = Math.max(0, Math.ceil(seconds));
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
@@ -39,14 +38,24 @@ function duration(seconds) {
   return seconds % 60 ? `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒` : `${seconds / 60} 分钟`;
 }
 
-/** The attempt's time left: a countdown, or words in 长辈模式. */
+/** Seconds left at which the countdown turns to a warning, said once to screen readers too. */
+const WARN_AT_S = 60;
+
+/** The attempt's time left: a live countdown in both modes (larger in 长辈模式, where the
+ * stylesheet sizes it), and a warning in words once a minute or less is left. */
 function countdown(onExpired) {
   const timer = $("#attempt-timer"), words = $("#attempt-remaining");
-  let endsAt = null, tick = null;
+  let endsAt = null, tick = null, warned = false;
   function show() {
     const left = (endsAt - performance.now()) / 1000;
     timer.textContent = "剩余 " + clock(left);
-    timer.classList.toggle("low", left <= 30);
+    const low = left <= WARN_AT_S;
+    timer.classList.toggle("low", low);
+    if (low && !warned) {
+      warned = true;
+      words.textContent = `还剩不到 ${Math.max(1, Math.ceil(left / 60))} 分钟，请抓紧作答，时间到后未答的题不计分。`;
+      words.hidden = false;
+    }
     if (left <= 0) { stop(); onExpired(); }
   }
   function stop() { if (tick) clearInterval(tick); tick = null; }
@@ -55,17 +64,12 @@ function countdown(onExpired) {
     set(remaining) {
       stop();
       timer.hidden = words.hidden = true;
+      warned = false;
       if (remaining === null || remaining === undefined) return;
       endsAt = performance.now() + remaining * 1000;
-      if (elderly()) {
-        words.textContent = `剩余约 ${Math.max(1, Math.ceil(remaining / 60))} 分钟`;
-        words.hidden = false;
-        tick = setInterval(() => { if (performance.now() >= endsAt) { stop(); onExpired(); } }, 1000);
-      } else {
-        timer.hidden = false;
-        show();
-        tick = setInterval(show, 250);
-      }
+      timer.hidden = false;
+      show();
+      tick = setInterval(show, 250);
     },
     stop,
   };
@@ -97,7 +101,8 @@ export function campaignsPage() {
       el("p", { className: "meta", text: mine.join(" · ") }),
       el("p", { className: "actions" },
         canPlay ? el("button", { type: "button", className: "primary", text: c.best_score === null ? "开始答题" : "再答一次",
-                                 "aria-label": "开始答题：" + c.name, onclick: () => begin(c) }) : null,
+                                 "aria-label": (c.best_score === null ? "开始答题：" : "再答一次：") + c.name,
+                                 onclick: () => begin(c) }) : null,
         c.open_attempt_id ? el("button", { type: "button", className: "primary", text: "继续答题",
                                            "aria-label": "继续答题：" + c.name, onclick: () => resume(c) }) : null,
         el("button", { type: "button", text: "排行榜", "aria-label": "排行榜：" + c.name, onclick: () => board(c) })));

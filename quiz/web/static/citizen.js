@@ -1,6 +1,6 @@
 /* The citizen mini-app (/app/): sign-in, today's quiz, points, boards, shop, vouchers, team. */
 import {
-  $, $$, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
+  $, $$, API, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
   signInPage, start, unflash, STATUS_NAMES,
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
@@ -14,6 +14,10 @@ export const READS = {
   "PATCH /api/v1/me": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
   "POST /api/v1/me/team": ["display_name", "balance", "streak", "role", "district", "invite_code", "team.name"],
   "GET /api/v1/me/family": ["members[].display_name"],
+  "GET /api/v1/me/calendar": ["month", "streak", "days[].date", "days[].status", "days[].points"],
+  "GET /api/v1/me/reminders": ["enabled", "time"],
+  "PUT /api/v1/me/reminders": ["enabled", "time"],
+  "GET /api/v1/me/badges": ["report_replies"],
   "GET /api/v1/quiz/today": ["date", "questions[].id", "questions[].type", "questions[].category",
     "questions[].stem", "questions[].options[].key", "questions[].options[].text",
     "answered{}.correct", "answered{}.correct_choices[]", "answered{}.points_awarded",
@@ -25,12 +29,14 @@ export const READS = {
   "GET /api/v1/quiz/history": ["days[].date", "days[].correct", "days[].total", "days[].points"],
   "GET /api/v1/leaderboards/{board}": ["me.rank", "me.score", "entries[].rank", "entries[].name", "entries[].score"],
   "GET /api/v1/shop/prizes": ["[].id", "[].name", "[].description", "[].cost", "[].stock",
-    "[].per_user_limit", "[].image_url"],
+    "[].per_user_limit", "[].image_url", "[].pickup_place", "[].pickup_hours", "[].pickup_days"],
   "POST /api/v1/shop/redemptions": ["voucher_code"],
   "GET /api/v1/me/redemptions": ["items[].id", "items[].prize.name", "items[].status", "items[].cost",
-    "items[].created_at", "items[].voucher_code", "items[].qr_url", "next_cursor"],
+    "items[].created_at", "items[].voucher_code", "items[].qr_url", "items[].pickup_place",
+    "items[].pickup_hours", "items[].pickup_by", "items[].fulfilled_at", "items[].cancelled_at", "next_cursor"],
   "POST /api/v1/me/redemptions/{redemption_id}/cancel": ["id", "prize.name", "status", "cost",
-    "created_at", "voucher_code", "qr_url"],
+    "created_at", "voucher_code", "qr_url", "pickup_place", "pickup_hours", "pickup_by",
+    "fulfilled_at", "cancelled_at"],
 };
 
 const BONUS_NAMES = { perfect: "全对奖励", streak: "连续答题奖励" };
@@ -106,6 +112,26 @@ pages.home = function () {
   homeRecognition();
 };
 
+/** The day's share card: the news app's share hook when the page runs inside it
+ * (`window.NewsApp.shareImage(url, title)`), the Web Share API where it takes files, and
+ * otherwise the picture itself, to long-press and save. */
+function shareCard() {
+  const url = API + "/quiz/today/share.png", img = $("#share-img"), go = $("#share-go");
+  img.src = url + "?t=" + Date.now();
+  const host = window.NewsApp && typeof window.NewsApp.shareImage === "function" ? window.NewsApp : null;
+  if (host) {
+    go.hidden = false;
+    go.onclick = () => host.shareImage(location.origin + url, "我知晓 我践行：今日答题成绩");
+  } else if (navigator.canShare && navigator.share) {
+    go.hidden = false;
+    go.onclick = () => fetch(url, { credentials: "same-origin" }).then((r) => r.blob()).then((blob) => {
+      const file = new File([blob], "quiz.png", { type: "image/png" });
+      if (!navigator.canShare({ files: [file] })) throw new Error("no files");
+      return navigator.share({ files: [file], title: "我知晓 我践行" });
+    }).catch(() => flash("请长按图片保存后分享。", "ok"));
+  }
+}
+
 pages.quiz = function () {
   let day, index = 0, results = {};
   const section = $("#quiz-question"), feedback = $("#q-feedback"), form = $("#answer-form");
@@ -126,7 +152,12 @@ pages.quiz = function () {
     if (first) first.focus();
   }
   function showFeedback(result) {
-    card.mark(result, result.correct ? `回答正确！+${result.points_awarded} 分` : "回答错误");
+    // On the day's last answer the question's points and the day's bonus are shown apart.
+    const bonus = result.bonus_awarded || 0, own = result.points_awarded - bonus;
+    card.mark(result, result.correct ? `回答正确！本题 +${own} 分` : "回答错误");
+    const bonusLine = $("#q-bonus");
+    bonusLine.hidden = !bonus;
+    bonusLine.textContent = bonus ? "今日奖励 +" + bonusText(result) : "";
     $("#q-next").textContent = nextUnanswered(0) < 0 ? "查看今日结果" : "下一题";
     quizFeedback(current().id);
     feedback.hidden = false;
@@ -143,6 +174,11 @@ pages.quiz = function () {
     $("#sum-bonus").textContent = bonusResult ? bonusText(bonusResult) : "0 分";
     $("#sum-balance").textContent = list.length ? list[list.length - 1].balance : "";
     $("#sum-streak").textContent = "…";
+    $("#sum-cheer").hidden = !(list.length && list.every((r) => r.correct));
+    api("GET", "/leaderboards/citizens?period=day&limit=1").then((b) => {
+      $("#sum-rank").textContent = b.me ? `市民榜第 ${b.me.rank} 名` : "暂未上榜";
+    }).catch(() => { $("#sum-rank").textContent = "–"; });
+    shareCard();
     api("GET", "/me").then((me) => {
       $("#sum-streak").textContent = me.streak + " 天";
       $("#sum-balance").textContent = me.balance;
@@ -265,20 +301,36 @@ function prizeTerms(p) {
   return terms.join(" · ");
 }
 
+/** How soon `short` points can be earned: the day's quiz pays 10 a right answer and 20 for 全对. */
+function earnHint(short) {
+  const perfectDay = Number($("#prize-list").dataset.perfectDay) || 70;
+  if (short <= perfectDay) return `还差 ${short} 分：今天全部答对（最多 ${perfectDay} 分）就够了。`;
+  return `还差 ${short} 分：每天全部答对可得 ${perfectDay} 分，连续答题还有奖励，约 ${Math.ceil(short / perfectDay)} 天可兑换。`;
+}
+
 pages.shop = function () {
   let me = null, pending = null;
   const dialog = $("#redeem-dialog");
   function render(prizes) {
     const list = clear($("#prize-list"));
     for (const p of prizes) {
-      const soldOut = p.stock <= 0, poor = me.balance < p.cost;
+      const soldOut = p.stock <= 0, short = p.cost - me.balance, poor = short > 0;
+      // The visible words are part of each button's name (a screen reader says why it is off).
+      const words = soldOut ? "已兑完" : poor ? `还差 ${short} 分` : "兑换";
       list.appendChild(el("li", { className: "prize", "data-prize-id": p.id },
         p.image_url ? el("img", { src: p.image_url, alt: p.name, loading: "lazy" }) : null,
         el("h2", { text: p.name }),
         el("p", { text: p.description }),
         el("p", { className: "meta", text: prizeTerms(p) }),
-        el("button", { type: "button", className: "primary", disabled: soldOut || poor, "aria-label": "兑换 " + p.name,
-                       text: soldOut ? "已兑完" : poor ? "积分不足" : "兑换", onclick: () => confirmRedeem(p) })));
+        p.pickup_place ? el("p", { className: "meta", text: "领取：" + p.pickup_place + (p.pickup_hours ? "（" + p.pickup_hours + "）" : "") +
+          (p.pickup_days ? `，兑换后 ${p.pickup_days} 天内有效` : "") }) : null,
+        poor && !soldOut ? el("div", { className: "progress-line" },
+          el("progress", { max: p.cost, value: Math.max(0, me.balance), "aria-label": `${p.name}：已有 ${me.balance} / ${p.cost} 积分` })) : null,
+        el("button", { type: "button", className: "primary", disabled: soldOut || poor,
+                       "aria-label": words === "兑换" ? "兑换 " + p.name : `${words}：${p.name}`,
+                       text: words, onclick: () => confirmRedeem(p) }),
+        poor && !soldOut ? el("p", { className: "hint" }, earnHint(short), " ",
+          el("a", { href: "/app/quiz", text: "去答题" })) : null));
     }
     if (!prizes.length) list.appendChild(el("li", { text: "暂无可兑换的奖品。" }));
   }
@@ -307,6 +359,20 @@ pages.shop = function () {
   load();
 };
 
+/** Where, when and until when a voucher is collected — or when it was collected or cancelled. */
+function pickupFacts(r) {
+  const facts = el("dl", { className: "facts pickup" });
+  const add = (term, value) => { if (value) facts.append(el("dt", { text: term }), el("dd", { text: value })); };
+  if (r.status === "fulfilled") add("领取时间", fmtTime(r.fulfilled_at));
+  else if (r.status === "cancelled") add("取消时间", fmtTime(r.cancelled_at));
+  else {
+    add("领取地点", r.pickup_place || "请留意兑换点通知");
+    add("开放时间", r.pickup_hours);
+    add("领取期限", r.pickup_by ? fmtTime(r.pickup_by) + " 前" : "不限");
+  }
+  return facts;
+}
+
 pages.vouchers = function () {
   const list = $("#voucher-list");
   function item(r) {
@@ -314,7 +380,8 @@ pages.vouchers = function () {
       el("h2", { text: r.prize.name }),
       el("p", { className: "meta" }, el("span", { className: "status-" + r.status, text: STATUS_NAMES[r.status] || r.status }),
         ` · ${r.cost} 积分 · ${fmtTime(r.created_at)}`),
-      el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })));
+      el("p", {}, "券码：", el("strong", { className: "code", text: r.voucher_code })),
+      pickupFacts(r));
     if (r.status === "pending") {
       node.appendChild(el("img", { className: "qr", src: r.qr_url, alt: `券码 ${r.voucher_code} 的二维码`, width: 180, height: 180 }));
       const cancel = el("button", { type: "button", className: "small", text: "取消兑换并退还积分" });
@@ -335,6 +402,20 @@ pages.vouchers = function () {
   }, $("#vouchers-more")).load("/me/redemptions?limit=20");
 };
 
+/** Copy text: the Clipboard API where allowed, else a selected textarea and execCommand. */
+function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  return new Promise((resolve, reject) => {
+    const area = el("textarea", { readonly: true, className: "sr-only" });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand && document.execCommand("copy");
+    area.remove();
+    if (ok) resolve(); else reject(new Error("copy"));
+  });
+}
+
 pages.team = function () {
   function render(me) {
     bind(me);
@@ -345,6 +426,13 @@ pages.team = function () {
     if (me.role === "reporter") {
       $("#family-card").hidden = false;
       $("#invite-code").textContent = me.invite_code || "";
+      const link = `${location.origin}/app/register?invite=${encodeURIComponent(me.invite_code || "")}`;
+      $("#invite-link").textContent = link;
+      $("#invite-link").href = link;
+      $("#invite-qr").src = "/api/v1/me/invite-qr.png";
+      $("#invite-copy").onclick = () => copyText(link).then(
+        () => flash("邀请链接已复制，发给家人吧。", "ok"),
+        () => flash("无法自动复制，请长按链接复制。", "error"));
       const fam = clear($("#family-list"));
       api("GET", "/me/family").then((family) => {
         for (const m of family.members) fam.appendChild(el("li", { text: m.display_name }));
@@ -363,7 +451,77 @@ pages.team = function () {
     }));
 };
 
+pages.me = function () {
+  api("GET", "/me").then(bind).catch(fail);
+};
+
+pages.forgot = function () {
+  onSubmit($("#forgot-form"), (data) =>
+    api("POST", "/auth/password-reset", { username: data.username.trim(), code: data.code.trim(),
+                                          new_password: data.new_password }).then(() => {
+      flash("新密码已设置，请用新密码登录。", "ok");
+      setTimeout(() => { location.href = "/app/login"; }, 1200);
+    }));
+};
+
+const DAY_STATUS = { perfect: "全对", completed: "完成", partial: "未答完", missed: "未答", future: "" };
+
+pages.calendar = function () {
+  let month = document.body.dataset.today.slice(0, 7);
+  const shift = (m, by) => {
+    const d = new Date(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1 + by, 1);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
+  };
+  function load() {
+    api("GET", "/me/calendar?month=" + month).then((data) => {
+      $("#cal-h").textContent = `${data.month.slice(0, 4)} 年 ${Number(data.month.slice(5))} 月`;
+      $("#cal-streak").textContent = `已连续答题 ${data.streak} 天`;
+      const body = clear($("#cal-table tbody"));
+      const first = new Date(data.days[0].date + "T00:00:00");
+      let row = el("tr");
+      for (let i = 0; i < (first.getDay() + 6) % 7; i++) row.appendChild(el("td"));
+      for (const d of data.days) {
+        if (row.children.length === 7) { body.appendChild(row); row = el("tr"); }
+        const n = Number(d.date.slice(8));
+        const words = DAY_STATUS[d.status] + (d.points ? ` ${d.points} 分` : "");
+        row.appendChild(el("td", { className: "cal-" + d.status, "data-date": d.date },
+          el("span", { className: "cal-n", text: n }),
+          words ? el("span", { className: "sr-only", text: `：${words}` }) : null,
+          d.status === "perfect" || d.status === "completed" ? el("span", { className: "cal-mark", "aria-hidden": "true", text: d.status === "perfect" ? "★" : "✓" }) : null));
+      }
+      while (row.children.length < 7) row.appendChild(el("td"));
+      body.appendChild(row);
+      $("#cal-next").disabled = month >= document.body.dataset.today.slice(0, 7);
+    }).catch(fail);
+  }
+  $("#cal-prev").addEventListener("click", () => { month = shift(month, -1); load(); });
+  $("#cal-next").addEventListener("click", () => { month = shift(month, 1); load(); });
+  load();
+  api("GET", "/me/reminders").then((r) => {
+    $("#remind-on").checked = r.enabled;
+    $("#remind-time").value = r.time;
+  }).catch(fail);
+  onSubmit($("#remind-form"), (data) =>
+    api("PUT", "/me/reminders", { enabled: data.enabled, time: data.time }).then((r) => {
+      flash(r.enabled ? `已开启提醒：每天 ${r.time}（当天已答完不提醒）。` : "已关闭答题提醒。", "ok");
+    }));
+};
+
+/** The 学习 tab (and 我的) carry a badge while a reply to one of my 纠错 is unread. */
+function badges() {
+  // Not on 学习 itself: it shows the replies and marks them read (no race with this read).
+  if (!document.body.dataset.signedIn || !$(".tabbar") || document.body.dataset.page === "learn") return;
+  api("GET", "/me/badges").then((b) => {
+    for (const node of $$("[data-badge=learn]")) {
+      node.hidden = !b.report_replies;
+      node.textContent = b.report_replies ? String(b.report_replies) : "";
+      node.setAttribute("aria-label", `${b.report_replies} 条纠错回复未读`);
+    }
+  }).catch(() => {});
+}
+
 Object.assign(pages, learningPages);
 pages.campaigns = campaignsPage;
 
 start(pages);
+badges();

@@ -62,21 +62,69 @@ export function clear(node) { node.replaceChildren(); return node; }
 /** A table row with one cell across the table: "nothing here yet". */
 export const emptyRow = (colspan, text) => el("tr", {}, el("td", { colspan, text }));
 
+/** A message as a toast: fixed in view above the tab bar (wherever the page is scrolled),
+ * in the #flash live region (aria-live) so screen readers announce it; errors as role=alert.
+ * A success fades after a few seconds; an error stays until closed or the next action. */
+let toastTimer = null;
 export function flash(message, kind, details) {
   const box = $("#flash");
   if (!box) return;
+  clearTimeout(toastTimer);
   clear(box);
+  const error = kind === "error";
   box.className = "flash " + (kind || "ok");
-  box.setAttribute("role", kind === "error" ? "alert" : "status");
-  box.appendChild(el("span", { text: message }));
+  box.setAttribute("role", error ? "alert" : "status");
+  box.appendChild(el("span", { className: "toast-text", text: message }));
   if (details && details.length) box.appendChild(el("ul", { className: "errors" }, ...details.map((d) => el("li", { text: d }))));
+  box.appendChild(el("button", { type: "button", className: "toast-close", "aria-label": "关闭提示", text: "×", onclick: unflash }));
   box.hidden = false;
+  if (!error) toastTimer = setTimeout(unflash, 6000);
 }
-export function unflash() { const box = $("#flash"); if (box) box.hidden = true; }
+export function unflash() {
+  clearTimeout(toastTimer);
+  const box = $("#flash");
+  if (box) clear(box);
+}
+
+/** What a person calls each API field: problems name fields by their API name. */
+export const FIELD_NAMES = {
+  username: "用户名", password: "密码", display_name: "昵称", district: "所在区", invite_code: "邀请码",
+  join_code: "团队加入码", question_ids: "题目", question_id: "题目", category: "题目分类", name: "名称",
+  description: "说明", cost: "所需积分", stock: "库存", per_user_limit: "每人限兑", on_sale: "上架",
+  memo: "备注", delta: "积分变动", user_id: "用户", message: "说明", reason: "问题类型",
+  starts_at: "开始时间", ends_at: "结束时间", questions_per_attempt: "每次答题题数",
+  attempts_allowed: "每人可答次数", points_per_correct: "答对每题积分", time_limit_s: "限时",
+  stem: "题干", options: "选项", answer: "答案", explanation: "解析", active: "启用", choices: "答案",
+  target: "目标人数", note: "回复", resolution: "处理结果", enabled: "提醒开关", time: "提醒时间",
+  from: "开始日期", to: "结束日期", file: "文件", consent_version: "隐私政策", elder_mode: "长辈模式",
+  month: "月份", prize_id: "奖品", points: "分值", difficulty: "难度", type: "题型", image: "图片",
+  image_url: "图片地址", sort_order: "排序", sale_starts_at: "开售时间", sale_ends_at: "停售时间",
+  pickup_place: "领取地点", pickup_hours: "开放时间", redeem_days: "领取期限", code: "重置码",
+  new_password: "新密码", text: "内容", key: "选项字母", title: "标题", date: "日期", week: "周", by: "统计方式", limit: "条数",
+};
+
+/** "question_ids.3" → "题目（第 4 项）": the field in Chinese, list positions counted from 1. */
+export function fieldName(path) {
+  const parts = String(path).split(".");
+  let out = "";
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) { out += `（第 ${Number(part) + 1} 项）`; continue; }
+    if (part === "_schema") continue;
+    let label = FIELD_NAMES[part];
+    if (!label) {  // a form field the page labels itself
+      const input = document.querySelector(`[name="${CSS.escape(part)}"]`);
+      const tag = input && input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+      label = tag ? tag.textContent.trim() : "输入内容";
+    }
+    out += (out ? "·" : "") + label;
+  }
+  return out;
+}
 
 // A problem's errors[] items are {field, message} (form fields) or {row, column, message} (bank files).
 function describe(item) {
-  const where = item.row !== undefined ? `第 ${item.row} 行` + (item.column ? `（${item.column}）` : "") : (item.field || "");
+  const where = item.row !== undefined ? `第 ${item.row} 行` + (item.column ? `（${item.column}）` : "")
+    : item.field ? fieldName(item.field) : "";
   return (where ? where + "：" : "") + item.message;
 }
 
@@ -217,10 +265,18 @@ export function answerCard(prefix, form, ids = {}) {
         input.disabled = true;
         if (result.correct_choices.includes(label.dataset.key)) label.classList.add("is-correct");
         else if (input.checked) label.classList.add("is-wrong");
+        // Said in words too: colour alone never carries the verdict.
+        if (input.checked) $("span", label).appendChild(el("span", { className: "pick", text: "（你的选择）" }));
       }
       const verdict = part("verdict");
       verdict.textContent = verdictText;
-      verdict.className = "verdict " + (result.correct ? "ok" : "bad");
+      verdict.className = "verdict " + (result.correct ? "ok reward" : "bad");
+      // A short pop (CSS, only without prefers-reduced-motion) and a tap of vibration — not
+      // in 长辈模式, where a buzz startles more than it rewards.
+      if (result.correct && document.documentElement.dataset.mode !== "elder" && navigator.vibrate &&
+          !matchMedia("(prefers-reduced-motion: reduce)").matches) {
+        try { navigator.vibrate(30); } catch (e) { /* not allowed in this frame */ }
+      }
       part("correct").textContent = "正确答案：" + result.correct_choices.join("、");
       part("explanation").textContent = result.explanation || "暂无解析。";
       part("submit").hidden = true;

@@ -53,14 +53,16 @@ function setUpElderMode() {
   if (!toggle) return;
   toggle.hidden = false;
   let switched = false;  // a switch made on this page wins over the answer of the read below
+  // Signed out (sign-in and register pages) the switch works on this phone alone.
+  const signedIn = !!document.body.dataset.signedIn;
   toggle.addEventListener("click", () => {
     switched = true;
     const on = !elderOn();
     applyElderMode(on);
-    api("PATCH", "/me", { elder_mode: on }).catch(fail);
+    if (signedIn) api("PATCH", "/me", { elder_mode: on }).catch(fail);
   });
   // The server remembers it per user: a new phone picks it up.
-  api("GET", "/me").then((me) => { if (!switched) applyElderMode(!!me.elder_mode); }).catch(() => {});
+  if (signedIn) api("GET", "/me").then((me) => { if (!switched) applyElderMode(!!me.elder_mode); }).catch(() => {});
 }
 
 // ------------------------------------------------------------------ 朗读
@@ -69,9 +71,10 @@ function zhVoice() {
   return speechSynthesis.getVoices().find((v) => /^zh/i.test(v.lang)) || null;
 }
 
-/** Show every 朗读 button only in 长辈模式 and only where the device has a Chinese voice. */
+/** Show every 朗读 button in 长辈模式. Where the device has no Chinese voice (many in-app
+ * browsers) the button says so when pressed: there is no server-side speech. */
 export function refreshSpeak() {
-  const show = elderOn() && !!zhVoice();
+  const show = elderOn();
   for (const b of $$("[data-speak]")) b.hidden = !show;
 }
 
@@ -80,7 +83,10 @@ export function speakButton(source) {
   return el("button", { type: "button", className: "speak", "data-speak": "", hidden: true, text: "朗读",
     onclick: () => {
       const voice = zhVoice();
-      if (!voice) return;
+      if (!voice) {
+        flash("这台手机的浏览器没有中文语音，无法朗读。可以打开手机设置里的“朗读屏幕”（无障碍）功能。", "error");
+        return;
+      }
       speechSynthesis.cancel();
       const u = new SpeechSynthesisUtterance(source());
       u.lang = voice.lang; u.rate = 0.9;
@@ -225,6 +231,12 @@ learningPages.learn = function () {
         r.note ? el("p", { className: "admin-note" }, el("strong", { text: "管理员回复：" }), r.note) : null));
     }
     if (!data.items.length) reports.appendChild(el("li", { className: "card", text: "还没有提交过纠错。" }));
+    // The replies are on screen now: the 学习 tab's badge goes.
+    if (data.items.some((r) => r.status !== "open")) {
+      api("POST", "/me/question-reports/read").then(() => {
+        for (const b of $$("[data-badge=learn]")) b.hidden = true;
+      }).catch(() => {});
+    }
   }).catch(fail);
 };
 

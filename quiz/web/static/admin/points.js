@@ -5,7 +5,15 @@ import { $, api, clear, el, flash, idempotencyKey, onSubmit } from "../core.js";
 export const READS = {
   "GET /api/v1/admin/users/{user_id}": ["display_name", "username", "balance"],
   "POST /api/v1/admin/points/adjust": ["id", "memo"],
+  "POST /api/v1/admin/password-resets": ["code", "username", "display_name", "expires_at"],
 };
+
+// 忘记密码: a one-time code read out to the user, who sets a new password with it.
+onSubmit($("#reset-form"), (data) =>
+  api("POST", "/admin/password-resets", { username: data.username.trim() }).then((r) => {
+    $("#reset-result").textContent = `${r.display_name}（${r.username}）的重置码：${r.code}，` +
+      `${r.expires_at.slice(11, 16)} 前有效，只能使用一次。`;
+  }));
 
 const who = $("#a-user-who"), form = $("#adjust-form");
 

@@ -4,7 +4,8 @@ import { $, api, el, emptyRow, fail, flash, onSubmit } from "../core.js";
 // Response fields read, per operation (JSON; checked against /api/v1/openapi.json).
 export const READS = {
   "GET /api/v1/admin/prizes": ["items[].id", "items[].name", "items[].description", "items[].cost",
-    "items[].stock", "items[].per_user_limit", "items[].on_sale"],
+    "items[].stock", "items[].per_user_limit", "items[].on_sale", "items[].pickup_place", "items[].pickup_hours",
+    "items[].pickup_days"],
   "POST /api/v1/admin/prizes": ["name"],
   "PATCH /api/v1/admin/prizes/{prize_id}": ["name"],
 };
@@ -23,6 +24,9 @@ function edit(p) {
   stockSeen = p.stock;
   form.elements.per_user_limit.value = p.per_user_limit ?? "";
   form.elements.on_sale.checked = p.on_sale;
+  form.elements.pickup_place.value = p.pickup_place || "";
+  form.elements.pickup_hours.value = p.pickup_hours || "";
+  form.elements.pickup_days.value = p.pickup_days ?? "";
   $("#prize-form-h").textContent = "编辑奖品 #" + p.id;
   form.elements.name.focus();
 }
@@ -41,7 +45,9 @@ function load() {
 form.addEventListener("reset", () => { form.elements.id.value = ""; stockSeen = null; $("#prize-form-h").textContent = "新增奖品"; });
 onSubmit(form, (data) => {
   const prize = { name: data.name.trim(), description: data.description, cost: Number(data.cost), stock: Number(data.stock),
-                  per_user_limit: data.per_user_limit === "" ? null : Number(data.per_user_limit), on_sale: data.on_sale };
+                  per_user_limit: data.per_user_limit === "" ? null : Number(data.per_user_limit), on_sale: data.on_sale,
+                  pickup_place: data.pickup_place.trim() || null, pickup_hours: data.pickup_hours.trim() || null,
+                  pickup_days: data.pickup_days === "" ? null : Number(data.pickup_days) };
   const id = data.id;
   // Send what the form showed: the server applies only the difference.
   if (id && stockSeen !== null) Object.assign(prize, { stock_seen: stockSeen });

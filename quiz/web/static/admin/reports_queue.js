@@ -74,7 +74,7 @@ function card(r) {
     el("p", { className: "explanation" }, el("strong", { text: "解析：" }), q.explanation || "—"),
     el("p", { className: "stats-line", text: statsLine(r.stats) }),
     r.stats.reasons.length ? el("p", { className: "flags", text: "需关注：" + r.stats.reasons.join("；") }) : null,
-    el("h3", { text: "纠错" }), lines);
+    el("h2", { className: "report-h", text: "纠错" }), lines);  // under the page's h1: no skipped level
   if (r.status === "open") node.appendChild(resolveForm(r, node));
   return { node, lines };
 }

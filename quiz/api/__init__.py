@@ -31,6 +31,7 @@ MODULES = (
     "admin_campaigns",
     "partner",
     "admin_partners",
+    "admin_audit",
 )
 
 

@@ -11,6 +11,7 @@ from quiz.models.account import (
     Team,
     User,
 )
+from quiz.models.audit import AuditEntry
 from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.campaign import Campaign, CampaignAnswer, CampaignAttempt
 from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
@@ -42,6 +43,7 @@ __all__ = [
     "User",
     "STAFF_ROLES",
     "AccountHold",
+    "AuditEntry",
     "Mistake",
     "PracticeAnswer",
     "PracticeSession",

@@ -31,11 +31,13 @@ class Role(StrEnum):
     REPORTER = "reporter"
     ADMIN = "admin"
     CLERK = "clerk"
+    # Reads the audit trail and changes nothing (三权分立: whoever administers cannot erase it).
+    AUDITOR = "auditor"
 
 
 ROLES = tuple(r.value for r in Role)
 # Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
-STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value)
+STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value, Role.AUDITOR.value)
 
 
 class Team(db.Model):

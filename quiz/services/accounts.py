@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClosed, ValidationFailed
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
-from quiz.models.account import Role
+from quiz.models.account import STAFF_ROLES, Role
 from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
 
@@ -138,6 +138,15 @@ def authenticate(username: str, password: str) -> User:
     if not (user and user.password_hash and ok):
         raise InvalidCredentials("用户名或密码错误。")
     return user
+
+
+def staff_named(username: str) -> User | None:
+    """The staff account of that username (any case), if there is one."""
+    return db.session.scalar(
+        select(User).where(
+            func.lower(User.username) == (username or "").lower(), User.role.in_(STAFF_ROLES)
+        )
+    )
 
 
 def update_profile(user: User, *, districts: list[str], **changes) -> User:

@@ -245,9 +245,10 @@ def _init_unit_of_work(app: Flask) -> None:
 def _init_audit(app: Flask) -> None:
     """Every staff write leaves one audit entry, joining the request's commit (these hooks are
     installed after the unit of work's, so they run before it); auditors change nothing."""
-    from quiz.api import admin_audit
+    from quiz.api import admin_audit, staff_session
 
     admin_audit.install(app)
+    staff_session.install(app)
 
 
 def _discard_session() -> None:

@@ -74,11 +74,35 @@ def upgrade():
         op.execute(APPEND_ONLY_FUNCTION)
         for statement in APPEND_ONLY_TRIGGERS:
             op.execute(statement)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column("totp_enabled_at", quiz.models.types.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
     _roles(ROLES_AFTER)
+    op.create_table(
+        "recovery_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", quiz.models.types.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_recovery_codes_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+    )
+    with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recovery_codes_user_id"), ["user_id"], unique=False)
 
 
 def downgrade():
+    op.drop_table("recovery_codes")
     _roles(ROLES_BEFORE)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
+        batch_op.drop_column("totp_enabled_at")
+        batch_op.drop_column("totp_secret")
     if op.get_bind().dialect.name == "postgresql":
         for trigger in AUDIT_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON audit_log")

@@ -32,6 +32,7 @@ MODULES = (
     "partner",
     "admin_partners",
     "admin_audit",
+    "staff_session",
 )
 
 

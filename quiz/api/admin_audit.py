@@ -106,7 +106,7 @@ def install(app: Flask) -> None:
     def record_staff_write(response):
         if not _is_staff_write():
             return response
-        changes = audit.collected(db.session)
+        changes = audit.collected(db.session, flush=response.status_code < 400)
         if (
             response.status_code < 400
             and not g.get("audit_recorded")

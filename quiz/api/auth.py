@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
-from quiz.api import admin_audit
+from quiz.api import admin_audit, staff_session
 from quiz.api.common import Blueprint, account, config, rules
 from quiz.clock import now
 from quiz.errors import InvalidCredentials
@@ -89,7 +89,13 @@ def login(body):
         login_guard.release(db.session, reservation)
     _sign_in(user)
     if user.role in STAFF_ROLES:
-        admin_audit.record("auth.sign_in", target=f"user:{user.id}", user=user)
+        pending = staff_session.start(user)
+        admin_audit.record(
+            "auth.sign_in",
+            target=f"user:{user.id}",
+            user=user,
+            detail={"second_factor": "pending" if pending else "not_needed"},
+        )
     return user
 
 

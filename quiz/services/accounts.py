@@ -20,6 +20,7 @@ from quiz.models import SsoTokenUse, User
 from quiz.models.account import STAFF_ROLES, Role
 from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
+from quiz.services.staff_auth import check_staff_password
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
 # Accounts created by SSO are named sso_<hash>; nobody may register such a name first.
@@ -315,8 +316,7 @@ def create_admin(username: str, password: str, *, role: str = Role.ADMIN, now: d
     """Create an admin (or clerk), or reset an existing one's password and role."""
     if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
-    if len(password or "") < MIN_PASSWORD:
-        raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
+    check_staff_password(password, username)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
         user = User(username=username, display_name=username, created_at=now)

@@ -94,9 +94,10 @@ def watch(session: Session) -> None:
     session.info[_CHANGES] = []
 
 
-def collected(session: Session) -> list[dict]:
-    """The changes seen since `watch`, and stop watching."""
-    if session.info.get(_WATCH):
+def collected(session: Session, *, flush: bool = True) -> list[dict]:
+    """The changes seen since `watch`, and stop watching (without a last flush for a write
+    that failed: its changes are rolled back, never flushed)."""
+    if flush and session.info.get(_WATCH):
         session.flush()
     session.info.pop(_WATCH, None)
     changes = session.info.pop(_CHANGES, [])

@@ -201,11 +201,13 @@ def auditor_client(factory, as_user):
 
 
 def test_the_auditor_reads_and_filters_the_trail_as_json_and_csv(
-    admin, admin_client, auditor_client, factory, clock
+    admin, admin_client, factory, clock, as_user
 ):
     user = factory.user()
     admin_client.post(f"/api/v1/admin/users/{user.id}/hold", json={"memo": "待核实"})
     clock.advance(days=2)
+    admin_client = as_user(admin)  # the first session ended when idle
+    auditor_client = as_user(factory.user(role="auditor", username="auditor1"))
     admin_client.post(f"/api/v1/admin/users/{user.id}/release", json={"memo": "=核实无误"})
     page = auditor_client.get("/api/v1/admin/audit-log").get_json()
     assert [i["action"] for i in page["items"]] == ["admin_fairplay.release", "admin_fairplay.hold"]
@@ -282,11 +284,13 @@ def test_the_log_refuses_update_and_delete_on_postgresql(backend, admin_client, 
     assert count() == 1
 
 
-def test_pruning_removes_only_old_entries_and_records_itself(app, admin_client, factory, clock):
+def test_pruning_removes_only_old_entries_and_records_itself(
+    app, admin, admin_client, factory, clock, as_user
+):
     user = factory.user()
     admin_client.post(f"/api/v1/admin/users/{user.id}/hold", json={"memo": "旧"})
     clock.advance(days=401)
-    admin_client.post(f"/api/v1/admin/users/{user.id}/release", json={"memo": "新"})
+    as_user(admin).post(f"/api/v1/admin/users/{user.id}/release", json={"memo": "新"})
     result = app.test_cli_runner().invoke(args=["audit", "prune"])
     assert result.exit_code == 0, result.output
     assert "removed: 1" in result.output

@@ -80,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_content_types(app)
     _init_security_headers(app)
     _init_unit_of_work(app)
+    _init_audit(app)
     _init_boards(app)
     _init_routes(app)
 
@@ -273,6 +274,15 @@ def _init_unit_of_work(app: Flask) -> None:
                 return response  # already an error (often this very 503)
             return errors.app_error_response(unavailable)
         return response
+
+
+def _init_audit(app: Flask) -> None:
+    """Every staff write leaves one audit entry, joining the request's commit (these hooks are
+    installed after the unit of work's, so they run before it); auditors change nothing."""
+    from quiz.api import admin_audit, staff_session
+
+    admin_audit.install(app)
+    staff_session.install(app)
 
 
 def _discard_session() -> None:

@@ -6,11 +6,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from quiz.commands import audit as audit_commands
 from quiz.commands import backup, bank, boards, fairplay
 from quiz.commands.partners import init_cli as init_partners_cli
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.models.account import Role
+from quiz.services import accounts, audit
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
 
@@ -20,11 +22,18 @@ def _fail(exc: AppError) -> None:
 
 
 def create_staff(username: str, password: str, role: str) -> None:
-    from quiz.services import accounts
-
     try:
         with unit_of_work():
-            user = accounts.create_admin(username, password, role=role, now=current_app.clock.now())
+            at = current_app.clock.now()
+            existing = accounts.staff_named(username)
+            user = accounts.create_admin(username, password, role=role, now=at)
+            audit.record(
+                audit.Actor(id=None, role="system", request_id="cli"),
+                "staff.password_reset" if existing else "staff.create",
+                at=at,
+                target=f"user:{user.id}",
+                detail={"username": user.username, "role": role},
+            )
     except AppError as exc:
         _fail(exc)
     click.echo(f"{role} {user.username} (id {user.id}) is ready.")
@@ -44,6 +53,14 @@ def create_admin_command(username: str, password: str) -> None:
 def create_clerk_command(username: str, password: str) -> None:
     """Create a counter clerk, who can only look up and fulfil vouchers (idempotent)."""
     create_staff(username, password, Role.CLERK)
+
+
+@click.command("create-auditor")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_auditor_command(username: str, password: str) -> None:
+    """Create an auditor, who reads the audit trail and changes nothing (idempotent)."""
+    create_staff(username, password, Role.AUDITOR)
 
 
 @ledger_cli.command("verify")
@@ -73,6 +90,8 @@ def seed_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_clerk_command)
+    app.cli.add_command(create_auditor_command)
+    audit_commands.init_cli(app)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_command)
     backup.init_cli(app)

@@ -90,6 +90,16 @@ def check_secrets(config) -> None:
         check_secret("QUIZ_SSO_SECRET", config["QUIZ_SSO_SECRET"])
 
 
+AUDIT_RETENTION_MIN = 180
+
+
+def _choice(env: dict, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _secret_key(env: dict, instance_path: Path) -> str:
     """QUIZ_SECRET_KEY, else a random key generated once into instance/ (never a fixed default)."""
     return _instance_secret(env, instance_path, "QUIZ_SECRET_KEY", "secret_key")
@@ -202,6 +212,19 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_SHUFFLE_OPTIONS": _bool(env, "QUIZ_SHUFFLE_OPTIONS", True),
         "QUIZ_MIN_ANSWER_MS": _int(env, "QUIZ_MIN_ANSWER_MS", 1500),
         "QUIZ_IP_RETENTION_DAYS": _int(env, "QUIZ_IP_RETENTION_DAYS", 90),
+        # The audit trail is kept this long (网络安全法 第二十一条: at least six months)
+        "QUIZ_AUDIT_RETENTION_DAYS": max(
+            AUDIT_RETENTION_MIN, _int(env, "QUIZ_AUDIT_RETENTION_DAYS", 400)
+        ),
+        # Staff sign-in: second factor (required|optional|off), idle and absolute session ends
+        "QUIZ_STAFF_2FA": _choice(
+            env, "QUIZ_STAFF_2FA", ("required", "optional", "off"), "optional"
+        ),
+        "QUIZ_STAFF_IDLE_MINUTES": _int(env, "QUIZ_STAFF_IDLE_MINUTES", 30),
+        "QUIZ_STAFF_MAX_HOURS": _int(env, "QUIZ_STAFF_MAX_HOURS", 12),
+        # Personal information: the privacy notice's version and whether sign-up must accept it
+        "QUIZ_PRIVACY_VERSION": env.get("QUIZ_PRIVACY_VERSION") or "2026-12",
+        "QUIZ_CONSENT_REQUIRED": _bool(env, "QUIZ_CONSENT_REQUIRED", False),
         # Suspects report: this many accounts from one address within a day are worth a look.
         "QUIZ_SUSPECT_ACCOUNTS_PER_IP": _int(env, "QUIZ_SUSPECT_ACCOUNTS_PER_IP", 10),
         # Partner points API (docs/partners.md): partner secrets are derived from this key and a

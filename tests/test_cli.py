@@ -8,22 +8,22 @@ from quiz.models import User
 
 def test_create_admin_creates_an_admin_and_is_idempotent(app):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["create-admin", "boss", "--password", "first-password"])
+    first = runner.invoke(args=["create-admin", "boss", "--password", "Quartz-lantern-meadow-17"])
     assert first.exit_code == 0, first.output
-    again = runner.invoke(args=["create-admin", "boss", "--password", "second-password"])
+    again = runner.invoke(args=["create-admin", "boss", "--password", "Velvet-harbour-cactus-42"])
     assert again.exit_code == 0, again.output
     admins = db.session.query(User).filter_by(username="boss").all()
     assert len(admins) == 1 and admins[0].role == "admin"
     client = app.test_client()
     assert (
         client.post(
-            "/api/v1/auth/login", json={"username": "boss", "password": "first-password"}
+            "/api/v1/auth/login", json={"username": "boss", "password": "Quartz-lantern-meadow-17"}
         ).status_code
         == 401
     )
     assert (
         client.post(
-            "/api/v1/auth/login", json={"username": "boss", "password": "second-password"}
+            "/api/v1/auth/login", json={"username": "boss", "password": "Velvet-harbour-cactus-42"}
         ).status_code
         == 200
     )

@@ -32,6 +32,8 @@ MODULES = (
     "partner",
     "admin_partners",
     "players",
+    "admin_audit",
+    "staff_session",
 )
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
+from quiz.api import admin_audit, staff_session
 from quiz.api.common import Blueprint, account, config, rules
 from quiz.clock import now
+from quiz.errors import InvalidCredentials
 from quiz.extensions import db, limiter
+from quiz.models.account import STAFF_ROLES
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
 from quiz.services import accounts, login_guard
 
@@ -73,10 +76,26 @@ def login(body):
         db.session.commit()
         if reservation is None:
             raise login_guard.refused(keys)
-    user = accounts.authenticate(body["username"], body["password"])
+    try:
+        user = accounts.authenticate(body["username"], body["password"])
+    except InvalidCredentials:
+        staff = accounts.staff_named(body["username"])
+        if staff is not None:
+            # A failed staff sign-in is kept though the 401 rolls the request back.
+            admin_audit.record("auth.sign_in_failed", target=f"user:{staff.id}", anonymous=True)
+            db.session.commit()
+        raise
     if reservation is not None:
         login_guard.release(db.session, reservation)
     _sign_in(user)
+    if user.role in STAFF_ROLES:
+        pending = staff_session.start(user)
+        admin_audit.record(
+            "auth.sign_in",
+            target=f"user:{user.id}",
+            user=user,
+            detail={"second_factor": "pending" if pending else "not_needed"},
+        )
     return user
 
 
@@ -85,6 +104,8 @@ def login(body):
 def logout():
     """Ends every session of the signed-in user, not only this cookie (a copied cookie dies too)."""
     if current_user.is_authenticated:
+        if current_user.role in STAFF_ROLES:
+            admin_audit.record("auth.sign_out", target=f"user:{current_user.id}")
         accounts.end_sessions(account())
     logout_user()
     session.clear()

@@ -6,11 +6,13 @@ from quiz.models.account import (
     STAFF_ROLES,
     AccountHold,
     LoginFailureCount,
+    RecoveryCode,
     Role,
     SsoTokenUse,
     Team,
     User,
 )
+from quiz.models.audit import AuditEntry
 from quiz.models.bank import QUESTION_TYPES, Question, QuestionBank
 from quiz.models.campaign import Campaign, CampaignAnswer, CampaignAttempt
 from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, QuestionReport
@@ -43,6 +45,8 @@ __all__ = [
     "User",
     "STAFF_ROLES",
     "AccountHold",
+    "AuditEntry",
+    "RecoveryCode",
     "Mistake",
     "PracticeAnswer",
     "PracticeSession",

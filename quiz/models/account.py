@@ -31,11 +31,13 @@ class Role(StrEnum):
     REPORTER = "reporter"
     ADMIN = "admin"
     CLERK = "clerk"
+    # Reads the audit trail and changes nothing (三权分立: whoever administers cannot erase it).
+    AUDITOR = "auditor"
 
 
 ROLES = tuple(r.value for r in Role)
 # Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
-STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value)
+STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value, Role.AUDITOR.value)
 
 
 class Team(db.Model):
@@ -112,6 +114,11 @@ class User(AccountFacts, UserMixin, db.Model):
     hold_memo: Mapped[str | None] = mapped_column(String(255))
     # 长辈模式 (larger text, no countdowns, read aloud): remembered on every device.
     elder_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Staff second factor (TOTP, RFC 6238): the secret (pending until the first code confirms
+    # it), when it was confirmed, and the last 30 s step accepted (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 
@@ -158,3 +165,15 @@ class AccountHold(db.Model):
     memo: Mapped[str] = mapped_column(String(255))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """A staff member's one-time recovery code, kept as a SHA-256 (the code is random and
+    long, shown once at enrolment)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

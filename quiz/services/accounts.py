@@ -17,9 +17,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClosed, ValidationFailed
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
-from quiz.models.account import Role
+from quiz.models.account import STAFF_ROLES, Role
 from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
+from quiz.services.staff_auth import check_staff_password
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
 # Accounts created by SSO are named sso_<hash>; nobody may register such a name first.
@@ -138,6 +139,15 @@ def authenticate(username: str, password: str) -> User:
     if not (user and user.password_hash and ok):
         raise InvalidCredentials("用户名或密码错误。")
     return user
+
+
+def staff_named(username: str) -> User | None:
+    """The staff account of that username (any case), if there is one."""
+    return db.session.scalar(
+        select(User).where(
+            func.lower(User.username) == (username or "").lower(), User.role.in_(STAFF_ROLES)
+        )
+    )
 
 
 def update_profile(user: User, *, districts: list[str], **changes) -> User:
@@ -306,8 +316,7 @@ def create_admin(username: str, password: str, *, role: str = Role.ADMIN, now: d
     """Create an admin (or clerk), or reset an existing one's password and role."""
     if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
-    if len(password or "") < MIN_PASSWORD:
-        raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
+    check_staff_password(password, username)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
         user = User(username=username, display_name=username, created_at=now)

@@ -51,6 +51,7 @@ class SignedIn(AccountFacts):
     elder_mode: bool
     held_at: datetime | None
     invite_code: str | None
+    totp_enabled_at: datetime | None  # staff: the second factor is on
     day: date  # the day `today` was read for
     today: DayRow | None  # the user's row of `day`, None before their first fetch
 
@@ -82,6 +83,7 @@ _USER_COLUMNS = (
     _users.elder_mode,
     _users.held_at,
     _users.invite_code,
+    _users.totp_enabled_at,
 )
 _DAY_COLUMNS = (
     _days.id.label("day_row"),

@@ -92,10 +92,12 @@ ADMIN_NAV = (
     ("reports_queue", "纠错", ("admin",)),
     ("winners", "每周之星", ("admin",)),
     ("targets", "参与目标", ("admin",)),
+    ("audit", "审计日志", ("auditor",)),
+    ("security", "账号安全", ("admin", "clerk", "auditor")),
     ("campaigns", "专项答题", ("admin",)),
     ("partners", "合作方", ("admin",)),
 )
-STAFF = ("admin", "clerk")
+STAFF = ("admin", "clerk", "auditor")
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -313,6 +315,8 @@ def admin_requires_staff():
         return render_template("forbidden.html", page="forbidden", area="admin"), 403
     if current_user.role == "clerk" and request.endpoint == "admin_pages.dashboard":
         return redirect(url_for("admin_pages.vouchers"))
+    if current_user.role == "auditor" and request.endpoint == "admin_pages.dashboard":
+        return redirect(url_for("admin_pages.audit"))
     if not _allowed(request.endpoint or "", current_user.role):
         return render_template("forbidden.html", page="forbidden", area="admin"), 403
     return None

@@ -252,13 +252,16 @@ def test_an_admin_cancels_a_pending_voucher_with_a_refund(app, factory, as_user,
 
 def test_create_clerk_makes_counter_staff_who_can_sign_in(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-clerk", "counter1", "--password", "a-long-password"])
+    result = runner.invoke(
+        args=["create-clerk", "counter1", "--password", "Quartz-lantern-meadow-17"]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(username="counter1").one().role == "clerk"
     client = app.test_client()
     assert (
         client.post(
-            "/api/v1/auth/login", json={"username": "counter1", "password": "a-long-password"}
+            "/api/v1/auth/login",
+            json={"username": "counter1", "password": "Quartz-lantern-meadow-17"},
         ).status_code
         == 200
     )

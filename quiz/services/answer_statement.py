@@ -129,12 +129,12 @@ def submit(
     day: date,
     now: datetime,
     key: str,
+    memo: str,
     min_answer_ms: int,
     wait_for_disk: bool,
 ) -> Done | None:
     """Store one daily answer in one statement; None when the user has no row for the day (the
     caller takes the stepwise path, which creates it)."""
-    memo = f"答对：{card.stem[:40]}"
     ref = f"question:{card.id}"
     row = db.session.execute(
         _STATEMENT,
@@ -175,8 +175,9 @@ def submit(
                 kind="quiz_correct",
                 memo=memo,
                 ref=ref,
-                key=key,
-                now=now,
+                idempotency_key=key,
+                actor_id=None,
+                created_at=now,
             ),
             owner=user,
         )

@@ -431,6 +431,7 @@ def submit_answer(
             day=day,
             now=now,
             key=_answer_key(user.id, day, card.id),
+            memo=answer_memo(card),
             min_answer_ms=rules.min_answer_ms,
             wait_for_disk=rules.durable_answers,
         )

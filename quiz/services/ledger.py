@@ -73,7 +73,7 @@ def post_entry(
         if existing is None:  # pragma: no cover - the conflicting row cannot vanish
             raise RuntimeError(f"ledger key {key!r} conflicted but no entry has it")
         return Posted(existing, _balance(existing.user_id), created=False)
-    entry = LedgerEntry(id=entry_id, **values)
+    entry = entry_of(entry_id, **values)
     make_transient_to_detached(entry)  # the row exists: attach it as loaded, no second INSERT
     db.session.add(entry)
 
@@ -102,30 +102,10 @@ def publish(entry: LedgerEntry, *, owner=None) -> None:
         listener(entry, owner)
 
 
-def entry_of(
-    entry_id: int,
-    *,
-    user_id: int,
-    delta: int,
-    kind: str,
-    memo: str | None,
-    ref: str | None,
-    key: str,
-    now: datetime,
-) -> LedgerEntry:
-    """An entry posted by `CREDIT_CTES`, as an object for the listeners (not added to the
-    session: the row is written already)."""
-    return LedgerEntry(
-        id=entry_id,
-        user_id=user_id,
-        delta=delta,
-        kind=kind,
-        memo=memo,
-        ref=ref,
-        idempotency_key=key,
-        actor_id=None,
-        created_at=now,
-    )
+def entry_of(entry_id: int, **values) -> LedgerEntry:
+    """An entry already written (by `post_entry`'s INSERT, or by `CREDIT_CTES`), as an object
+    for the session and the listeners: the row's columns as `post_entry` names them."""
+    return LedgerEntry(id=entry_id, **values)
 
 
 # The ledger's part of a statement that does other work in the same round trip (the daily

@@ -40,18 +40,3 @@ def earn(user, points: int, at, kind: str = "quiz_correct"):
     posted = post_entry(user.id, points, kind, key=f"test-earn:{next(_keys)}", now=at)
     db.session.commit()
     return posted
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_per_request(request):
-    """The `app` fixture holds one app context for the whole test, so Flask-Login's cached
-    `g._login_user` would leak from one client's request into another's; forget it per request."""
-    if "app" not in request.fixturenames:
-        return
-    from flask import g
-
-    def forget_user() -> None:
-        g.pop("_login_user", None)
-
-    app = request.getfixturevalue("app")
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)

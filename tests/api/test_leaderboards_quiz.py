@@ -6,7 +6,6 @@ from __future__ import annotations
 from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
     board_backend,
-    fresh_login_per_request,
 )
 
 

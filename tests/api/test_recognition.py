@@ -12,7 +12,6 @@ from PIL import Image
 from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
     board_backend,
-    fresh_login_per_request,
 )
 from tests.recognition_helpers import LAST_MONDAY, play, team
 

@@ -6,8 +6,6 @@ import io
 import itertools
 from datetime import timedelta
 
-import pytest
-from flask import g
 from PIL import Image
 
 from quiz.extensions import db
@@ -17,16 +15,6 @@ from quiz.services import ledger, shop
 from quiz.services.codes import ALPHABET
 
 _keys = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_per_request(app):
-    """Requests in a test share the fixture's app context, so Flask-Login's cached user (on
-    `g`) would leak from one signed-in client to the next; load it afresh per request."""
-
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def make_prize(app, **fields) -> Prize:

@@ -13,7 +13,6 @@ from quiz.models import User
 from quiz.models.shop import Prize
 from tests.api.test_shop import (  # noqa: F401
     balance_of,
-    fresh_login_per_request,
     give_points,
     make_prize,
     png_bytes,

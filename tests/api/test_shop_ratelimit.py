@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_shop import fresh_login_per_request, give_points, make_prize, redeem  # noqa: F401
+from tests.api.test_shop import give_points, make_prize, redeem  # noqa: F401
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from quiz.extensions import db
 from quiz.models.ledger import LedgerEntry
 from quiz.models.shop import StockMovement
 from tests.api.test_shop import (  # noqa: F401
-    fresh_login_per_request,
     give_points,
     make_prize,
     redeem,

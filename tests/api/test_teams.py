@@ -11,7 +11,6 @@ from quiz.extensions import db
 from quiz.models import User
 from quiz.services.codes import ALPHABET
 from quiz.services.daily_quiz import RULES
-from tests.board_helpers import fresh_login_per_request  # noqa: F401  (fixture)
 
 
 def make_team(admin_client, name="第一小学小记者站", district="新华区") -> dict:

@@ -82,6 +82,7 @@ def test_with_the_database_down_a_page_says_try_again_later(down_app):
     assert "稍后再试" in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_a_commit_whose_database_connection_dies_answers_503_not_500(app, backend, client):
     """Reproduced in the drill: PostgreSQL restarting between a request's work and its commit."""
     if backend != "postgresql":

@@ -46,10 +46,16 @@ format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 
 # pytest's exit code 5 (no tests collected) fails the target like any other failure.
+# The suite runs on TEST_WORKERS processes (pytest-xdist; each with its own PostgreSQL and Redis
+# database, see tests/conftest.py), a test module's tests on one worker. TEST_WORKERS=0 runs it
+# in this one process.
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(BIN)/python question_bank/data/check_bank.py
 
 # The tests whose subject is the calendar (boards, periods, the day's set, streaks), run again with
@@ -75,9 +81,9 @@ SHOW_NOW := 'import datetime; print("test-dates: the process sees", datetime.dat
 test-dates: $(VENV)/.dev-deps
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 1; }
 	$(FAKETIME_CMD) -f "$(FAKE_AHEAD)" $(BIN)/python -c $(SHOW_NOW)
-	$(FAKETIME_CMD) -f "$(FAKE_AHEAD)" $(BIN)/python -m pytest $(DATE_TESTS)
+	$(FAKETIME_CMD) -f "$(FAKE_AHEAD)" $(BIN)/python -m pytest $(XDIST) $(DATE_TESTS)
 	$(FAKETIME_CMD) "$(FAKE_BEFORE)" $(BIN)/python -c $(SHOW_NOW)
-	$(FAKETIME_CMD) "$(FAKE_BEFORE)" $(BIN)/python -m pytest $(DATE_TESTS)
+	$(FAKETIME_CMD) "$(FAKE_BEFORE)" $(BIN)/python -m pytest $(XDIST) $(DATE_TESTS)
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)

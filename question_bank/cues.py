@@ -220,71 +220,90 @@ def measure(questions: Iterable) -> BankFigures:
     """Every cue figure of `questions` beside its limit."""
     items = [_item(i, q) for i, q in enumerate(questions)]
     out = BankFigures()
-    add = out.figures.append
+    out.figures += _judge_figures(items)
+    out.figures += _key_count_figures(items)
+    out.figures += [_stem_echo_figure(items), _absolute_word_figure(items)]
+    phrases = [key_phrases(q) for q in items]
+    out.giveaways = _giveaways(items, phrases)
+    out.figures += [
+        _open_giveaways_figure(items, out.giveaways),
+        _keys_in_categories_figure(items, phrases),
+    ]
+    return out
 
+
+def _judge_figures(items: list[_Item]) -> list[Figure]:
+    """判断: how far the blind rule, the cue words and both together predict the key."""
     judges = [q for q in items if q.type == "judge" and q.answer]
-    rule_right = [q for q in judges if (not JUDGE_BLIND_RULE.search(q.stem)) == _is_true(q)]
-    rule_rate = len(rule_right) / len(judges) if judges else 0.0
-    add(
-        Figure(
-            "判断 blind rule (只|可以|不必|没有|不违|直接 → 错误)",
-            _pct(len(rule_right), len(judges)),
-            f"<= {MAX_JUDGE_CLASSIFIER:.0%}",
-            rule_rate <= MAX_JUDGE_CLASSIFIER,
-        )
-    )
     cues = judge_cue_words(judges)
-    add(
-        Figure(
-            f"判断 cue words (one key in >= {CUE_WORD_PURITY:.0%} of >= {CUE_WORD_MIN_ITEMS})",
-            ", ".join(
-                f"{w}→{'正确' if t else '错误'} {k}/{n}" for w, (t, k, n) in sorted(cues.items())
-            )
-            or "none",
-            "advice: each one counts in the classifier below",
-            True,
-        )
+    return [_blind_rule_figure(judges), _cue_words_figure(cues), _classifier_figure(judges, cues)]
+
+
+def _blind_rule_figure(judges: list[_Item]) -> Figure:
+    right = [q for q in judges if (not JUDGE_BLIND_RULE.search(q.stem)) == _is_true(q)]
+    rate = len(right) / len(judges) if judges else 0.0
+    return Figure(
+        "判断 blind rule (只|可以|不必|没有|不违|直接 → 错误)",
+        _pct(len(right), len(judges)),
+        f"<= {MAX_JUDGE_CLASSIFIER:.0%}",
+        rate <= MAX_JUDGE_CLASSIFIER,
     )
+
+
+def _cue_words_figure(cues: Mapping[str, tuple[bool, int, int]]) -> Figure:
+    return Figure(
+        f"判断 cue words (one key in >= {CUE_WORD_PURITY:.0%} of >= {CUE_WORD_MIN_ITEMS})",
+        ", ".join(f"{w}→{'正确' if t else '错误'} {k}/{n}" for w, (t, k, n) in sorted(cues.items()))
+        or "none",
+        "advice: each one counts in the classifier below",
+        True,
+    )
+
+
+def _classifier_figure(judges: list[_Item], cues: Mapping[str, tuple[bool, int, int]]) -> Figure:
     right = [q for q in judges if _classify(q, cues) == _is_true(q)]
     rate = len(right) / len(judges) if judges else 0.0
-    add(
-        Figure(
-            "判断 cue-word classifier (cue words, else the blind rule)",
-            _pct(len(right), len(judges)),
-            f"<= {MAX_JUDGE_CLASSIFIER:.0%}",
-            rate <= MAX_JUDGE_CLASSIFIER,
-        )
+    return Figure(
+        "判断 cue-word classifier (cue words, else the blind rule)",
+        _pct(len(right), len(judges)),
+        f"<= {MAX_JUDGE_CLASSIFIER:.0%}",
+        rate <= MAX_JUDGE_CLASSIFIER,
     )
 
+
+def _key_count_figures(items: list[_Item]) -> list[Figure]:
+    """多选: whether the number of keys gives the answer away."""
     multiples = [q for q in items if q.type == "multiple"]
     shapes = collections.Counter((len(q.answer), len(q.options)) for q in multiples)
     by_keys = collections.Counter(len(q.answer) for q in multiples)
     top, top_n = max(by_keys.items(), key=lambda kv: kv[1], default=(0, 0))
-    add(
+    two, four_of_five = by_keys[2], shapes[(4, 5)]
+    return [
         Figure(
             "多选 most common number of keys",
             f"{top} keys in {_pct(top_n, len(multiples))}; "
             + ", ".join(f"{k} of {n}: {c}" for (k, n), c in sorted(shapes.items())),
             f"<= {MAX_KEY_COUNT_SHARE:.0%}",
             top_n <= MAX_KEY_COUNT_SHARE * len(multiples),
-        )
-    )
-    two = by_keys[2]
-    four_of_five = shapes[(4, 5)]
-    add(
+        ),
         Figure(
             "多选 with 2 keys / with 4 keys of 5 options",
             f"{two} / {four_of_five}",
             ">= 1 each",
             not multiples or (two >= 1 and four_of_five >= 1),
-        )
-    )
+        ),
+    ]
 
+
+def _choices(items: list[_Item]) -> list[_Item]:
+    """The single- and multiple-choice questions that have options."""
+    return [q for q in items if q.type in ("single", "multiple") and q.options]
+
+
+def _stem_echo_figure(items: list[_Item]) -> Figure:
+    """Whether keys repeat the stem's words more than distractors do."""
     key_overlap, other_overlap, echoes = [], [], []
-    absolute_hits, absolute_items = 0.0, 0
-    for q in items:
-        if q.type not in ("single", "multiple") or not q.options:
-            continue
+    for q in _choices(items):
         stem_grams = _grams(q.stem, 2)
         keys = [q.options[k] for k in q.answer if k in q.options]
         others = [v for k, v in q.options.items() if k not in q.answer]
@@ -294,67 +313,79 @@ def measure(questions: Iterable) -> BankFigures:
         other_overlap += ds
         if ks and ds and min(ks) > 0 and max(ds) == 0:
             echoes.append(q.label)
-        if q.type == "single":
-            plain = [k for k, v in q.options.items() if not ABSOLUTE.search(v)]
-            if 0 < len(plain) < len(q.options):
-                absolute_items += 1
-                absolute_hits += (q.answer[0] in plain) / len(plain)
     key_mean = sum(key_overlap) / len(key_overlap) if key_overlap else 0.0
     other_mean = sum(other_overlap) / len(other_overlap) if other_overlap else 0.0
-    add(
-        Figure(
-            "key vs distractor words shared with the stem",
-            f"{key_mean:.1%} vs {other_mean:.1%}; keys alone echoing the stem: {len(echoes)}",
-            "keys <= distractors",
-            key_mean <= other_mean,
-            tuple(echoes),
-        )
-    )
-    absolute_rate = absolute_hits / absolute_items if absolute_items else 0.0
-    add(
-        Figure(
-            "单选 with an absolute word (只要/一律/直接…) in some options: avoiding them scores",
-            f"{absolute_rate:.0%} of {absolute_items} (chance 25%)",
-            f"<= {MAX_ABSOLUTE_RULE:.0%}",
-            absolute_rate <= MAX_ABSOLUTE_RULE,
-        )
+    return Figure(
+        "key vs distractor words shared with the stem",
+        f"{key_mean:.1%} vs {other_mean:.1%}; keys alone echoing the stem: {len(echoes)}",
+        "keys <= distractors",
+        key_mean <= other_mean,
+        tuple(echoes),
     )
 
-    categories = {q.category for q in items if q.category}
-    in_category = []
-    for j, q in enumerate(items):
-        for phrase in key_phrases(q):
-            if any(phrase in c for c in categories):
-                in_category.append(f"{q.label} ({phrase})")
+
+def _absolute_word_figure(items: list[_Item]) -> Figure:
+    """单选: how often "never pick an option with an absolute word" finds the key."""
+    hits, counted = 0.0, 0
+    for q in _choices(items):
+        if q.type != "single":
+            continue
+        plain = [k for k, v in q.options.items() if not ABSOLUTE.search(v)]
+        if 0 < len(plain) < len(q.options):
+            counted += 1
+            hits += (q.answer[0] in plain) / len(plain)
+    rate = hits / counted if counted else 0.0
+    return Figure(
+        "单选 with an absolute word (只要/一律/直接…) in some options: avoiding them scores",
+        f"{rate:.0%} of {counted} (chance 25%)",
+        f"<= {MAX_ABSOLUTE_RULE:.0%}",
+        rate <= MAX_ABSOLUTE_RULE,
+    )
+
+
+def _giveaways(items: list[_Item], phrases: list[list[str]]) -> list[tuple[int, int, str]]:
+    """(i, j, field) for each question i whose `field` states a key phrase of question j."""
+    found = set()
+    for j, key_phrases_of_j in enumerate(phrases):
+        for phrase in key_phrases_of_j:
             for i, other in enumerate(items):
                 if i == j:
                     continue
                 for name in ("stem", "explanation"):
                     if states(getattr(other, name), phrase):
-                        out.giveaways.append((i, j, name))
-    out.giveaways = sorted(set(out.giveaways))
-    pairs = {(i, j) for i, j, _ in out.giveaways}
+                        found.add((i, j, name))
+    return sorted(found)
+
+
+def _open_giveaways_figure(items: list[_Item], giveaways: list[tuple[int, int, str]]) -> Figure:
+    """The giveaway pairs not kept apart by exclusive_with."""
+    pairs = {(i, j) for i, j, _ in giveaways}
     open_pairs = [
         f"{items[i].label}→{items[j].label}"
         for i, j in sorted(pairs)
         if items[j].label not in items[i].exclusive
     ]
-    add(
-        Figure(
-            "keys stated in another question's stem or 解析, not exclusive_with",
-            f"{len(open_pairs)} of {len(pairs)}",
-            "0",
-            not open_pairs,
-            tuple(open_pairs),
-        )
+    return Figure(
+        "keys stated in another question's stem or 解析, not exclusive_with",
+        f"{len(open_pairs)} of {len(pairs)}",
+        "0",
+        not open_pairs,
+        tuple(open_pairs),
     )
-    add(
-        Figure(
-            "keys stated in a category name",
-            str(len(in_category)),
-            "0",
-            not in_category,
-            tuple(in_category),
-        )
+
+
+def _keys_in_categories_figure(items: list[_Item], phrases: list[list[str]]) -> Figure:
+    categories = {q.category for q in items if q.category}
+    in_category = [
+        f"{q.label} ({phrase})"
+        for q, key_phrases_of_q in zip(items, phrases, strict=True)
+        for phrase in key_phrases_of_q
+        if any(phrase in c for c in categories)
+    ]
+    return Figure(
+        "keys stated in a category name",
+        str(len(in_category)),
+        "0",
+        not in_category,
+        tuple(in_category),
     )
-    return out

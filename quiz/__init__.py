@@ -6,14 +6,22 @@ import contextlib
 import io
 import os
 import secrets
+from functools import partial
 from pathlib import Path
 
-from flask import Flask, g, jsonify, request, send_from_directory
+from flask import Flask, g, request
 from flask_login import current_user
-from sqlalchemy import text
 
-from quiz import errors
-from quiz.clock import SystemClock
+from quiz import (
+    cli,
+    errors,
+    models,  # noqa: F401  (registers the tables before the database binds)
+    observability,
+    web,
+)
+from quiz.api import admin_audit, ops, problems, register_blueprints, staff_session
+from quiz.api.problems import smorest
+from quiz.clock import SystemClock, local_day
 from quiz.config import (
     check_public_url,
     check_secrets,
@@ -28,8 +36,9 @@ from quiz.extensions import (
     limiter,
     login_manager,
     migrate,
-    smorest,
 )
+from quiz.services import daily_quiz, leaderboards, ledger, points_metrics, signed_in
+from quiz.services.answering import RULES
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
 CSRF_EXEMPT = {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/sso"}
@@ -57,23 +66,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
 
-    from quiz import models  # noqa: F401  (registers tables)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     address_limiter.init_app(app)
     limiter.init_app(app)
     smorest.init_app(app)
-    errors.init_app(app)
-
-    from quiz import metrics, observability
-
+    problems.init_app(app)
     observability.init_app(app)
-    metrics.init_app(app)
-
-    from quiz.api import register_blueprints
-
+    ops.init_app(app)
     register_blueprints(app, smorest)
     _init_auth(app)
     _init_body_limit(app)
@@ -82,14 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_unit_of_work(app)
     _init_audit(app)
     _init_boards(app)
-    _init_routes(app)
-
-    from quiz import cli
-
     cli.init_app(app)
-
-    from quiz import web
-
     web.init_app(app)
     return app
 
@@ -105,10 +99,6 @@ def _private_database_files(url: str) -> None:
 
 
 def _init_auth(app: Flask) -> None:
-    from quiz.clock import local_day
-    from quiz.services import signed_in
-    from quiz.services.answering import RULES
-
     @login_manager.user_loader
     def load_user(session_id: str):
         """The cookie's "<id>:<session_version>" as a slim frozen user (with today's day row,
@@ -234,11 +224,6 @@ def _init_content_types(app: Flask) -> None:
 def _init_boards(app: Flask) -> None:
     """The board store, chosen once (Redis when REDIS_URL is set, else SQL), and the ledger's
     listeners: every earning reaches the boards in the transaction that posts it."""
-    from functools import partial
-
-    from quiz import metrics
-    from quiz.services import daily_quiz, leaderboards, ledger
-
     rules = daily_quiz.Rules.from_config(app.config)
     app.extensions[daily_quiz.RULES] = rules
     app.extensions[daily_quiz.TODAYS_SET] = daily_quiz.TodaysSet()
@@ -251,10 +236,10 @@ def _init_boards(app: Flask) -> None:
     app.extensions[leaderboards.STORE] = store
     app.extensions[ledger.EARNING_LISTENERS] = [
         partial(leaderboards.record_earning, store),
-        metrics.count_points,
+        points_metrics.count_points,
     ]
     leaderboards.install_session_hooks()
-    metrics.install_points_hooks()
+    points_metrics.install_hooks()
 
 
 def _init_unit_of_work(app: Flask) -> None:
@@ -266,21 +251,19 @@ def _init_unit_of_work(app: Flask) -> None:
             finish_unit_of_work(response.status_code < 400)
         except Exception as exc:
             # The database went away between the work and the commit: nothing was written.
-            unavailable = errors.database_error(exc)
+            unavailable = problems.database_error(exc)
             if unavailable is None:
                 raise
             _discard_session()
             if response.status_code >= 400:
                 return response  # already an error (often this very 503)
-            return errors.app_error_response(unavailable)
+            return problems.app_error_response(unavailable)
         return response
 
 
 def _init_audit(app: Flask) -> None:
     """Every staff write leaves one audit entry, joining the request's commit (these hooks are
     installed after the unit of work's, so they run before it); auditors change nothing."""
-    from quiz.api import admin_audit, staff_session
-
     admin_audit.install(app)
     staff_session.install(app)
 
@@ -292,45 +275,3 @@ def _discard_session() -> None:
     except Exception:
         with contextlib.suppress(Exception):
             db.session.close()
-
-
-def _init_routes(app: Flask) -> None:
-    import swagger_ui_bundle
-
-    assets = Path(swagger_ui_bundle.swagger_ui_path)
-
-    @app.get("/api/docs/assets/<path:filename>")
-    def swagger_assets(filename):
-        return send_from_directory(assets, filename)
-
-    @app.get("/healthz")
-    def healthz():
-        """200 ok / degraded (Redis down: boards only); 503 when the database is down."""
-        from quiz import redis_link
-
-        try:
-            db.session.execute(text("SELECT 1"))
-            database = "ok"
-        except Exception as exc:
-            if errors.database_error(exc) is None:
-                raise
-            db.session.rollback()
-            database = "down"
-        url = app.config.get("REDIS_URL")
-        redis = "off" if not url else "ok" if redis_link.ping(url) else "down"
-        if database == "ok" and redis == "ok":
-            from quiz.services import leaderboards
-
-            leaderboards.maybe_drain(app.extensions[leaderboards.STORE])
-        checks = {"database": database, "redis": redis}
-        if database == "down":
-            response = jsonify(status="down", code="database_unavailable", checks=checks)
-            response.status_code = 503
-            response.headers["Retry-After"] = str(errors.DatabaseUnavailable.retry_after)
-            return response
-        return jsonify(status="ok" if redis != "down" else "degraded", checks=checks)
-
-    @app.get("/api/v1/ping")
-    def ping():
-        """The bare JSON route: the ceiling the benchmarks measure against."""
-        return jsonify(ok=True)

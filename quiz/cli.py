@@ -12,7 +12,7 @@ from quiz.commands.partners import init_cli as init_partners_cli
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.models.account import Role
-from quiz.services import accounts, audit
+from quiz.services import accounts, audit, ledger, seed
 
 ledger_cli = AppGroup("ledger", help="Check the points ledger.")
 
@@ -66,7 +66,6 @@ def create_auditor_command(username: str, password: str) -> None:
 @ledger_cli.command("verify")
 def ledger_verify() -> None:
     """Check Σ entries = balance for every account; exit 1 on any mismatch."""
-    from quiz.services import ledger
 
     bad = ledger.mismatches()
     for user_id, balance, total in bad:
@@ -79,7 +78,6 @@ def ledger_verify() -> None:
 @click.command("seed")
 def seed_command() -> None:
     """Load the bundled bank and demo prizes into an empty database (no-op otherwise)."""
-    from quiz.services import seed
 
     with unit_of_work():
         lines = list(seed.seed_empty_database(now=current_app.clock.now()))

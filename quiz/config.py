@@ -9,6 +9,10 @@ import os
 import secrets
 from pathlib import Path
 
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
+
 from quiz.clock import parse_fake_now
 
 DEFAULT_DISTRICTS = "新华区,卫东区,湛河区,石龙区,高新区,城乡一体化示范区"
@@ -170,6 +174,19 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'quiz.sqlite3'}"
     redis_url = env.get("REDIS_URL") or None
     return {
+        **_web(env, instance, database_url, redis_url),
+        **_limits(env, redis_url),
+        **_fair_play_and_staff(env, instance),
+        **_partners_and_sso(env, instance),
+        **_quiz(env),
+        **_operations(env),
+        **_openapi(),
+    }
+
+
+def _web(env: dict, instance: Path, database_url: str, redis_url: str | None) -> dict:
+    """The database, Redis, the secret key, cookies and uploads."""
+    return {
         "SECRET_KEY": _secret_key(env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": redis_url,
@@ -182,6 +199,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool(env, "QUIZ_COOKIE_SECURE", False),
         "MAX_CONTENT_LENGTH": _int(env, "QUIZ_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "JSON_AS_ASCII": False,
+    }
+
+
+def _limits(env: dict, redis_url: str | None) -> dict:
+    """Rate limits (Flask-Limiter): per address, per account, per action."""
+    return {
         # Rate limits (Flask-Limiter); REDIS_URL shares counters between workers
         "RATELIMIT_STORAGE_URI": redis_url or "quiz-memory://",
         # Redis down or frozen: each process counts in memory until Redis answers again, and no
@@ -205,6 +228,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_REDEEM_LIMIT_USER": env.get("QUIZ_REDEEM_LIMIT_USER") or "30 per minute",
         # Registrations per client IP (all attempts): generous for a school behind one NAT address.
         "QUIZ_REGISTER_LIMIT_IP": env.get("QUIZ_REGISTER_LIMIT_IP") or "60 per hour",
+    }
+
+
+def _fair_play_and_staff(env: dict, instance: Path) -> dict:
+    """Who may register, what makes points hard to farm, staff sign-in, personal information."""
+    return {
         # Fair play (README, "Fair play"): who may register, and what makes points hard to farm.
         "QUIZ_REGISTRATION": _registration(env),
         # Keys the daily draw and each user's option order: the day's set cannot be computed offline.
@@ -227,6 +256,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_CONSENT_REQUIRED": _bool(env, "QUIZ_CONSENT_REQUIRED", False),
         # Suspects report: this many accounts from one address within a day are worth a look.
         "QUIZ_SUSPECT_ACCOUNTS_PER_IP": _int(env, "QUIZ_SUSPECT_ACCOUNTS_PER_IP", 10),
+    }
+
+
+def _partners_and_sso(env: dict, instance: Path) -> dict:
+    """The news app: its partner API, the public address, SSO."""
+    return {
         # Partner points API (docs/partners.md): partner secrets are derived from this key and a
         # per-partner salt, so the database alone holds no usable secret
         "QUIZ_PARTNER_KEY": _instance_secret(env, instance, "QUIZ_PARTNER_KEY", "partner_key"),
@@ -247,6 +282,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_SSO_SECRET": env.get("QUIZ_SSO_SECRET") or None,
         # Furthest a token's `exp` may lie ahead, in seconds (a token is short-lived and single-use).
         "QUIZ_SSO_MAX_LIFETIME": _int(env, "QUIZ_SSO_MAX_LIFETIME", 600),
+    }
+
+
+def _quiz(env: dict) -> dict:
+    """The day, the quiz, its points and the learning rules."""
+    return {
         # The day and the quiz
         "QUIZ_TIMEZONE": env.get("QUIZ_TIMEZONE") or "Asia/Shanghai",
         "QUIZ_DISTRICTS": [
@@ -270,6 +311,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_REPORT_MIN_AGE_DAYS": _int(env, "QUIZ_REPORT_MIN_AGE_DAYS", 3),
         "QUIZ_REPORT_SUSPEND_SHARE": _int(env, "QUIZ_REPORT_SUSPEND_PERCENT", 10) / 100,
         "QUIZ_STATS_MIN_ANSWERS": _int(env, "QUIZ_STATS_MIN_ANSWERS", 30),
+    }
+
+
+def _operations(env: dict) -> dict:
+    """Durability, connections, boards, proxies, metrics, logs, fonts and the clock."""
+    return {
         # PostgreSQL: 1 makes answer commits wait for the disk too (see README, "Durability")
         "QUIZ_DURABLE_ANSWERS": _bool(env, "QUIZ_DURABLE_ANSWERS", False),
         # SQLite: how long a request waits for the write lock before answering 503 `busy`
@@ -301,6 +348,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "QUIZ_REMINDER_LATEST": env.get("QUIZ_REMINDER_LATEST") or "22:00",
         # 忘记密码: how long an admin-issued reset code stays valid.
         "QUIZ_RESET_CODE_MINUTES": _int(env, "QUIZ_RESET_CODE_MINUTES", 30),
+    }
+
+
+def _openapi() -> dict:
+    """The OpenAPI document (flask-smorest)."""
+    return {
         # OpenAPI (flask-smorest)
         "API_TITLE": "我知晓 我践行 API",
         "API_VERSION": "v1",
@@ -317,9 +370,6 @@ def redis_options(timeout_ms: int) -> dict:
     request at most `timeout_ms` (and then nothing while it is known down). One immediate retry
     on a broken connection only (a pooled socket that a Redis restart reset): never on a
     timeout, so a frozen Redis is not waited for twice."""
-    from redis.backoff import NoBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.retry import Retry
 
     seconds = timeout_ms / 1000
     return {

@@ -10,7 +10,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 from limits.storage import MemoryStorage
@@ -108,24 +107,6 @@ address_limiter = Limiter(
     default_limits=[lambda: current_app.config["QUIZ_API_LIMIT_IP"]],
     storage_uri="quiz-memory://",
 )
-
-
-class ProblemApi(Api):
-    """flask-smorest's Api, documenting errors as what the server sends: problem+json."""
-
-    def _register_responses(self):
-        from quiz.schemas.common import ProblemSchema
-
-        self.ERROR_SCHEMA = ProblemSchema
-        content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
-        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/problem+json"
-        try:
-            super()._register_responses()
-        finally:
-            self.DEFAULT_RESPONSE_CONTENT_TYPE = content_type
-
-
-smorest = ProblemApi()  # flask-smorest: blueprints and the OpenAPI document
 
 
 @event.listens_for(Engine, "connect")

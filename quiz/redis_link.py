@@ -12,8 +12,10 @@ import logging
 import threading
 import time
 
+import redis
 from flask import current_app, has_app_context
 
+from quiz import metrics
 from quiz.config import redis_options
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,6 @@ def client(url: str):
     """The process's client for `url`, with short timeouts and no retries."""
     found = _clients.get(url)
     if found is None:
-        import redis
-
         timeout_ms = (
             current_app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200) if has_app_context() else 200
         )
@@ -47,7 +47,6 @@ def is_open(url: str) -> bool:
 
 
 def failed(url: str, exc: BaseException | None = None) -> None:
-    from quiz import metrics
 
     metrics.REDIS_ERRORS.inc()
     with _lock:

@@ -11,13 +11,42 @@ from datetime import UTC, datetime
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 os.environ.setdefault("QUIZ_INSTANCE_PATH", tempfile.mkdtemp(prefix="quiz-test-instance-"))
 
+
+def _per_worker(worker: str | None) -> None:
+    """Under `pytest -n` (pytest-xdist) each worker gets a PostgreSQL database and a Redis
+    database of its own: TEST_DATABASE_URL's database with the worker's name appended (made on
+    first use, from the given one's connection) and TEST_REDIS_URL's database number plus one
+    plus the worker's number. Everything that reads those variables then sees its worker's."""
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        given = make_url(url)
+        mine = given.set(database=f"{given.database}_{worker}")
+        engine = create_engine(given, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": mine.database}
+            )
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{mine.database}"')
+        engine.dispose()
+        os.environ["TEST_DATABASE_URL"] = mine.render_as_string(hide_password=False)
+    if url := os.environ.get("TEST_REDIS_URL"):
+        base, _, database = url.rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{int(database or 0) + 1 + number}"
+
+
+_per_worker(os.environ.get("PYTEST_XDIST_WORKER"))
+
 from quiz import create_app  # noqa: E402
+from quiz.api.problems import smorest  # noqa: E402
 from quiz.clock import FrozenClock  # noqa: E402
-from quiz.extensions import address_limiter, db, limiter, smorest  # noqa: E402
+from quiz.extensions import address_limiter, db, limiter  # noqa: E402
 from quiz.services.daily_quiz import TODAYS_SET, TodaysSet  # noqa: E402
 from quiz.services.ledger import EARNING_LISTENERS  # noqa: E402
 from tests.factories import Factory  # noqa: E402

@@ -35,6 +35,7 @@ import importlib.util
 import json
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -83,50 +84,105 @@ def is_rote_date(q):
     return bool(ASKS_DATE.search(q["stem"])) or dated >= 3
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description="Check the bundled civic question bank.")
-    parser.add_argument("facts", nargs="?", type=Path, default=DEFAULT_FACTS)
-    parser.add_argument("--report", action="store_true", help="print the cue figures only")
-    parser.add_argument("--bank", type=Path, help="another bank JSON file (default: bundled)")
-    args = parser.parse_args(argv[1:])
-    errors, warnings = [], []
-    facts_path = args.facts
-    bank_path = args.bank or BANK
+@dataclass
+class Tally:
+    """What the per-question checks count, for the bank-wide limits and the summary."""
 
-    try:
-        data = json.loads(bank_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"ERROR: cannot read {bank_path}: {exc}")
-        return 1
-    qs = data.get("questions") if isinstance(data, dict) else None
-    if not isinstance(qs, list):
-        print('ERROR: top level must be {"questions": [...]}')
+    by_type: collections.Counter = field(default_factory=collections.Counter)
+    by_cat: collections.Counter = field(default_factory=collections.Counter)
+    by_diff: collections.Counter = field(default_factory=collections.Counter)
+    single_letters: collections.Counter = field(default_factory=collections.Counter)
+    judge_answers: collections.Counter = field(default_factory=collections.Counter)
+    stems: dict = field(default_factory=dict)  # stem without spaces -> its question's index
+    longest_clear: int = 0  # singles with a clearly longest option
+    longest_key: int = 0  # … where that option is the key
+    giveaways: list = field(default_factory=list)  # key >= GIVEAWAY x every distractor
+    all_keys: list = field(default_factory=list)  # multiples whose keys are every option
+    rote: list = field(default_factory=list)
+    n_multiple: int = 0
+
+    @property
+    def n_single(self):
+        return sum(self.single_letters.values())
+
+    @property
+    def longest_rate(self):
+        return self.longest_key / self.longest_clear if self.longest_clear else 0.0
+
+    @property
+    def all_keys_rate(self):
+        return len(self.all_keys) / self.n_multiple if self.n_multiple else 0.0
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The fact ids a question's `source` may cite; None when the facts file is missing."""
+
+    path: Path
+    known_ids: set | None
+
+
+def main(argv):
+    args = parse_args(argv)
+    bank_path = args.bank or BANK
+    qs = read_questions(bank_path)
+    if qs is None:
         return 1
     figures = load_cues().measure(q for q in qs if isinstance(q, dict))
     if args.report:
         print(f"bank: {bank_path} ({len(qs)} questions)")
         print("\n".join(figures.lines()))
         return 0
+    sources = read_sources(args.facts)
+    warnings = []
+    if sources.known_ids is None:
+        warnings.append(f"facts file not found ({sources.path}); source-ID check skipped")
+    tally = Tally()
+    ids, errors = index_ids(qs)
+    for i, q in enumerate(qs):
+        errors += question_errors(i, q, qs, ids, sources, tally)
+    errors += bank_errors(qs, tally, figures)
+    print_summary(qs, tally, figures, sources)
+    for w in warnings:
+        print(f"NOTE: {w}")
+    for e in errors:
+        print(f"ERROR: {e}")
+    print("OK" if not errors else f"FAILED: {len(errors)} error(s)")
+    return 1 if errors else 0
 
-    known_ids = None
-    if facts_path.is_file():
-        known_ids = set(
-            re.findall(r"^- ([A-Z]\d{2}) ", facts_path.read_text(encoding="utf-8"), re.M)
-        )
-    else:
-        warnings.append(f"facts file not found ({facts_path}); source-ID check skipped")
 
-    by_type = collections.Counter()
-    by_cat = collections.Counter()
-    by_diff = collections.Counter()
-    single_letters = collections.Counter()
-    judge_answers = collections.Counter()
-    stems = {}
-    ids = {}
-    longest_clear = longest_key = 0
-    giveaways, all_keys, rote = [], [], []
-    n_multiple = 0
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Check the bundled civic question bank.")
+    parser.add_argument("facts", nargs="?", type=Path, default=DEFAULT_FACTS)
+    parser.add_argument("--report", action="store_true", help="print the cue figures only")
+    parser.add_argument("--bank", type=Path, help="another bank JSON file (default: bundled)")
+    return parser.parse_args(argv[1:])
 
+
+def read_questions(bank_path):
+    """The bank's list of questions, or None after printing why there is none."""
+    try:
+        data = json.loads(bank_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"ERROR: cannot read {bank_path}: {exc}")
+        return None
+    qs = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(qs, list):
+        print('ERROR: top level must be {"questions": [...]}')
+        return None
+    return qs
+
+
+def read_sources(facts_path):
+    if not facts_path.is_file():
+        return Sources(facts_path, None)
+    text = facts_path.read_text(encoding="utf-8")
+    return Sources(facts_path, set(re.findall(r"^- ([A-Z]\d{2}) ", text, re.M)))
+
+
+def index_ids(qs):
+    """id -> index of the question that first uses it, and the errors of malformed or reused ids."""
+    ids, errors = {}, []
     for i, q in enumerate(qs):
         qid = q.get("id")
         if not isinstance(qid, str) or not QUESTION_ID.match(qid):
@@ -135,113 +191,192 @@ def main(argv):
             errors.append(f"#{i}: id {qid} already used by #{ids[qid]}")
         else:
             ids[qid] = i
-    for i, q in enumerate(qs):
-        where = f"#{i} ({str(q.get('stem', ''))[:20]}…)"
+    return ids, errors
 
-        def err(msg, where=where):
-            errors.append(f"{where}: {msg}")
 
-        t = q.get("type")
-        if t not in TYPES:
-            err(f"bad type {t!r}")
-            continue
-        by_type[t] += 1
-        stem = q.get("stem")
-        if not isinstance(stem, str) or not stem.strip():
-            err("empty stem")
-            stem = ""
-        elif len(stem) > MAX_STEM:
-            err(f"stem longer than {MAX_STEM} chars ({len(stem)})")
-        norm = re.sub(r"\s+", "", stem)
-        if norm in stems:
-            err(f"duplicate stem (same as #{stems[norm]})")
-        stems[norm] = i
+# --- one question ---------------------------------------------------------------------------
 
-        opts = q.get("options")
-        ans = q.get("answer")
-        if not isinstance(opts, dict) or not isinstance(ans, list) or not ans:
-            err("options must be an object and answer a non-empty list")
-            continue
-        for k, v in opts.items():
-            if not isinstance(v, str) or not v.strip():
-                err(f"empty option {k}")
-            elif len(v) > MAX_OPTION:
-                err(f"option {k} longer than {MAX_OPTION} chars ({len(v)})")
-        if len(set(v.strip() for v in opts.values())) != len(opts):
-            err("duplicate option texts")
-        missing = [a for a in ans if a not in opts]
-        if missing:
-            err(f"answer keys {missing} not among options")
-        if len(set(ans)) != len(ans):
-            err("repeated answer key")
 
-        if t == "judge":
-            if opts != JUDGE_OPTIONS:
-                err('judge options must be exactly {"A": "正确", "B": "错误"}')
-            if len(ans) != 1:
-                err("judge must have exactly one answer")
-            else:
-                judge_answers[ans[0]] += 1
-        else:
-            if t == "single" and sorted(opts) != LETTERS:
-                err("single must have options A-D")
-            if t == "multiple" and sorted(opts) not in MULTIPLE_LETTERS:
-                err("multiple must have options A-D or A-E")
-            if t == "single":
-                if len(ans) != 1:
-                    err("single must have exactly one answer")
-                else:
-                    single_letters[ans[0]] += 1
-                    lengths = sorted(((len(v), k) for k, v in opts.items()), reverse=True)
-                    if lengths[0][0] >= CLEARLY_LONGEST * lengths[1][0]:
-                        longest_clear += 1
-                        longest_key += lengths[0][1] == ans[0]
-                    rest = max((len(v) for k, v in opts.items() if k != ans[0]), default=0)
-                    if ans[0] in opts and len(opts[ans[0]]) >= GIVEAWAY * rest:
-                        giveaways.append(i)
-            else:
-                n_multiple += 1
-                if not 2 <= len(ans) <= 4:
-                    err("multiple must have 2-4 answers")
-                if set(ans) == set(opts):
-                    all_keys.append(i)
+def question_errors(i, q, qs, ids, sources, tally):
+    """Question i's errors, each prefixed with where it is; counts it in `tally`."""
+    where = f"#{i} ({str(q.get('stem', ''))[:20]}…)"
+    return [f"{where}: {msg}" for msg in question_problems(i, q, qs, ids, sources, tally)]
 
-        if q.get("difficulty") not in (1, 2, 3):
-            err(f"difficulty must be 1/2/3, got {q.get('difficulty')!r}")
-        else:
-            by_diff[q["difficulty"]] += 1
-        cat = q.get("category")
-        if not isinstance(cat, str) or not cat.strip():
-            err("missing category")
-        else:
-            by_cat[cat] += 1
-        expl = q.get("explanation")
-        if not isinstance(expl, str) or not expl.strip():
-            err("missing explanation")
-        elif "依据" not in expl:
-            err("explanation does not cite its source (依据)")
-        if is_rote_date(q):
-            rote.append(i)
-        excl = q.get("exclusive_with", [])
-        if not isinstance(excl, list) or not all(isinstance(x, str) for x in excl):
-            err("exclusive_with must be a list of question ids")
-        else:
-            for other in excl:
-                if other not in ids:
-                    err(f"exclusive_with names unknown id {other!r}")
-                elif q.get("id") not in qs[ids[other]].get("exclusive_with", []):
-                    err(f"exclusive_with {other} is not mutual")
-        src = q.get("source")
-        if not isinstance(src, str) or not src.strip():
-            err("missing source")
-        else:
-            for sid in (s.strip() for s in src.split(",")):
-                if not SOURCE_ID.match(sid):
-                    err(f"malformed source id {sid!r}")
-                elif known_ids is not None and sid not in known_ids:
-                    err(f"source id {sid} not found in {facts_path.name}")
 
-    total = len(qs)
+def question_problems(i, q, qs, ids, sources, tally):
+    t = q.get("type")
+    if t not in TYPES:
+        return [f"bad type {t!r}"]
+    tally.by_type[t] += 1
+    problems = stem_problems(i, q, tally)
+    opts, ans = q.get("options"), q.get("answer")
+    if not isinstance(opts, dict) or not isinstance(ans, list) or not ans:
+        return [*problems, "options must be an object and answer a non-empty list"]
+    problems += option_problems(opts, ans)
+    if t == "judge":
+        problems += judge_problems(opts, ans, tally)
+    elif t == "single":
+        problems += single_problems(i, opts, ans, tally)
+    else:
+        problems += multiple_problems(i, opts, ans, tally)
+    problems += difficulty_problems(q, tally)
+    problems += category_problems(q, tally)
+    problems += explanation_problems(q)
+    if is_rote_date(q):
+        tally.rote.append(i)
+    problems += exclusive_with_problems(q, qs, ids)
+    problems += source_problems(q, sources)
+    return problems
+
+
+def stem_problems(i, q, tally):
+    problems = []
+    stem = q.get("stem")
+    if not isinstance(stem, str) or not stem.strip():
+        problems.append("empty stem")
+        stem = ""
+    elif len(stem) > MAX_STEM:
+        problems.append(f"stem longer than {MAX_STEM} chars ({len(stem)})")
+    norm = re.sub(r"\s+", "", stem)
+    if norm in tally.stems:
+        problems.append(f"duplicate stem (same as #{tally.stems[norm]})")
+    tally.stems[norm] = i
+    return problems
+
+
+def option_problems(opts, ans):
+    problems = []
+    for k, v in opts.items():
+        if not isinstance(v, str) or not v.strip():
+            problems.append(f"empty option {k}")
+        elif len(v) > MAX_OPTION:
+            problems.append(f"option {k} longer than {MAX_OPTION} chars ({len(v)})")
+    if len(set(v.strip() for v in opts.values())) != len(opts):
+        problems.append("duplicate option texts")
+    missing = [a for a in ans if a not in opts]
+    if missing:
+        problems.append(f"answer keys {missing} not among options")
+    if len(set(ans)) != len(ans):
+        problems.append("repeated answer key")
+    return problems
+
+
+def judge_problems(opts, ans, tally):
+    problems = []
+    if opts != JUDGE_OPTIONS:
+        problems.append('judge options must be exactly {"A": "正确", "B": "错误"}')
+    if len(ans) != 1:
+        problems.append("judge must have exactly one answer")
+    else:
+        tally.judge_answers[ans[0]] += 1
+    return problems
+
+
+def single_problems(i, opts, ans, tally):
+    problems = []
+    if sorted(opts) != LETTERS:
+        problems.append("single must have options A-D")
+    if len(ans) != 1:
+        problems.append("single must have exactly one answer")
+        return problems
+    tally.single_letters[ans[0]] += 1
+    count_longest_option(i, opts, ans[0], tally)
+    return problems
+
+
+def count_longest_option(i, opts, key, tally):
+    """Whether a single's clearly longest option is its key, or its key gives itself away."""
+    lengths = sorted(((len(v), k) for k, v in opts.items()), reverse=True)
+    if lengths[0][0] >= CLEARLY_LONGEST * lengths[1][0]:
+        tally.longest_clear += 1
+        tally.longest_key += lengths[0][1] == key
+    rest = max((len(v) for k, v in opts.items() if k != key), default=0)
+    if key in opts and len(opts[key]) >= GIVEAWAY * rest:
+        tally.giveaways.append(i)
+
+
+def multiple_problems(i, opts, ans, tally):
+    problems = []
+    if sorted(opts) not in MULTIPLE_LETTERS:
+        problems.append("multiple must have options A-D or A-E")
+    tally.n_multiple += 1
+    if not 2 <= len(ans) <= 4:
+        problems.append("multiple must have 2-4 answers")
+    if set(ans) == set(opts):
+        tally.all_keys.append(i)
+    return problems
+
+
+def difficulty_problems(q, tally):
+    if q.get("difficulty") not in (1, 2, 3):
+        return [f"difficulty must be 1/2/3, got {q.get('difficulty')!r}"]
+    tally.by_diff[q["difficulty"]] += 1
+    return []
+
+
+def category_problems(q, tally):
+    cat = q.get("category")
+    if not isinstance(cat, str) or not cat.strip():
+        return ["missing category"]
+    tally.by_cat[cat] += 1
+    return []
+
+
+def explanation_problems(q):
+    expl = q.get("explanation")
+    if not isinstance(expl, str) or not expl.strip():
+        return ["missing explanation"]
+    if "依据" not in expl:
+        return ["explanation does not cite its source (依据)"]
+    return []
+
+
+def exclusive_with_problems(q, qs, ids):
+    excl = q.get("exclusive_with", [])
+    if not isinstance(excl, list) or not all(isinstance(x, str) for x in excl):
+        return ["exclusive_with must be a list of question ids"]
+    problems = []
+    for other in excl:
+        if other not in ids:
+            problems.append(f"exclusive_with names unknown id {other!r}")
+        elif q.get("id") not in qs[ids[other]].get("exclusive_with", []):
+            problems.append(f"exclusive_with {other} is not mutual")
+    return problems
+
+
+def source_problems(q, sources):
+    src = q.get("source")
+    if not isinstance(src, str) or not src.strip():
+        return ["missing source"]
+    problems = []
+    for sid in (s.strip() for s in src.split(",")):
+        if not SOURCE_ID.match(sid):
+            problems.append(f"malformed source id {sid!r}")
+        elif sources.known_ids is not None and sid not in sources.known_ids:
+            problems.append(f"source id {sid} not found in {sources.path.name}")
+    return problems
+
+
+# --- the whole bank -------------------------------------------------------------------------
+
+
+def bank_errors(qs, tally, figures):
+    """The bank-wide limits, in the order the report lists them."""
+    return [
+        *size_errors(len(qs), tally.by_cat),
+        *balance_errors(tally),
+        *gaming_errors(len(qs), tally),
+        *stated_key_errors(qs, figures),
+        *cue_figure_errors(figures),
+    ]
+
+
+def citizen_count(by_cat):
+    return sum(by_cat[c] for c in CITIZEN_CATEGORIES)
+
+
+def size_errors(total, by_cat):
+    errors = []
     if total < MIN_TOTAL:
         errors.append(f"only {total} questions (< {MIN_TOTAL})")
     for cat, n in by_cat.items():
@@ -249,43 +384,76 @@ def main(argv):
             errors.append(f"category {cat!r} has only {n} questions (< {MIN_PER_CATEGORY})")
     if by_cat[CAMPAIGN_CATEGORY] < MIN_CAMPAIGN:
         errors.append(f"{CAMPAIGN_CATEGORY}: {by_cat[CAMPAIGN_CATEGORY]} (< {MIN_CAMPAIGN})")
-    citizen = sum(by_cat[c] for c in CITIZEN_CATEGORIES)
+    citizen = citizen_count(by_cat)
     if citizen < MIN_CITIZEN:
         errors.append(f"{' + '.join(CITIZEN_CATEGORIES)}: {citizen} (< {MIN_CITIZEN})")
-    n_single = sum(single_letters.values())
+    return errors
+
+
+def balance_errors(tally):
+    """Single-choice key letters and judge keys spread evenly."""
+    errors = []
+    n_single, letters, judged = tally.n_single, tally.single_letters, tally.judge_answers
     for letter in LETTERS:
-        if abs(single_letters[letter] - n_single / 4) > LETTER_SPREAD:
+        if abs(letters[letter] - n_single / 4) > LETTER_SPREAD:
             errors.append(
-                f"single answer {letter}: {single_letters[letter]} of {n_single} "
+                f"single answer {letter}: {letters[letter]} of {n_single} "
                 f"(want {n_single / 4:.0f} +-{LETTER_SPREAD})"
             )
-    if abs(judge_answers["A"] - judge_answers["B"]) > JUDGE_SPREAD:
+    if abs(judged["A"] - judged["B"]) > JUDGE_SPREAD:
+        errors.append(f"judge answers unbalanced: 正确 {judged['A']}, 错误 {judged['B']}")
+    return errors
+
+
+def rote_rate(total, tally):
+    return len(tally.rote) / total if total else 0.0
+
+
+def gaming_errors(total, tally):
+    """Longest-option keys, all-options keys and rote dates over their limits."""
+    errors = []
+    if tally.longest_rate > MAX_LONGEST_IS_KEY:
         errors.append(
-            f"judge answers unbalanced: 正确 {judge_answers['A']}, 错误 {judge_answers['B']}"
+            f"longest option is the key in {tally.longest_rate:.0%} (> {MAX_LONGEST_IS_KEY:.0%})"
         )
-    longest_rate = longest_key / longest_clear if longest_clear else 0.0
-    if longest_rate > MAX_LONGEST_IS_KEY:
-        errors.append(
-            f"longest option is the key in {longest_rate:.0%} (> {MAX_LONGEST_IS_KEY:.0%})"
-        )
-    for i in giveaways:
+    for i in tally.giveaways:
         errors.append(f"#{i}: key is >= {GIVEAWAY}x longer than every distractor")
-    all_rate = len(all_keys) / n_multiple if n_multiple else 0.0
-    if all_rate > MAX_ALL_OPTIONS_KEYS:
-        errors.append(f"all-options keys {all_rate:.0%} of multiple-choice: {all_keys}")
-    rote_rate = len(rote) / total if total else 0.0
-    if rote_rate > MAX_ROTE_DATES:
-        errors.append(f"rote-date questions {rote_rate:.0%} (> {MAX_ROTE_DATES:.0%}): {rote}")
-    stated = sorted({(i, j) for i, j, _ in figures.giveaways})
-    for i, j in stated:
-        if qs[j].get("id") not in qs[i].get("exclusive_with", []):
-            errors.append(
-                f"#{i} ({qs[i].get('id')}) states #{j}'s ({qs[j].get('id')}) key in its stem"
-                " or 解析: reword or mark exclusive_with"
-            )
-    for f in figures.figures:
-        if not f.ok and not f.name.startswith("keys stated in another"):
-            errors.append(f"{f.name}: {f.value} (limit {f.limit})")
+    if tally.all_keys_rate > MAX_ALL_OPTIONS_KEYS:
+        errors.append(
+            f"all-options keys {tally.all_keys_rate:.0%} of multiple-choice: {tally.all_keys}"
+        )
+    rote = rote_rate(total, tally)
+    if rote > MAX_ROTE_DATES:
+        errors.append(f"rote-date questions {rote:.0%} (> {MAX_ROTE_DATES:.0%}): {tally.rote}")
+    return errors
+
+
+def stated_pairs(figures):
+    """(i, j): question i's stem or 解析 states question j's key."""
+    return sorted({(i, j) for i, j, _ in figures.giveaways})
+
+
+def stated_key_errors(qs, figures):
+    return [
+        f"#{i} ({qs[i].get('id')}) states #{j}'s ({qs[j].get('id')}) key in its stem"
+        " or 解析: reword or mark exclusive_with"
+        for i, j in stated_pairs(figures)
+        if qs[j].get("id") not in qs[i].get("exclusive_with", [])
+    ]
+
+
+def cue_figure_errors(figures):
+    # Stated keys are already reported pair by pair, by question number.
+    return [
+        f"{f.name}: {f.value} (limit {f.limit})"
+        for f in figures.figures
+        if not f.ok and not f.name.startswith("keys stated in another")
+    ]
+
+
+def print_summary(qs, tally, figures, sources):
+    """The bank's counts and figures, before its notes and errors."""
+    total = len(qs)
 
     def pct(n):
         return f"{n} ({n / total:.0%})" if total else str(n)
@@ -293,33 +461,36 @@ def main(argv):
     print(f"bank: {BANK}")
     print(f"total: {total}")
     print(
-        "by type: " + ", ".join(f"{t} {pct(by_type[t])}" for t in ("single", "multiple", "judge"))
+        "by type: "
+        + ", ".join(f"{t} {pct(tally.by_type[t])}" for t in ("single", "multiple", "judge"))
     )
     print("by category:")
-    for cat, n in by_cat.most_common():
+    for cat, n in tally.by_cat.most_common():
         print(f"  {cat}: {n}")
-    print("by difficulty: " + ", ".join(f"{d}: {by_diff[d]}" for d in (1, 2, 3)))
-    print("single answer letters: " + ", ".join(f"{k} {single_letters[k]}" for k in LETTERS))
-    print(f"judge answers: 正确 {judge_answers['A']}, 错误 {judge_answers['B']}")
+    print("by difficulty: " + ", ".join(f"{d}: {tally.by_diff[d]}" for d in (1, 2, 3)))
+    letters, judged = tally.single_letters, tally.judge_answers
+    print("single answer letters: " + ", ".join(f"{k} {letters[k]}" for k in LETTERS))
+    print(f"judge answers: 正确 {judged['A']}, 错误 {judged['B']}")
     print(
-        f"longest option is the key: {longest_key} of {longest_clear} singles with a clearly "
-        f"longest option ({longest_rate:.0%}); key >= {GIVEAWAY}x every distractor: {len(giveaways)}"
+        f"longest option is the key: {tally.longest_key} of {tally.longest_clear} singles with a "
+        f"clearly longest option ({tally.longest_rate:.0%}); key >= {GIVEAWAY}x every "
+        f"distractor: {len(tally.giveaways)}"
     )
-    print(f"all-options keys: {len(all_keys)} of {n_multiple} multiple-choice ({all_rate:.0%})")
-    print(f"rote-date questions: {len(rote)} ({rote_rate:.0%})")
+    print(
+        f"all-options keys: {len(tally.all_keys)} of {tally.n_multiple} multiple-choice "
+        f"({tally.all_keys_rate:.0%})"
+    )
+    print(f"rote-date questions: {len(tally.rote)} ({rote_rate(total, tally):.0%})")
     pairs = sum(len(q.get("exclusive_with", [])) for q in qs) // 2
-    print(f"keys stated in another's stem or 解析: {len(stated)}; exclusive_with pairs: {pairs}")
-    print(f"{' + '.join(CITIZEN_CATEGORIES)}: {citizen}")
+    print(
+        f"keys stated in another's stem or 解析: {len(stated_pairs(figures))}; "
+        f"exclusive_with pairs: {pairs}"
+    )
+    print(f"{' + '.join(CITIZEN_CATEGORIES)}: {citizen_count(tally.by_cat)}")
     print("cue figures:")
     print("\n".join("  " + line for line in figures.lines()))
-    if known_ids is not None:
-        print(f"source ids checked against {facts_path} ({len(known_ids)} facts)")
-    for w in warnings:
-        print(f"NOTE: {w}")
-    for e in errors:
-        print(f"ERROR: {e}")
-    print("OK" if not errors else f"FAILED: {len(errors)} error(s)")
-    return 1 if errors else 0
+    if sources.known_ids is not None:
+        print(f"source ids checked against {sources.path} ({len(sources.known_ids)} facts)")
 
 
 if __name__ == "__main__":

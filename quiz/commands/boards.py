@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.extensions import unit_of_work
+from quiz.services import leaderboards
 
 boards_cli = AppGroup("boards", help="Leaderboards.")
 
@@ -14,7 +15,6 @@ boards_cli = AppGroup("boards", help="Leaderboards.")
 @boards_cli.command("rebuild")
 def rebuild_command() -> None:
     """Recompute every board from the ledger (Redis when REDIS_URL is set, else the SQL table)."""
-    from quiz.services import leaderboards
 
     store = current_app.extensions[leaderboards.STORE]
     with unit_of_work():
@@ -27,7 +27,6 @@ def prune_command() -> None:
     """Delete SQL board rows of periods that ended more than QUIZ_BOARD_RETENTION_DAYS ago.
 
     Run it daily (deploy/ has a timer); Redis keys expire by themselves."""
-    from quiz.services import leaderboards
 
     store = current_app.extensions[leaderboards.STORE]
     with unit_of_work():
@@ -41,7 +40,6 @@ def prune_command() -> None:
 @boards_cli.command("drain")
 def drain_command() -> None:
     """Apply board increments kept while Redis was down (requests also do this by themselves)."""
-    from quiz.services import leaderboards
 
     store = current_app.extensions[leaderboards.STORE]
     if store.name != "redis":

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.extensions import unit_of_work
+from quiz.services import fairplay
 
 fairplay_cli = AppGroup("fairplay", help="Fair play.")
 
@@ -16,7 +17,6 @@ def purge_ips_command() -> None:
     """Clear the registration address of accounts older than QUIZ_IP_RETENTION_DAYS.
 
     Run it daily, beside `boards prune`."""
-    from quiz.services import fairplay
 
     days = current_app.config["QUIZ_IP_RETENTION_DAYS"]
     with unit_of_work():

@@ -6,8 +6,10 @@ from functools import partial
 
 from marshmallow import Schema, fields
 
+from quiz.clock import today
 from quiz.models.account import Role
 from quiz.schemas.text import Text
+from quiz.services.daily_quiz import live_streak
 
 # One cap for registering and signing in: a password that registers can always sign in.
 MAX_PASSWORD = 256
@@ -57,8 +59,6 @@ class ProgressItem(Schema):
 
 def streak_of(user) -> int:
     """The user's streak as it stands today (the service's calendar)."""
-    from quiz.clock import today
-    from quiz.services.daily_quiz import live_streak
 
     return live_streak(user.streak, user.streak_day, today())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from quiz.clock import zone
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import sane_instant
 from quiz.schemas.quiz import AnswerResultOut, QuestionOut
@@ -17,15 +18,12 @@ class LocalDateTime(fields.DateTime):
     zone by the service); out always with the service's local offset."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        from quiz.clock import zone
 
         return None if value is None else value.astimezone(zone()).isoformat()
 
     def _deserialize(self, value, attr, data, **kwargs):
         out = super()._deserialize(value, attr, data, **kwargs)
         if out.tzinfo is None:
-            from quiz.clock import zone
-
             out = out.replace(tzinfo=zone())
         if not sane_instant.min <= out <= sane_instant.max:
             raise ValidationError(sane_instant.error)

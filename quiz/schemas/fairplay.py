@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from quiz.schemas.common import page_schema, sane_day
 from quiz.schemas.text import Text
+from quiz.services.fairplay import holds_of
 
 
 class SuspectArgs(Schema):
@@ -65,7 +66,6 @@ class _HoldsOf(fields.List):
     """The account's hold history, read by its id."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        from quiz.services.fairplay import holds_of
 
         return super()._serialize(holds_of(obj.id), attr, obj, **kwargs)
 

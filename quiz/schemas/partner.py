@@ -9,7 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from quiz.clock import zone
 from quiz.models.partner import PARTNER_SCOPES
 from quiz.schemas.common import PageArgs, page_schema, sane_day
-from quiz.schemas.text import Text, text_problem
+from quiz.schemas.text import Text
+from quiz.text import text_problem
 
 MAX_POINTS = 10_000_000
 

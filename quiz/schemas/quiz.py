@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from marshmallow import Schema, fields, validate
 
+from quiz.clock import zone
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import Page, sane_day
 from quiz.schemas.text import Text
@@ -109,7 +110,6 @@ class EntryOut(Schema):
     created_at = fields.Method("_created_at")
 
     def _created_at(self, entry) -> str:
-        from quiz.clock import zone
 
         return entry.created_at.astimezone(zone()).isoformat()
 

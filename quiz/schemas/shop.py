@@ -11,6 +11,7 @@ from quiz.models.shop import REDEMPTION_STATUSES
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import PageArgs, page_schema, sane_day, sane_instant
 from quiz.schemas.text import Text, check_texts
+from quiz.services.shop import image_url
 
 _MAX = 1_000_000
 
@@ -86,7 +87,6 @@ StockMovementPage = page_schema(StockMovementOut)
 
 
 def _image_url(prize) -> str | None:
-    from quiz.services.shop import image_url
 
     return image_url(prize)
 

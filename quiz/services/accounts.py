@@ -18,9 +18,9 @@ from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClos
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
 from quiz.models.account import STAFF_ROLES, Role
-from quiz.schemas.text import clean_text, text_problem
 from quiz.services.codes import normalise_code
 from quiz.services.staff_auth import check_staff_password
+from quiz.text import clean_text, text_problem
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
 # Accounts created by SSO are named sso_<hash>; nobody may register such a name first.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import psycopg
 from sqlalchemy import String, any_, bindparam, exists, insert, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
@@ -234,10 +235,6 @@ def _same(value):
 
 def _driver_integrity_errors() -> tuple[type[Exception], ...]:
     """COPY goes to psycopg directly, so its unique violation is not SQLAlchemy's."""
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a runtime requirement
-        return ()
     return (psycopg.IntegrityError,)
 
 

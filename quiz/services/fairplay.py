@@ -23,7 +23,7 @@ from quiz.extensions import db
 from quiz.models import STAFF_ROLES, AccountHold, Answer, QuizDay, User
 from quiz.models.shop import Redemption
 from quiz.models.types import MAX_ID
-from quiz.schemas.text import clean_text
+from quiz.text import clean_text
 
 # --- each user's option order ------------------------------------------------------------
 

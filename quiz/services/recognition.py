@@ -20,6 +20,7 @@ from quiz.clock import local_day
 from quiz.errors import NotFound
 from quiz.extensions import begin_writing, db
 from quiz.models import STAFF_ROLES, Certificate, QuizDay, User
+from quiz.services.campaigns import high_scores
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.leaderboards import mask_name, standing
 from quiz.services.sql import insert_on_conflict
@@ -130,7 +131,6 @@ def perfect_weeks(user_id: int, *, now: datetime, tz: ZoneInfo) -> list[Achievem
 
 def campaign_high_scores(user_id: int, *, now: datetime, tz: ZoneInfo) -> list[Achievement]:
     """专项答题 in which the user's best attempt scored at least 90 % of its questions."""
-    from quiz.services.campaigns import high_scores
 
     return [
         Achievement(

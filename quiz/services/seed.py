@@ -9,11 +9,11 @@ from sqlalchemy import exists, select
 
 from quiz.extensions import db
 from quiz.models import Question
+from quiz.services import banks, shop
 
 
 def seed_empty_database(*, now: datetime) -> Iterator[str]:
     """Yield a line per step. Each part is loaded only when its tables are empty."""
-    from quiz.services import banks, shop
 
     if db.session.scalar(select(exists().where(Question.id.is_not(None)))):
         yield "questions: already present, bundled bank not loaded"

@@ -44,14 +44,12 @@ from quiz.services.leaderboards.periods import (
     retention_ttl,
 )
 from quiz.services.leaderboards.reading import Standing, mask_name, standing
+from quiz.services.leaderboards.redis_wire import REDIS_PREFIX, redis_client, redis_key
 from quiz.services.leaderboards.store import (
-    REDIS_PREFIX,
     BoardStore,
     RedisBoardStore,
     SqlBoardStore,
     install_session_hooks,
-    redis_client,
-    redis_key,
 )
 
 # Where the app keeps its store (`app.extensions[STORE]`), set up in `create_app`.

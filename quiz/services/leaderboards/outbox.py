@@ -22,6 +22,7 @@ from quiz.extensions import db
 from quiz.models.board import BoardOutbox
 from quiz.services.leaderboards.attribution import Increment
 from quiz.services.leaderboards.periods import retention_ttl
+from quiz.services.leaderboards.redis_wire import LUA_ADD, REDIS_PREFIX, add_arguments, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,6 @@ def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:
 
     Runs on its own connections (not the request's transaction). A row applied but not yet
     deleted (a crash in between) is skipped next time: Redis remembers it was claimed."""
-    from quiz.services.leaderboards.store import LUA_ADD, REDIS_PREFIX, add_arguments, redis_client
-
     client = redis_client(url)
     # LUA_ADD claims the row's key first, so two processes draining the same row apply it once.
     script = client.register_script(LUA_ADD)

@@ -38,6 +38,14 @@ from quiz.services.leaderboards.periods import (
     local_cutoff,
     retention_ttl,
 )
+from quiz.services.leaderboards.redis_wire import (
+    LUA_ADD,
+    REDIS_PREFIX,
+    add_arguments,
+    decode,
+    redis_client,
+    redis_key,
+)
 from quiz.services.sql import insert_on_conflict
 
 log = logging.getLogger(__name__)
@@ -267,63 +275,6 @@ class SqlBoardStore:
 
 # --- Redis ---------------------------------------------------------------------------------------
 
-REDIS_PREFIX = "quiz:board"
-
-# Adds increments to board keys (KEYS[2..], five ARGV each from ARGV[2]: member, points, tie,
-# the tie's unit, a relative TTL or ''): points << bits | tie, keeping the tie of the latest
-# raise (the smaller one). With ARGV[1] set, it first claims KEYS[1] for that many seconds and
-# applies nothing if another process already did: the outbox's exactly-once drain.
-LUA_ADD = """
-if ARGV[1] ~= '' then
-  if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-end
-local n = 2
-for i = 2, #KEYS do
-  local key = KEYS[i]
-  local member, unit = ARGV[n], tonumber(ARGV[n + 3])
-  local points, tie = tonumber(ARGV[n + 1]), tonumber(ARGV[n + 2])
-  local cur = redis.call('ZSCORE', key, member)
-  if cur then
-    cur = tonumber(cur)
-    local old = math.floor(cur / unit)
-    local oldtie = cur - old * unit
-    points = points + old
-    if oldtie < tie then tie = oldtie end
-  end
-  redis.call('ZADD', key, string.format('%.0f', points * unit + tie), member)
-  if ARGV[n + 4] ~= '' then redis.call('EXPIRE', key, ARGV[n + 4]) end
-  n = n + 5
-end
-return 1
-"""
-
-
-def add_arguments(
-    board: str, period: str, start: date, subject: str, points: int, tie: int, ttl: int | None
-) -> tuple[str, list]:
-    """One increment as LUA_ADD's key and its five arguments."""
-    unit = 1 << TIE_BITS[period]
-    return redis_key(board, period, start), [
-        subject,
-        points,
-        tie,
-        unit,
-        "" if ttl is None else ttl,
-    ]
-
-
-def redis_client(url: str):
-    """The process's client: QUIZ_REDIS_TIMEOUT_MS per call, no retries (see quiz.redis_link)."""
-    return redis_link.client(url)
-
-
-def redis_key(board: str, period: str, start: date) -> str:
-    return f"{REDIS_PREFIX}:{board}:{period}:{start.isoformat()}"
-
-
-def _decode(encoded: float, period: str) -> int:
-    return int(encoded) >> TIE_BITS[period]
-
 
 class RedisBoardStore:
     """Boards in Redis sorted sets, written after the database commit.
@@ -394,7 +345,7 @@ class RedisBoardStore:
         rows = self.client.zrevrange(
             redis_key(key.board, key.period, key.start), offset, offset + limit - 1, withscores=True
         )
-        return [(member, _decode(score, key.period)) for member, score in rows]
+        return [(member, decode(score, key.period)) for member, score in rows]
 
     def rank(self, key: BoardKey, subject: str) -> tuple[int, int] | None:
         return self._read(lambda: self._rank(key, subject))
@@ -407,7 +358,7 @@ class RedisBoardStore:
         rank, score = pipe.execute()
         if rank is None or score is None:
             return None
-        return rank + 1, _decode(score, key.period)
+        return rank + 1, decode(score, key.period)
 
     def around(self, key: BoardKey, subject: str, radius: int) -> tuple[Ranked, tuple | None]:
         return self._read(lambda: self._around(key, subject, radius))

@@ -17,6 +17,7 @@ from pathlib import Path
 from quiz.extensions import db
 from tests.conftest import make_app
 from tests.factories import Factory
+from tests.sessions import signed_in_client
 
 TARGETS = [
     ("citizen", "/app/"),
@@ -43,11 +44,10 @@ def main(argv: list[str] | None = None) -> None:
         }
     clients = {}
     for who in ("citizen", "admin", "anyone"):
-        client = app.test_client()
         if who in users:
-            with client.session_transaction() as session:
-                session["_user_id"] = f"{users[who]}:0"  # "<id>:<session_version>"
-        clients[who] = client
+            clients[who] = signed_in_client(app, users[who], csrf_header=False)
+        else:
+            clients[who] = app.test_client()
     print(f"{'page':<22}{'req/s':>10}{'ms/req':>10}")
     for who, path in TARGETS:
         client = clients[who]

@@ -22,6 +22,7 @@ import uuid
 from datetime import UTC, datetime
 
 from bench import common
+from tests.sessions import signed_in_client
 
 
 def parse_args(argv):
@@ -93,11 +94,7 @@ def main(argv: list[str]) -> int:
 
     clients = []
     for user_id in ids:
-        client = app.test_client()
-        client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-        with client.session_transaction() as session:
-            session["_user_id"] = f"{user_id}:0"
-        clients.append(client)
+        clients.append(signed_in_client(app, user_id))
     todays: dict[int, list[int]] = {}
     spent: dict[str, float] = {}
 

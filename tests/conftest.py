@@ -50,6 +50,7 @@ from quiz.extensions import address_limiter, db, limiter  # noqa: E402
 from quiz.services.daily_quiz import TODAYS_SET, TodaysSet  # noqa: E402
 from quiz.services.ledger import EARNING_LISTENERS  # noqa: E402
 from tests.factories import Factory  # noqa: E402
+from tests.sessions import signed_in_client  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -244,12 +245,7 @@ def as_user(app, factory):
     """`as_user(user)` → a client signed in as that user (CSRF header included)."""
 
     def sign_in(user):
-        c = app.test_client()
-        c.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-        with c.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        return c
+        return signed_in_client(app, user.id, session_version=user.session_version)
 
     return sign_in
 

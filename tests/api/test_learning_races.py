@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import PracticeAnswer, QuestionReport
+from tests.sessions import signed_in_client
 
 RACERS = 8
 
@@ -21,12 +22,7 @@ def app_config():
 
 
 def signed_in(app, user):
-    client = app.test_client()
-    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
+    return signed_in_client(app, user.id, session_version=user.session_version)
 
 
 def race(clients, call) -> list:

@@ -12,6 +12,7 @@ from quiz.extensions import db
 from quiz.models import Answer, User
 from quiz.services import ledger
 from tests.factories import fresh_key
+from tests.sessions import signed_in_client
 
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
 
@@ -72,11 +73,7 @@ def test_the_set_survives_an_app_restart(app, backend, tmp_path, factory, bank):
 
 
 def _signed_in(app, user):
-    client = app.test_client()
-    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-    return client
+    return signed_in_client(app, user.id, session_version=user.session_version)
 
 
 def test_answering_returns_the_result_with_answer_and_explanation(citizen_client, bank):

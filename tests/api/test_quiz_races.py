@@ -14,6 +14,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.services import ledger
+from tests.sessions import signed_in_client
 
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
 
@@ -30,12 +31,7 @@ def bank(factory):
 
 
 def signed_in(app, user):
-    client = app.test_client()
-    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
+    return signed_in_client(app, user.id, session_version=user.session_version)
 
 
 def test_thirty_first_fetches_racing_ten_answerers_never_get_a_500(app, factory, bank):

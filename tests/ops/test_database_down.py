@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import make_app
 from tests.ops.conftest import free_port
+from tests.sessions import signed_in_client
 
 # Routes that never need the database (they answer as usual).
 NO_DATABASE = {
@@ -31,12 +32,7 @@ def down_app(request, tmp_path):
 
 
 def _signed_in(app):
-    client = app.test_client()
-    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    with client.session_transaction() as session:
-        session["_user_id"] = "1:0"  # "<id>:<session_version>"
-        session["_fresh"] = True
-    return client
+    return signed_in_client(app, 1)
 
 
 def _url(rule) -> str:

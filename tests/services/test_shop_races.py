@@ -18,15 +18,11 @@ from quiz.models import LedgerEntry, User
 from quiz.models.shop import Redemption
 from quiz.services import ledger
 from tests.api.test_shop import give_points, make_prize, stock_of
+from tests.sessions import signed_in_client
 
 
 def signed_in(app, user_id: int):
-    client = app.test_client()
-    client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{user_id}:0"  # "<id>:<session_version>"
-        session["_fresh"] = True
-    return client
+    return signed_in_client(app, user_id)
 
 
 def post_redemption(client, prize_id: int, key: str):

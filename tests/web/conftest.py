@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from quiz.extensions import db
 from tests.conftest import make_app
 from tests.factories import PASSWORD, Factory
+from tests.sessions import signed_in_client
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,12 +62,7 @@ class Live:
         assert not missing, f"routes this journey drives are missing: {', '.join(missing)}"
 
     def api_as(self, user):
-        client = self.app.test_client()
-        client.environ_base["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
-        with client.session_transaction() as session:
-            session["_user_id"] = f"{user.id}:0"  # "<id>:<session_version>"
-            session["_fresh"] = True
-        return client
+        return signed_in_client(self.app, user.id)
 
 
 def _seed(live: Live) -> None:

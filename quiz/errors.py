@@ -120,6 +120,21 @@ class RegistrationClosed(Forbidden):
     title = "Registration closed"
 
 
+class ConsentRequired(ValidationFailed):
+    """The current privacy notice was not accepted where it must be (QUIZ_CONSENT_REQUIRED, or
+    an old notice version sent)."""
+
+    code = "consent_required"
+    title = "Consent required"
+
+
+class GuardianConsentRequired(Forbidden):
+    """A minor (小记者) acting where a guardian's recorded consent is needed (redeeming)."""
+
+    code = "guardian_consent_required"
+    title = "Guardian consent required"
+
+
 class CsrfRequired(AppError):
     """A cookie-authenticated write without the X-Requested-With header."""
 

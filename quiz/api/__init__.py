@@ -34,6 +34,7 @@ MODULES = (
     "players",
     "admin_audit",
     "staff_session",
+    "privacy",
 )
 
 

@@ -12,7 +12,7 @@ from quiz.errors import InvalidCredentials
 from quiz.extensions import db, limiter
 from quiz.models.account import STAFF_ROLES
 from quiz.schemas.account import LoginIn, RegisterIn, SsoIn, UserOut
-from quiz.services import accounts, login_guard
+from quiz.services import accounts, login_guard, privacy
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sign-in")
 
@@ -21,9 +21,16 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _sign_in(user) -> None:
+def _sign_in(user, method: str) -> None:
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
+    if user.role not in STAFF_ROLES:  # staff sign-ins are in the audit trail
+        privacy.record_sign_in(user.id, method, ip=request.remote_addr, now=now())
+
+
+def _notice() -> tuple[str, bool]:
+    """The privacy notice in force and whether accepting it is required to sign up."""
+    return config("QUIZ_PRIVACY_VERSION"), config("QUIZ_CONSENT_REQUIRED")
 
 
 @blp.route("/register", methods=["POST"])
@@ -50,8 +57,9 @@ def register(body):
         now=now(),
         mode=config("QUIZ_REGISTRATION"),
         ip=request.remote_addr,
+        notice=_notice(),
     )
-    _sign_in(user)
+    _sign_in(user, "register")
     return user
 
 
@@ -87,7 +95,7 @@ def login(body):
         raise
     if reservation is not None:
         login_guard.release(db.session, reservation)
-    _sign_in(user)
+    _sign_in(user, "password")
     if user.role in STAFF_ROLES:
         pending = staff_session.start(user)
         admin_audit.record(
@@ -124,6 +132,8 @@ def sso(body):
         ip=request.remote_addr,
         signed_in=account() if current_user.is_authenticated else None,
         confirm_switch=body["confirm_switch"],
+        consent_version=body["consent_version"],
+        notice=_notice(),
     )
-    _sign_in(user)
+    _sign_in(user, "sso")
     return user

@@ -19,6 +19,7 @@ from quiz.models.learning import Mistake, PracticeAnswer, PracticeSession, Quest
 from quiz.models.ledger import EARNING_KINDS, KINDS, LedgerEntry
 from quiz.models.partner import Partner  # noqa: F401  (registers the partner tables)
 from quiz.models.players import PasswordResetCode, PlayerSettings  # noqa: F401
+from quiz.models.privacy import GuardianConsent, SignInRecord  # noqa: F401
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
 

@@ -40,6 +40,14 @@ ROLES = tuple(r.value for r in Role)
 STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value, Role.AUDITOR.value)
 
 
+ERASED_NAME = "已注销用户"
+
+
+def is_minor(role: str, invite_code: str | None) -> bool:
+    """A 小记者 (a child): a reporter, or anyone who ever had a reporter's invite code."""
+    return role == Role.REPORTER or invite_code is not None
+
+
 class Team(db.Model):
     """A reporters' team (usually one school's 小记者站), joined with its join code."""
 
@@ -95,7 +103,9 @@ class User(AccountFacts, UserMixin, db.Model):
     invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     # 小手拉大手: the reporter who invited this family member.
     family_reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # Guardian consent lets a reporter's full name show on public boards.
+    # A guardian's consent is recorded (quiz.models.privacy.GuardianConsent): the minor's full
+    # name may show, a named certificate issue and prizes be redeemed. Kept by
+    # quiz.services.privacy alone, from the consent rows.
     show_full_name: Mapped[bool] = mapped_column(default=False)
     sso_uid: Mapped[str | None] = mapped_column(String(128), unique=True)
     # Kept by the points ledger only (quiz.services.ledger); Σ entries == balance.
@@ -119,6 +129,11 @@ class User(AccountFacts, UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The privacy notice version the user accepted, and when (PIPL 第十四条).
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Erased at the user's request (DELETE /api/v1/me): an anonymous row the books still need.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship(lazy="joined", foreign_keys=[team_id])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from flask import current_app
 from marshmallow import Schema, fields
 
 from quiz.clock import today
@@ -22,6 +23,12 @@ class RegisterIn(Schema):
     display_name = Text(required=True, min_length=1, max_length=32)
     district = Text(load_default=None, allow_none=True, max_length=32)
     invite_code = Text(load_default=None, allow_none=True, max_length=32)
+    consent_version = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=32,
+        metadata={"description": "the privacy notice version accepted (GET /api/v1/privacy)"},
+    )
 
 
 class LoginIn(Schema):
@@ -37,6 +44,12 @@ class SsoIn(Schema):
             "description": "switch even though another account is signed in on this browser "
             "(without it such a request is 409 `confirm_switch`, naming `signed_in_as`)"
         },
+    )
+    consent_version = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=32,
+        metadata={"description": "the privacy notice version accepted (GET /api/v1/privacy)"},
     )
 
 
@@ -63,6 +76,10 @@ def streak_of(user) -> int:
     return live_streak(user.streak, user.streak_day, today())
 
 
+def _consent_needed(user) -> bool:
+    return getattr(user, "consent_version", None) != current_app.config["QUIZ_PRIVACY_VERSION"]
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -78,3 +95,14 @@ class UserOut(Schema):
         metadata={"type": "string", "description": "a reporter's family invite code"},
     )
     elder_mode = fields.Boolean(metadata={"description": "长辈模式: larger text, no countdowns"})
+    consent_version = fields.String(
+        allow_none=True, metadata={"description": "the privacy notice version the user accepted"}
+    )
+    consent_needed = fields.Function(
+        _consent_needed,
+        metadata={
+            "type": "boolean",
+            "description": "the notice changed since (or was never accepted): show it and ask "
+            "again (POST /api/v1/me/consent)",
+        },
+    )

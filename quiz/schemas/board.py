@@ -93,9 +93,13 @@ class FamilyOut(Schema):
 
 
 class UserAdminIn(Schema):
-    show_full_name = fields.Boolean(required=True)
+    show_full_name = fields.Boolean(
+        required=True,
+        metadata={"description": "true: record the guardian's paper consent form; false: withdraw"},
+    )
+    guardian_name = Text(load_default=None, allow_none=True, max_length=64)
 
 
 class AdminUserOut(UserOut):
-    show_full_name = fields.Boolean()
+    show_full_name = fields.Boolean(metadata={"description": "a guardian's consent is recorded"})
     family_reporter_id = fields.Integer(allow_none=True)

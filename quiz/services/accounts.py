@@ -14,7 +14,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quiz.errors import Conflict, InvalidCredentials, NotFound, RegistrationClosed, ValidationFailed
+from quiz.errors import (
+    Conflict,
+    ConsentRequired,
+    InvalidCredentials,
+    NotFound,
+    RegistrationClosed,
+    ValidationFailed,
+)
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
 from quiz.models.account import STAFF_ROLES, Role
@@ -25,6 +32,8 @@ from quiz.text import clean_text, text_problem
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,32}")
 # Accounts created by SSO are named sso_<hash>; nobody may register such a name first.
 SSO_PREFIX = "sso_"
+# Erased accounts are renamed erased_<id> (quiz.services.privacy): reserved likewise.
+ERASED_PREFIX = "erased_"
 MIN_PASSWORD = 8
 # Checked against when the username is unknown, so a miss costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
@@ -66,6 +75,24 @@ def check_district(district: str | None, districts: list[str]) -> str | None:
     return district
 
 
+def check_notice(version: str | None, *, current: str, required: bool) -> str | None:
+    """The privacy notice version accepted (None when none was sent and none is required).
+    An old version is refused: the person must have read the notice in force."""
+    if version in (None, ""):
+        if required:
+            raise ConsentRequired(
+                "请阅读并同意《个人信息处理规则》后再继续。",
+                errors=[{"field": "consent_version", "message": "须同意个人信息处理规则"}],
+            )
+        return None
+    if version != current:
+        raise ConsentRequired(
+            f"个人信息处理规则已更新为 {current} 版，请阅读后重新同意。",
+            errors=[{"field": "consent_version", "message": f"当前版本为 {current}"}],
+        )
+    return version
+
+
 def register(
     *,
     username: str,
@@ -78,17 +105,22 @@ def register(
     now: datetime,
     mode: str = "open",
     ip: str | None = None,
+    consent_version: str | None = None,
+    notice: tuple[str, bool] = ("", False),
 ) -> User:
     """A new citizen (a family member with a reporter's invite code), under QUIZ_REGISTRATION
-    `mode`; `ip` is the client address, kept for the suspects report (QUIZ_IP_RETENTION_DAYS)."""
+    `mode`; `ip` is the client address, kept for the suspects report (QUIZ_IP_RETENTION_DAYS).
+    `notice` is (the privacy notice version in force, whether accepting it is required)."""
     if mode == "sso_only":
         raise RegistrationClosed("请从新闻客户端登录参与答题。")
+    consent_version = check_notice(consent_version, current=notice[0], required=notice[1])
     if mode == "invite" and not (invite_code or "").strip():
         raise _field_error("invite_code", "注册需要邀请码。")
     if not USERNAME_RE.fullmatch(username or ""):
         raise _field_error("username", "用户名须为 3–32 位字母、数字或下划线。")
-    if username.lower().startswith(SSO_PREFIX):
-        raise _field_error("username", f"用户名不能以 {SSO_PREFIX} 开头。")
+    for reserved in (SSO_PREFIX, ERASED_PREFIX):
+        if username.lower().startswith(reserved):
+            raise _field_error("username", f"用户名不能以 {reserved} 开头。")
     if len(password or "") < MIN_PASSWORD:
         raise _field_error("password", f"密码至少 {MIN_PASSWORD} 位。")
     if not (display_name or "").strip():
@@ -121,6 +153,8 @@ def register(
         family_reporter_id=reporter.id if reporter else None,
         created_at=now,
         registered_ip=_address(ip),
+        consent_version=consent_version,
+        consent_at=now if consent_version else None,
     )
     try:
         with db.session.begin_nested():
@@ -255,12 +289,16 @@ def sso_sign_in(
     ip: str | None = None,
     signed_in=None,
     confirm_switch: bool = False,
+    consent_version: str | None = None,
+    notice: tuple[str, bool] = ("", False),
 ) -> User:
     """Exchange a host-app token for a user, creating a citizen on first sight. Each token works once.
 
     When another account is signed in on this browser (`signed_in`), a token for a different
     person switches accounts only with `confirm_switch` (a link carrying someone else's token
-    must not switch the session without a word); the token is not spent by that refusal."""
+    must not switch the session without a word); the token is not spent by that refusal.
+    The first sign-in records the privacy notice accepted (`notice` as for `register`); a later
+    one that carries a version records it too (the person accepted a newer notice)."""
     if not secret:
         raise InvalidToken("未配置单点登录。")
     uid, name, jti, exp = _sso_claims(token, secret, now=now, max_lifetime=max_lifetime)
@@ -272,7 +310,10 @@ def sso_sign_in(
     _spend_jti(jti, exp, now=now)
     user = db.session.scalar(select(User).where(User.sso_uid == uid))
     if user is not None:
+        if consent_version and check_notice(consent_version, current=notice[0], required=True):
+            user.consent_version, user.consent_at = consent_version, now
         return user
+    consent_version = check_notice(consent_version, current=notice[0], required=notice[1])
     user = User(
         username=SSO_PREFIX + hashlib.sha256(uid.encode()).hexdigest()[:16],
         display_name=name or "市民",
@@ -280,6 +321,8 @@ def sso_sign_in(
         sso_uid=uid,
         created_at=now,
         registered_ip=_address(ip),
+        consent_version=consent_version,
+        consent_at=now if consent_version else None,
     )
     try:
         with db.session.begin_nested():

@@ -18,9 +18,16 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select, update
 
-from quiz.errors import AccountOnHold, Forbidden, UnknownUser, ValidationFailed
+from quiz.errors import (
+    AccountOnHold,
+    Forbidden,
+    GuardianConsentRequired,
+    UnknownUser,
+    ValidationFailed,
+)
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, AccountHold, Answer, QuizDay, User
+from quiz.models.account import is_minor
 from quiz.models.shop import Redemption
 from quiz.models.types import MAX_ID
 from quiz.text import clean_text
@@ -98,12 +105,17 @@ def earns_points(role: str) -> bool:
     return role not in STAFF_ROLES
 
 
-def check_may_redeem(role: str, held_at: datetime | None) -> None:
-    """Raised inside the redemption service, with the buyer's row locked."""
+def check_may_redeem(
+    role: str, held_at: datetime | None, *, invite_code: str | None, guardian_consent: bool
+) -> None:
+    """Raised inside the redemption service (and a partner's debit), with the buyer's row
+    locked: staff never, an account on hold not now, a minor only with a guardian's consent."""
     if role in STAFF_ROLES:
         raise Forbidden("工作人员不能兑换奖品。")
     if held_at is not None:
         raise AccountOnHold("账户已被暂停兑换，请联系工作人员。")
+    if is_minor(role, invite_code) and not guardian_consent:
+        raise GuardianConsentRequired("需要监护人同意后才能兑换，请家人在“小手拉大手”中确认。")
 
 
 def check_may_hand_over(owner_id: int, owner_held_at: datetime | None, *, actor_id: int) -> None:

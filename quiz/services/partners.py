@@ -455,7 +455,9 @@ def debit(
     # The lock the shop's redemptions take: balance, hold and role read here cannot change
     # under us, and one user's debits and redemptions queue behind each other.
     user = db.session.execute(
-        select(User.id, User.balance, User.role, User.held_at)
+        select(
+            User.id, User.balance, User.role, User.held_at, User.invite_code, User.show_full_name
+        )
         .where(User.sso_uid == uid)
         .with_for_update()
     ).first()
@@ -464,7 +466,12 @@ def debit(
     existing = _debit_by_order(caller.id, order_id)
     if existing is not None:
         return _replay_debit(existing, uid, points, memo)
-    fairplay.check_may_redeem(user.role, user.held_at)
+    fairplay.check_may_redeem(
+        user.role,
+        user.held_at,
+        invite_code=user.invite_code,
+        guardian_consent=user.show_full_name,
+    )
     if user.balance < points:
         raise InsufficientPoints("积分不足。")
     _check_ceiling(caller, points, now=now, tz=tz)

@@ -20,6 +20,7 @@ from quiz.clock import local_day
 from quiz.errors import NotFound
 from quiz.extensions import begin_writing, db
 from quiz.models import STAFF_ROLES, Certificate, QuizDay, User
+from quiz.models.account import ERASED_NAME, is_minor
 from quiz.services.campaigns import high_scores
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.leaderboards import mask_name, standing
@@ -223,7 +224,9 @@ def my_certificate(user: User, code: str) -> Certificate:
 
 def public_name(user: User) -> str:
     """The name as public boards show it: a minor's (a 小记者's) masked without consent."""
-    minor = (user.role == "reporter" or user.invite_code is not None) and not user.show_full_name
+    if getattr(user, "erased_at", None) is not None:  # the request's slim user is never erased
+        return ERASED_NAME
+    minor = is_minor(user.role, user.invite_code) and not user.show_full_name
     return mask_name(user.display_name) if minor else user.display_name
 
 

@@ -402,16 +402,20 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     # One user's redemptions queue here (a no-op on SQLite, whose writers queue at BEGIN), so
     # the key, the limit and the balance read below cannot change under us.
     buyer = db.session.execute(
-        select(User.balance, User.role, User.held_at).where(User.id == user_id).with_for_update()
+        select(User.balance, User.role, User.held_at, User.invite_code, User.show_full_name)
+        .where(User.id == user_id)
+        .with_for_update()
     ).first()
     if buyer is None:
         raise UnknownUser("用户不存在。")
-    balance, role, held_at = buyer
+    balance, role, held_at, invite_code, guardian_consent = buyer
     existing = _by_key(user_id, key)
     if existing is not None:
         return _replay(existing, prize_id)  # a retry of an earlier redemption is not a new one
     # Read under the lock a hold takes too: no redemption completes after a hold commits.
-    fairplay.check_may_redeem(role, held_at)
+    fairplay.check_may_redeem(
+        role, held_at, invite_code=invite_code, guardian_consent=guardian_consent
+    )
 
     prize = row_by_id(Prize, prize_id)
     if prize is None or not prize.is_on_sale(now):

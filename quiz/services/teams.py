@@ -149,13 +149,6 @@ def members_of(team: Team) -> list[User]:
     return list(db.session.scalars(select(User).where(User.team_id == team.id).order_by(User.id)))
 
 
-def set_name_consent(user: User, consent: bool) -> User:
-    """A guardian's consent lets a reporter's full name show on public boards."""
-    user.show_full_name = consent
-    db.session.flush()
-    return user
-
-
 @dataclass(frozen=True)
 class TeamSummary:
     """A team as admins list it: with its member count where it was counted."""

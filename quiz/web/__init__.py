@@ -362,6 +362,18 @@ def verify(code: str):
     return _page("verify.html", "verify", module="core.js", verified=verified, code=verified.code)
 
 
+@public_pages.get("/privacy")
+def privacy_notice():
+    """个人信息处理规则: the notice a citizen accepts (its version is GET /api/v1/privacy's)."""
+    return _page(
+        "privacy.html",
+        "privacy",
+        module="core.js",
+        version=current_app.config["QUIZ_PRIVACY_VERSION"],
+        ip_days=current_app.config["QUIZ_IP_RETENTION_DAYS"],
+    )
+
+
 # ---------------------------------------------------------------- wiring
 def init_app(app: Flask) -> None:
     """Register the page blueprints, their template globals and the friendly error pages."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
-from quiz.services import ledger, partners
+from quiz.services import ledger, partners, privacy
 from tests.partner_sim import PartnerSim, balance_of, entry_count, make_partner, news_user
 
 
@@ -95,8 +95,18 @@ def test_a_staff_account_is_forbidden_as_in_the_shop(app, factory, mall):
     assert (answer.status, answer.code) == (403, "forbidden")
 
 
-def test_a_reporter_child_spends_as_in_the_shop(app, factory, mall):
+def test_a_reporter_child_spends_as_in_the_shop_once_a_guardian_consented(app, factory, mall):
     user_id = news_user(app, factory, "kid-1", points=50, role="reporter")
+    answer = mall.debit("kid-1", 50, "ORDER-1")
+    assert (answer.status, answer.code) == (403, "guardian_consent_required")
+    privacy.record_paper_form(
+        db.session.get(User, user_id),
+        staff_id=factory.user(role="admin").id,
+        guardian_name="家长",
+        version="2026-12",
+        now=app.clock.now(),
+    )
+    db.session.commit()
     assert mall.debit("kid-1", 50, "ORDER-1").status == 201
     assert balance_of(user_id) == 0
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Team, User
-from quiz.models.account import Role
+from quiz.models.account import ERASED_NAME, Role, is_minor
 from quiz.services.leaderboards.attribution import my_subject
 from quiz.services.leaderboards.periods import BoardKey, resolve_start
 
@@ -42,15 +42,25 @@ def _names(board: str, subjects: list[str], *, full_names: bool) -> dict[str, tu
         rows = db.session.execute(select(Team.id, Team.name).where(Team.id.in_(ids)))
         return {str(i): (i, name) for i, name in rows}
     rows = db.session.execute(
-        select(User.id, User.display_name, User.role, User.invite_code, User.show_full_name).where(
-            User.id.in_(ids)
-        )
+        select(
+            User.id,
+            User.display_name,
+            User.role,
+            User.invite_code,
+            User.show_full_name,
+            User.erased_at,
+        ).where(User.id.in_(ids))
     )
     out = {}
-    for i, name, role, invite_code, consent in rows:
+    for i, name, role, invite_code, consent, erased_at in rows:
         # A reporter keeps the mask after leaving a team: an invite code marks a 小记者 for life.
-        minor = (role == Role.REPORTER or invite_code is not None) and not consent
-        out[str(i)] = (i, name if full_names or not minor else mask_name(name))
+        # Without a guardian's recorded consent a minor's name is masked.
+        minor = is_minor(role, invite_code) and not consent
+        if erased_at is not None:
+            name = ERASED_NAME
+        elif minor and not full_names:
+            name = mask_name(name)
+        out[str(i)] = (i, name)
     return out
 
 

@@ -6,6 +6,7 @@ import {
 import { learningPages, quizFeedback } from "./learning.js";
 import { homeRecognition } from "./recognition.js";
 import { campaignsPage, homeCampaigns } from "./campaigns.js";
+import { mePrivacy } from "./privacy.js";
 
 /** Response fields this module reads, per operation (JSON; tests/web/test_contract.py checks
  * every one against /api/v1/openapi.json). "a[]" steps into an array, "a{}" into a map. */
@@ -453,6 +454,7 @@ pages.team = function () {
 
 pages.me = function () {
   api("GET", "/me").then(bind).catch(fail);
+  mePrivacy();
 };
 
 pages.forgot = function () {

@@ -8,7 +8,6 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import func, inspect, select
 
 from quiz.extensions import db
@@ -22,15 +21,6 @@ from tests.factories import PASSWORD
 
 NOTICE = "2026-12"
 _keys = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_per_request(app):
-    """Requests share the fixture's app context: load the signed-in user afresh each time."""
-
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def register(client, **fields):

@@ -14,7 +14,6 @@ from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
     board_backend,
     earn,
-    fresh_login_per_request,
 )
 from tests.factories import PASSWORD
 

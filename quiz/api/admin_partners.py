@@ -16,7 +16,7 @@ from quiz.schemas.partner import (
     ReportArgs,
     SecretOut,
 )
-from quiz.services import partners
+from quiz.services import partner_statements, partners
 
 blp = Blueprint(
     "admin_partners",
@@ -62,7 +62,7 @@ def list_partners(args):
 def report(args):
     """Each partner's day: its statement's totals beside the ledger's (default today)."""
     day = args["date"] or today()
-    return {"date": day.isoformat(), "rows": partners.daily_report(day, tz=zone())}
+    return {"date": day.isoformat(), "rows": partner_statements.daily_report(day, tz=zone())}
 
 
 @blp.route("/<id:partner_id>", methods=["GET"])

@@ -27,7 +27,7 @@ from quiz.schemas.partner import (
     StatementOut,
     check_uid,
 )
-from quiz.services import partners
+from quiz.services import partner_signing, partner_statements, partners
 
 blp = Blueprint(
     "partner",
@@ -67,12 +67,12 @@ def _body() -> bytes:
 
 def partner_required(*scopes: str):
     """Only a correctly signed request from an active partner holding one of `scopes` reaches
-    the view; `g.partner` is then the caller (`partners.Caller`)."""
+    the view; `g.partner` is then the caller (`partner_signing.Caller`)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            signed = partners.SignedRequest(
+            signed = partner_signing.SignedRequest(
                 method=request.method,
                 path=_path_as_sent(),
                 query=request.query_string.decode("latin-1"),
@@ -83,7 +83,7 @@ def partner_required(*scopes: str):
             # SQLite: the nonce is written on a connection of its own; take the write lock at
             # BEGIN even on a GET, as any writer does.
             begin_writing(db.session)
-            g.partner = partners.authenticate(
+            g.partner = partner_signing.authenticate(
                 signed, scopes, key=current_app.config["QUIZ_PARTNER_KEY"], now=now()
             )
             return view(*args, **kwargs)
@@ -143,7 +143,7 @@ def create_refund(body, debit_id):
 @blp.response(200, StatementOut)
 def statement(args):
     """The day's 对账单: every debit and refund of this partner on that local day, with totals."""
-    result = partners.statement(g.partner.id, args["date"], tz=zone())
+    result = partner_statements.statement(g.partner.id, args["date"], tz=zone())
     if args["format"] == "csv":
         return Response(
             result.csv(),

@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 from quiz.clock import local_day
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
-from quiz.services import partners
+from quiz.services import partner_statements, partners
 from quiz.services.answering import RULES
 
 partners_cli = AppGroup("partners", help="Partners of the points API (the news app's mall).")
@@ -128,11 +128,13 @@ def reconcile_command(partner: str, day: str, path: str) -> None:
         text = handle.read()
     try:
         found = partners.partner_named(partner)
-        theirs = partners.read_partner_file(text)
-        ours = partners.our_lines(partners.statement(found.id, _day(day), tz=_tz()))
+        theirs = partner_statements.read_partner_file(text)
+        ours = partner_statements.our_lines(
+            partner_statements.statement(found.id, _day(day), tz=_tz())
+        )
     except AppError as exc:
         raise _fail(exc) from exc
-    result = partners.reconcile(theirs, ours)
+    result = partner_statements.reconcile(theirs, ours)
     click.echo(f"partner {found.name}, {_day(day).isoformat()}")
     click.echo(f"matched        {len(result.matched)}")
     click.echo(f"only-theirs    {len(result.only_theirs)}")
@@ -156,7 +158,7 @@ def reconcile_command(partner: str, day: str, path: str) -> None:
 @click.option("--date", "day", default=None, help="The local day, YYYY-MM-DD (default today).")
 def report_command(day: str | None) -> None:
     """Each partner's day: statement totals beside the ledger's; exit 1 if any disagree."""
-    rows = partners.daily_report(_day(day), tz=_tz())
+    rows = partner_statements.daily_report(_day(day), tz=_tz())
     for row in rows:
         click.echo(
             f"{row.partner_id}\t{row.partner}\tdebits {row.debits} ({row.debited})\t"

@@ -1,11 +1,7 @@
-"""Partners spending our points: registering them, checking their signed requests, debits,
-refunds, the day's statement (对账单) and reconciling it with the partner's own file.
-
-Plain values in (ids, `now`, the server's partner key), typed errors out; the request's work
-flushes and never commits. One exception, on purpose: `authenticate` spends the nonce and counts
-the request on a connection of its own, committed at once, so that a nonce stays spent and a
-request stays counted even when the request then fails (a replayed nonce must never get a
-second chance because the first attempt answered 409). A refused signature writes nothing.
+"""Partners spending our points: registering them (admin), their balance reads, debits and
+refunds. Plain values in (ids, `now`, the server's partner key), typed errors out; the request's
+work flushes and never commits. Signing lives in `partner_signing`, the day's statement and
+reconciliation in `partner_statements`.
 
 A debit locks the user's row first, exactly like a redemption in our shop: a debit racing a
 redemption (or another debit) queues behind it and sees the balance it left.
@@ -13,242 +9,42 @@ redemption (or another debit) queues behind it and sees the balance it left.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import io
 import ipaddress
-import re
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quiz.clock import day_bounds
 from quiz.errors import (
-    AddressDenied,
     DailyLimitReached,
     InsufficientPoints,
-    InvalidSignature,
-    NonceReused,
     OrderIdReused,
     PartnerNameTaken,
-    PartnerSuspended,
-    RateLimited,
     RefundExceedsDebit,
     RefundIdReused,
-    ScopeDenied,
-    StaleRequest,
     UnknownDebit,
     UnknownPartner,
     UnknownUser,
     ValidationFailed,
 )
 from quiz.extensions import db
-from quiz.models import LedgerEntry, User
+from quiz.models import User
 from quiz.models.partner import (
     PARTNER_SCOPES,
     Partner,
     PartnerDebit,
-    PartnerNonce,
     PartnerRefund,
-    PartnerRequestCount,
 )
-from quiz.models.types import MAX_ID
 from quiz.services import fairplay, ledger
-from quiz.services.csv_export import csv_document
-from quiz.services.sql import insert_on_conflict, insert_on_conflict_for, row_by_id
+from quiz.services.partner_signing import Caller, secret_of
+from quiz.services.sql import insert_on_conflict, row_by_id
 
-SCHEME = "QUIZ-HMAC-SHA256"
-MAX_SKEW_S = 300
-NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_POINTS = 10_000_000
-STATEMENT_HEADER = ("type", "debit_id", "refund_id", "order_id", "uid", "points", "created_at")
-
-
-# ---------------------------------------------------------------- signing
-
-
-def canonical_request(method: str, path: str, query: str, ts: str, nonce: str, body: bytes) -> str:
-    """The six lines a partner signs (API.md, Additions v1.2)."""
-    digest = hashlib.sha256(body or b"").hexdigest()
-    return "\n".join((method.upper(), path, query, str(ts), nonce, digest))
-
-
-def signature(secret: str, canonical: str) -> str:
-    return hmac.new(secret.encode(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def secret_of(salt: str, key: str) -> str:
-    """A partner's secret: derived from its salt under the server's partner key, never stored."""
-    return hmac.new(key.encode(), f"partner-secret:{salt}".encode(), hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class Authorization:
-    partner_id: int
-    ts: int
-    nonce: str
-    sig: str
-
-
-def parse_authorization(header: str | None) -> Authorization:
-    """`QUIZ-HMAC-SHA256 partner=…, ts=…, nonce=…, sig=…`, or 401 `invalid_signature`."""
-    bad = InvalidSignature("缺少或无法识别的签名。")
-    if not header or len(header) > 512:
-        raise bad
-    scheme, _, rest = header.strip().partition(" ")
-    if scheme != SCHEME:
-        raise bad
-    params: dict[str, str] = {}
-    for part in rest.split(","):
-        name, sep, value = part.strip().partition("=")
-        if not sep or name in params:
-            raise bad
-        params[name] = value.strip()
-    if set(params) != {"partner", "ts", "nonce", "sig"}:
-        raise bad
-    partner, ts, nonce, sig = params["partner"], params["ts"], params["nonce"], params["sig"]
-    if not (partner.isascii() and partner.isdigit() and 0 < len(partner) <= 10):
-        raise bad
-    if not (ts.isascii() and ts.isdigit() and len(ts) <= 12):
-        raise bad
-    if not NONCE.fullmatch(nonce) or not re.fullmatch(r"[0-9a-f]{64}", sig):
-        raise bad
-    if not 0 < int(partner) <= MAX_ID:
-        raise bad
-    return Authorization(int(partner), int(ts), nonce, sig)
-
-
-@dataclass(frozen=True)
-class SignedRequest:
-    """What the signature covers, as received, plus the caller's address."""
-
-    method: str
-    path: str
-    query: str
-    body: bytes
-    authorization: str | None
-    address: str | None
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The partner a request was authenticated as (plain values: the request's session has not
-    been touched when it is made)."""
-
-    id: int
-    name: str
-    scopes: tuple[str, ...]
-    daily_debit_limit: int | None
-
-
-def _address_allowed(address: str | None, allowed: Sequence[str]) -> bool:
-    if not allowed:
-        return True
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    for cidr in allowed:
-        network = ipaddress.ip_network(cidr, strict=False)
-        if ip.version == network.version and ip in network:
-            return True
-    return False
-
-
-def authenticate(req: SignedRequest, scopes: Iterable[str], *, key: str, now: datetime) -> Caller:
-    """Check a partner request end to end; any refusal raises and leaves nothing behind.
-
-    `scopes`: the route is open to a partner holding any one of them. The checks run in an
-    order that tells a stranger nothing: a partner that does not exist and a wrong signature
-    are the same 401; only a correctly signed request learns that it is stale, suspended, out
-    of scope, from the wrong address, replayed or over its rate."""
-    auth = parse_authorization(req.authorization)
-    with db.engine.begin() as conn:
-        row = conn.execute(
-            select(
-                Partner.id,
-                Partner.name,
-                Partner.scopes,
-                Partner.allowed_ips,
-                Partner.daily_debit_limit,
-                Partner.requests_per_minute,
-                Partner.status,
-                Partner.secret_salt,
-                Partner.previous_salt,
-                Partner.previous_valid_until,
-            ).where(Partner.id == auth.partner_id)
-        ).first()
-        if row is None:
-            raise InvalidSignature("签名无效。")
-        canonical = canonical_request(
-            req.method, req.path, req.query, str(auth.ts), auth.nonce, req.body
-        )
-        salts = [row.secret_salt]
-        if row.previous_salt and row.previous_valid_until and row.previous_valid_until > now:
-            salts.append(row.previous_salt)
-        if not any(
-            hmac.compare_digest(signature(secret_of(salt, key), canonical), auth.sig)
-            for salt in salts
-        ):
-            raise InvalidSignature("签名无效。")
-        if abs(now.timestamp() - auth.ts) > MAX_SKEW_S:
-            raise StaleRequest(f"请求时间与服务器时间相差超过 {MAX_SKEW_S} 秒。")
-        if row.status != "active":
-            raise PartnerSuspended("该合作方已被暂停。")
-        if not _address_allowed(req.address, row.allowed_ips or []):
-            raise AddressDenied("该地址不在合作方的允许列表中。")
-        wanted = set(scopes)
-        if not wanted & set(row.scopes or []):
-            raise ScopeDenied("合作方未获得此接口的权限。")
-        _spend_nonce(conn, row.id, auth, now)
-        _count_request(conn, row.id, row.requests_per_minute, now)
-    return Caller(row.id, row.name, tuple(row.scopes or ()), row.daily_debit_limit)
-
-
-def _spend_nonce(conn, partner_id: int, auth: Authorization, now: datetime) -> None:
-    table = PartnerNonce.__table__
-    expires = datetime.fromtimestamp(auth.ts + MAX_SKEW_S + 1, tz=now.tzinfo)
-    stmt = insert_on_conflict_for(conn.dialect.name, table).values(
-        partner_id=partner_id, nonce=auth.nonce, expires_at=expires
-    )
-    # A nonce kept past its window (not yet pruned) may be used again: it can no longer replay.
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["partner_id", "nonce"],
-        set_={"expires_at": stmt.excluded.expires_at},
-        where=table.c.expires_at < now,
-    ).returning(table.c.nonce)
-    if conn.execute(stmt).scalar() is None:
-        raise NonceReused("该 nonce 已使用过。")
-
-
-def _count_request(conn, partner_id: int, per_minute: int, now: datetime) -> None:
-    table = PartnerRequestCount.__table__
-    at = int(now.timestamp())
-    window = at - at % 60
-    stmt = insert_on_conflict_for(conn.dialect.name, table).values(
-        partner_id=partner_id, window_start=window, count=1
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["partner_id", "window_start"], set_={"count": table.c.count + 1}
-    ).returning(table.c.count)
-    count = conn.execute(stmt).scalar_one()
-    if count == 1:
-        # The first request of a minute tidies up after the last ones.
-        conn.execute(
-            delete(table).where(table.c.partner_id == partner_id, table.c.window_start < window)
-        )
-        nonces = PartnerNonce.__table__
-        conn.execute(
-            delete(nonces).where(nonces.c.partner_id == partner_id, nonces.c.expires_at < now)
-        )
-    if count > per_minute:
-        raise RateLimited(f"每分钟最多 {per_minute} 次请求，请稍后再试。")
 
 
 # ---------------------------------------------------------------- partners (admin)
@@ -369,10 +165,6 @@ def set_status(partner_id: int, status: str) -> Partner:
 
 
 # ---------------------------------------------------------------- balance, debits, refunds
-
-
-def _local(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).isoformat()
 
 
 def balance_of(uid: str) -> int:
@@ -592,220 +384,3 @@ def refund(
     )
     db.session.flush()
     return Refunded(refund_id, debit_id, points, posted.balance, created=True)
-
-
-# ---------------------------------------------------------------- statements
-
-
-@dataclass(frozen=True)
-class StatementDebit:
-    debit_id: int
-    uid: str
-    points: int
-    order_id: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class StatementRefund:
-    refund_id: str
-    debit_id: int
-    points: int
-    created_at: str
-    order_id: str = ""
-    uid: str = ""
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A partner's 对账单 for one local day: what it debited and refunded, in order."""
-
-    date: str
-    partner: str
-    debits: list[StatementDebit]
-    refunds: list[StatementRefund]
-    totals: dict = field(default_factory=dict)
-
-    def csv(self) -> str:
-        rows = [
-            ("debit", d.debit_id, "", d.order_id, d.uid, d.points, d.created_at)
-            for d in self.debits
-        ] + [
-            ("refund", r.debit_id, r.refund_id, r.order_id, r.uid, r.points, r.created_at)
-            for r in self.refunds
-        ]
-        return csv_document(STATEMENT_HEADER, rows)
-
-
-def statement(partner_id: int, day: date, *, tz: ZoneInfo) -> Statement:
-    """Every debit and refund the partner made on `day` (local), oldest first: the same on every
-    call once the day is over."""
-    partner = get_partner(partner_id)
-    start, end = day_bounds(day, tz)
-    debits = db.session.scalars(
-        select(PartnerDebit)
-        .where(
-            PartnerDebit.partner_id == partner.id,
-            PartnerDebit.created_at >= start,
-            PartnerDebit.created_at < end,
-        )
-        .order_by(PartnerDebit.id)
-    ).all()
-    refunds = db.session.execute(
-        select(PartnerRefund, PartnerDebit.order_id, PartnerDebit.uid)
-        .join(PartnerDebit, PartnerDebit.id == PartnerRefund.debit_id)
-        .where(
-            PartnerRefund.partner_id == partner.id,
-            PartnerRefund.created_at >= start,
-            PartnerRefund.created_at < end,
-        )
-        .order_by(PartnerRefund.id)
-    ).all()
-    out_debits = [
-        StatementDebit(d.id, d.uid, d.points, d.order_id, _local(d.created_at, tz)) for d in debits
-    ]
-    out_refunds = [
-        StatementRefund(r.refund_id, r.debit_id, r.points, _local(r.created_at, tz), order, uid)
-        for r, order, uid in refunds
-    ]
-    totals = {
-        "debited": sum(d.points for d in out_debits),
-        "refunded": sum(r.points for r in out_refunds),
-        "debits": len(out_debits),
-        "refunds": len(out_refunds),
-    }
-    return Statement(day.isoformat(), partner.name, out_debits, out_refunds, totals)
-
-
-def ledger_totals(partner_id: int, day: date, *, tz: ZoneInfo) -> dict:
-    """The same day from the ledger's side: the partner's entries, summed (for the checks)."""
-    start, end = day_bounds(day, tz)
-
-    def total(model, sign: int) -> int:
-        return sign * db.session.scalar(
-            select(func.coalesce(func.sum(LedgerEntry.delta), 0))
-            .join(model, model.ledger_entry_id == LedgerEntry.id)
-            .where(
-                model.partner_id == partner_id,
-                LedgerEntry.created_at >= start,
-                LedgerEntry.created_at < end,
-            )
-        )
-
-    return {"debited": total(PartnerDebit, -1), "refunded": total(PartnerRefund, 1)}
-
-
-@dataclass(frozen=True)
-class DayReport:
-    partner_id: int
-    partner: str
-    status: str
-    debits: int
-    debited: int
-    refunds: int
-    refunded: int
-    ledger_debited: int
-    ledger_refunded: int
-
-    @property
-    def agrees(self) -> bool:
-        return (self.debited, self.refunded) == (self.ledger_debited, self.ledger_refunded)
-
-
-def daily_report(day: date, *, tz: ZoneInfo) -> list[DayReport]:
-    """Every partner's day: its statement's totals beside the ledger's (the console's report)."""
-    out = []
-    for partner in db.session.scalars(select(Partner).order_by(Partner.id)):
-        totals = statement(partner.id, day, tz=tz).totals
-        book = ledger_totals(partner.id, day, tz=tz)
-        out.append(
-            DayReport(
-                partner.id,
-                partner.name,
-                partner.status,
-                totals["debits"],
-                totals["debited"],
-                totals["refunds"],
-                totals["refunded"],
-                book["debited"],
-                book["refunded"],
-            )
-        )
-    return out
-
-
-# ---------------------------------------------------------------- reconciliation
-
-
-@dataclass(frozen=True)
-class Line:
-    """One row of a statement, as either side records it: keyed by the partner's own ids."""
-
-    type: str  # "debit" | "refund"
-    ref: str  # order_id for a debit, refund_id for a refund
-    points: int
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    matched: list[Line]
-    only_theirs: list[Line]
-    only_ours: list[Line]
-    amount_differs: list[tuple[Line, Line]]  # (theirs, ours)
-
-    @property
-    def clean(self) -> bool:
-        return not (self.only_theirs or self.only_ours or self.amount_differs)
-
-
-class PartnerFileInvalid(ValidationFailed):
-    code = "invalid_partner_file"
-    title = "Invalid partner file"
-
-
-def read_partner_file(text: str) -> list[Line]:
-    """A partner's CSV: our statement's columns (`type`, `order_id`, `refund_id`, `points`; the
-    others are ignored), UTF-8 with or without a BOM. A bad row is named by its number."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = {h.strip() for h in reader.fieldnames or []}
-    missing = {"type", "order_id", "refund_id", "points"} - header
-    if missing:
-        raise PartnerFileInvalid(f"缺少列：{', '.join(sorted(missing))}")
-    lines = []
-    for number, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        kind = row["type"].lower()
-        ref = row["order_id"] if kind == "debit" else row["refund_id"]
-        if kind not in ("debit", "refund") or not ref or not row["points"].lstrip("-").isdigit():
-            raise PartnerFileInvalid(
-                f"第 {number} 行无法识别。",
-                errors=[{"row": number, "message": "type 须为 debit/refund，且有编号和积分"}],
-            )
-        lines.append(Line(kind, ref.lstrip("'"), int(row["points"])))
-    return lines
-
-
-def our_lines(stmt: Statement) -> list[Line]:
-    return [Line("debit", d.order_id, d.points) for d in stmt.debits] + [
-        Line("refund", r.refund_id, r.points) for r in stmt.refunds
-    ]
-
-
-def reconcile(theirs: list[Line], ours: list[Line]) -> Reconciliation:
-    """Match the two books line by line, by (type, the partner's id)."""
-    mine = {(line.type, line.ref): line for line in ours}
-    seen = set()
-    matched, only_theirs, differs = [], [], []
-    for line in theirs:
-        key = (line.type, line.ref)
-        ours_line = mine.get(key)
-        if ours_line is None or key in seen:
-            only_theirs.append(line)
-            continue
-        seen.add(key)
-        if ours_line.points == line.points:
-            matched.append(line)
-        else:
-            differs.append((line, ours_line))
-    only_ours = [line for key, line in mine.items() if key not in seen]
-    return Reconciliation(matched, only_theirs, only_ours, differs)

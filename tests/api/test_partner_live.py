@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from quiz.extensions import db
-from quiz.services import ledger, partners
+from quiz.services import ledger, partner_statements
 from quiz.services.answering import RULES
 from tests.partner_sim import PartnerSim, balance_of, make_partner, news_user
 
@@ -55,9 +55,11 @@ def test_a_mall_trades_a_day_over_http_and_the_books_agree(app, factory, live_ur
     csv_text = mall.statement("2026-11-23", "csv").text
 
     # Their file is our CSV, as the mall would keep it: it reconciles clean.
-    theirs = partners.read_partner_file(csv_text)
-    ours = partners.our_lines(partners.statement(partner_id, app.clock.now().date(), tz=_tz(app)))
-    result = partners.reconcile(theirs, ours)
+    theirs = partner_statements.read_partner_file(csv_text)
+    ours = partner_statements.our_lines(
+        partner_statements.statement(partner_id, app.clock.now().date(), tz=_tz(app))
+    )
+    result = partner_statements.reconcile(theirs, ours)
     assert result.clean and len(result.matched) == 4
     path = tmp_path / "their.csv"
     path.write_text(csv_text, encoding="utf-8")

@@ -200,7 +200,7 @@ def seed_questions(app, count: int) -> None:
 def seed(args, env, database_url) -> tuple[list[str], list[str], list[str], int | None]:
     """Schema from the migrations, the bank, the users, a prize; returns the cookies of the
     readers, the answerers and the `day` players, and the prize's id."""
-    from quiz.services import shop
+    from quiz.services import prizes
 
     started = time.monotonic()
     common.reset_schema(database_url, env)
@@ -217,7 +217,7 @@ def seed(args, env, database_url) -> tuple[list[str], list[str], list[str], int 
         if "day" in (args.only or []):
             day_ids = common.seed_users(app, args.day_users, prefix="player")
             day_cookies = common.session_cookies(app, day_ids)
-            prize_id = shop.create_prize(
+            prize_id = prizes.create_prize(
                 {
                     "name": "压测奖品",
                     "cost": 10,

@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
     from quiz.clock import FrozenClock
     from quiz.extensions import db
     from quiz.models import Question, User
-    from quiz.services import ledger, shop
+    from quiz.services import ledger, prizes
 
     config = {
         "SQLALCHEMY_DATABASE_URI": args.database_url,
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
         db.session.add_all(users)
         db.session.commit()
         ids = [u.id for u in users]
-        prize = shop.create_prize(
+        prize = prizes.create_prize(
             {
                 "name": "压测奖品",
                 "cost": 10,

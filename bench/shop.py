@@ -75,14 +75,14 @@ def seed(app, buyers: int, stock: int, cost: int, points: int, *, reset: bool):
     """Buyers with points and a prize; returns (session cookies, prize id, user ids)."""
     from quiz.extensions import db
     from quiz.models import User
-    from quiz.services import ledger, shop
+    from quiz.services import ledger, prizes
 
     with app.app_context():
         if reset:
             db.drop_all()
             db.create_all()
         now = app.clock.now()
-        prize = shop.create_prize(
+        prize = prizes.create_prize(
             {
                 "name": "bench prize",
                 "cost": cost,

@@ -379,7 +379,7 @@ def setup_data(stack: Stack, users: int) -> int:
     from quiz import create_app
     from quiz.extensions import db
     from quiz.models import User
-    from quiz.services import ledger, shop
+    from quiz.services import ledger, prizes
 
     app = create_app()
     with app.app_context():
@@ -400,7 +400,7 @@ def setup_data(stack: Stack, users: int) -> int:
         db.session.flush()
         for u in people:
             ledger.post_entry(u.id, 300, "admin_adjust", key=f"drill-grant:{u.id}", now=now)
-        prize = shop.create_prize(
+        prize = prizes.create_prize(
             {
                 "name": "演练奖品",
                 "description": "",

@@ -23,7 +23,7 @@ from quiz.schemas.shop import (
     StockMovementOut,
     StockMovementPage,
 )
-from quiz.services import shop
+from quiz.services import prizes, shop
 
 blp = Blueprint(
     "admin_shop",
@@ -41,7 +41,7 @@ counter_staff = roles_required(Role.ADMIN, Role.CLERK)
 @blp.response(200, PrizePage)
 def list_prizes(args):
     """Every prize, off-sale and retired ones included, oldest first."""
-    rows = shop.all_prizes(after_id=cursor_id(args["cursor"]), limit=args["limit"])
+    rows = prizes.all_prizes(after_id=cursor_id(args["cursor"]), limit=args["limit"])
     return page_of(rows, args["limit"], lambda p: p.id)
 
 
@@ -50,14 +50,14 @@ def list_prizes(args):
 @blp.arguments(PrizeIn)
 @blp.response(201, PrizeOut)
 def create_prize(body):
-    return shop.create_prize(body, now=now(), actor_id=current_user.id)
+    return prizes.create_prize(body, now=now(), actor_id=current_user.id)
 
 
 @blp.route("/prizes/<id:prize_id>", methods=["GET"])
 @admin_required
 @blp.response(200, PrizeOut)
 def get_prize(prize_id):
-    return shop.get_prize(prize_id)
+    return prizes.get_prize(prize_id)
 
 
 @blp.route("/prizes/<id:prize_id>", methods=["PATCH"])
@@ -66,7 +66,7 @@ def get_prize(prize_id):
 @blp.response(200, PrizeOut)
 def update_prize(body, prize_id):
     """Edit a prize; a `stock` becomes a recorded movement (send `stock_seen` with it)."""
-    return shop.update_prize(prize_id, body, now=now(), actor_id=current_user.id)
+    return prizes.update_prize(prize_id, body, now=now(), actor_id=current_user.id)
 
 
 @blp.route("/prizes/<id:prize_id>/stock", methods=["POST"])
@@ -75,7 +75,7 @@ def update_prize(body, prize_id):
 @blp.response(201, StockMovementOut)
 def restock(body, prize_id):
     """Add units (delta > 0) or write some off (delta < 0); never below zero (409 `out_of_stock`)."""
-    return shop.restock(
+    return prizes.restock(
         prize_id, body["delta"], actor_id=current_user.id, memo=body["memo"], now=now()
     )
 
@@ -86,7 +86,9 @@ def restock(body, prize_id):
 @blp.response(200, StockMovementPage)
 def stock_movements(args, prize_id):
     """Every change to the prize's stock, newest first: who, why, by how much, what was left."""
-    rows = shop.stock_movements(prize_id, before_id=cursor_id(args["cursor"]), limit=args["limit"])
+    rows = prizes.stock_movements(
+        prize_id, before_id=cursor_id(args["cursor"]), limit=args["limit"]
+    )
     return page_of(rows, args["limit"], lambda m: m.id)
 
 
@@ -95,7 +97,7 @@ def stock_movements(args, prize_id):
 @blp.response(200, PrizeOut, description="The prize had redemptions: it is retired")
 @blp.alt_response(204, description="The prize had no redemptions: it is deleted")
 def delete_prize(prize_id):
-    retired = shop.remove_prize(prize_id, now=now())
+    retired = prizes.remove_prize(prize_id, now=now())
     if retired is None:
         return Response(status=204)
     return retired
@@ -112,7 +114,7 @@ def upload_image(files, prize_id):
         raise ValidationFailed("请上传图片文件。", errors=[{"field": "file", "message": "必填"}])
     limit = config("QUIZ_MAX_IMAGE_BYTES")
     raw = upload.read(limit + 1)
-    return shop.set_prize_image(prize_id, raw, max_bytes=limit, now=now())
+    return prizes.set_prize_image(prize_id, raw, max_bytes=limit, now=now())
 
 
 def _search(args, **paging):

@@ -13,7 +13,7 @@ from quiz.clock import now
 from quiz.extensions import limiter
 from quiz.schemas.common import IdempotencyKeyHeader, cursor_id, page_of
 from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage
-from quiz.services import shop
+from quiz.services import prizes, shop
 
 blp = Blueprint("shop", __name__, url_prefix="/api/v1", description="Prize shop")
 
@@ -26,14 +26,14 @@ def _redeemer() -> str:
 @blp.response(200, PrizeOut(many=True))
 def list_prizes():
     """Prizes on sale now (sold-out ones included, with stock 0), in the shop's order."""
-    return shop.on_sale_prizes(now())
+    return prizes.on_sale_prizes(now())
 
 
 @blp.route("/shop/prizes/<id:prize_id>/image", methods=["GET"])
 @blp.response(200, content_type="image/*")
 def prize_image(prize_id):
     """The prize's uploaded picture, re-encoded by the service."""
-    image = shop.prize_image(prize_id)
+    image = prizes.prize_image(prize_id)
     response = Response(image.data, mimetype=image.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"

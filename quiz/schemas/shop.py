@@ -11,7 +11,7 @@ from quiz.models.shop import REDEMPTION_STATUSES
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import PageArgs, page_schema, sane_day, sane_instant
 from quiz.schemas.text import Text, check_texts
-from quiz.services.shop import image_url
+from quiz.services.prizes import image_url
 
 _MAX = 1_000_000
 

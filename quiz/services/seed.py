@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from quiz.extensions import db
 from quiz.models import Question
-from quiz.services import banks, shop
+from quiz.services import banks, prizes
 
 
 def seed_empty_database(*, now: datetime) -> Iterator[str]:
@@ -20,5 +20,5 @@ def seed_empty_database(*, now: datetime) -> Iterator[str]:
     else:
         report = banks.import_bundled(now=now)
         yield f"questions: loaded the bundled bank ({report.created} questions)"
-    added = shop.seed_demo_prizes(now)
+    added = prizes.seed_demo_prizes(now)
     yield f"shop: {added} demo prizes added" if added else "shop: prizes present, none added"

@@ -6,6 +6,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models.players import PlayerSettings
+from quiz.services import prizes
 from tests.factories import PASSWORD
 
 
@@ -162,14 +163,13 @@ def test_only_admins_issue_reset_codes(as_user, factory):
 
 
 def test_the_demo_prizes_include_one_a_perfect_first_day_affords(app, clock):
-    from quiz.services import shop
 
-    assert shop.seed_demo_prizes(clock.now()) == len(shop.DEMO_PRIZES)
+    assert prizes.seed_demo_prizes(clock.now()) == len(prizes.DEMO_PRIZES)
     config = app.config
     perfect_day = (
         config["QUIZ_DAILY_COUNT"] * config["QUIZ_POINTS_CORRECT"] + config["QUIZ_BONUS_PERFECT"]
     )
-    assert min(cost for _, _, cost, _, _ in shop.DEMO_PRIZES) <= perfect_day
+    assert min(cost for _, _, cost, _, _ in prizes.DEMO_PRIZES) <= perfect_day
 
 
 # ------------------------------------------------------------------ the share card

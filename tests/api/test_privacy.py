@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.models import AuditEntry, LedgerEntry, User
 from quiz.models.privacy import GuardianConsent, SignInRecord
 from quiz.models.shop import Prize, Redemption
-from quiz.services import ledger, shop
+from quiz.services import ledger, prizes
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
 from tests.factories import PASSWORD
@@ -42,7 +42,7 @@ def give_points(app, user, amount: int) -> None:
 
 def make_prize(app, cost: int = 30) -> Prize:
     values = {"name": "帆布袋", "description": "袋", "cost": cost, "stock": 5}
-    prize = shop.create_prize(
+    prize = prizes.create_prize(
         {**values, "per_user_limit": None, "on_sale": True}, now=app.clock.now()
     )
     db.session.commit()

@@ -8,7 +8,7 @@ from datetime import date
 
 from quiz.extensions import db
 from quiz.models import Certificate
-from quiz.services import ledger, shop
+from quiz.services import ledger, prizes
 from quiz.services.codes import new_code
 from tests.board_helpers import (  # noqa: F401  (fixtures)
     app_config,
@@ -59,7 +59,7 @@ def test_a_child_is_masked_without_a_name_on_certificates_and_cannot_redeem_unti
     mum = factory.user(display_name="张妈妈", family_reporter_id=kid.id)
     earn(kid, 100, clock.now())
     code = certificate_for(app, kid)
-    prize = shop.create_prize(
+    prize = prizes.create_prize(
         {"name": "袋", "description": "袋", "cost": 10, "stock": 9, "per_user_limit": None,
          "on_sale": True},
         now=clock.now(),

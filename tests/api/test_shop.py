@@ -11,7 +11,7 @@ from PIL import Image
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.models.shop import Prize, Redemption
-from quiz.services import ledger, shop
+from quiz.services import ledger, prizes, shop
 from quiz.services.codes import ALPHABET
 
 _keys = itertools.count(1)
@@ -27,7 +27,7 @@ def make_prize(app, **fields) -> Prize:
         "on_sale": True,
     }
     values.update(fields)
-    prize = shop.create_prize(values, now=app.clock.now())
+    prize = prizes.create_prize(values, now=app.clock.now())
     db.session.commit()
     return prize
 
@@ -361,5 +361,5 @@ def test_seeding_stocks_demo_prizes_only_into_an_empty_shop(app):
     db.session.commit()
     count = db.session.query(Prize).count()
     again = list(seed_empty_database(now=app.clock.now()))
-    assert count == len(shop.DEMO_PRIZES) and "demo prizes added" in first[-1]
+    assert count == len(prizes.DEMO_PRIZES) and "demo prizes added" in first[-1]
     assert db.session.query(Prize).count() == count and "none added" in again[-1]

@@ -13,7 +13,7 @@ import tests.conftest
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, User
 from quiz.models.shop import Redemption
-from quiz.services import ledger, shop
+from quiz.services import ledger, prizes, shop
 from tests.conftest import make_app
 
 COUNTED = (User, Answer, LedgerEntry, Redemption)
@@ -36,7 +36,7 @@ def _fill(app, factory, citizen_client):
         )
     buyer = factory.user(username="buyer")
     ledger.post_entry(buyer.id, 500, "admin_adjust", key="grant:buyer", now=app.clock.now())
-    prize = shop.create_prize(
+    prize = prizes.create_prize(
         {
             "name": "帆布袋",
             "description": "袋",

@@ -10,7 +10,7 @@ from PIL import Image
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models.shop import Redemption
-from quiz.services import shop
+from quiz.services import prizes, shop
 from quiz.services.codes import ALPHABET
 from quiz.services.csv_export import csv_cell
 from tests.api.test_shop import give_points, make_prize, png_bytes
@@ -31,7 +31,7 @@ def test_formula_like_cells_get_a_leading_quote():
 
 def test_an_image_over_the_byte_limit_is_refused():
     with pytest.raises(ValidationFailed) as caught:
-        shop.clean_image(png_bytes((64, 64)), max_bytes=50)
+        prizes.clean_image(png_bytes((64, 64)), max_bytes=50)
     assert caught.value.code == "invalid_image"
 
 
@@ -39,19 +39,19 @@ def test_a_truncated_image_is_refused():
     raw = io.BytesIO()
     Image.new("RGB", (64, 64), (1, 2, 3)).save(raw, "JPEG")
     with pytest.raises(ValidationFailed):
-        shop.clean_image(raw.getvalue()[:40], max_bytes=10_000)
+        prizes.clean_image(raw.getvalue()[:40], max_bytes=10_000)
 
 
 def test_a_webp_upload_stays_webp():
     raw = io.BytesIO()
     Image.new("RGBA", (10, 10), (1, 2, 3, 100)).save(raw, "WEBP")
-    data, content_type = shop.clean_image(raw.getvalue(), max_bytes=10_000)
+    data, content_type = prizes.clean_image(raw.getvalue(), max_bytes=10_000)
     assert content_type == "image/webp" and Image.open(io.BytesIO(data)).format == "WEBP"
 
 
 def test_a_large_image_is_scaled_down_when_re_encoded():
-    data, _ = shop.clean_image(png_bytes((3000, 1500)), max_bytes=2_000_000)
-    assert Image.open(io.BytesIO(data)).size == (shop.MAX_IMAGE_SIDE, shop.MAX_IMAGE_SIDE // 2)
+    data, _ = prizes.clean_image(png_bytes((3000, 1500)), max_bytes=2_000_000)
+    assert Image.open(io.BytesIO(data)).size == (prizes.MAX_IMAGE_SIDE, prizes.MAX_IMAGE_SIDE // 2)
 
 
 def test_voucher_codes_are_long_and_avoid_look_alike_characters(app, factory):

@@ -11,6 +11,7 @@ from quiz.clock import day_bounds, now, today, zone
 from quiz.schemas.common import Page
 from quiz.schemas.fairplay import HeldListOut, HeldUserOut, HoldIn, SuspectArgs, SuspectsOut
 from quiz.services import fairplay
+from quiz.services import suspects as suspect_report
 
 blp = Blueprint(
     "admin_fairplay",
@@ -31,14 +32,14 @@ def suspects(args):
     last = args["to"] or today()
     first = args["from_"] or last - timedelta(days=DEFAULT_DAYS - 1)
     tz = zone()
-    rows = fairplay.suspects(
+    rows = suspect_report.suspects(
         first,
         last,
         day_bounds=lambda d: day_bounds(d, tz),
         min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
         accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"),
     )
-    return fairplay.SuspectReport(first, last, rows)
+    return suspect_report.SuspectReport(first, last, rows)
 
 
 @blp.route("/fair-play/holds", methods=["GET"])
@@ -46,7 +47,7 @@ def suspects(args):
 @blp.response(200, HeldListOut)
 def held():
     """Accounts on hold now, most recent first."""
-    return Page(fairplay.held_accounts(), None)
+    return Page(fairplay.with_holds(fairplay.held_accounts()), None)
 
 
 @blp.route("/users/<id:user_id>/hold", methods=["POST"])
@@ -56,7 +57,7 @@ def held():
 def hold(body, user_id):
     """Hold an account: its new redemptions and voucher hand-overs answer 409 `account_on_hold`."""
     user = fairplay.hold(user_id, body["memo"], actor_id=current_user.id, now=now())
-    return user
+    return fairplay.with_holds([user])[0]
 
 
 @blp.route("/users/<id:user_id>/release", methods=["POST"])
@@ -66,4 +67,4 @@ def hold(body, user_id):
 def release(body, user_id):
     """Lift a hold."""
     user = fairplay.release(user_id, body["memo"], actor_id=current_user.id, now=now())
-    return user
+    return fairplay.with_holds([user])[0]

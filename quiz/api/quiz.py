@@ -12,7 +12,7 @@ from quiz.extensions import app_part, limiter
 from quiz.schemas.account import streak_of
 from quiz.schemas.common import PageArgs, cursor_day, page_of
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
-from quiz.services import daily_quiz, fairplay
+from quiz.services import daily_quiz, option_order
 
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
@@ -36,7 +36,7 @@ def today():
     # (see docs/profiling.md).
     questions = cache.presented(ids, _QUESTIONS_OUT.dump)
     row = daily_quiz.mark_seen(current_user, day, len(questions), now=at)
-    questions = fairplay.set_as_seen(questions, current_user.id, r.option_secret)
+    questions = option_order.set_as_seen(questions, current_user.id, r.option_secret)
     completed = row.completed_at is not None
     answered = (
         daily_quiz.results_of_day(current_user, day, cache.questions(ids), r, completed=completed)

@@ -6,7 +6,6 @@ from marshmallow import Schema, fields
 
 from quiz.schemas.common import page_schema, sane_day
 from quiz.schemas.text import Text
-from quiz.services.fairplay import holds_of
 
 
 class SuspectArgs(Schema):
@@ -62,14 +61,6 @@ class HoldEventOut(Schema):
     created_at = fields.DateTime()
 
 
-class _HoldsOf(fields.List):
-    """The account's hold history, read by its id."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-
-        return super()._serialize(holds_of(obj.id), attr, obj, **kwargs)
-
-
 class HeldUserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -80,7 +71,7 @@ class HeldUserOut(Schema):
     held_at = fields.DateTime(allow_none=True)
     held_by = fields.Integer(allow_none=True)
     hold_memo = fields.String(allow_none=True)
-    holds = _HoldsOf(fields.Nested(HoldEventOut), dump_default=())
+    holds = fields.List(fields.Nested(HoldEventOut))
 
 
 HeldListOut = page_schema(HeldUserOut)

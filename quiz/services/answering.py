@@ -27,7 +27,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from quiz.errors import Conflict, ValidationFailed
-from quiz.services import fairplay
+from quiz.services import option_order
 
 # The app's rulebook, built once in `create_app`: `app.extensions[RULES]`.
 RULES = "quiz.rules"
@@ -92,16 +92,16 @@ class Rules:
             report_suspend_share=config["QUIZ_REPORT_SUSPEND_SHARE"],
         )
 
-    def options_for(self, user_id: int, question) -> fairplay.OptionOrder | None:
+    def options_for(self, user_id: int, question) -> option_order.OptionOrder | None:
         """How this user sees the question's options (None: in the question's own order)."""
-        return fairplay.option_order(
+        return option_order.option_order(
             self.option_secret, user_id, question.id, question.type, question.option_keys
         )
 
 
 @functools.lru_cache(maxsize=8)
 def _option_secret(draw_secret: str) -> bytes:
-    return fairplay.option_secret(draw_secret)
+    return option_order.option_secret(draw_secret)
 
 
 @dataclass(frozen=True)
@@ -181,11 +181,11 @@ class Judgement:
 
     chosen: str  # the question's own keys, as stored
     correct: bool
-    order: fairplay.OptionOrder | None  # how the user saw the options
+    order: option_order.OptionOrder | None  # how the user saw the options
 
     def correct_choices(self, question) -> list[str]:
         """The question's answer in the user's own keys."""
-        return fairplay.in_user_keys(question.answer, self.order)
+        return option_order.in_user_keys(question.answer, self.order)
 
 
 def judge(question, choices, user_id: int, rules: Rules) -> Judgement:
@@ -242,9 +242,9 @@ def recorded(question, chosen: str, correct: bool, user_id: int, rules: Rules) -
     return Judgement(chosen, correct, rules.options_for(user_id, question))
 
 
-def present(question, order: fairplay.OptionOrder | None) -> dict:
+def present(question, order: option_order.OptionOrder | None) -> dict:
     """A question as one user sees it: options in their order, never the answer."""
-    return fairplay.as_seen(question, order)
+    return option_order.as_seen(question, order)
 
 
 def presented(question, user_id: int, rules: Rules) -> dict:

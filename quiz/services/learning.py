@@ -32,7 +32,7 @@ from quiz.models.types import MAX_ID
 from quiz.services import answering, question_pool, question_stats
 from quiz.services import mistakes as mistake_book
 from quiz.services.answering import AlreadyAnswered, AnswerResult, Rules
-from quiz.services.fairplay import as_seen, in_user_keys
+from quiz.services.option_order import as_seen, in_user_keys
 
 
 class NothingToPractise(Conflict):

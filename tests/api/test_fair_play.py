@@ -8,7 +8,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from flask import has_request_context
+from sqlalchemy import event, select
 
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, User
@@ -614,3 +615,40 @@ def test_registrations_are_counted_across_workers_and_a_restart(app, backend, tm
         name = f"w{i}_{address.replace('.', '_')}"
         statuses.append(register(restarted, name, address)[1].status_code)
     assert statuses == [201] * 6 + [429, 429]
+
+
+def test_the_suspects_report_sends_a_fixed_number_of_statements_however_many_weeks_it_finds(
+    app, factory, as_user, admin_client, bank, clock
+):
+    for i in range(40):
+        factory.question(category=CATEGORIES[i % 5], answer="A")
+    clients = [as_user(factory.user()) for _ in range(3)]
+    start = clock.now()
+    for _ in range(7):
+        for client in clients:
+            play_day_correctly(client, clock, gap_ms=2000)
+        clock.advance(days=1)
+    clock.advance(days=-1)
+    sent = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if has_request_context() and statement.startswith("SELECT"):
+            sent.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        rows = admin_client.get("/api/v1/admin/fair-play/suspects").get_json()["rows"]
+        with_three = len(sent)
+        sent.clear()
+        first_day = start.date().isoformat()
+        rows_of_none = admin_client.get(
+            f"/api/v1/admin/fair-play/suspects?from={first_day}&to={first_day}"
+        ).get_json()["rows"]
+        with_none = len(sent)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sum("perfect_week_fast" in r["reasons"] for r in rows) == 3
+    assert not any("perfect_week_fast" in r["reasons"] for r in rows_of_none)
+    # Beyond an empty report: the candidates' intervals, the users listed, their redemptions.
+    assert with_three - with_none <= 3

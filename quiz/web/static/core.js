@@ -130,10 +130,13 @@ function describe(item) {
 
 const signInPath = () => (location.pathname.startsWith("/admin") ? "/admin/login" : "/app/login");
 
-/** Show an API problem in words; a lapsed session goes back to sign-in. */
+/** Show an API problem in words; a lapsed session goes back to sign-in (a wrong code or password
+ * typed on the page — 401 invalid_credentials or invalid_code — is said where it was typed). */
+const TYPED_WRONG = ["invalid_credentials", "invalid_code"];
+
 export function fail(err) {
   if (!(err instanceof ApiError)) { flash("出错了：" + err, "error"); throw err; }
-  if (err.status === 401 && document.body.dataset.page !== "login") {
+  if (err.status === 401 && !TYPED_WRONG.includes(err.code) && document.body.dataset.page !== "login") {
     location.href = signInPath() + "?next=" + encodeURIComponent(location.pathname + location.search);
     return;
   }

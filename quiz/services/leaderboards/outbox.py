@@ -29,38 +29,49 @@ log = logging.getLogger(__name__)
 OUTBOX_CLAIM_SECONDS = 7 * 86400
 DRAIN_EVERY_SECONDS = 2.0
 DRAIN_BATCH = 200
-_next_drain = 0.0
 
 
-def keep(session, incs: list[Increment]) -> None:
-    """Keep increments Redis did not take; the commit they belong to is already done."""
-    global _next_drain
-    payload = json.dumps(
-        [[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie] for i in incs]
-    )
-    try:
-        with session.get_bind().connect() as conn:
-            conn.execute(BoardOutbox.__table__.insert(), {"payload": payload})
-            conn.commit()
-    except Exception:  # the database went too: `flask boards rebuild` restores the boards
-        log.exception(
-            "leaderboard update lost (Redis and database unavailable); run `flask boards rebuild`"
+class Outbox:
+    """The outbox of one Redis board store (it owns it): keeps what Redis did not take and
+    drains it, at most every DRAIN_EVERY_SECONDS, once Redis answers again."""
+
+    def __init__(self, url: str, *, tz, retention_days: int, clock):
+        self.url, self.tz, self.retention_days = url, tz, retention_days
+        self.clock = clock  # () -> now: a drain runs outside any request's own `now`
+        self.next_drain = 0.0  # monotonic time of the next drain attempt
+
+    def keep(self, session, incs: list[Increment]) -> None:
+        """Keep increments Redis did not take; the commit they belong to is already done."""
+        payload = json.dumps(
+            [[i.board, i.period, i.start.isoformat(), i.subject, i.points, i.tie] for i in incs]
         )
-    _next_drain = 0.0  # this process knows there is something to drain
+        try:
+            with session.get_bind().connect() as conn:
+                conn.execute(BoardOutbox.__table__.insert(), {"payload": payload})
+                conn.commit()
+        except Exception:  # the database went too: `flask boards rebuild` restores the boards
+            log.exception(
+                "leaderboard update lost (Redis and database unavailable); "
+                "run `flask boards rebuild`"
+            )
+        self.next_drain = 0.0  # there is something to drain
+
+    def maybe_drain(self) -> None:
+        """Drain now and then: one indexed query when the outbox is empty. Never raises."""
+        if time.monotonic() < self.next_drain or redis_link.is_open(self.url):
+            return
+        self.next_drain = time.monotonic() + DRAIN_EVERY_SECONDS
+        try:
+            drain(self.url, now=self.clock(), tz=self.tz, retention_days=self.retention_days)
+        except Exception as exc:  # Redis or the database went away meanwhile: next time
+            log.warning("board outbox not drained yet: %s", type(exc).__name__)
 
 
 def maybe_drain(store) -> None:
-    """Drain the outbox now and then (at most every DRAIN_EVERY_SECONDS per process): one
-    indexed query when it is empty. Never raises. `store`: a RedisBoardStore (else nothing)."""
-    global _next_drain
-    url = getattr(store, "url", None)
-    if not url or time.monotonic() < _next_drain or redis_link.is_open(url):
-        return
-    _next_drain = time.monotonic() + DRAIN_EVERY_SECONDS
-    try:
-        drain(url, now=store.clock(), tz=store.tz, retention_days=store.retention_days)
-    except Exception as exc:  # Redis or the database went away meanwhile: next time
-        log.warning("board outbox not drained yet: %s", type(exc).__name__)
+    """Drain a board store's outbox if it has one (the Redis store does, the SQL one not)."""
+    outbox = getattr(store, "outbox", None)
+    if outbox is not None:
+        outbox.maybe_drain()
 
 
 def drain(url: str, *, now: datetime, tz, retention_days: int) -> int:

@@ -30,8 +30,8 @@ from quiz import metrics, redis_link
 from quiz.errors import BoardsUnavailable
 from quiz.extensions import db
 from quiz.models.board import BoardScore
-from quiz.services.leaderboards import outbox
 from quiz.services.leaderboards.attribution import Increment, merge
+from quiz.services.leaderboards.outbox import Outbox
 from quiz.services.leaderboards.periods import (
     TIE_BITS,
     BoardKey,
@@ -279,7 +279,7 @@ class SqlBoardStore:
 class RedisBoardStore:
     """Boards in Redis sorted sets, written after the database commit.
 
-    Redis down or frozen degrades only the boards (see `outbox`): reads raise
+    Redis down or frozen degrades only the boards (see its `outbox`): reads raise
     `BoardsUnavailable` (503), writes Redis does not take wait in the outbox and catch up."""
 
     name = "redis"
@@ -287,7 +287,7 @@ class RedisBoardStore:
 
     def __init__(self, url: str, *, tz: ZoneInfo, retention_days: int, clock):
         self.url, self.tz, self.retention_days = url, tz, retention_days
-        self.clock = clock  # () -> now, for draining the outbox outside a request's own `now`
+        self.outbox = Outbox(url, tz=tz, retention_days=retention_days, clock=clock)
 
     @property
     def client(self):
@@ -298,7 +298,7 @@ class RedisBoardStore:
         the outbox is drained first, so a board read after an outage shows every increment."""
         if redis_link.is_open(self.url):
             raise BoardsUnavailable("排行榜暂时不可用，请稍后再试。")
-        outbox.maybe_drain(self)
+        self.outbox.maybe_drain()
         try:
             found = read()
         except Exception as exc:  # redis errors and socket timeouts alike
@@ -322,10 +322,10 @@ class RedisBoardStore:
                 redis_link.failed(self.url, exc)
             else:
                 redis_link.succeeded(self.url)
-                outbox.maybe_drain(self)
+                self.outbox.maybe_drain()
                 return
         metrics.BOARD_WRITE_FAILURES.inc()
-        outbox.keep(session, [inc for inc, _ in items])
+        self.outbox.keep(session, [inc for inc, _ in items])
 
     def apply(self, items: list[tuple[Increment, int | None]]) -> None:
         keys, args = [f"{REDIS_PREFIX}-unclaimed"], [""]

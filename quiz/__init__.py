@@ -32,10 +32,12 @@ from quiz.config import (
 from quiz.extensions import (
     address_limiter,
     db,
+    end_request_unit,
     finish_unit_of_work,
     limiter,
     login_manager,
     migrate,
+    read_only,
 )
 from quiz.services import daily_quiz, leaderboards, ledger, points_metrics, signed_in
 from quiz.services.answering import RULES
@@ -245,6 +247,10 @@ def _init_boards(app: Flask) -> None:
 def _init_unit_of_work(app: Flask) -> None:
     """One commit per request, at one point: after a successful response; else roll back."""
 
+    @app.before_request
+    def mark_read_only():
+        read_only(db.session)  # a GET's unit begins read-only: `will_write` may end that
+
     @app.after_request
     def commit_or_roll_back(response):
         try:
@@ -259,6 +265,10 @@ def _init_unit_of_work(app: Flask) -> None:
                 return response  # already an error (often this very 503)
             return problems.app_error_response(unavailable)
         return response
+
+    @app.teardown_request
+    def forget_read_only(_exc):
+        end_request_unit(db.session)
 
 
 def _init_audit(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,6 +16,8 @@ from limits.storage import MemoryStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from quiz.writing import READ_ONLY
 
 # Stable constraint names so Alembic revisions are reproducible on SQLite and PostgreSQL.
 NAMING = {
@@ -47,8 +49,7 @@ class RequestSession(Session):
         if (
             isinstance(engine, Engine)
             and engine.dialect.name == "postgresql"
-            and has_request_context()
-            and request.method in _SAFE_METHODS
+            and read_only(self) is True
         ):
             autocommit = engine.__dict__.get("_quiz_autocommit")
             if autocommit is None:
@@ -56,6 +57,22 @@ class RequestSession(Session):
                 engine.__dict__["_quiz_autocommit"] = autocommit
             return autocommit
         return engine
+
+
+def read_only(session) -> bool | None:
+    """Whether the session's unit of work is read-only: in a request, decided by its method on
+    first use (and changed by `quiz.writing.will_write`); outside a request, None."""
+    found = session.info.get(READ_ONLY)
+    if found is None and has_request_context():
+        found = session.info[READ_ONLY] = request.method in _SAFE_METHODS
+    return found
+
+
+def end_request_unit(session) -> None:
+    """The request is over: its session (which a test's own app context may keep) is no longer
+    read-only or writing."""
+    if session.registry.has():
+        session.registry().info.pop(READ_ONLY, None)
 
 
 def app_part(name: str):
@@ -127,30 +144,10 @@ def _sqlite_begin(conn):
         return
     # A request that may write takes SQLite's write lock at BEGIN: two workers then queue
     # instead of both reading a balance and one failing to upgrade its lock mid-transaction.
-    # A read request that turned out to need a write (see `begin_writing`) does the same for the
-    # rest of the request. Outside a request (CLI, tests' own reads) a plain BEGIN is enough.
-    writing = has_request_context() and (
-        request.method not in _SAFE_METHODS or g.get("sqlite_writer", False)
-    )
+    # A read request that turned out to need a write (`quiz.writing.will_write`) does the same
+    # for the rest of the request. Outside a request (CLI, tests' own reads) a plain BEGIN.
+    writing = has_request_context() and read_only(db.session) is False
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
-
-
-def begin_writing(session) -> None:
-    """Call before a read request's first write (the first fetch of the day creates rows).
-
-    SQLite cannot upgrade a read transaction while another connection holds the write lock: it
-    answers BUSY at once, without waiting. So on SQLite the read-only transaction so far is ended
-    and the rest of the request runs in transactions that take the lock at BEGIN, queuing on
-    the busy timeout like any writer. PostgreSQL needs nothing (reads run in autocommit, and
-    its writes wait on row locks)."""
-    if not has_request_context() or request.method not in _SAFE_METHODS or g.get("sqlite_writer"):
-        return
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    g.sqlite_writer = True
-    session = session.registry() if hasattr(session, "registry") else session  # a scoped_session
-    if session.in_transaction():
-        session.commit()  # nothing is pending: this only ends the read transaction
 
 
 def finish_unit_of_work(succeeded: bool) -> None:

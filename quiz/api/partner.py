@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from quiz.api.common import Blueprint
 from quiz.clock import now, zone
 from quiz.errors import PayloadTooLarge, ValidationFailed
-from quiz.extensions import begin_writing, db
+from quiz.extensions import db
 from quiz.schemas.partner import (
     BalanceOut,
     DebitIn,
@@ -28,6 +28,7 @@ from quiz.schemas.partner import (
     check_uid,
 )
 from quiz.services import partner_signing, partner_statements, partners
+from quiz.writing import will_write
 
 blp = Blueprint(
     "partner",
@@ -82,7 +83,7 @@ def partner_required(*scopes: str):
             )
             # SQLite: the nonce is written on a connection of its own; take the write lock at
             # BEGIN even on a GET, as any writer does.
-            begin_writing(db.session)
+            will_write(db.session)
             g.partner = partner_signing.authenticate(
                 signed, scopes, key=current_app.config["QUIZ_PARTNER_KEY"], now=now()
             )

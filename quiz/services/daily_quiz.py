@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quiz.clock import day_bounds, local_day
 from quiz.errors import AppError, Conflict, NotFound, ValidationFailed
-from quiz.extensions import begin_writing, db
+from quiz.extensions import db
 from quiz.models import Answer, DailySet, Question, QuizDay, User
 from quiz.services import (
     answer_statement,
@@ -40,6 +40,7 @@ from quiz.services.answering import (  # noqa: F401  (the daily quiz's names for
     validate_choices,
 )
 from quiz.services.sql import commit_without_waiting_for_disk, db_dialect, insert_on_conflict
+from quiz.writing import will_write
 
 MAX_SET_SIZE = 20
 
@@ -155,7 +156,7 @@ def daily_set(day: date, rules: Rules, *, now: datetime) -> DailySet:
     if found is not None:
         return found
     chosen = choose_questions(day, rules)
-    begin_writing(db.session)
+    will_write(db.session)
     # Two workers racing at midnight: one row wins, both read it back.
     db.session.execute(
         insert_on_conflict(DailySet)
@@ -363,7 +364,7 @@ def mark_seen(user, day: date, total: int, *, now: datetime):
     known = user.today_of(day) if hasattr(user, "today_of") else None
     if known is not None and known.first_seen_at is not None:
         return known
-    begin_writing(db.session)
+    will_write(db.session)
     # One statement, idempotent: racing first fetches keep the earliest start.
     return db.session.execute(
         _new_day(user.id, day, total, first_seen_at=now)

@@ -18,13 +18,14 @@ from sqlalchemy import select
 
 from quiz.clock import local_day
 from quiz.errors import NotFound
-from quiz.extensions import begin_writing, db
+from quiz.extensions import db
 from quiz.models import STAFF_ROLES, Certificate, QuizDay, User
 from quiz.models.account import ERASED_NAME, is_minor
 from quiz.services.campaigns import high_scores
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.leaderboards import mask_name, standing
 from quiz.services.sql import insert_on_conflict
+from quiz.writing import will_write
 
 # The boards whose past week is published: (board, label).
 STAR_BOARDS = (("citizens", "市民之星"), ("reporters", "小记者之星"))
@@ -179,7 +180,7 @@ def issue_certificates(user: User, *, now: datetime, tz: ZoneInfo) -> list[Certi
             if (a.kind, a.subject) not in have
         ]
         if missing:
-            begin_writing(db.session)
+            will_write(db.session)
         for a in missing:
             # A second listing racing this one inserts nothing: the pair is unique.
             db.session.execute(

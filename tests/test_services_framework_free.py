@@ -41,3 +41,43 @@ def test_the_probe_sees_imports_inside_functions_too(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from flask import current_app\n")
     assert "flask" in imported_modules(module)
+
+
+# Names through which a module reaches the running app or the request, whatever it imports
+# them from. The ledger's listeners are the one part still taken from the app (`app_part`):
+# the typed runtime handed to services is the next step (docs/architecture.md).
+REACHES_THE_APP = {
+    "current_app",
+    "request",
+    "g",
+    "has_request_context",
+    "session",
+    "app_part",
+    "begin_writing",
+}
+STILL_TAKES_AN_APP_PART = {"ledger.py": {"app_part"}}
+
+
+def imported_names(path: Path) -> set[str]:
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def test_no_service_reaches_the_request_or_the_app_by_a_side_door():
+    offenders = {}
+    for path in sorted(SERVICES.rglob("*.py")):
+        name = str(path.relative_to(SERVICES))
+        found = imported_names(path) & REACHES_THE_APP - STILL_TAKES_AN_APP_PART.get(name, set())
+        if found:
+            offenders[name] = sorted(found)
+    assert offenders == {}
+
+
+def test_the_side_door_probe_sees_a_helper_that_reads_the_request(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from quiz.extensions import app_part, db\n")
+    assert "app_part" in imported_names(module) & REACHES_THE_APP

@@ -56,7 +56,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
     from quiz.clock import FrozenClock
     from quiz.extensions import db
     from quiz.models import Question, User
-    from quiz.services import banks, daily_quiz, learning, question_stats
+    from quiz.services import banks, daily_quiz, question_reports, question_stats
     from quiz.services.daily_quiz import Rules
 
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Asia/Shanghai
@@ -116,7 +116,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
                     shown = order.user_keys(own) if order else own
                     result = daily_quiz.submit_answer(user, qid, shown, rules, now=at)
                     if not result.correct and kind == "misleading" and rng.random() < 0.05:
-                        learning.report_question(
+                        question_reports.report_question(
                             user.id, qid, "answer", "我觉得标准答案不对。", now=at
                         )
                 db.session.commit()

@@ -17,7 +17,7 @@ from quiz.schemas.learning import (
     StatsOut,
     SuspendedOut,
 )
-from quiz.services import banks, learning, question_stats
+from quiz.services import banks, question_reports, question_stats
 
 blp = Blueprint(
     "admin_learning",
@@ -37,7 +37,7 @@ def _min_answers() -> int:
 @blp.response(200, QueueOut)
 def queue(args):
     """Reports (open: oldest first; resolved: newest first) with the question and its figures."""
-    items = learning.queue_items(
+    items = question_reports.queue_items(
         args["status"],
         after_id=cursor_id(args["cursor"]),
         limit=args["limit"] + 1,
@@ -51,7 +51,7 @@ def queue(args):
 @blp.response(200, SuspendedOut)
 def suspended():
     """The questions reports keep out of the draw now, most reported first."""
-    return {"items": learning.suspended_questions(rules())}
+    return {"items": question_reports.suspended_questions(rules())}
 
 
 @blp.route("/question-reports/suspended/clear", methods=["POST"])
@@ -60,7 +60,9 @@ def suspended():
 @blp.response(200, ClearedOut)
 def clear_suspended(body):
     """Reject every open report of the suspended questions at once (a wave of reports)."""
-    cleared = learning.clear_suspensions(rules(), body["note"], admin_id=current_user.id, now=now())
+    cleared = question_reports.clear_suspensions(
+        rules(), body["note"], admin_id=current_user.id, now=now()
+    )
     return {"resolved": cleared}
 
 
@@ -70,11 +72,11 @@ def clear_suspended(body):
 @blp.response(200, QueueItemOut)
 def resolve(body, report_id):
     """Resolve a report (and every other open one on its question) as fixed or rejected."""
-    report = learning.resolve_report(
+    report = question_reports.resolve_report(
         report_id, body["resolution"], body["note"], admin_id=current_user.id, now=now()
     )
     stats = question_stats.stats_for([report.question_id], min_answers=_min_answers())
-    return learning.QueueItem(report, stats[report.question_id])
+    return question_reports.QueueItem(report, stats[report.question_id])
 
 
 @blp.route("/questions/<id:question_id>/stats", methods=["GET"])

@@ -21,7 +21,7 @@ from quiz.schemas.learning import (
     ReviewOut,
 )
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut
-from quiz.services import learning
+from quiz.services import learning, practice, question_reports
 
 blp = Blueprint(
     "learning", __name__, url_prefix="/api/v1", description="Review, 错题本, practice, 纠错"
@@ -75,7 +75,7 @@ def mistakes(args):
 @blp.response(201, PracticeOut)
 def start_practice(body):
     """A practice round from the caller's mistakes, a category or past days' questions."""
-    return learning.start_practice(
+    return practice.start_practice(
         current_user,
         body["source"],
         rules(),
@@ -91,7 +91,7 @@ def start_practice(body):
 @blp.response(200, AnswerResultOut)
 def answer_practice(body, session_id):
     """Score a practice answer: explained, worth no points; a right one masters the mistake."""
-    return learning.answer_practice(
+    return practice.answer_practice(
         current_user, session_id, body["question_id"], body["choices"], rules(), now=now()
     )
 
@@ -102,7 +102,7 @@ def answer_practice(body, session_id):
 @blp.response(201, ReportOut)
 def report_question(body, question_id):
     """纠错: report a fault in a question the caller has answered (one open report each)."""
-    return learning.report_question(
+    return question_reports.report_question(
         current_user.id, question_id, body["reason"], body["message"], now=now()
     )
 
@@ -113,7 +113,7 @@ def report_question(body, question_id):
 @blp.response(200, ReportsOut)
 def my_reports(args):
     """The caller's 纠错 reports, newest first, with the admin's resolution and note."""
-    rows = learning.reports_of(
+    rows = question_reports.reports_of(
         current_user.id, before_id=cursor_id(args["cursor"]), limit=args["limit"] + 1
     )
     return page_of(rows, args["limit"], lambda r: r.id)

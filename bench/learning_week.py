@@ -56,7 +56,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
     from quiz.clock import FrozenClock
     from quiz.extensions import db
     from quiz.models import Question, User
-    from quiz.services import banks, daily_quiz, question_reports, question_stats
+    from quiz.services import banks, daily_quiz, draw, question_reports, question_stats
     from quiz.services.daily_quiz import Rules
 
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Asia/Shanghai
@@ -100,7 +100,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
                     continue
                 at = day_start + timedelta(minutes=rng.uniform(0, 600))
                 day = daily_quiz.local_day(at, rules.tz)
-                day_set = daily_quiz.daily_set(day, rules, now=at)
+                day_set = draw.daily_set(day, rules, now=at)
                 daily_quiz.mark_seen(user, day, len(day_set.question_ids), now=at)
                 for qid in day_set.question_ids:
                     question = questions[qid]

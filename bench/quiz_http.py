@@ -246,12 +246,12 @@ def open_the_day(app, reader_ids: list[int]) -> None:
     from quiz.clock import local_day
     from quiz.extensions import db
     from quiz.models import QuizDay
-    from quiz.services import daily_quiz
+    from quiz.services import daily_quiz, draw
 
     rules = daily_quiz.Rules.from_config(app.config)
     at = app.clock.now()
     day = local_day(at, rules.tz)
-    day_set = daily_quiz.daily_set(day, rules, now=at)
+    day_set = draw.daily_set(day, rules, now=at)
     # The rows mark_seen leaves behind, inserted in one statement (hundreds of one-by-one
     # first fetches would make seeding the slowest part of the run).
     db.session.execute(

@@ -39,7 +39,7 @@ from quiz.extensions import (
     migrate,
     read_only,
 )
-from quiz.services import daily_quiz, leaderboards, ledger, points_metrics, signed_in
+from quiz.services import daily_quiz, draw, leaderboards, ledger, points_metrics, signed_in
 from quiz.services.answering import RULES
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
@@ -228,7 +228,7 @@ def _init_boards(app: Flask) -> None:
     listeners: every earning reaches the boards in the transaction that posts it."""
     rules = daily_quiz.Rules.from_config(app.config)
     app.extensions[daily_quiz.RULES] = rules
-    app.extensions[daily_quiz.TODAYS_SET] = daily_quiz.TodaysSet()
+    app.extensions[draw.TODAYS_SET] = draw.TodaysSet()
     store = leaderboards.make_store(
         redis_url=app.config.get("REDIS_URL"),
         tz=rules.tz,

@@ -47,7 +47,7 @@ from quiz import create_app  # noqa: E402
 from quiz.api.problems import smorest  # noqa: E402
 from quiz.clock import FrozenClock  # noqa: E402
 from quiz.extensions import address_limiter, db, limiter  # noqa: E402
-from quiz.services.daily_quiz import TODAYS_SET, TodaysSet  # noqa: E402
+from quiz.services.draw import TODAYS_SET, TodaysSet  # noqa: E402
 from quiz.services.ledger import EARNING_LISTENERS  # noqa: E402
 from tests.factories import Factory  # noqa: E402
 from tests.sessions import signed_in_client  # noqa: E402

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from quiz.extensions import db
 from quiz.models import Question, Team
-from quiz.services import daily_quiz
+from quiz.services import daily_quiz, draw
 from quiz.services.codes import new_code
 from quiz.services.daily_quiz import Rules
 
@@ -20,7 +20,7 @@ def play(app, user, day: date, correct: int, *, minute: int = 0, answers: int | 
     rest wrong; `answers` stops early (the day left unfinished)."""
     rules = Rules.from_config(app.config)
     at = datetime.combine(day, time(9, minute), tzinfo=TZ)
-    ids = daily_quiz.daily_set(day, rules, now=at).question_ids
+    ids = draw.daily_set(day, rules, now=at).question_ids
     for i, qid in enumerate(ids[:answers]):
         answer = db.session.get(Question, qid).answer
         choices = list(answer) if i < correct else (["B"] if answer == "A" else ["A"])

@@ -25,7 +25,7 @@ from quiz.schemas.bank import (
     UploadIn,
 )
 from quiz.schemas.common import Page, cursor_id, page_of, slice_page
-from quiz.services import banks, daily_quiz, question_stats
+from quiz.services import banks, draw, question_stats
 
 blp = Blueprint(
     "admin_banks",
@@ -135,7 +135,7 @@ def get_question(question_id):
 def patch_question(body, question_id):
     """Edit a question (same rules as an upload); options and key freeze once answered."""
     question = banks.update_question(banks.get_question(question_id), dict(body), now=now())
-    app_part(daily_quiz.TODAYS_SET).forget()  # this worker shows the fix at once
+    app_part(draw.TODAYS_SET).forget()  # this worker shows the fix at once
     return question
 
 

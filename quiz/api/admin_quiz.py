@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.models import DailySet
 from quiz.schemas.common import EARLIEST_DAY, LATEST_DAY
 from quiz.schemas.quiz import DaySetOut, ScheduleIn
-from quiz.services import daily_quiz
+from quiz.services import draw
 
 blp = Blueprint(
     "admin_quiz", __name__, url_prefix="/api/v1/admin/quiz", description="Admin: quiz calendar"
@@ -43,10 +43,10 @@ def _parse_day(raw: str) -> date:
 def put_schedule(body, day):
     """Fix a future day's questions (today and past days are locked)."""
     r = rules()
-    day_set = daily_quiz.schedule(
+    day_set = draw.schedule(
         _parse_day(day), body["question_ids"], r, admin_id=current_user.id, now=now()
     )
-    return daily_quiz.scheduled_plan(day_set, r)
+    return draw.scheduled_plan(day_set, r)
 
 
 @blp.route("/schedule/<string:day>", methods=["GET"])
@@ -58,8 +58,8 @@ def get_schedule(day):
     wanted = _parse_day(day)
     found = db.session.scalar(select(DailySet).where(DailySet.day == wanted))
     if found is None and wanted == local_day(at, r.tz):
-        found = daily_quiz.daily_set(wanted, r, now=at)
-    return daily_quiz.plan_of(found, wanted)
+        found = draw.daily_set(wanted, r, now=at)
+    return draw.plan_of(found, wanted)
 
 
 @blp.route("/schedule", methods=["GET"])
@@ -73,4 +73,4 @@ def upcoming():
         .where(DailySet.day >= today, DailySet.day <= today + timedelta(days=30))
         .order_by(DailySet.day)
     )
-    return [daily_quiz.plan_of(row, row.day) for row in rows]
+    return [draw.plan_of(row, row.day) for row in rows]

@@ -12,15 +12,15 @@ from quiz.extensions import app_part, limiter
 from quiz.schemas.account import streak_of
 from quiz.schemas.common import PageArgs, cursor_day, page_of
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
-from quiz.services import daily_quiz, option_order
+from quiz.services import daily_quiz, draw, option_order
 
 blp = Blueprint("quiz", __name__, url_prefix="/api/v1/quiz", description="The daily quiz")
 
 _QUESTIONS_OUT = QuestionOut(many=True)
 
 
-def _todays_set() -> daily_quiz.TodaysSet:
-    return app_part(daily_quiz.TODAYS_SET)
+def _todays_set() -> draw.TodaysSet:
+    return app_part(draw.TODAYS_SET)
 
 
 @blp.route("/today", methods=["GET"])

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from quiz.extensions import db
 from quiz.models import Question, QuestionBank
 from quiz.schemas.common import encode_cursor
-from quiz.services import daily_quiz
+from quiz.services import daily_quiz, draw
 from quiz.services.daily_quiz import Rules
 
 GOOD_CSV = (
@@ -172,7 +172,7 @@ def test_patching_a_question_is_validated_with_the_bank_rules(admin_client):
 def test_an_answered_questions_options_and_key_are_frozen(app, admin_client, factory, clock):
     question = factory.question(answer="A")
     user = factory.user()
-    daily_quiz.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
+    draw.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
     daily_quiz.submit_answer(
         user, question.id, ["A"], Rules.from_config(app.config), now=clock.now()
     )
@@ -189,7 +189,7 @@ def test_deleting_a_used_question_deactivates_it_and_an_unused_one_goes(
     app, admin_client, factory, clock
 ):
     used = factory.question()
-    daily_quiz.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
+    draw.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
     db.session.commit()
     used_id, unused_id = used.id, factory.question().id
     retired = admin_client.delete(f"/api/v1/admin/questions/{used_id}")

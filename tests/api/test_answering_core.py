@@ -14,7 +14,7 @@ from sqlalchemy import event, select
 
 from quiz.extensions import db
 from quiz.models import Mistake, QuestionReport, QuizDay
-from quiz.services import daily_quiz
+from quiz.services import draw
 from tests.api.test_campaigns import OPENS_AT, answer, new_campaign, start
 
 SERVICES = Path(__file__).resolve().parents[2] / "quiz" / "services"
@@ -158,7 +158,7 @@ class Statements:
 def statements(app):
     # Today's questions re-read at most once a second: a frozen monotonic clock keeps the
     # counts independent of how fast the machine runs the test.
-    app.extensions[daily_quiz.TODAYS_SET] = daily_quiz.TodaysSet(monotonic=lambda: 0.0)
+    app.extensions[draw.TODAYS_SET] = draw.TodaysSet(monotonic=lambda: 0.0)
     return Statements(db.engine)
 
 

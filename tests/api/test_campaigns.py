@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
-from quiz.services import campaigns, daily_quiz, ledger
+from quiz.services import campaigns, draw, ledger
 from quiz.services.daily_quiz import Rules
 
 # START (tests/conftest.py) is Monday 2026-11-23 10:00 in Asia/Shanghai.
@@ -510,10 +510,10 @@ def test_a_running_campaigns_questions_stay_out_of_the_daily_draw(admin_client, 
     new_campaign(admin_client, held)
     rules = Rules.from_config(app.config)
     for day in (date(2026, 11, 24), date(2026, 11, 30)):
-        assert set(daily_quiz.choose_questions(day, rules)) == set(others)
+        assert set(draw.choose_questions(day, rules)) == set(others)
     # Before and after the window the whole bank is drawn from again.
     for day in (date(2026, 11, 23), date(2026, 12, 1)):
-        drawn = daily_quiz.choose_questions(day, rules)
+        drawn = draw.choose_questions(day, rules)
         assert set(drawn) <= set(held) | set(others) and set(drawn) & set(held)
 
 
@@ -522,7 +522,7 @@ def test_a_category_campaign_holds_its_category_back(admin_client, factory, app)
     others = pool(factory, 5, category="垃圾分类")
     new_campaign(admin_client, None, category="创文")
     rules = Rules.from_config(app.config)
-    assert set(daily_quiz.choose_questions(date(2026, 11, 25), rules)) == set(others)
+    assert set(draw.choose_questions(date(2026, 11, 25), rules)) == set(others)
 
 
 # --- for certificates ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, User
-from quiz.services import daily_quiz, ledger
+from quiz.services import daily_quiz, draw, ledger
 from quiz.services.daily_quiz import Rules
 from tests.api.test_shop import balance_of, give_points, make_prize, redeem
 from tests.factories import fresh_key
@@ -104,7 +104,7 @@ def test_the_days_set_cannot_be_computed_offline_from_the_code_and_the_bank(
         factory.question(category=CATEGORIES[i % 5])
     served = [q["id"] for q in today(citizen_client)["questions"]]
     # What a cheater computes with the repository alone: the code's draw, without the secret.
-    offline = daily_quiz.choose_questions(
+    offline = draw.choose_questions(
         app.clock.now().date() + timedelta(days=0), Rules(tz=ZoneInfo("Asia/Shanghai"))
     )
     assert len(served) == 5
@@ -116,8 +116,8 @@ def test_two_draw_secrets_give_different_sets_for_the_same_day_and_bank(app, fac
         factory.question(category=CATEGORIES[i % 5])
     day = app.clock.now().date()
     tz = ZoneInfo("Asia/Shanghai")
-    first = daily_quiz.choose_questions(day, Rules(tz=tz, draw_secret="secret one"))
-    second = daily_quiz.choose_questions(day, Rules(tz=tz, draw_secret="secret two"))
+    first = draw.choose_questions(day, Rules(tz=tz, draw_secret="secret one"))
+    second = draw.choose_questions(day, Rules(tz=tz, draw_secret="secret two"))
     assert first != second
 
 
@@ -125,8 +125,8 @@ def test_one_draw_secret_gives_the_same_set_in_every_worker_and_after_a_restart(
     for i in range(40):
         factory.question(category=CATEGORIES[i % 5])
     day = app.clock.now().date()
-    worker_a = daily_quiz.choose_questions(day, Rules.from_config(app.config))
-    worker_b = daily_quiz.choose_questions(day, Rules.from_config(dict(app.config)))
+    worker_a = draw.choose_questions(day, Rules.from_config(app.config))
+    worker_b = draw.choose_questions(day, Rules.from_config(dict(app.config)))
     assert worker_a == worker_b
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, QuestionReport, QuizDay, User
-from quiz.services import daily_quiz
+from quiz.services import draw
 from quiz.services.daily_quiz import Rules
 
 CATEGORIES = ["垃圾分类", "交通文明"]
@@ -380,8 +380,8 @@ def test_a_suspended_question_leaves_the_next_draw_and_returns_after_resolution(
         )
     db.session.commit()
     day = app.clock.now().date() + timedelta(days=1)
-    assert target.id not in daily_quiz.choose_questions(day, short)
-    assert target.id in daily_quiz.choose_questions(
+    assert target.id not in draw.choose_questions(day, short)
+    assert target.id in draw.choose_questions(
         day, Rules(tz=rules.tz, daily_count=len(bank), draw_secret="s", report_suspend_at=6)
     )
     first = db.session.scalar(select(QuestionReport.id).order_by(QuestionReport.id))
@@ -391,7 +391,7 @@ def test_a_suspended_question_leaves_the_next_draw_and_returns_after_resolution(
     )
     assert response.status_code == 200
     db.session.expire_all()
-    assert target.id in daily_quiz.choose_questions(day, rules)
+    assert target.id in draw.choose_questions(day, rules)
 
 
 # --- statistics and the needs-attention filter -----------------------------------------

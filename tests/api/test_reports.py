@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz.extensions import db
-from quiz.services import daily_quiz
+from quiz.services import daily_quiz, draw
 from quiz.services.daily_quiz import Rules
 
 
@@ -18,7 +18,7 @@ def answered(app, factory, clock):
     a = factory.user(district="新华区")
     b = factory.user(district="新华区")
     c = factory.user(district="卫东区")
-    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    draw.daily_set(clock.now().date(), rules, now=clock.now())
     plan = {a: {q1: "A", q2: "A"}, b: {q1: "B", q2: "A"}, c: {q1: "B"}}
     for user, answers in plan.items():
         for q, choice in answers.items():
@@ -102,7 +102,7 @@ def test_report_csv_cells_that_look_like_formulas_are_escaped(admin_client, fact
     rules = Rules.from_config({**app.config, "QUIZ_DAILY_COUNT": 1})
     question = factory.question(category='=HYPERLINK("x")', stem="公式题")
     user = factory.user()
-    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    draw.daily_set(clock.now().date(), rules, now=clock.now())
     daily_quiz.submit_answer(user, question.id, ["A"], rules, now=clock.now())
     db.session.commit()
     text = admin_client.get(

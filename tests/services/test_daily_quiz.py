@@ -10,8 +10,9 @@ from sqlalchemy import func, select, text
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, LedgerEntry, User
-from quiz.services import daily_quiz, ledger
-from quiz.services.daily_quiz import AlreadyAnswered, NotInToday, Rules, ScheduleLocked
+from quiz.services import daily_quiz, draw, ledger
+from quiz.services.daily_quiz import AlreadyAnswered, NotInToday, Rules
+from quiz.services.draw import ScheduleLocked
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保"]
@@ -30,7 +31,7 @@ def bank(factory):
 
 def answer_all(user, rules, now, *, wrong=()):
     day = daily_quiz.local_day(now, rules.tz)
-    day_set = daily_quiz.daily_set(day, rules, now=now)
+    day_set = draw.daily_set(day, rules, now=now)
     results = []
     for qid in day_set.question_ids:
         results.append(
@@ -50,10 +51,10 @@ def test_the_day_follows_shanghai_time_not_utc(rules):
 def test_answers_either_side_of_midnight_belong_to_different_days(factory, bank, rules):
     user = factory.user()
     late = datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)
-    first = daily_quiz.daily_set(daily_quiz.local_day(late, rules.tz), rules, now=late)
+    first = draw.daily_set(daily_quiz.local_day(late, rules.tz), rules, now=late)
     daily_quiz.submit_answer(user, first.question_ids[0], ["A"], rules, now=late)
     early = late + timedelta(seconds=2)
-    second = daily_quiz.daily_set(daily_quiz.local_day(early, rules.tz), rules, now=early)
+    second = draw.daily_set(daily_quiz.local_day(early, rules.tz), rules, now=early)
     daily_quiz.submit_answer(user, second.question_ids[0], ["A"], rules, now=early)
     db.session.commit()
     days = sorted(d.isoformat() for d in db.session.scalars(select(Answer.day)))
@@ -61,38 +62,38 @@ def test_answers_either_side_of_midnight_belong_to_different_days(factory, bank,
 
 
 def test_the_set_has_the_configured_count_spread_over_categories(bank, rules, clock):
-    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
-    questions = daily_quiz.questions_of(day_set)
+    day_set = draw.daily_set(clock.now().date(), rules, now=clock.now())
+    questions = draw.questions_of(day_set)
     assert len(questions) == 5
     assert len({q.category for q in questions}) == 5
 
 
 def test_the_set_is_stored_once_and_the_same_on_every_call(bank, rules, clock):
     day = clock.now().date()
-    first = daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+    first = draw.daily_set(day, rules, now=clock.now()).question_ids
     db.session.commit()
-    again = daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+    again = draw.daily_set(day, rules, now=clock.now()).question_ids
     assert first == again
     assert db.session.scalar(select(func.count()).select_from(DailySet)) == 1
 
 
 def test_the_draw_is_deterministic_for_a_day_and_a_bank(bank, rules, clock):
     day = clock.now().date()
-    assert daily_quiz.choose_questions(day, rules) == daily_quiz.choose_questions(day, rules)
+    assert draw.choose_questions(day, rules) == draw.choose_questions(day, rules)
 
 
 def test_no_question_repeats_within_the_window_while_the_bank_allows(bank, rules, clock):
     seen = []
     for offset in range(4):  # 4 days × 5 = 20 questions = the whole bank
         day = clock.now().date() + timedelta(days=offset)
-        seen += daily_quiz.daily_set(day, rules, now=clock.now()).question_ids
+        seen += draw.daily_set(day, rules, now=clock.now()).question_ids
     assert len(seen) == len(set(seen)) == 20
 
 
 def test_when_the_bank_runs_out_the_least_recently_used_come_back(bank, rules, clock):
     first_day = clock.now().date()
     sets = [
-        daily_quiz.daily_set(first_day + timedelta(days=d), rules, now=clock.now()).question_ids
+        draw.daily_set(first_day + timedelta(days=d), rules, now=clock.now()).question_ids
         for d in range(5)
     ]
     assert sorted(sets[4]) == sorted(sets[0])
@@ -102,13 +103,13 @@ def test_inactive_questions_are_never_drawn(factory, rules, clock):
     active = [factory.question(category="交通文明") for _ in range(3)]
     for _ in range(5):
         factory.question(active=False)
-    ids = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now()).question_ids
+    ids = draw.daily_set(clock.now().date(), rules, now=clock.now()).question_ids
     assert sorted(ids) == sorted(q.id for q in active)
 
 
 def test_a_correct_single_answer_earns_the_default_points(factory, bank, rules, clock):
     user = factory.user()
-    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    day_set = draw.daily_set(clock.now().date(), rules, now=clock.now())
     result = daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], rules, now=clock.now())
     assert result.correct and result.points_awarded == 10 and result.balance == 10
     assert result.correct_choices == ["A"] and result.explanation
@@ -117,7 +118,7 @@ def test_a_correct_single_answer_earns_the_default_points(factory, bank, rules, 
 def test_a_questions_own_points_override_the_default(factory, rules, clock):
     question = factory.question(points=25)
     user = factory.user()
-    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    draw.daily_set(clock.now().date(), rules, now=clock.now())
     result = daily_quiz.submit_answer(user, question.id, ["A"], rules, now=clock.now())
     assert result.points_awarded == 25 + 20  # the day's only question: perfect bonus too
 
@@ -126,7 +127,7 @@ def test_a_multiple_choice_answer_must_match_the_whole_set(factory, rules, clock
     question = factory.question(type="multiple", answer="ACD")
     factory.question(type="multiple", answer="AB")
     users = [factory.user() for _ in range(4)]
-    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    draw.daily_set(clock.now().date(), rules, now=clock.now())
     submit = lambda u, c: daily_quiz.submit_answer(u, question.id, c, rules, now=clock.now())  # noqa: E731
     assert submit(users[0], ["D", "A", "C"]).correct
     assert not submit(users[1], ["A", "C"]).correct
@@ -137,7 +138,7 @@ def test_a_multiple_choice_answer_must_match_the_whole_set(factory, rules, clock
 def test_a_judge_question_is_scored_on_a_or_b(factory, rules, clock):
     question = factory.question(type="judge", answer="B")
     user, other = factory.user(), factory.user()
-    daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    draw.daily_set(clock.now().date(), rules, now=clock.now())
     assert daily_quiz.submit_answer(user, question.id, ["B"], rules, now=clock.now()).correct
     assert not daily_quiz.submit_answer(other, question.id, ["A"], rules, now=clock.now()).correct
 
@@ -145,7 +146,7 @@ def test_a_judge_question_is_scored_on_a_or_b(factory, rules, clock):
 @pytest.mark.parametrize("choices", [[], ["E"], ["A", "B"], [""]])
 def test_invalid_choices_are_refused_and_record_nothing(factory, bank, rules, clock, choices):
     user = factory.user()
-    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    day_set = draw.daily_set(clock.now().date(), rules, now=clock.now())
     with pytest.raises(ValidationFailed):
         daily_quiz.submit_answer(user, day_set.question_ids[0], choices, rules, now=clock.now())
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
@@ -153,7 +154,7 @@ def test_invalid_choices_are_refused_and_record_nothing(factory, bank, rules, cl
 
 def test_a_question_not_in_today_is_refused(factory, bank, rules, clock):
     user = factory.user()
-    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    day_set = draw.daily_set(clock.now().date(), rules, now=clock.now())
     other = next(q for q in bank if q.id not in day_set.question_ids)
     with pytest.raises(NotInToday):
         daily_quiz.submit_answer(user, other.id, ["A"], rules, now=clock.now())
@@ -163,7 +164,7 @@ def test_a_second_answer_to_the_same_question_is_refused_and_credits_nothing(
     factory, bank, rules, clock
 ):
     user = factory.user()
-    qid = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now()).question_ids[0]
+    qid = draw.daily_set(clock.now().date(), rules, now=clock.now()).question_ids[0]
     daily_quiz.submit_answer(user, qid, ["A"], rules, now=clock.now())
     db.session.commit()
     with pytest.raises(AlreadyAnswered):
@@ -185,7 +186,7 @@ def test_a_perfect_day_earns_the_perfect_bonus_on_the_completing_answer(
 
 def test_a_day_with_a_wrong_answer_gets_no_perfect_bonus(factory, bank, rules, clock):
     user = factory.user()
-    day_set = daily_quiz.daily_set(clock.now().date(), rules, now=clock.now())
+    day_set = draw.daily_set(clock.now().date(), rules, now=clock.now())
     _, results = answer_all(user, rules, clock.now(), wrong={day_set.question_ids[1]})
     assert results[-1].bonus_awarded == 0
     assert db.session.get(User, user.id).balance == 40
@@ -229,16 +230,16 @@ def test_scheduling_a_future_day_fixes_its_set(factory, bank, rules, clock):
     admin = factory.user(role="admin")
     tomorrow = clock.now().date() + timedelta(days=1)
     ids = [bank[3].id, bank[7].id]
-    daily_quiz.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
+    draw.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
     clock.advance(days=1)
-    assert daily_quiz.daily_set(tomorrow, rules, now=clock.now()).question_ids == ids
+    assert draw.daily_set(tomorrow, rules, now=clock.now()).question_ids == ids
 
 
 @pytest.mark.parametrize("offset", [0, -1])
 def test_today_and_past_days_cannot_be_rescheduled(factory, bank, rules, clock, offset):
     admin = factory.user(role="admin")
     with pytest.raises(ScheduleLocked):
-        daily_quiz.schedule(
+        draw.schedule(
             clock.now().date() + timedelta(days=offset),
             [bank[0].id],
             rules,
@@ -253,7 +254,7 @@ def test_scheduling_refuses_unknown_inactive_and_duplicate_questions(factory, ba
     tomorrow = clock.now().date() + timedelta(days=1)
     for ids in ([999999], [inactive.id], [bank[0].id, bank[0].id], [], list(range(1, 30))):
         with pytest.raises(ValidationFailed):
-            daily_quiz.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
+            draw.schedule(tomorrow, ids, rules, admin_id=admin.id, now=clock.now())
 
 
 def test_every_credit_leaves_a_ledger_entry_summing_to_the_balance(factory, bank, rules, clock):
@@ -285,9 +286,7 @@ def test_questions_marked_exclusive_in_the_bundled_bank_never_share_a_day(app, r
     tight = Rules(tz=rules.tz, daily_count=12, no_repeat_days=30)
     day = daily_quiz.local_day(NOW, rules.tz)
     for offset in range(90):
-        chosen = set(
-            daily_quiz.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids
-        )
+        chosen = set(draw.daily_set(day + timedelta(days=offset), tight, now=NOW).question_ids)
         assert len(chosen) == 12
         assert not [pair for pair in pairs if pair <= chosen], day + timedelta(days=offset)
 
@@ -303,7 +302,7 @@ def test_an_answer_commits_without_waiting_for_the_disk_on_postgresql_only_for_i
         pytest.skip("synchronous_commit is PostgreSQL's")
     user = factory.user()
     db.session.execute(text("SET synchronous_commit TO on"))  # the server default, whatever CI's
-    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
+    day_set = draw.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
     daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], rules, now=NOW)
     assert _synchronous_commit() == "off"
     db.session.commit()
@@ -316,14 +315,14 @@ def test_durable_answers_keep_the_servers_setting(app, backend, factory, rules, 
     user = factory.user()
     db.session.execute(text("SET synchronous_commit TO on"))
     durable = Rules(tz=rules.tz, durable_answers=True)
-    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), durable, now=NOW)
+    day_set = draw.daily_set(daily_quiz.local_day(NOW, rules.tz), durable, now=NOW)
     daily_quiz.submit_answer(user, day_set.question_ids[0], ["A"], durable, now=NOW)
     assert _synchronous_commit() == "on"
 
 
 def test_an_answer_that_fails_midway_leaves_nothing_behind(app, factory, rules, bank):
     user = factory.user()
-    day_set = daily_quiz.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
+    day_set = draw.daily_set(daily_quiz.local_day(NOW, rules.tz), rules, now=NOW)
     db.session.commit()
     first = day_set.question_ids[0]
     daily_quiz.submit_answer(user, first, ["A"], rules, now=NOW)
@@ -338,7 +337,7 @@ def test_an_answer_that_fails_midway_leaves_nothing_behind(app, factory, rules, 
 
 
 def test_another_workers_copy_of_todays_set_follows_an_edit_within_its_recheck(app, factory):
-    from quiz.services.daily_quiz import TodaysSet
+    from quiz.services.draw import TodaysSet
 
     question = factory.question(stem="原来的题干")
     db.session.commit()

@@ -331,7 +331,7 @@ pages.shop = function () {
                        "aria-label": words === "兑换" ? "兑换 " + p.name : `${words}：${p.name}`,
                        text: words, onclick: () => confirmRedeem(p) }),
         poor && !soldOut ? el("p", { className: "hint" }, earnHint(short), " ",
-          el("a", { href: "/app/quiz", text: "去答题" })) : null));
+          el("a", { href: "/app/quiz", className: "tap", text: "去答题" })) : null));
     }
     if (!prizes.length) list.appendChild(el("li", { text: "暂无可兑换的奖品。" }));
   }

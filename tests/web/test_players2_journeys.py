@@ -4,6 +4,8 @@ question table, 知晓率 with its samples, 每周之星 from launch)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -146,3 +148,14 @@ def test_the_picker_filters_by_a_category_chosen_from_a_list_with_counts(console
     console.get_by_role("button", name="搜索").click()
     expect(console.locator("#picker-table tbody tr")).to_have_count(1)
     expect(console.locator("#picker-table tbody tr")).to_contain_text("行人闯红灯")
+
+
+def test_the_campaign_category_is_chosen_from_the_banks_categories_with_their_counts(console):
+    console.goto("/admin/campaigns")
+    category = console.get_by_label("题目分类")
+    expect(category.locator("option", has_text="交通文明（")).to_have_count(1)
+    labels = category.locator("option").all_inner_texts()
+    assert labels[0] == "请选择分类"
+    assert all(re.fullmatch(r".+（\d+ 题）", label) for label in labels[1:]), labels
+    assert any(label.startswith("垃圾分类（") for label in labels)
+    snap(console, "admin-campaign-category")

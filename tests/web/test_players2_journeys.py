@@ -5,10 +5,16 @@ question table, 知晓率 with its samples, 每周之星 from launch)."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from playwright.sync_api import expect
+from werkzeug.serving import make_server
 
+from quiz.extensions import db
+from tests.conftest import make_app
+from tests.factories import Factory
+from tests.sessions import signed_in_client
 from tests.web.conftest import DESKTOP, sign_in, snap
 from tests.web.test_journeys import unique
 
@@ -159,3 +165,60 @@ def test_the_campaign_category_is_chosen_from_the_banks_categories_with_their_co
     assert all(re.fullmatch(r".+（\d+ 题）", label) for label in labels[1:]), labels
     assert any(label.startswith("垃圾分类（") for label in labels)
     snap(console, "admin-campaign-category")
+
+
+@pytest.fixture(scope="module")
+def shuffled(tmp_path_factory):
+    """A server whose players see options in their own order, with one reported question."""
+    app = make_app(
+        "sqlite",
+        tmp_path_factory.mktemp("shuffled"),
+        QUIZ_SHUFFLE_OPTIONS=True,
+        QUIZ_DRAW_SECRET="report-view-draw-secret-0123456789abcdef",
+        QUIZ_DAILY_COUNT=1,
+    )
+    with app.app_context():
+        db.create_all()
+        factory = Factory(app)
+        factory.user(username="chief", role="admin", display_name="值班编辑")
+        reporter = factory.user(username="reporter1", display_name="较真的人")
+        question = factory.question(
+            stem="文明城市测评中，“门前三包”指的是什么？",
+            options=[["A", "包卫生、包绿化、包秩序"], ["B", "包吃"], ["C", "包住"], ["D", "包行"]],
+        )
+        reporter_id, question_id = reporter.id, question.id
+        db.session.remove()
+    client = signed_in_client(app, reporter_id)
+    client.get("/api/v1/quiz/today")
+    client.post("/api/v1/quiz/today/answers", json={"question_id": question_id, "choices": ["A"]})
+    reported = client.post(
+        f"/api/v1/questions/{question_id}/reports",
+        json={"reason": "answer", "message": "我选的 A 明明是对的"},
+    )
+    assert reported.status_code == 201, reported.get_json()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+def test_the_report_queue_shows_the_reporters_option_order_beside_the_questions(
+    browser, shuffled
+):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=shuffled)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, "chief", at="/admin/login")
+    page.goto("/admin/reports_queue")
+    line = page.locator(".report-line").first
+    seen = line.locator(".seen-order li")
+    expect(seen).to_have_count(4)
+    texts = seen.all_inner_texts()
+    assert [t[0] for t in texts] == list("ABCD")  # the reporter's keys, in their order
+    assert any("（本题 A）" in t and "包卫生" in t for t in texts)
+    assert [t.split("（本题 ")[1][0] for t in texts] != list("ABCD")  # really shuffled
+    expect(line.locator(".seen-order li.is-correct")).to_contain_text("包卫生")
+    snap(page, "admin-reports-reporter-order")
+    context.close()

@@ -14,7 +14,12 @@ from quiz.extensions import db
 from quiz.models import DailySet
 from quiz.schemas.common import EARLIEST_DAY, LATEST_DAY
 from quiz.schemas.quiz import DaySetOut, ScheduleIn
-from quiz.schemas.quiz_calendar import CategoriesOut, QuizCalendarArgs, QuizCalendarOut
+from quiz.schemas.quiz_calendar import (
+    CategoriesOut,
+    FirstDayOut,
+    QuizCalendarArgs,
+    QuizCalendarOut,
+)
 from quiz.services import daily_quiz, quiz_calendar
 
 blp = Blueprint(
@@ -110,3 +115,11 @@ def calendar(args):
 def categories():
     """The bank's categories with their question counts (all, and active)."""
     return {"items": quiz_calendar.category_counts()}
+
+
+@blp.route("/first-day", methods=["GET"])
+@admin_required
+@blp.response(200, FirstDayOut)
+def first_day():
+    """The day the quiz was first served (the launch): 每周之星 lists no week before it."""
+    return {"date": quiz_calendar.first_day()}

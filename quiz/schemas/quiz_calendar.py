@@ -53,3 +53,7 @@ class CategoryCountOut(Schema):
 
 class CategoriesOut(Schema):
     items = fields.List(fields.Nested(CategoryCountOut))
+
+
+class FirstDayOut(Schema):
+    date = fields.Date(allow_none=True, metadata={"description": "null: never served yet"})

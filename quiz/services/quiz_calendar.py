@@ -94,3 +94,8 @@ def category_counts() -> list[CategoryCount]:
         .order_by(active.desc(), Question.category)
     )
     return [CategoryCount(name, total, int(on or 0)) for name, total, on in rows]
+
+
+def first_day() -> date | None:
+    """The day the quiz was first served (its first set): weeks before it had no players."""
+    return db.session.scalar(select(func.min(DailySet.day)))

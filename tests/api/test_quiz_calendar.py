@@ -87,3 +87,9 @@ def test_citizens_cannot_read_the_calendar_or_unschedule(as_user, factory):
     assert client.get("/api/v1/admin/quiz/calendar").status_code == 403
     assert client.get("/api/v1/admin/quiz/categories").status_code == 403
     assert client.delete("/api/v1/admin/quiz/schedule/2026-11-25").status_code == 403
+
+
+def test_the_first_day_is_the_day_the_quiz_was_first_served(admin_client, bank, as_user, factory):
+    assert admin_client.get("/api/v1/admin/quiz/first-day").get_json() == {"date": None}
+    as_user(factory.user()).get("/api/v1/quiz/today")
+    assert admin_client.get("/api/v1/admin/quiz/first-day").get_json() == {"date": "2026-11-23"}

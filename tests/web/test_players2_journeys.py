@@ -204,9 +204,7 @@ def shuffled(tmp_path_factory):
     thread.join(5)
 
 
-def test_the_report_queue_shows_the_reporters_option_order_beside_the_questions(
-    browser, shuffled
-):
+def test_the_report_queue_shows_the_reporters_option_order_beside_the_questions(browser, shuffled):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=shuffled)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -222,3 +220,35 @@ def test_the_report_queue_shows_the_reporters_option_order_beside_the_questions(
     expect(line.locator(".seen-order li.is-correct")).to_contain_text("包卫生")
     snap(page, "admin-reports-reporter-order")
     context.close()
+
+
+def test_weekly_stars_list_no_week_before_the_quiz_was_first_served(browser, shuffled):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=shuffled)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, "chief", at="/admin/login")
+    page.goto("/admin/winners")  # the quiz was first served today, Monday 2026-11-23
+    week = page.get_by_label("选择周")
+    expect(week).to_be_disabled()
+    expect(week.locator("option")).to_have_text(["还没有已结束的一周"])
+    expect(page.locator("#w-range")).to_have_text(
+        "答题从 2026-11-23 开始，第一周结束后这里就有每周之星。"
+    )
+    snap(page, "admin-winners-before-launch")
+    context.close()
+
+
+def test_the_awareness_dashboard_gives_each_rate_its_n_and_greys_out_small_samples(console, live):
+    api = live.api_as(live.user(username=unique("aw"), display_name="知晓"))
+    q = live.questions[1]
+    api.post("/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)})
+    console.goto("/admin/")
+    rows = console.locator("section[data-report=category] tbody tr")
+    rows.first.wait_for()
+    for row in rows.all():
+        expect(row.locator("td").nth(1)).to_contain_text(re.compile(r"%（n=\d+）$"))
+        expect(row).to_have_class(re.compile("small-sample"))  # fewer than 30 answers
+    expect(console.locator("#small-sample-note")).to_contain_text("n 少于 30")
+    colour = rows.first.locator("td").first.evaluate("(td) => getComputedStyle(td).color")
+    assert colour == "rgb(107, 101, 96)"
+    snap(console, "admin-dashboard-small-samples")

@@ -23,7 +23,7 @@ function svg(tag, attrs, text) {
 /** A horizontal bar chart drawn 1:1 at the width it is given: [{label, value, text}]. */
 function barChart(title, items, max, width) {
   width = Math.max(300, Math.min(width || 560, 900));
-  const rowH = 30, labelW = Math.round(width * 0.36), barW = width - labelW - 64;
+  const rowH = 30, labelW = Math.round(width * 0.36), barW = width - labelW - 120;  // room for "100%（n=30）"
   const chars = Math.max(4, Math.floor((labelW - 10) / 14));
   const height = Math.max(rowH * items.length + 10, 40);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height,

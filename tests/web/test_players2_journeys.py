@@ -252,3 +252,60 @@ def test_the_awareness_dashboard_gives_each_rate_its_n_and_greys_out_small_sampl
     colour = rows.first.locator("td").first.evaluate("(td) => getComputedStyle(td).color")
     assert colour == "rgb(107, 101, 96)"
     snap(console, "admin-dashboard-small-samples")
+
+
+BANK_WITH_EXAMPLE = (
+    "题型,题干,选项A,选项B,选项C,选项D,答案,解析,分类,难度\n"
+    "判断,【示例】废旧电池属于有害垃圾。,,,,,对,示例。,生态文明,易\n"
+    "单选,文明养犬应当怎样做？,拴绳牵引,任其奔跑,不清粪便,深夜遛狗,a,依据养犬管理规定。,文明养犬,难\n"
+    "判断,公共场所禁止吸烟。,,,,,√,依据控烟条例。,健康生活,\n"
+)
+
+
+def test_a_preview_skips_the_templates_examples_and_shows_the_rows_as_stored(console, tmp_path):
+    bank = tmp_path / "bank.csv"
+    bank.write_text(BANK_WITH_EXAMPLE, encoding="utf-8")
+    console.goto("/admin/banks")
+    console.get_by_label("题库文件").set_input_files(str(bank))
+    console.get_by_role("button", name="预检").click()
+    expect(console.locator("#flash")).to_contain_text("将新增 2 题，重复 0 题，跳过 1 行示例")
+    rows = console.locator("table.bank-preview tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("单选题")
+    expect(rows.nth(0).locator("td").nth(4)).to_have_text("A")  # "a" as it will be stored
+    expect(rows.nth(0).locator("td").nth(7)).to_have_text("难")
+    expect(rows.nth(1).locator("td").nth(3)).to_have_text("A. 正确\nB. 错误")
+    expect(rows.nth(1).locator("td").nth(8)).to_have_text("默认")
+    expect(console.locator("table.bank-preview")).not_to_contain_text("【示例】")
+    snap(console, "admin-bank-preview")
+
+
+def test_the_question_tables_buttons_keep_their_words_whole_at_1280_px(console):
+    console.goto("/admin/questions")
+    buttons = console.locator("#q-table tbody button")
+    buttons.first.wait_for()
+    sizes = buttons.evaluate_all(
+        """(all) => all.map((b) => { const r = b.getBoundingClientRect();
+             const line = parseFloat(getComputedStyle(b).lineHeight) || 24;
+             return { text: b.textContent, h: r.height, lines: Math.round(
+               (b.clientHeight - parseFloat(getComputedStyle(b).paddingTop)
+                 - parseFloat(getComputedStyle(b).paddingBottom)) / line) }; })"""
+    )
+    broken = [s for s in sizes if s["lines"] > 1]
+    assert not broken, broken
+    # A row's buttons sit side by side, and a type name stays whole.
+    first = console.locator("#q-table tbody tr").first
+    tops = first.locator("button").evaluate_all(
+        "(b) => b.map((x) => x.getBoundingClientRect().top)"
+    )
+    assert len(set(tops)) == 1, tops
+    lines = (
+        first.locator("td")
+        .nth(1)
+        .evaluate(
+            "(td) => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return r.getClientRects().length; }"
+        )
+    )
+    assert lines == 1, lines
+    snap(console, "admin-questions")

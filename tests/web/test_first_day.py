@@ -79,6 +79,7 @@ def test_a_new_user_goes_from_register_to_a_redeemed_voucher_in_at_most_20_taps(
     page = context.new_page()
     taps = Taps(page)
     page.goto("/app/register")
+    snap(page, "register")
     taps.type_into(page.get_by_label("用户名"), "first_day")
     # 昵称 is optional: left empty, the boards show the username.
     taps.type_into(page.get_by_label("密码"), "first-day-1")

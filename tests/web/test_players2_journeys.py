@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -15,10 +16,42 @@ from quiz.extensions import db
 from tests.conftest import make_app
 from tests.factories import Factory
 from tests.sessions import signed_in_client
-from tests.web.conftest import DESKTOP, sign_in, snap
+from tests.web.conftest import DESKTOP, PHONE, Live, _seed, _wait_for_function, sign_in, snap
 from tests.web.test_journeys import unique
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory):
+    """A server of this module's own, seeded like the shared one: campaigns and answers made
+    here never show up in another file's journeys (which expect, say, no campaign yet)."""
+    app = make_app("sqlite", tmp_path_factory.mktemp("own"), QUIZ_DAILY_COUNT=5)
+    with app.app_context():
+        db.create_all()
+        server = Live(app, "")
+        _seed(server)
+        db.session.remove()
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    server.url = f"http://127.0.0.1:{http.server_port}"
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    http.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def own_page(browser, own):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=own.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.wait_for_function = partial(_wait_for_function, page)  # the pages' CSP allows no eval
+    yield page
+    context.close()
+    assert not errors, errors
 
 
 def _champion(live, name: str):
@@ -64,8 +97,9 @@ def _shown_picture(page, slot):
     return picture.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
 
 
-def test_a_certificate_is_shared_as_a_picture_from_the_home_page(page, live):
-    user = _champion(live, unique("证书分享专项"))
+def test_a_certificate_is_shared_as_a_picture_from_the_home_page(own_page, own):
+    page = own_page
+    user = _champion(own, unique("证书分享专项"))
     sign_in(page, user.username)
     cert = page.locator("#cert-list li.cert").first
     cert.get_by_role("button", name="分享").click()
@@ -74,9 +108,10 @@ def test_a_certificate_is_shared_as_a_picture_from_the_home_page(page, live):
     snap(page, "share-certificate")
 
 
-def test_a_campaign_result_is_shared_as_a_picture_from_the_campaigns_page(page, live):
+def test_a_campaign_result_is_shared_as_a_picture_from_the_campaigns_page(own_page, own):
+    page = own_page
     name = unique("成绩分享专项")
-    user = _champion(live, name)
+    user = _champion(own, name)
     sign_in(page, user.username)
     page.goto("/app/campaigns")
     card = page.locator(".campaign", has_text=name)
@@ -85,9 +120,10 @@ def test_a_campaign_result_is_shared_as_a_picture_from_the_campaigns_page(page, 
     snap(page, "share-campaign")
 
 
-def test_inside_the_news_app_the_share_hook_gets_the_cards_address(page, live):
+def test_inside_the_news_app_the_share_hook_gets_the_cards_address(own_page, own):
+    page = own_page
     name = unique("宿主分享专项")
-    user = _champion(live, name)
+    user = _champion(own, name)
     page.add_init_script(
         "window.NewsApp = { shareImage: (url, title) => { window.__shared = [url, title]; } }"
     )
@@ -95,9 +131,7 @@ def test_inside_the_news_app_the_share_hook_gets_the_cards_address(page, live):
     page.goto("/app/campaigns")
     page.locator(".campaign", has_text=name).get_by_role("button", name="分享成绩").click()
     shared = page.evaluate("window.__shared")
-    assert shared[0].startswith(live.url + "/api/v1/campaigns/") and shared[0].endswith(
-        "/share.png"
-    )
+    assert shared[0].startswith(own.url + "/api/v1/campaigns/") and shared[0].endswith("/share.png")
     assert name in shared[1]
 
 
@@ -238,10 +272,14 @@ def test_weekly_stars_list_no_week_before_the_quiz_was_first_served(browser, shu
     context.close()
 
 
-def test_the_awareness_dashboard_gives_each_rate_its_n_and_greys_out_small_samples(console, live):
-    api = live.api_as(live.user(username=unique("aw"), display_name="知晓"))
-    q = live.questions[1]
+def test_the_awareness_dashboard_gives_each_rate_its_n_and_greys_out_small_samples(browser, own):
+    api = own.api_as(own.user(username=unique("aw"), display_name="知晓"))
+    q = own.questions[1]
     api.post("/api/v1/quiz/today/answers", json={"question_id": q.id, "choices": list(q.answer)})
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=own.url)
+    context.set_default_timeout(10_000)
+    console = context.new_page()
+    sign_in(console, "chief", at="/admin/login")
     console.goto("/admin/")
     rows = console.locator("section[data-report=category] tbody tr")
     rows.first.wait_for()
@@ -252,6 +290,7 @@ def test_the_awareness_dashboard_gives_each_rate_its_n_and_greys_out_small_sampl
     colour = rows.first.locator("td").first.evaluate("(td) => getComputedStyle(td).color")
     assert colour == "rgb(107, 101, 96)"
     snap(console, "admin-dashboard-small-samples")
+    context.close()
 
 
 BANK_WITH_EXAMPLE = (

@@ -11,6 +11,10 @@ from json.encoder import encode_basestring  # the C string encoder json.dumps it
 QUESTION_TYPES = ("single", "multiple", "judge")
 
 
+# The template's sample rows start their 题干 with this: 预检 and imports skip such rows.
+EXAMPLE_MARK = "【示例】"
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in a bank file.
@@ -114,3 +118,4 @@ class Bank:
     questions: tuple[Question, ...]
     skipped_blank_rows: int
     source_name: str
+    skipped_example_rows: int = 0  # rows whose 题干 starts with EXAMPLE_MARK (the template's)

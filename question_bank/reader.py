@@ -35,14 +35,19 @@ def read_bank(data: bytes, filename: str, *, limits: Limits = Limits()) -> Bank:
     """Read a .xlsx, .csv or .json bank; raises InvalidBank (and nothing else) when it is bad."""
     try:
         with gc_paused():
-            questions, skipped = _read(bytes(data), str(filename or ""), limits)
+            questions, skipped, examples = _read(bytes(data), str(filename or ""), limits)
     except InvalidBank:
         raise
     except Exception as exc:  # a hostile or broken file must never surface as a crash
         logger.info("unreadable question bank %r", filename, exc_info=True)
         message = f"文件已损坏或格式不受支持，无法读取（{type(exc).__name__}）"
         raise _fail(message) from None
-    return Bank(questions=tuple(questions), skipped_blank_rows=skipped, source_name=filename)
+    return Bank(
+        questions=tuple(questions),
+        skipped_blank_rows=skipped,
+        source_name=filename,
+        skipped_example_rows=examples,
+    )
 
 
 _gc_lock = threading.Lock()
@@ -75,7 +80,7 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def _read(data: bytes, filename: str, limits: Limits) -> tuple[list[Question], int]:
+def _read(data: bytes, filename: str, limits: Limits) -> tuple[list[Question], int, int]:
     extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     if extension not in (".xlsx", ".csv", ".json"):
         shown = extension or "（无扩展名）"
@@ -91,7 +96,7 @@ def _read(data: bytes, filename: str, limits: Limits) -> tuple[list[Question], i
         raise _fail(f"文件内容是 Excel 工作簿，但扩展名是 {extension}；请把扩展名改为 .xlsx")
     if extension == ".csv":
         return read_rows(_csv_rows(decode_text(data)), limits)
-    return _read_json(decode_text(data), limits), 0
+    return _read_json(decode_text(data), limits), 0, 0
 
 
 def decode_text(data: bytes) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .model import InvalidBank, Issue, Limits, Question
+from .model import EXAMPLE_MARK, InvalidBank, Issue, Limits, Question
 from .normalise import FIVE_POINT_SCALE, REQUIRED_FIELDS, clean_text, header_field
 from .validate import check_texts, chinese_label
 
@@ -114,7 +114,8 @@ class Collector:
 def read_rows(
     rows: Iterable[Sequence[object]], limits: Limits, facts: SheetFacts | None = None
 ) -> tuple[list[Question], int]:
-    """Questions and the number of skipped blank rows; raises InvalidBank listing every issue."""
+    """Questions, the number of skipped blank rows and of skipped example rows (a 题干 that starts
+    with EXAMPLE_MARK); raises InvalidBank listing every issue."""
     facts = facts or SheetFacts()
     header, header_row, rows = _find_header(iter(rows))
     if header is None:
@@ -125,7 +126,7 @@ def read_rows(
     merges = _MergedCells(facts.merges, columns, labels, header_row)
 
     found = Collector(limits)
-    skipped = pending_blank = 0
+    skipped = pending_blank = examples = 0
     fields = list(columns.items())
     width = max(columns.values(), default=-1) + 1
     bad_cells = facts.bad_cells
@@ -163,6 +164,9 @@ def read_rows(
             text = {name: clean_text(value) for name, value in raw.items()}
             bad = merges.hidden(row) | bad
 
+        if not bad and text.get("stem", "").startswith(EXAMPLE_MARK):
+            examples += 1
+            continue
         question, problems = check_texts(text, labels, row, limits)
         if bad:
             # A broken cell explains the row's trouble in its column better than "题干为空".
@@ -172,7 +176,10 @@ def read_rows(
             ]
         if not found.add(row, question, problems, labels["stem"], text.get("difficulty", "")):
             break
-    return found.result(), skipped
+    if examples and not found.questions and not found.issues:
+        message = f"文件里只有示例行（题干以{EXAMPLE_MARK}开头，不会导入），请在示例下方填写题目"
+        raise InvalidBank([Issue(0, labels["stem"], message)])
+    return found.result(), skipped, examples
 
 
 def _find_header(

@@ -1,5 +1,6 @@
 """The Excel template admins download: a 题库 sheet (header, drop-downs, one example of each
-question type) and a 说明 sheet explaining every column, generated with openpyxl.
+question type, marked 【示例】 and shaded: 预检 and imports skip them) and a 说明 sheet explaining
+every column, generated with openpyxl.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .model import Limits
+from .model import EXAMPLE_MARK, Limits
 from .normalise import FIELDS, header_aliases
 from .xlsx import SHEET_NAME
 
@@ -84,6 +85,12 @@ def _guide(limits: Limits) -> list[tuple[str, str, str]]:
             "多选题至少两个。",
         ),
         ("解析", "选填", f"答题后展示给用户，最多 {limits.max_explanation_chars} 字。"),
+        (
+            "示例行",
+            "",
+            f"灰色底、题干以{EXAMPLE_MARK}开头的三行是示例，预检和导入都会跳过它们；"
+            f"可以删除，也可以照着填写（去掉{EXAMPLE_MARK}后才会导入）。",
+        ),
         ("分类", "必填", f"知识分类，用于统计知晓率，最多 {limits.max_category_chars} 字。"),
         (
             "难度",
@@ -120,14 +127,24 @@ def _guide(limits: Limits) -> list[tuple[str, str, str]]:
     ]
 
 
-def build_template_xlsx(limits: Limits = Limits()) -> bytes:
-    """The template as .xlsx bytes; read back with read_bank it yields its 3 examples."""
+def build_template_xlsx(limits: Limits = Limits(), *, examples_marked: bool = True) -> bytes:
+    """The template as .xlsx bytes. Its 3 examples are marked (题干 starting with 【示例】,
+    shaded): read back, they are skipped. `examples_marked=False` leaves them plain questions
+    (the reader's tests read them back as a bank)."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_NAME
     sheet.append(HEADER)
+    mark = EXAMPLE_MARK if examples_marked else ""
     for example in EXAMPLES:
-        sheet.append([example.get(name) for name in HEADER])
+        sheet.append(
+            [mark + example[name] if name == "题干" else example.get(name) for name in HEADER]
+        )
+    if examples_marked:
+        example_fill = PatternFill("solid", start_color="FFEDEDED")
+        for row in sheet.iter_rows(min_row=2, max_row=1 + len(EXAMPLES)):
+            for cell in row:
+                cell.fill = example_fill
 
     header_fill = PatternFill("solid", start_color="FFDDEBF7")
     for index, name in enumerate(HEADER, start=1):

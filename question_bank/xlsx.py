@@ -35,7 +35,7 @@ def _fail(message: str, row: int = 0, column: str = "") -> InvalidBank:
     return InvalidBank([Issue(row, column, message)])
 
 
-def read_xlsx(data: bytes, limits: Limits) -> tuple[list[Question], int]:
+def read_xlsx(data: bytes, limits: Limits) -> tuple[list[Question], int, int]:
     if data.startswith(_OLE_MAGIC):
         raise _fail(
             "这是旧版 .xls 或设置了密码的 Excel 文件；请在 Excel 中另存为 .xlsx（不设密码）"

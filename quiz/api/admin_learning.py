@@ -17,7 +17,7 @@ from quiz.schemas.learning import (
     StatsOut,
     SuspendedOut,
 )
-from quiz.services import banks, question_reports, question_stats
+from quiz.services import banks, question_reports, question_stats, report_views
 
 blp = Blueprint(
     "admin_learning",
@@ -43,6 +43,8 @@ def queue(args):
         limit=args["limit"] + 1,
         min_answers=_min_answers(),
     )
+    # Each report with the options as its reporter saw them (their keys are shuffled).
+    items = report_views.as_reporter_saw(items, rules().options_for)
     return page_of(items, args["limit"], lambda item: item.id)
 
 

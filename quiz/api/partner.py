@@ -23,11 +23,13 @@ from quiz.schemas.partner import (
     DebitOut,
     RefundIn,
     RefundOut,
+    RemindersArgs,
+    RemindersOut,
     StatementArgs,
     StatementOut,
     check_uid,
 )
-from quiz.services import partner_signing, partner_statements, partners
+from quiz.services import partner_signing, partner_statements, partners, players
 from quiz.writing import will_write
 
 blp = Blueprint(
@@ -152,3 +154,16 @@ def statement(args):
             headers={"Content-Disposition": f'attachment; filename="statement-{result.date}.csv"'},
         )
     return result
+
+
+@blp.route("/reminders", methods=["GET"])
+@partner_required("reminders")
+@blp.arguments(RemindersArgs, location="query")
+@blp.response(200, RemindersOut)
+def reminders(args):
+    """Who to remind: users who opted in, whose reminder time is ≤ `until` and who have not
+    completed `date` (by the news app's `uid`)."""
+    current = now().astimezone(zone())
+    day = args["date"] or current.date()
+    until = args["until"] or (current.strftime("%H:%M") if day == current.date() else "23:59")
+    return {"date": day, "uids": players.reminder_uids(day, until)}

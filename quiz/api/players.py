@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from quiz.api.common import Blueprint, account, admin_required, config, login_required, rules
 from quiz.clock import local_day, now, today
-from quiz.errors import AppError, NotFound
+from quiz.errors import AppError, NotCompleted, NotFound
 from quiz.extensions import app_part
 from quiz.schemas.account import streak_of
 from quiz.schemas.players import (
@@ -25,7 +25,7 @@ from quiz.schemas.players import (
     ResetCodeIn,
     ResetCodeOut,
 )
-from quiz.services import leaderboards, players, posters, recognition, share_cards
+from quiz.services import campaigns, leaderboards, players, posters, recognition, share_cards
 
 blp = Blueprint(
     "players", __name__, url_prefix="/api/v1", description="Calendar, reminders, badges"
@@ -136,11 +136,61 @@ def share_card():
         invite=bool(invite),
         font_path=posters.find_font(config("QUIZ_CJK_FONT")),
     )
+    return _card(body, f"quiz-{result.day}.png")
+
+
+def _card(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="image/png")
-    response.headers["Content-Disposition"] = f"inline; filename=quiz-{result.day}.png"
+    response.headers["Content-Disposition"] = f"inline; filename={filename}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@blp.route("/me/certificates/<code>/share.png", methods=["GET"])
+@login_required
+@blp.response(200, content_type="image/png")
+@blp.alt_response(404, description="`unknown_certificate`: not one of the caller's")
+def certificate_share_card(code):
+    """A 1080×1440 card of one of my certificates: my name as public boards show it, the
+    achievement, its date and number, and a QR code to its verification page."""
+    cert = recognition.my_certificate(current_user, code)
+    body = share_cards.certificate_card_png(
+        name=recognition.public_name(account()),
+        title=cert.title,
+        achieved_on=cert.achieved_on,
+        code=cert.code,
+        link=recognition.verify_url(config("QUIZ_PUBLIC_URL"), cert.code),
+        font_path=posters.find_font(config("QUIZ_CJK_FONT")),
+    )
+    return _card(body, f"certificate-{cert.code}.png")
+
+
+@blp.route("/campaigns/<id:campaign_id>/share.png", methods=["GET"])
+@login_required
+@blp.response(200, content_type="image/png")
+@blp.alt_response(409, description="`not_completed` before the caller has answered in it")
+def campaign_share_card(campaign_id):
+    """A 1080×1440 card of my best result in a campaign: score, time, rank on its board and a
+    QR code to the campaigns page."""
+    campaign = campaigns.get(campaign_id)
+    me = campaigns.leaderboard(campaign_id, current_user, limit=1).me
+    if me is None:
+        raise NotCompleted("还没有这个专项的成绩，答完一次后就能生成分享图。")
+    result = share_cards.CampaignResult(
+        name=campaign.name,
+        score=me["score"],
+        total=campaign.questions_per_attempt,
+        seconds=me["seconds"],
+        rank=me["rank"],
+    )
+    body = share_cards.campaign_card_png(
+        name=recognition.public_name(account()),
+        result=result,
+        link=f"{config('QUIZ_PUBLIC_URL').rstrip('/')}/app/campaigns",
+        font_path=posters.find_font(config("QUIZ_CJK_FONT")),
+    )
+    return _card(body, f"campaign-{campaign_id}.png")
 
 
 @blp.route("/me/invite-qr.png", methods=["GET"])

@@ -35,6 +35,19 @@ class AdviceOut(Schema):
     ok = fields.Boolean()
 
 
+class PreviewRowOut(Schema):
+    row = fields.Integer(metadata={"description": "the row in the file (JSON: the index)"})
+    type = fields.String()
+    stem = fields.String()
+    options = fields.Dict(keys=fields.String(), values=fields.String())
+    answer = fields.List(fields.String())
+    explanation = fields.String()
+    category = fields.String()
+    difficulty = fields.Integer()
+    points = fields.Integer(allow_none=True)
+    duplicate = fields.Boolean(metadata={"description": "already in the bank: not added"})
+
+
 class ImportReportOut(Schema):
     dry_run = fields.Boolean()
     created = fields.Integer()
@@ -42,6 +55,13 @@ class ImportReportOut(Schema):
     errors = fields.List(fields.Nested(ImportIssue))
     bank_id = fields.Integer(allow_none=True)
     skipped_blank_rows = fields.Integer()
+    skipped_example_rows = fields.Integer(
+        metadata={"description": "the template's sample rows (题干 starting with 【示例】)"}
+    )
+    preview = fields.List(
+        fields.Nested(PreviewRowOut),
+        metadata={"description": "with a preview (dry_run): the first rows as they will be stored"},
+    )
     advice = fields.List(
         fields.Nested(AdviceOut),
         metadata={

@@ -114,10 +114,21 @@ class QueueArgs(PageArgs):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved"]))
 
 
+class SeenOptionOut(Schema):
+    key = fields.String(metadata={"description": "the reporter's key"})
+    own_key = fields.String(metadata={"description": "the question's own key"})
+    text = fields.String()
+
+
 class QueueItemOut(ReportOut):
     question = fields.Nested(AdminQuestionOut)
     user = fields.Nested(ReporterOut)
     stats = fields.Nested(StatsOut)
+    reporter_options = fields.List(
+        fields.Nested(SeenOptionOut),
+        allow_none=True,
+        metadata={"description": "the options in the reporter's order; null: the question's own"},
+    )
 
 
 class QueueOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -63,6 +64,23 @@ class RefundOut(Schema):
     debit_id = fields.Integer()
     points = fields.Integer()
     balance = fields.Integer()
+
+
+def _clock_time(value: str) -> None:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValidationError("格式应为 HH:MM")
+
+
+class RemindersArgs(Schema):
+    """`date` defaults to today; `until` to now's time on today, to 23:59 on any other day."""
+
+    date = fields.Date(load_default=None, validate=sane_day)
+    until = fields.String(load_default=None, validate=_clock_time)
+
+
+class RemindersOut(Schema):
+    date = fields.Date()
+    uids = fields.List(fields.String())
 
 
 class BalanceOut(Schema):

@@ -70,6 +70,9 @@ class ImportReport:
     errors: list = field(default_factory=list)
     bank_id: int | None = None
     skipped_blank_rows: int = 0
+    skipped_example_rows: int = 0  # the template's 【示例】 rows
+    # A preview's first rows as they will be stored (`preview_rows`), set on previews only.
+    preview: list = field(default_factory=list)
     # A preview's guessing-cue figures (`advice_for`), set on previews only.
 
 
@@ -238,6 +241,18 @@ def _driver_integrity_errors() -> tuple[type[Exception], ...]:
     return (psycopg.IntegrityError,)
 
 
+PREVIEW_ROWS = 5
+
+
+def preview_rows(questions, known: set[str]) -> list[dict]:
+    """The first questions as they will be stored (normalised: types, keys, trimmed text), each
+    with its row in the file and whether it is a duplicate (then it will not be added)."""
+    return [
+        {"row": q.row, **q.as_dict(), "duplicate": q.content_hash in known}
+        for q in questions[:PREVIEW_ROWS]
+    ]
+
+
 def import_bank(
     bank: Bank,
     *,
@@ -255,10 +270,12 @@ def import_bank(
         created=len(new),
         duplicates=len(bank.questions) - len(new),
         skipped_blank_rows=bank.skipped_blank_rows,
+        skipped_example_rows=bank.skipped_example_rows,
     )
     if dry_run:
         # The preview is where an editor reads the bank: the cue figures come with it.
         report.advice = advice_for(bank.questions)
+        report.preview = preview_rows(bank.questions, known)
         return report
     record = QuestionBank(
         filename=filename[:255],

@@ -119,6 +119,26 @@ def set_reminder(user_id: int, *, enabled: bool, time: str, latest: str, now: da
     return Reminder(row.reminder_enabled, row.reminder_time)
 
 
+def reminder_uids(day: date, until: str) -> list[str]:
+    """The news app's reminder feed: the SSO uids of players who opted in, whose reminder time is
+    ≤ `until` ("HH:MM", compared as text: the shape sorts like times) and who have not completed
+    `day`. Password accounts have no uid the news app knows, so they are never in it."""
+    done = select(QuizDay.user_id).where(QuizDay.day == day, QuizDay.completed_at.is_not(None))
+    rows = db.session.scalars(
+        select(User.sso_uid)
+        .join(PlayerSettings, PlayerSettings.user_id == User.id)
+        .where(
+            PlayerSettings.reminder_enabled.is_(True),
+            PlayerSettings.reminder_time <= until,
+            User.sso_uid.is_not(None),
+            User.erased_at.is_(None),
+            User.id.not_in(done),
+        )
+        .order_by(User.sso_uid)
+    )
+    return list(rows)
+
+
 # ------------------------------------------------------------------ the 纠错 reply badge
 def unread_replies(user_id: int) -> int:
     """The user's 纠错 resolved (with the admin's reply) since they last read them."""

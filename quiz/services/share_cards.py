@@ -1,6 +1,8 @@
 """Share cards: the picture a player sends to friends after the day's quiz (score, streak, the
-week's rank and a QR code back to the quiz — for a 小记者, carrying their family invite).
-Drawn with Pillow and the CJK font like the posters (`quiz.services.posters`)."""
+week's rank and a QR code back to the quiz — for a 小记者, carrying their family invite), for a
+certificate (its title and a QR code to its verification page) and for a campaign's result
+(best score, time and rank on the campaign's board). All 1080×1440, drawn with Pillow and the
+CJK font like the posters (`quiz.services.posters`)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from quiz.services.posters import (
     _font,
     _png,
     _require,
+    _wrap,
 )
 
 WIDTH, HEIGHT = 1080, 1440
@@ -115,4 +118,93 @@ def daily_card_png(
     _centred(
         draw, 1320, _fit(draw, link, _font(path, 26), WIDTH - 120), _font(path, 26), MUTED, WIDTH
     )
+    return _png(image)
+
+
+# ------------------------------------------------------------------ certificates and campaigns
+def _frame(path: str, subtitle: str) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """The cards' common top: the red band with the title and a subtitle."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, WIDTH, 260), fill=RED)
+    _centred(draw, 60, "我知晓 我践行", _font(path, 88), (255, 255, 255), WIDTH)
+    sub = _font(path, 40)
+    _centred(draw, 175, _fit(draw, subtitle, sub, WIDTH - 120), sub, (255, 240, 230), WIDTH)
+    return image, draw
+
+
+def _qr_footer(image: Image.Image, draw, path: str, link: str, caption: str) -> None:
+    """A QR code to `link`, a caption and the link in small print at the bottom of a card."""
+    qr = qrcode.QRCode(border=2, box_size=8)
+    qr.add_data(link)
+    qr_image = qr.make_image().get_image().convert("RGB").resize((360, 360), Image.NEAREST)
+    image.paste(qr_image, ((WIDTH - 360) // 2, 870))
+    _centred(draw, 1250, caption, _font(path, 36), INK, WIDTH)
+    small = _font(path, 26)
+    _centred(draw, 1320, _fit(draw, link, small, WIDTH - 120), small, MUTED, WIDTH)
+
+
+def _wrapped_centred(draw, y: int, text: str, font, fill, room: int, lines: int) -> int:
+    """`text` centred over at most `lines` lines; returns the y below it."""
+    for line in _wrap(draw, text, font, room)[:lines]:
+        _centred(draw, y, line, font, fill, WIDTH)
+        y += int(font.size * 1.3)
+    return y
+
+
+def certificate_card_png(
+    *, name: str, title: str, achieved_on: date, code: str, link: str, font_path: str | None
+) -> bytes:
+    """A certificate to share: whose, what, when, its number and a QR code to its verification
+    page (anyone who scans it sees that it is genuine)."""
+    path = _require(font_path)
+    image, draw = _frame(path, "荣誉证书")
+    _centred(draw, 320, _fit(draw, name, _font(path, 64), WIDTH - 160), _font(path, 64), INK, WIDTH)
+    y = _wrapped_centred(draw, 430, title, _font(path, 60), GOLD, WIDTH - 160, 3)
+    _centred(
+        draw, max(y + 20, 650), f"{achieved_on:%Y年%m月%d日} 达成", _font(path, 40), INK, WIDTH
+    )
+    _centred(draw, max(y + 90, 720), f"证书编号 {code}", _font(path, 36), MUTED, WIDTH)
+    _qr_footer(image, draw, path, link, "扫码查验证书真伪")
+    return _png(image)
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    name: str
+    score: int
+    total: int
+    seconds: int | None
+    rank: int
+
+
+def campaign_card_png(
+    *, name: str, result: CampaignResult, link: str, font_path: str | None
+) -> bytes:
+    """A campaign's result to share: the campaign, the best score of its questions, the time it
+    took and the rank on the campaign's board, with a QR code to the campaigns page."""
+    path = _require(font_path)
+    image, draw = _frame(path, "专项答题成绩")
+    _centred(draw, 300, _fit(draw, name, _font(path, 56), WIDTH - 160), _font(path, 56), INK, WIDTH)
+    _wrapped_centred(draw, 390, result.name, _font(path, 48), GOLD, WIDTH - 160, 2)
+    figures = [
+        (f"{result.score}/{result.total}", "答对"),
+        (f"{result.seconds} 秒" if result.seconds is not None else "–", "用时"),
+        (f"第 {result.rank} 名", "专项排名"),
+    ]
+    big, small = _font(path, 80), _font(path, 36)
+    column = WIDTH // 3
+    for i, (value, label) in enumerate(figures):
+        x = column * i
+        value = _fit(draw, value, big, column - 20)
+        draw.text(
+            (x + (column - draw.textlength(value, font=big)) / 2, 560), value, font=big, fill=RED
+        )
+        draw.text(
+            (x + (column - draw.textlength(label, font=small)) / 2, 680),
+            label,
+            font=small,
+            fill=MUTED,
+        )
+    _qr_footer(image, draw, path, link, "扫码一起参加专项答题")
     return _png(image)

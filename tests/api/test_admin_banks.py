@@ -55,6 +55,8 @@ def test_an_upload_imports_every_row_normalised(admin_client):
         "errors": [],
         "bank_id": None,
         "skipped_blank_rows": 0,
+        "skipped_example_rows": 0,
+        "preview": [],
     }
     judge = db.session.scalar(select(Question).where(Question.type == "judge"))
     assert judge.options == [["A", "正确"], ["B", "错误"]] and judge.answer == "A"
@@ -101,12 +103,13 @@ def test_json_banks_import(admin_client):
     assert response.status_code == 200 and response.get_json()["created"] == 1
 
 
-def test_the_template_downloads_and_dry_runs_clean(admin_client):
+def test_the_template_downloads_and_its_marked_examples_import_nothing(admin_client):
     template = admin_client.get("/api/v1/admin/question-banks/template.xlsx")
     assert template.status_code == 200
     assert template.mimetype.endswith("spreadsheetml.sheet")
-    report = upload(admin_client, template.data, name="template.xlsx", dry_run=True).get_json()
-    assert report["created"] == 3 and report["errors"] == []
+    response = upload(admin_client, template.data, name="template.xlsx", dry_run=True)
+    assert response.status_code == 422
+    assert "只有示例行" in response.get_json()["errors"][0]["message"]
 
 
 def test_an_xlsx_that_is_not_a_zip_is_invalid_bank(admin_client):

@@ -46,7 +46,7 @@ def test_a_zip_that_is_not_a_workbook_is_an_issue():
 
 
 def test_a_zip_bomb_is_refused_from_the_directory_before_parsing(openpyxl_must_not_run):
-    template = build_template_xlsx()
+    template = build_template_xlsx(examples_marked=False)
     with zipfile.ZipFile(io.BytesIO(template)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
     padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * 5_000_000, 1)
@@ -55,12 +55,14 @@ def test_a_zip_bomb_is_refused_from_the_directory_before_parsing(openpyxl_must_n
 
 
 def test_the_total_uncompressed_size_is_capped(openpyxl_must_not_run):
-    issue = only_issue(build_template_xlsx(), limits=Limits(max_uncompressed_bytes=20_000))
+    issue = only_issue(
+        build_template_xlsx(examples_marked=False), limits=Limits(max_uncompressed_bytes=20_000)
+    )
     assert "解压后超过" in issue.message
 
 
 def test_an_encrypted_zip_member_is_refused(openpyxl_must_not_run):
-    data = bytearray(build_template_xlsx())
+    data = bytearray(build_template_xlsx(examples_marked=False))
     directory = data.index(b"PK\x01\x02")
     data[directory + 8] |= 0x1  # general-purpose flag bit 0: encrypted
     assert "加密" in only_issue(bytes(data)).message
@@ -116,7 +118,7 @@ def test_an_unexpected_parser_failure_still_ends_as_invalid_bank(monkeypatch):
         raise TypeError("openpyxl choked")
 
     monkeypatch.setattr(question_bank.xlsx.openpyxl, "load_workbook", broken)
-    issue = only_issue(build_template_xlsx())
+    issue = only_issue(build_template_xlsx(examples_marked=False))
     assert issue.message.startswith("文件已损坏或格式不受支持")
 
 

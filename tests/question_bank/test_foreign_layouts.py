@@ -24,7 +24,7 @@ EXPLAIN = [
 
 
 def native_questions():
-    return read_bank(build_template_xlsx(), "template.xlsx").questions
+    return read_bank(build_template_xlsx(examples_marked=False), "template.xlsx").questions
 
 
 # Title and instructions rows, bracketed "required" marks, 正确答案/答案解析/知识点/难易程度,

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _PROBE = """
 import sys
 import question_bank
-bank = question_bank.read_bank(question_bank.build_template_xlsx(), "t.xlsx")
+bank = question_bank.read_bank(question_bank.build_template_xlsx(examples_marked=False), "t.xlsx")
 question_bank.read_bank("题型,题干,答案,分类\\n判断,x,对,y\\n".encode(), "t.csv")
 web = sorted(m for m in sys.modules if m.split(".")[0] in {"flask", "sqlalchemy", "werkzeug"})
 print(",".join(web))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from question_bank import Bank, InvalidBank, build_template_xlsx, read_bank
 from tests.question_bank.files import handmade_xlsx, question, replace_member, table
 
-TEMPLATE = build_template_xlsx()
+TEMPLATE = build_template_xlsx(examples_marked=False)
 HANDMADE = handmade_xlsx(table(question(), question(题干="第二题", 分值={"f": "1+1", "v": 2})))
 PARTS = {}
 with zipfile.ZipFile(io.BytesIO(HANDMADE)) as _archive:

@@ -47,7 +47,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     console.get_by_label("说明").fill("创建全国文明城市，人人参与。")
     console.get_by_label("开始时间（北京时间）").fill("2026-11-23T00:00")
     console.get_by_label("结束时间（北京时间）").fill("2026-11-29T23:59")
-    console.get_by_label("题目分类").fill("创文")
+    console.get_by_label("题目分类").select_option("创文")
     console.get_by_label("每次答题题数").fill("3")
     console.get_by_label("每人可答次数").fill("3")
     console.get_by_label("答对每题积分").fill("10")

@@ -4,7 +4,7 @@
  * The countdown is live in both modes (large in 长辈模式) and warns in words in its last minute.
  * 长辈模式 gets no extra time: every player of a campaign has the same limit, since its board
  * ranks ties by time (docs/campaigns.md). */
-import { $, answerCard, api, clear, el, fail, flash, unflash } from "./core.js";
+import { $, API, answerCard, api, clear, el, fail, flash, shareImage, unflash } from "./core.js";
 
 /** Response fields this module reads, per operation (checked by tests/web/test_contract.py). */
 export const READS = {
@@ -105,7 +105,11 @@ export function campaignsPage() {
                                  onclick: () => begin(c) }) : null,
         c.open_attempt_id ? el("button", { type: "button", className: "primary", text: "继续答题",
                                            "aria-label": "继续答题：" + c.name, onclick: () => resume(c) }) : null,
-        el("button", { type: "button", text: "排行榜", "aria-label": "排行榜：" + c.name, onclick: () => board(c) })));
+        el("button", { type: "button", text: "排行榜", "aria-label": "排行榜：" + c.name, onclick: () => board(c) }),
+        c.best_score !== null ? el("button", { type: "button", text: "分享成绩", "aria-label": "分享成绩：" + c.name,
+          onclick: (event) => shareImage(`${API}/campaigns/${c.id}/share.png`, "我知晓 我践行：" + c.name,
+            event.target.closest("li").querySelector(".share-slot")) }) : null),
+      el("div", { className: "share-card share-slot", hidden: true }));
   }
 
   function list() {

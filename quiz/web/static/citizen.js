@@ -57,7 +57,7 @@ pages.login = signInPage;
 
 pages.register = function () {
   onSubmit($("#register-form"), (data) => {
-    const body = { username: data.username.trim(), password: data.password, display_name: data.display_name.trim() };
+    const body = { username: data.username.trim(), password: data.password, display_name: data.display_name.trim() || data.username.trim() };
     if (data.district) body.district = data.district;
     if (data.invite_code.trim()) body.invite_code = data.invite_code.trim();
     return api("POST", "/auth/register", body).then(() => { location.href = "/app/"; });
@@ -164,9 +164,28 @@ pages.quiz = function () {
     feedback.hidden = false;
     feedback.focus();
     bind({ balance: result.balance });
+    if (nextUnanswered(0) < 0) summary(true);
   }
-  function summary() {
-    section.hidden = true;
+  function offerPrize(me) {
+    // What the day's points now afford: the cheapest prize, one tap from its confirmation.
+    if (me.role === "admin" || me.role === "clerk") return;
+    api("GET", "/shop/prizes").then((prizes) => {
+      const p = prizes.filter((x) => x.stock > 0 && x.cost <= me.balance).sort((a, b) => a.cost - b.cost)[0];
+      if (!p) return;
+      const link = $("#sum-redeem");
+      link.textContent = `兑换「${p.name}」（${p.cost} 分）`;
+      link.href = "/app/shop?redeem=" + p.id;
+      $("#sum-shop").hidden = false;
+    }).catch(() => {});
+  }
+  let summed = false;
+  /** The day's result. Right after the last answer it opens under that answer's feedback
+   * (`keepQuestion`: no tap needed to see it); 查看今日结果 then brings it to the top. */
+  function summary(keepQuestion) {
+    const box = $("#quiz-summary");
+    if (!keepQuestion) section.hidden = true;
+    if (summed) { if (!keepQuestion) box.focus(); return; }
+    summed = true;
     $("#quiz-progress").textContent = `全部 ${day.questions.length} 题已完成`;
     const list = day.questions.map((q) => results[q.id]).filter(Boolean);
     const bonusResult = list.find((r) => r.bonus_awarded);
@@ -184,10 +203,10 @@ pages.quiz = function () {
       $("#sum-streak").textContent = me.streak + " 天";
       $("#sum-balance").textContent = me.balance;
       bind(me);
+      offerPrize(me);
     }).catch(fail);
-    const box = $("#quiz-summary");
     box.hidden = false;
-    box.focus();
+    if (!keepQuestion) box.focus();
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -331,15 +350,23 @@ pages.shop = function () {
                        "aria-label": words === "兑换" ? "兑换 " + p.name : `${words}：${p.name}`,
                        text: words, onclick: () => confirmRedeem(p) }),
         poor && !soldOut ? el("p", { className: "hint" }, earnHint(short), " ",
-          el("a", { href: "/app/quiz", text: "去答题" })) : null));
+          el("a", { href: "/app/quiz", className: "tap", text: "去答题" })) : null));
     }
     if (!prizes.length) list.appendChild(el("li", { text: "暂无可兑换的奖品。" }));
   }
   function load() {
     return Promise.all([api("GET", "/me"), api("GET", "/shop/prizes")]).then(([user, prizes]) => {
       me = user; bind(me); render(prizes);
+      return prizes;
     }).catch(fail);
   }
+  // `?redeem=ID` (the quiz summary's offer) opens that prize's confirmation once, when affordable.
+  const asked = Number(new URLSearchParams(location.search).get("redeem"));
+  load().then((prizes) => {
+    const p = asked && (prizes || []).find((x) => x.id === asked);
+    history.replaceState(null, "", location.pathname);
+    if (p && p.stock > 0 && me.balance >= p.cost) confirmRedeem(p);
+  });
   function confirmRedeem(prize) {
     // One key per confirmation: a retry after a dropped connection is not charged twice.
     pending = { prize, key: idempotencyKey() };
@@ -357,7 +384,6 @@ pages.shop = function () {
       return load();
     }).catch(fail);
   });
-  load();
 };
 
 /** Where, when and until when a voucher is collected — or when it was collected or cancelled. */

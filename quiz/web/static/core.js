@@ -286,3 +286,22 @@ export function answerCard(prefix, form, ids = {}) {
     },
   };
 }
+
+/** Offer a share card (a PNG under the API): the news app's share hook when the page runs inside
+ * it (`window.NewsApp.shareImage(url, title)`), the Web Share API where it takes files, and
+ * otherwise the picture itself in `slot`, to long-press and save. */
+export function shareImage(url, title, slot) {
+  const host = window.NewsApp && typeof window.NewsApp.shareImage === "function" ? window.NewsApp : null;
+  if (host) { host.shareImage(location.origin + url, title); return Promise.resolve(); }
+  const picture = () => {
+    clear(slot).append(el("p", { className: "muted", text: "长按图片可保存或发给朋友。" }),
+      el("img", { src: url, alt: title, width: 360, height: 480 }));
+    slot.hidden = false;
+  };
+  if (!(navigator.canShare && navigator.share)) { picture(); return Promise.resolve(); }
+  return fetch(url, { credentials: "same-origin" }).then((r) => r.blob()).then((blob) => {
+    const file = new File([blob], "share.png", { type: "image/png" });
+    if (!navigator.canShare({ files: [file] })) throw new Error("no files");
+    return navigator.share({ files: [file], title });
+  }).catch(picture);
+}

@@ -1,5 +1,5 @@
 /* Recognition on the citizen home page: last week's stars and "我的证书" (certificates). */
-import { $, api, clear, el } from "./core.js";
+import { $, API, api, clear, el, shareImage } from "./core.js";
 
 // Response fields read, per operation (JSON; checked against /api/v1/openapi.json).
 export const READS = {
@@ -50,7 +50,12 @@ export function myCertificates() {
         el("span", { className: "actions" },
           el("a", { className: "button small", href: c.download_url, download: `荣誉证书-${c.code}.png`, text: "下载证书" }),
           " ",
-          el("a", { href: c.verify_url, target: "_blank", rel: "noopener", text: "查验" }))));
+          el("a", { href: c.verify_url, target: "_blank", rel: "noopener", text: "查验" }),
+          " ",
+          el("button", { type: "button", className: "small", text: "分享", "aria-label": "分享：" + c.title,
+                         onclick: (event) => shareImage(`${API}/me/certificates/${encodeURIComponent(c.code)}/share.png`,
+                           "我知晓 我践行：" + c.title, event.target.closest("li").querySelector(".share-slot")) })),
+        el("div", { className: "share-card share-slot", hidden: true })));
     }
     if (!page.items.length) {
       list.appendChild(el("li", { className: "muted", text: "一周七天每天全部答对，即可获得「完美一周」荣誉证书。" }));

@@ -1,14 +1,30 @@
 /* 题库导入: upload a bank file, see every bad row (dry run), then import. */
-import { $, api, clear, el, fail, flash, unflash } from "../core.js";
+import { $, api, clear, el, fail, flash, TYPE_NAMES, unflash } from "../core.js";
 import { dataTable } from "./table.js";
 
 // Response fields read, per operation (JSON; checked against /api/v1/openapi.json). A bank
 // with bad rows answers 422 invalid_bank, whose errors[] ({row, column, message}) core.js reads.
 export const READS = {
-  "POST /api/v1/admin/question-banks": ["created", "duplicates"],
+  "POST /api/v1/admin/question-banks": ["created", "duplicates", "skipped_example_rows", "preview[].row",
+    "preview[].type", "preview[].stem", "preview[].options", "preview[].answer[]", "preview[].explanation",
+    "preview[].category", "preview[].difficulty", "preview[].points", "preview[].duplicate"],
 };
 
 const form = $("#bank-form"), result = $("#bank-result"), importButton = $("#bank-import");
+
+const DIFFICULTY = { 1: "易", 2: "中", 3: "难" };
+
+/** The first rows as they will be stored: what the reader made of the file, before importing. */
+function preview(rows) {
+  const options = (o) => Object.entries(o).map(([k, t]) => `${k}. ${t}`).join("\n");
+  const table = dataTable("预检：前几行入库后的样子",
+    ["行", "题型", "题干", "选项", "答案", "解析", "分类", "难度", "分值", "说明"],
+    rows.map((q) => [q.row, TYPE_NAMES[q.type] || q.type, q.stem, options(q.options), q.answer.join(""),
+      q.explanation || "—", q.category, DIFFICULTY[q.difficulty] || q.difficulty,
+      q.points === null ? "默认" : q.points, q.duplicate ? "重复，不导入" : "新增"]), [true]);
+  table.classList.add("bank-preview");
+  return [el("h2", { text: `入库预览（前 ${rows.length} 行）` }), table];
+}
 
 function upload(dryRun) {
   const file = $("#bank-file").files[0];
@@ -18,10 +34,12 @@ function upload(dryRun) {
   clear(result);
   unflash();
   return api("POST", "/admin/question-banks?dry_run=" + (dryRun ? 1 : 0), body).then((r) => {
+    const examples = r.skipped_example_rows ? `，跳过 ${r.skipped_example_rows} 行示例` : "";
     if (dryRun) {
-      flash(`预检通过：将新增 ${r.created} 题，重复 ${r.duplicates} 题。确认后点“导入”。`, "ok");
+      flash(`预检通过：将新增 ${r.created} 题，重复 ${r.duplicates} 题${examples}。确认后点“导入”。`, "ok");
       importButton.disabled = false;
       importButton.classList.add("primary");
+      if (r.preview && r.preview.length) result.append(...preview(r.preview));
       if (r.advice && r.advice.length) {
         result.append(el("h2", { text: "猜题线索（建议，不影响导入）" }), dataTable("猜题线索",
           ["指标", "本题库", "建议上限", "结论"],
@@ -29,7 +47,7 @@ function upload(dryRun) {
       }
       importButton.focus();
     } else {
-      flash(`导入完成：新增 ${r.created} 题，跳过重复 ${r.duplicates} 题。`, "ok");
+      flash(`导入完成：新增 ${r.created} 题，跳过重复 ${r.duplicates} 题${examples}。`, "ok");
       importButton.disabled = true;
     }
   }, (err) => {

@@ -9,6 +9,7 @@ export const READS = {
     "items[].attempts_allowed", "items[].points_per_correct", "items[].time_limit_s"],
   "POST /api/v1/admin/campaigns": ["name"],
   "PATCH /api/v1/admin/campaigns/{campaign_id}": ["name"],
+  "GET /api/v1/admin/quiz/categories": ["items[].name", "items[].active"],
   "GET /api/v1/campaigns/{campaign_id}/leaderboard": ["entries[].rank", "entries[].name", "entries[].score",
     "entries[].seconds"],
 };
@@ -27,6 +28,22 @@ const localInput = (iso) => (iso || "").slice(0, 16);
 /** The same instant for reading: "2026-11-24 09:00" (北京时间, whatever the browser's zone). */
 const serviceTime = (iso) => localInput(iso).replace("T", " ");
 
+/** 题目分类 is chosen from the bank's categories, each with its active questions. */
+function categories() {
+  return api("GET", "/admin/quiz/categories").then((body) => {
+    const select = $("#cp-category");
+    for (const c of body.items) select.appendChild(el("option", { value: c.name, text: `${c.name}（${c.active} 题）` }));
+  }).catch(fail);
+}
+function chooseCategory(name) {
+  const select = $("#cp-category");
+  // A campaign's category the bank no longer holds stays choosable, marked as empty.
+  if (name && !$$("option", select).some((o) => o.value === name)) {
+    select.appendChild(el("option", { value: name, text: `${name}（0 题）` }));
+  }
+  select.value = name || "";
+}
+
 function edit(c) {
   form.elements.id.value = c.id;
   form.elements.name.value = c.name;
@@ -34,7 +51,7 @@ function edit(c) {
   form.elements.starts_at.value = localInput(c.starts_at);
   form.elements.ends_at.value = localInput(c.ends_at);
   usePool(c.question_ids ? "ids" : "category");
-  form.elements.category.value = c.category || "";
+  chooseCategory(c.category);
   form.elements.question_ids.value = (c.question_ids || []).join(", ");
   form.elements.questions_per_attempt.value = c.questions_per_attempt;
   form.elements.attempts_allowed.value = c.attempts_allowed;
@@ -88,7 +105,7 @@ onSubmit(form, (data) => {
     campaign.question_ids = data.question_ids.split(/[\s,，、]+/).filter(Boolean).map(Number);
     campaign.category = null;
   } else {
-    campaign.category = data.category.trim();
+    campaign.category = data.category;
     campaign.question_ids = null;
   }
   const id = data.id;
@@ -99,3 +116,4 @@ onSubmit(form, (data) => {
   });
 });
 load();
+categories();

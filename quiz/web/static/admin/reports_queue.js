@@ -10,7 +10,8 @@ export const READS = {
     "items[].question.options[].key", "items[].question.options[].text", "items[].question.answer[]",
     "items[].question.explanation", "items[].stats.answers", "items[].stats.correct_rate",
     "items[].stats.option_picks", "items[].stats.median_answer_ms", "items[].stats.discrimination",
-    "items[].stats.open_reports", "items[].stats.reasons[]", "next_cursor"],
+    "items[].stats.open_reports", "items[].stats.reasons[]", "items[].reporter_options[].key",
+    "items[].reporter_options[].own_key", "items[].reporter_options[].text", "next_cursor"],
   "POST /api/v1/admin/question-reports/{report_id}/resolve": ["id", "status", "resolution", "note"],
 };
 
@@ -29,11 +30,24 @@ export function statsLine(s) {
 
 const cards = new Map();  // question id → its card: one card per question, its reports inside
 
+/** The options as this reporter saw them (their keys are shuffled): "他看到的 B" is the
+ * question's own key beside it. Nothing when they saw the question's own order. */
+function seenOrder(r) {
+  if (!r.reporter_options) return null;
+  const answer = r.question.answer;
+  return el("div", { className: "seen-order" },
+    el("p", { className: "meta", text: "举报人看到的选项顺序（括号里是本题自己的选项）：" }),
+    el("ul", { className: "options plain" }, ...r.reporter_options.map((o) => el("li", {
+      className: "option" + (answer.includes(o.own_key) ? " is-correct" : ""),
+      text: `${o.key}. ${o.text}（本题 ${o.own_key}）` }))));
+}
+
 function reportLine(r) {
   return el("li", { className: "report-line", "data-report-id": r.id },
     el("span", { className: "tag", text: REASONS[r.reason] || r.reason }), " ",
     el("span", { className: "report-message", text: r.message }),
     el("span", { className: "meta", text: ` — ${r.user.display_name} · ${fmtTime(r.created_at)}` }),
+    seenOrder(r),
     r.status === "open" ? null
       : el("p", { className: "admin-note", text: `${RESOLUTIONS[r.resolution] || r.resolution}：${r.note || ""}` }));
 }

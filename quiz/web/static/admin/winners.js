@@ -4,6 +4,7 @@ import { dataTable } from "./table.js";
 
 // Response fields read, per operation (JSON; checked against /api/v1/openapi.json).
 export const READS = {
+  "GET /api/v1/admin/quiz/first-day": ["date"],
   "GET /api/v1/admin/winners": ["start", "end", "citizens[].rank", "citizens[].name", "citizens[].score",
     "reporters[].rank", "reporters[].name", "reporters[].score"],
 };
@@ -25,8 +26,16 @@ function mondays(today) {
   return out;
 }
 
-for (const [start, end] of mondays(document.body.dataset.today)) {
-  select.appendChild(el("option", { value: start, text: `${start} 至 ${end}` }));
+/** Only weeks since the launch (the day the quiz was first served): before it nobody played. */
+function weeks(launch) {
+  const shown = mondays(document.body.dataset.today).filter(([, end]) => launch && end >= launch);
+  for (const [start, end] of shown) select.appendChild(el("option", { value: start, text: `${start} 至 ${end}` }));
+  if (!shown.length) {
+    select.appendChild(el("option", { value: "", text: "还没有已结束的一周" }));
+    select.disabled = true;
+    $("#w-range").textContent = launch ? `答题从 ${launch} 开始，第一周结束后这里就有每周之星。` : "答题还没有开始。";
+  }
+  return shown.length > 0;
 }
 
 const table = (title, entries) =>
@@ -53,5 +62,5 @@ function load() {
   }).catch(fail);
 }
 
-onSubmit($("#week-form"), load);
-load();
+onSubmit($("#week-form"), () => (select.value ? load() : Promise.resolve()));
+api("GET", "/admin/quiz/first-day").then((first) => { if (weeks(first.date)) return load(); }).catch(fail);

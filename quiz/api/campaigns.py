@@ -16,7 +16,7 @@ from quiz.schemas.campaign import (
     CampaignSummaryOut,
 )
 from quiz.schemas.quiz import AnswerIn
-from quiz.services import campaigns
+from quiz.services import campaign_board, campaign_play
 
 blp = Blueprint(
     "campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns (专项答题)"
@@ -32,7 +32,7 @@ def _answer_limit_key() -> str:
 @blp.response(200, CampaignSummaryOut(many=True))
 def list_campaigns():
     """Every campaign with its status and the caller's attempts left and best score."""
-    return campaigns.overview(current_user.id, now=now())
+    return campaign_play.overview(current_user.id, now=now())
 
 
 @blp.route("/<id:campaign_id>/attempts", methods=["POST"])
@@ -40,7 +40,7 @@ def list_campaigns():
 @blp.response(201, AttemptOut)
 def start_attempt(campaign_id):
     """Start an attempt: its own questions in the caller's option order, and its deadline."""
-    return campaigns.start_attempt(current_user, campaign_id, rules(), now=now())
+    return campaign_play.start_attempt(current_user, campaign_id, rules(), now=now())
 
 
 @blp.route("/<id:campaign_id>/attempts/<id:attempt_id>", methods=["GET"])
@@ -48,7 +48,7 @@ def start_attempt(campaign_id):
 @blp.response(200, AttemptOut)
 def get_attempt(campaign_id, attempt_id):
     """A running attempt of the caller's again (after a reload); 409 `attempt_over` once over."""
-    return campaigns.resume(current_user, campaign_id, attempt_id, rules(), now=now())
+    return campaign_play.resume(current_user, campaign_id, attempt_id, rules(), now=now())
 
 
 @blp.route("/<id:campaign_id>/attempts/<id:attempt_id>/answers", methods=["POST"])
@@ -58,7 +58,7 @@ def get_attempt(campaign_id, attempt_id):
 @blp.response(200, CampaignAnswerResultOut)
 def answer(body, campaign_id, attempt_id):
     """Score an answer on the server; once per question and attempt, before the deadline."""
-    return campaigns.submit_answer(
+    return campaign_play.submit_answer(
         current_user,
         campaign_id,
         attempt_id,
@@ -75,4 +75,4 @@ def answer(body, campaign_id, attempt_id):
 @blp.response(200, CampaignBoardOut)
 def leaderboard(args, campaign_id):
     """Best attempt per participant; ties go to less time."""
-    return campaigns.leaderboard(campaign_id, current_user, limit=args["limit"])
+    return campaign_board.leaderboard(campaign_id, current_user, limit=args["limit"])

@@ -25,7 +25,15 @@ from quiz.schemas.players import (
     ResetCodeIn,
     ResetCodeOut,
 )
-from quiz.services import campaigns, leaderboards, players, posters, recognition, share_cards
+from quiz.services import (
+    campaign_board,
+    campaigns,
+    leaderboards,
+    players,
+    posters,
+    recognition,
+    share_cards,
+)
 
 blp = Blueprint(
     "players", __name__, url_prefix="/api/v1", description="Calendar, reminders, badges"
@@ -174,7 +182,7 @@ def campaign_share_card(campaign_id):
     """A 1080×1440 card of my best result in a campaign: score, time, rank on its board and a
     QR code to the campaigns page."""
     campaign = campaigns.get(campaign_id)
-    me = campaigns.leaderboard(campaign_id, current_user, limit=1).me
+    me = campaign_board.leaderboard(campaign_id, current_user, limit=1).me
     if me is None:
         raise NotCompleted("还没有这个专项的成绩，答完一次后就能生成分享图。")
     result = share_cards.CampaignResult(

@@ -21,7 +21,7 @@ from quiz.errors import NotFound
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, Certificate, QuizDay, User
 from quiz.models.account import ERASED_NAME, is_minor
-from quiz.services.campaigns import high_scores
+from quiz.services.campaign_board import high_scores
 from quiz.services.codes import new_code, normalise_code
 from quiz.services.leaderboards import mask_name, standing
 from quiz.services.sql import insert_on_conflict

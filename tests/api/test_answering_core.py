@@ -100,7 +100,7 @@ def test_a_right_answer_given_too_fast_counts_in_no_score_daily_or_campaign(
 
 
 def test_campaigns_and_practice_import_nothing_from_the_daily_quiz():
-    for name in ("campaigns.py", "learning.py", "practice.py"):
+    for name in ("campaigns.py", "campaign_play.py", "learning.py", "practice.py"):
         imported = _imports(SERVICES / name)
         assert not any("daily_quiz" in module for module in imported), name
 

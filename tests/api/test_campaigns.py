@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
-from quiz.services import campaigns, draw, ledger
+from quiz.services import campaign_board, draw, ledger
 from quiz.services.daily_quiz import Rules
 
 # START (tests/conftest.py) is Monday 2026-11-23 10:00 in Asia/Shanghai.
@@ -540,7 +540,7 @@ def test_high_scores_lists_best_attempts_of_at_least_90_percent(
     clock.advance(minutes=5)
     play(client, good["id"], correct=3)
     play(client, poor["id"], correct=2)
-    found = campaigns.high_scores(user.id)
+    found = campaign_board.high_scores(user.id)
     assert [(a.campaign_id, a.score, a.total) for a in found] == [(good["id"], 3, 3)]
     assert found[0].name == "创文知识专项答题" and found[0].achieved_at == clock.now()
 

@@ -71,6 +71,7 @@ class QuestionListArgs(PageArgs):
 
 
 class QuestionFullOut(AdminQuestionOut):
+    version = fields.Integer(metadata={"description": "the published version (0: none yet)"})
     difficulty = fields.Integer()
     points = fields.Integer(allow_none=True)
     bank_id = fields.Integer(allow_none=True)

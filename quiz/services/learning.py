@@ -29,7 +29,7 @@ from quiz.models import (
     User,
 )
 from quiz.models.types import MAX_ID
-from quiz.services import answering, question_pool, question_stats
+from quiz.services import answering, question_pool, question_stats, versions
 from quiz.services import mistakes as mistake_book
 from quiz.services.answering import AlreadyAnswered, AnswerResult, Rules
 from quiz.services.fairplay import as_seen, in_user_keys
@@ -85,6 +85,7 @@ class ReviewItem:
     correct_choices: list[str]
     explanation: str
     points_awarded: int
+    question_version: int = 1
 
 
 @dataclass
@@ -112,9 +113,13 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
             select(Question).where(Question.id.in_([a.question_id for a in answers]))
         )
     }
+    # Each answer is shown in the wording and key of the version its user saw.
+    seen = versions.cards_of((a.question_id, a.question_version) for a in answers)
     items = []
     for answer in answers:
-        question = questions[answer.question_id]
+        question = (
+            seen.get((answer.question_id, answer.question_version)) or questions[answer.question_id]
+        )
         order = rules.options_for(user_id, question)
         items.append(
             ReviewItem(
@@ -124,6 +129,7 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
                 correct_choices=in_user_keys(question.answer, order),
                 explanation=question.explanation,
                 points_awarded=answer.points,
+                question_version=answer.question_version,
             )
         )
     return Review(day, items)
@@ -143,6 +149,7 @@ class MistakeItem:
     last_wrong_at: datetime
     mastered: bool
     mastered_at: datetime | None
+    question_version: int = 1
 
 
 def mistakes_of(
@@ -177,8 +184,12 @@ def mistakes_of(
     rows = db.session.execute(
         stmt.order_by(Mistake.last_wrong_at.desc(), Mistake.id.desc()).limit(limit)
     )
+    rows = rows.all()
+    # The wording and key of the version the user last got wrong.
+    seen = versions.cards_of((m.question_id, m.question_version) for m, _ in rows)
     out = []
-    for mistake, question in rows:
+    for mistake, current in rows:
+        question = seen.get((mistake.question_id, mistake.question_version)) or current
         order = rules.options_for(user_id, question)
         out.append(
             MistakeItem(
@@ -191,6 +202,7 @@ def mistakes_of(
                 last_wrong_at=mistake.last_wrong_at,
                 mastered=mistake.mastered_at is not None,
                 mastered_at=mistake.mastered_at,
+                question_version=mistake.question_version,
             )
         )
     return out
@@ -311,6 +323,7 @@ def answer_practice(
             session_id=session.id,
             user_id=user.id,
             question_id=question.id,
+            question_version=question.version,
             day=day,
             choices=judgement.chosen,
             correct=judgement.correct,
@@ -424,6 +437,7 @@ def resolve_report(
         raise NotFound("纠错不存在。")
     if report.status != "open":
         raise ReportNotOpen("这条纠错已经处理过了。")
+    fixed = versions.latest_version(report.question_id) if resolution == "fixed" else None
     db.session.execute(
         update(QuestionReport)
         .where(QuestionReport.question_id == report.question_id, QuestionReport.status == "open")
@@ -433,6 +447,7 @@ def resolve_report(
             note=note,
             resolved_by=admin_id,
             resolved_at=now,
+            fixed_version=fixed,
         )
         .execution_options(synchronize_session=False)
     )

@@ -1,0 +1,420 @@
+"""Question versions (三审): every change to a question is a version, and only the published one
+reaches citizens.
+
+The `questions` row always holds the published version's content and its number
+(`Question.version`), so the daily draw, `TodaysSet`, campaigns and practice read nothing else
+and pay nothing for versions; drafts live in `question_versions` until a reviewer approves them
+(`quiz.services.review`). With `QUIZ_REVIEW_STEPS=0` an edit is applied at once and recorded
+here as a published version. Plain values in, typed errors out; flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, bindparam, func, select, text, update
+
+from quiz.errors import NotFound
+from quiz.extensions import db
+from quiz.models import Answer, Question, QuestionVersion, User
+from quiz.models.types import MAX_ID, UTCDateTime
+from quiz.services import banks
+from quiz.services.answering import QuestionCard
+
+# What a version holds: the whole content of a question at one moment.
+CONTENT = (
+    "type",
+    "stem",
+    "options",
+    "answer",
+    "explanation",
+    "category",
+    "difficulty",
+    "points",
+    "active",
+    "content_hash",
+)
+# What a reviewer compares side by side.
+DIFF_FIELDS = ("type", "stem", "options", "answer", "explanation", "category", "active")
+PENDING = ("draft", "submitted")
+
+
+def content_of(source) -> dict:
+    """The content columns of a `Question` or a `QuestionVersion`."""
+    out = {name: getattr(source, name) for name in CONTENT}
+    out["options"] = [list(option) for option in source.options]
+    out["explanation"] = out["explanation"] or ""
+    return out
+
+
+def _fields_of(source) -> dict:
+    """The content as the bank rules read it (for validating an edit)."""
+    return {
+        "type": source.type,
+        "stem": source.stem,
+        "options": {key: text for key, text in source.options},
+        "answer": list(source.answer),
+        "explanation": source.explanation,
+        "category": source.category,
+        "difficulty": source.difficulty,
+        "points": source.points,
+    }
+
+
+def get_version(question_id: int, version: int) -> QuestionVersion:
+    found = None
+    if 0 < question_id <= MAX_ID and 0 < version <= MAX_ID:
+        found = db.session.scalar(
+            select(QuestionVersion).where(
+                QuestionVersion.question_id == question_id, QuestionVersion.version == version
+            )
+        )
+    if found is None:
+        raise NotFound("这个版本不存在。")
+    return found
+
+
+def versions_of(question_id: int) -> list[QuestionVersion]:
+    """Every version of a question, newest first."""
+    return list(
+        db.session.scalars(
+            select(QuestionVersion)
+            .where(QuestionVersion.question_id == question_id)
+            .order_by(QuestionVersion.version.desc())
+        )
+    )
+
+
+def pending_of(question: Question) -> QuestionVersion | None:
+    """The newest version after the published one that is still being worked on (submitted or
+    returned), if any: the next edit builds on it."""
+    return db.session.scalar(
+        select(QuestionVersion)
+        .where(
+            QuestionVersion.question_id == question.id,
+            QuestionVersion.version > question.version,
+            QuestionVersion.status.in_(("draft", "submitted", "returned")),
+        )
+        .order_by(QuestionVersion.version.desc())
+        .limit(1)
+    )
+
+
+def new_version(
+    question_id: int,
+    content: dict,
+    *,
+    status: str,
+    author_id: int | None,
+    now: datetime,
+    batch_id: int | None = None,
+) -> QuestionVersion:
+    number = db.session.scalar(
+        select(func.coalesce(func.max(QuestionVersion.version), 0)).where(
+            QuestionVersion.question_id == question_id
+        )
+    )
+    version = QuestionVersion(
+        question_id=question_id,
+        version=number + 1,
+        status=status,
+        **content,
+        author_id=author_id,
+        reviewer_ids=[],
+        batch_id=batch_id,
+        created_at=now,
+        decided_at=now if status == "published" else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _supersede(question_id: int, statuses: tuple[str, ...]) -> None:
+    db.session.execute(
+        update(QuestionVersion)
+        .where(QuestionVersion.question_id == question_id, QuestionVersion.status.in_(statuses))
+        .values(status="superseded")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def record_published(
+    question: Question, *, author_id: int | None, now: datetime
+) -> QuestionVersion:
+    """The question's content as it now stands (an edit applied at once, QUIZ_REVIEW_STEPS=0)
+    becomes its newest version, published."""
+    _supersede(question.id, ("published", *PENDING))
+    version = new_version(
+        question.id, content_of(question), status="published", author_id=author_id, now=now
+    )
+    question.version = version.version
+    db.session.flush()
+    return version
+
+
+def record_created(question: Question, *, author_id: int | None, now: datetime) -> None:
+    """A question added at once (QUIZ_REVIEW_STEPS=0) starts as version 1, published."""
+    record_published(question, author_id=author_id, now=now)
+
+
+def edited_content(question: Question, base, changes: dict) -> dict:
+    """`base`'s content (the published question or a pending version) with an editor's changes,
+    validated by the bank rules."""
+    changes = dict(changes)
+    active = changes.pop("active", None)
+    content = content_of(base)
+    fields = {k: v for k, v in changes.items() if v is not None}
+    if fields:
+        valid = banks.validate_fields({**_fields_of(base), **fields})
+        if valid.content_hash != question.content_hash and banks.existing_hashes(
+            [valid.content_hash]
+        ):
+            raise banks.DuplicateQuestion("已有相同的题目。")
+        content.update(
+            type=valid.type,
+            stem=valid.stem,
+            options=[list(option) for option in valid.options],
+            answer="".join(sorted(valid.answer)),
+            explanation=valid.explanation,
+            category=valid.category,
+            difficulty=valid.difficulty,
+            points=valid.points,
+            content_hash=valid.content_hash,
+        )
+    if active is not None:
+        content["active"] = bool(active)
+    return content
+
+
+def draft_edit(
+    question: Question, changes: dict, *, author_id: int, now: datetime, batch_id=None
+) -> QuestionVersion:
+    """An edit under review: a new submitted version, built on the newest pending one (or the
+    published question). An older submitted version gives way to it; citizens see nothing new.
+    A fix to a row of an import batch stays in that batch."""
+    base = pending_of(question)
+    content = edited_content(question, base or question, changes)
+    if base is not None and base.batch_id is not None and batch_id is None:
+        batch_id = base.batch_id
+    _supersede(question.id, PENDING)
+    return new_version(
+        question.id, content, status="submitted", author_id=author_id, now=now, batch_id=batch_id
+    )
+
+
+def publish(version: QuestionVersion, *, now: datetime) -> Question:
+    """Make `version` the one citizens see: its content goes into the question's row. Answers
+    already given keep the version they were scored against."""
+    question = db.session.get(Question, version.question_id)
+    if version.content_hash != question.content_hash and banks.existing_hashes(
+        [version.content_hash]
+    ):
+        raise banks.DuplicateQuestion(f"第 {question.id} 题与已有题目重复。")
+    _supersede(question.id, ("published",))
+    for name, value in content_of(version).items():
+        setattr(question, name, value)
+    question.version = version.version
+    question.updated_at = now
+    version.status = "published"
+    version.decided_at = now
+    db.session.flush()
+    return question
+
+
+# --- reading versions -----------------------------------------------------------------
+
+
+def card_of(version: QuestionVersion) -> QuestionCard:
+    """A version as the answering core and the review pages read a question."""
+    return QuestionCard(
+        id=version.question_id,
+        type=version.type,
+        stem=version.stem,
+        options=tuple((key, text) for key, text in version.options),
+        answer=version.answer,
+        explanation=version.explanation or "",
+        category=version.category,
+        points=version.points,
+        version=version.version,
+    )
+
+
+def cards_of(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], QuestionCard]:
+    """(question id, version) → that version's card, in one query."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = db.session.scalars(
+        select(QuestionVersion).where(
+            QuestionVersion.question_id.in_({qid for qid, _ in wanted}),
+            QuestionVersion.version.in_({v for _, v in wanted}),
+        )
+    )
+    return {
+        (row.question_id, row.version): card_of(row)
+        for row in rows
+        if (row.question_id, row.version) in wanted
+    }
+
+
+def names_of(user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = {uid for uid in user_ids if uid is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
+@dataclass
+class FieldDiff:
+    field: str
+    published: object
+    draft: object
+    changed: bool
+
+
+def diff(question: Question, version: QuestionVersion) -> list[FieldDiff]:
+    """The published content next to `version`'s, field by field (a never-published question
+    compares with nothing)."""
+    published = db.session.scalar(
+        select(QuestionVersion).where(
+            QuestionVersion.question_id == question.id,
+            QuestionVersion.version == question.version,
+        )
+    )
+    before = content_of(published) if published is not None else {}
+    after = content_of(version)
+    return [
+        FieldDiff(name, before.get(name), after[name], before.get(name) != after[name])
+        for name in DIFF_FIELDS
+    ]
+
+
+def answers_under_other_keys(question_id: int, answer: str) -> int:
+    """Daily answers scored under a version whose key differs from `answer`."""
+    other = select(QuestionVersion.version).where(
+        QuestionVersion.question_id == question_id, QuestionVersion.answer != answer
+    )
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Answer)
+        .where(Answer.question_id == question_id, Answer.question_version.in_(other))
+    )
+
+
+_BACKFILL = text(
+    "INSERT INTO question_versions (question_id, version, status, type, stem, options, answer,"
+    " explanation, category, difficulty, points, active, content_hash, author_id, reviewer_ids,"
+    " batch_id, created_at, decided_at)"
+    " SELECT id, 1, :status, type, stem, options, answer, explanation, category, difficulty,"
+    " points, true, content_hash, :author_id, '[]', :batch_id, :now, :decided_at"
+    " FROM questions WHERE bank_id = :bank_id"
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("decided_at", type_=UTCDateTime()),
+    bindparam("author_id", type_=Integer()),
+    bindparam("batch_id", type_=Integer()),
+)
+
+
+def record_import(
+    bank_id: int, *, status: str, author_id: int | None, batch_id: int | None, now: datetime
+) -> None:
+    """Version 1 of every question an import added, in one statement: published at once, or
+    submitted in a review batch."""
+    db.session.execute(
+        _BACKFILL,
+        {
+            "status": status,
+            "author_id": author_id,
+            "batch_id": batch_id,
+            "now": now,
+            "decided_at": now if status == "published" else None,
+            "bank_id": bank_id,
+        },
+    )
+
+
+@dataclass
+class VersionView:
+    """A version with its people named (what the console and the API show)."""
+
+    question_id: int
+    version: int
+    status: str
+    author: str | None
+    reviewers: list[str]
+    created_at: datetime
+    decided_at: datetime | None
+    type: str
+    stem: str
+    options: list
+    answer: str
+    explanation: str
+    category: str
+    active: bool
+    note: str | None
+    batch_id: int | None
+    rescore: str | None
+
+
+def views_of(rows: list[QuestionVersion]) -> list[VersionView]:
+    names = names_of(
+        [row.author_id for row in rows] + [uid for row in rows for uid in row.reviewer_ids]
+    )
+    return [
+        VersionView(
+            question_id=row.question_id,
+            version=row.version,
+            status=row.status,
+            author=names.get(row.author_id),
+            reviewers=[names.get(uid, str(uid)) for uid in row.reviewer_ids],
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            type=row.type,
+            stem=row.stem,
+            options=row.options,
+            answer=row.answer,
+            explanation=row.explanation or "",
+            category=row.category,
+            active=row.active,
+            note=row.note,
+            batch_id=row.batch_id,
+            rescore=row.rescore,
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class Comparison:
+    question_id: int
+    published_version: int
+    version: VersionView
+    fields: list[FieldDiff]
+    answers_under_old_key: int
+
+
+def compare(question: Question, version: QuestionVersion) -> Comparison:
+    """What a reviewer reads: the draft beside the published version, and how many answers
+    were scored under a key other than the draft's."""
+    return Comparison(
+        question_id=question.id,
+        published_version=question.version,
+        version=views_of([version])[0],
+        fields=diff(question, version),
+        answers_under_old_key=answers_under_other_keys(question.id, version.answer),
+    )
+
+
+def latest_version(question_id: int) -> int | None:
+    """The newest version that is published or waiting for review (what a `fixed` 纠错 report
+    points to)."""
+    return db.session.scalar(
+        select(func.max(QuestionVersion.version)).where(
+            QuestionVersion.question_id == question_id,
+            QuestionVersion.status.in_(("published", "submitted")),
+        )
+    )

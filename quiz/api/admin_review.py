@@ -20,9 +20,9 @@ from quiz.schemas.review import (
     BatchReturnIn,
     DecisionOut,
     DiffOut,
-    QueueArgs,
-    QueueOut,
     ReturnIn,
+    ReviewQueueArgs,
+    ReviewQueueOut,
     VersionListOut,
 )
 from quiz.services import banks, daily_quiz, review, versions
@@ -59,8 +59,8 @@ def version_diff(question_id, number):
 
 @blp.route("/review-queue", methods=["GET"])
 @question_staff_required
-@blp.arguments(QueueArgs, location="query")
-@blp.response(200, QueueOut)
+@blp.arguments(ReviewQueueArgs, location="query")
+@blp.response(200, ReviewQueueOut)
 def review_queue(args):
     """Versions and import batches waiting for review (`status=returned`: waiting for their
     author)."""

@@ -40,7 +40,7 @@ class Mistake(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     # The version of the last wrong answer: the 错题本 shows that wording and key.
-    question_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     category: Mapped[str] = mapped_column(String(64))
     wrong_count: Mapped[int] = mapped_column(Integer)
     last_wrong_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -77,7 +77,7 @@ class PracticeAnswer(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("practice_sessions.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
-    question_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     day: Mapped[date] = mapped_column(Date)
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]

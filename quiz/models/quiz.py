@@ -64,7 +64,7 @@ class Answer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     # The version of the question the user saw and was scored against.
-    question_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     day: Mapped[date] = mapped_column(Date)
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]

@@ -60,7 +60,7 @@ class BatchDraftOut(Schema):
     duplicates = fields.Integer()
 
 
-class QueueItemOut(Schema):
+class ReviewQueueItemOut(Schema):
     kind = fields.String(validate=validate.OneOf(("version", "batch")))
     id = fields.Integer()
     question_id = fields.Integer(allow_none=True)
@@ -76,14 +76,14 @@ class QueueItemOut(Schema):
     answers_under_old_key = fields.Integer()
 
 
-class QueueArgs(Schema):
+class ReviewQueueArgs(Schema):
     status = fields.String(
         load_default="submitted", validate=validate.OneOf(("submitted", "returned"))
     )
 
 
-class QueueOut(Schema):
-    items = fields.List(fields.Nested(QueueItemOut))
+class ReviewQueueOut(Schema):
+    items = fields.List(fields.Nested(ReviewQueueItemOut))
     steps = fields.Integer()
 
 

@@ -257,9 +257,9 @@ class QueueItem:
     answers_under_old_key: int = 0
 
 
-def queue(status: str = "submitted") -> list[QueueItem]:
-    """Versions and batches waiting for review (or, `returned`, waiting for their author)."""
-    singles = list(
+def _waiting_versions(status: str) -> list[QuestionVersion]:
+    """Single versions in `status` (a batch's rows are reviewed with their batch)."""
+    return list(
         db.session.scalars(
             select(QuestionVersion)
             .outerjoin(ReviewBatch, ReviewBatch.id == QuestionVersion.batch_id)
@@ -270,6 +270,11 @@ def queue(status: str = "submitted") -> list[QueueItem]:
             .order_by(QuestionVersion.created_at, QuestionVersion.id)
         )
     )
+
+
+def queue(status: str = "submitted") -> list[QueueItem]:
+    """Versions and batches waiting for review (or, `returned`, waiting for their author)."""
+    singles = _waiting_versions(status)
     batches = list(
         db.session.scalars(
             select(ReviewBatch).where(ReviewBatch.status == status).order_by(ReviewBatch.id)
@@ -292,22 +297,22 @@ def queue(status: str = "submitted") -> list[QueueItem]:
         )
         for b in batches
     ]
-    for v in singles:
-        items.append(
-            QueueItem(
-                kind="version",
-                id=v.id,
-                question_id=v.question_id,
-                version=v.version,
-                status=v.status,
-                author=names.get(v.author_id),
-                approvals=len(v.reviewer_ids),
-                created_at=v.created_at,
-                title=v.stem[:60],
-                note=v.note,
-                answers_under_old_key=versions.answers_under_other_keys(v.question_id, v.answer),
-            )
+    items.extend(
+        QueueItem(
+            kind="version",
+            id=v.id,
+            question_id=v.question_id,
+            version=v.version,
+            status=v.status,
+            author=names.get(v.author_id),
+            approvals=len(v.reviewer_ids),
+            created_at=v.created_at,
+            title=v.stem[:60],
+            note=v.note,
+            answers_under_old_key=versions.answers_under_other_keys(v.question_id, v.answer),
         )
+        for v in singles
+    )
     return items
 
 

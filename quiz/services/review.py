@@ -380,6 +380,7 @@ def edit_question(
     """An edit: applied and published at once with no review steps (and then, as before, a used
     question's options and key stay frozen); otherwise a version waiting for review."""
     if not steps:
+        versions.baseline(question)
         banks.update_question(question, dict(changes), now=now)
         version = versions.record_published(question, author_id=author_id, now=now)
         return Change(question, version, published=True)
@@ -419,5 +420,6 @@ def retire_question(
         )
         banks.retire_question(question)
         return None
+    versions.baseline(question)
     banks.retire_question(question)
     return Change(question, versions.record_published(question, author_id=author_id, now=now), True)

@@ -141,6 +141,33 @@ def _supersede(question_id: int, statuses: tuple[str, ...]) -> None:
     )
 
 
+def baseline(question: Question) -> None:
+    """A question stored without its versions (a bulk tool, a fixture) gets its published
+    content recorded as that version first, so its history and diffs start from it."""
+    if question.version is None or question.version <= 0:
+        return
+    found = db.session.scalar(
+        select(QuestionVersion.id).where(
+            QuestionVersion.question_id == question.id,
+            QuestionVersion.version == question.version,
+        )
+    )
+    if found is None:
+        db.session.add(
+            QuestionVersion(
+                question_id=question.id,
+                version=question.version,
+                status="published",
+                **content_of(question),
+                author_id=None,
+                reviewer_ids=[],
+                created_at=question.created_at,
+                decided_at=question.updated_at,
+            )
+        )
+        db.session.flush()
+
+
 def record_published(
     question: Question, *, author_id: int | None, now: datetime
 ) -> QuestionVersion:
@@ -195,6 +222,7 @@ def draft_edit(
     """An edit under review: a new submitted version, built on the newest pending one (or the
     published question). An older submitted version gives way to it; citizens see nothing new.
     A fix to a row of an import batch stays in that batch."""
+    baseline(question)
     base = pending_of(question)
     content = edited_content(question, base or question, changes)
     if base is not None and base.batch_id is not None and batch_id is None:

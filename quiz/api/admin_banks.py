@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -77,7 +77,7 @@ def upload(args, files):
         return report
     out = {"id": batch.id, "status": batch.status, "filename": batch.filename}
     out.update(created=report.created, duplicates=report.duplicates)
-    return BatchDraftOut().dump(out), 202
+    return _accepted(BatchDraftOut().dump(out))
 
 
 @blp.route("/question-banks", methods=["GET"])
@@ -147,7 +147,14 @@ def create_question(body):
 def _draft(change):
     out = {"question_id": change.question.id, "version": change.version.version}
     out["status"] = change.version.status
-    return DraftOut().dump(out), 202
+    return _accepted(DraftOut().dump(out))
+
+
+def _accepted(body: dict) -> Response:
+    """202: the change waits for review (a Response, so the 200 schema does not apply)."""
+    response = current_app.json.response(body)
+    response.status_code = 202
+    return response
 
 
 @blp.route("/questions/<id:question_id>", methods=["GET"])

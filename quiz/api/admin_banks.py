@@ -135,7 +135,9 @@ def list_questions(args):
 @editor_required
 @blp.arguments(QuestionCreateIn)
 @blp.response(201, QuestionFullOut)
-@blp.alt_response(202, schema=DraftOut, description="Under review (QUIZ_REVIEW_STEPS ≥ 1)")
+@blp.alt_response(
+    202, description="Under review (QUIZ_REVIEW_STEPS ≥ 1): `{question_id, version, status}`"
+)
 def create_question(body):
     """Add one question, validated with the bank rules (under review: 202 with the draft)."""
     change = review.create_question(
@@ -168,7 +170,9 @@ def get_question(question_id):
 @editor_required
 @blp.arguments(QuestionPatchIn)
 @blp.response(200, QuestionFullOut)
-@blp.alt_response(202, schema=DraftOut, description="Under review (QUIZ_REVIEW_STEPS ≥ 1)")
+@blp.alt_response(
+    202, description="Under review (QUIZ_REVIEW_STEPS ≥ 1): `{question_id, version, status}`"
+)
 def patch_question(body, question_id):
     """Edit a question (same rules as an upload). Published at once with QUIZ_REVIEW_STEPS=0
     (options and key then freeze once answered); otherwise 202 with the submitted draft."""
@@ -189,7 +193,9 @@ def patch_question(body, question_id):
 @editor_required
 @blp.response(200, QuestionFullOut)
 @blp.alt_response(204, description="Deleted (it had never been used)")
-@blp.alt_response(202, schema=DraftOut, description="Under review: a version that retires it")
+@blp.alt_response(
+    202, description="Under review: `{question_id, version, status}`, a version that retires it"
+)
 def delete_question(question_id):
     """Delete a question nobody has seen; a used one is deactivated instead (200). Under
     review, retiring is a version like any edit (202)."""

@@ -41,6 +41,10 @@ class ImportReportOut(Schema):
     duplicates = fields.Integer()
     errors = fields.List(fields.Nested(ImportIssue))
     bank_id = fields.Integer(allow_none=True)
+    batch_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "三审: the review batch (null: published at once)"},
+    )
     skipped_blank_rows = fields.Integer()
     advice = fields.List(
         fields.Nested(AdviceOut),

@@ -58,7 +58,7 @@ def approve(
 ) -> Decision:
     """One reviewer's approval; the last of `steps` publishes the version. With `rescore`, a
     changed key also credits every user whose past answer is right under the new key."""
-    version = versions.get_version(question_id, number)
+    version = versions.get_version(question_id, number, lock=True)
     _reviewable(version)
     _check_reviewer(version.author_id, version.reviewer_ids, reviewer_id)
     version.reviewer_ids = [*version.reviewer_ids, reviewer_id]
@@ -92,7 +92,7 @@ def return_version(
     question_id: int, number: int, note: str, *, reviewer_id: int, now: datetime
 ) -> QuestionVersion:
     """Send a version back to its author with a note; citizens keep the published one."""
-    version = versions.get_version(question_id, number)
+    version = versions.get_version(question_id, number, lock=True)
     _reviewable(version)
     _check_reviewer(version.author_id, [], reviewer_id)
     version.status = "returned"
@@ -138,8 +138,10 @@ def submit_import(
     return batch
 
 
-def get_batch(batch_id: int) -> ReviewBatch:
-    batch = db.session.get(ReviewBatch, batch_id) if 0 < batch_id <= MAX_ID else None
+def get_batch(batch_id: int, *, lock: bool = False) -> ReviewBatch:
+    batch = None
+    if 0 < batch_id <= MAX_ID:
+        batch = db.session.get(ReviewBatch, batch_id, with_for_update=lock or None)
     if batch is None:
         raise NotFound("这个批次不存在。")
     return batch
@@ -173,7 +175,7 @@ def _batch_authors(batch: ReviewBatch, rows: list[QuestionVersion]) -> set:
 def approve_batch(batch_id: int, *, reviewer_id: int, steps: int, now: datetime) -> ReviewBatch:
     """One reviewer's approval of a whole import; the last of `steps` publishes every row —
     all of them or, any one failing, none (the caller's transaction rolls back)."""
-    batch = get_batch(batch_id)
+    batch = get_batch(batch_id, lock=True)
     if batch.status != "submitted":
         raise NotInReview("这个批次不在待审状态。")
     rows = batch_rows(batch)
@@ -197,7 +199,7 @@ def return_batch(
     batch_id: int, note: str, row_notes: dict[int, str], *, reviewer_id: int, now: datetime
 ) -> ReviewBatch:
     """Send a whole import back, with a note and a note per row (by question id)."""
-    batch = get_batch(batch_id)
+    batch = get_batch(batch_id, lock=True)
     if batch.status != "submitted":
         raise NotInReview("这个批次不在待审状态。")
     rows = batch_rows(batch)
@@ -225,7 +227,7 @@ def return_batch(
 
 def resubmit_batch(batch_id: int, *, author_id: int, now: datetime) -> ReviewBatch:
     """The editor sends a returned batch back for review, with the rows fixed meanwhile."""
-    batch = get_batch(batch_id)
+    batch = get_batch(batch_id, lock=True)
     if batch.status != "returned":
         raise NotInReview("只有被退回的批次可以重新提交。")
     for row in batch_rows(batch):

@@ -63,14 +63,15 @@ def _fields_of(source) -> dict:
     }
 
 
-def get_version(question_id: int, version: int) -> QuestionVersion:
+def get_version(question_id: int, version: int, *, lock: bool = False) -> QuestionVersion:
+    """One version (`lock`: its row held until the commit, so two reviewers deciding at once
+    take turns)."""
     found = None
     if 0 < question_id <= MAX_ID and 0 < version <= MAX_ID:
-        found = db.session.scalar(
-            select(QuestionVersion).where(
-                QuestionVersion.question_id == question_id, QuestionVersion.version == version
-            )
+        stmt = select(QuestionVersion).where(
+            QuestionVersion.question_id == question_id, QuestionVersion.version == version
         )
+        found = db.session.scalar(stmt.with_for_update() if lock else stmt)
     if found is None:
         raise NotFound("这个版本不存在。")
     return found
@@ -102,6 +103,11 @@ def pending_of(question: Question) -> QuestionVersion | None:
     )
 
 
+def _lock_question(question_id: int) -> None:
+    """Hold the question's row: two edits of one question at once number their versions in turn."""
+    db.session.execute(select(Question.id).where(Question.id == question_id).with_for_update())
+
+
 def new_version(
     question_id: int,
     content: dict,
@@ -111,6 +117,7 @@ def new_version(
     now: datetime,
     batch_id: int | None = None,
 ) -> QuestionVersion:
+    _lock_question(question_id)
     number = db.session.scalar(
         select(func.coalesce(func.max(QuestionVersion.version), 0)).where(
             QuestionVersion.question_id == question_id
@@ -222,6 +229,7 @@ def draft_edit(
     """An edit under review: a new submitted version, built on the newest pending one (or the
     published question). An older submitted version gives way to it; citizens see nothing new.
     A fix to a row of an import batch stays in that batch."""
+    _lock_question(question.id)
     baseline(question)
     base = pending_of(question)
     content = edited_content(question, base or question, changes)

@@ -139,7 +139,10 @@ def test_a_reviewer_sees_an_edit_side_by_side_and_returns_it(page, live, review_
         qid = question.id
     draft = live.api_as(editor).patch(
         f"/api/v1/admin/questions/{qid}",
-        json={"stem": "行人遇到红灯时应当怎样做？", "explanation": "依据道路交通安全法第六十二条。"},
+        json={
+            "stem": "行人遇到红灯时应当怎样做？",
+            "explanation": "依据道路交通安全法第六十二条。",
+        },
     )
     assert draft.status_code == 202
 

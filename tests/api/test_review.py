@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from sqlalchemy import select
 
+from quiz.extensions import db
+from quiz.models import AuditEntry, Question, User
 from tests.sessions import signed_in_client
 
 
@@ -147,3 +150,39 @@ def test_an_import_answers_202_with_a_batch_that_the_queue_lists(staff):
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"
     listed = staff["editor"].get("/api/v1/admin/questions?active=1").get_json()["questions"]
     assert len(listed) == 2
+
+
+@pytest.mark.parametrize(
+    "command, role", [("create-editor", "editor"), ("create-reviewer", "reviewer")]
+)
+def test_editors_and_reviewers_are_created_like_other_staff(app, command, role):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=[command, "wang", "--password", "short"])
+    assert weak.exit_code != 0
+    made = runner.invoke(args=[command, "wang", "--password", "Quartz-lantern-meadow-17"])
+    assert made.exit_code == 0, made.output
+    assert db.session.scalar(select(User.role).where(User.username == "wang")) == role
+    client = app.test_client()
+    signed = client.post(
+        "/api/v1/auth/login", json={"username": "wang", "password": "Quartz-lantern-meadow-17"}
+    )
+    assert signed.status_code == 200
+
+
+def test_a_command_line_import_is_a_batch_under_review(app, tmp_path):
+    bank = tmp_path / "bank.csv"
+    bank.write_text(CSV, "utf-8")
+    result = app.test_cli_runner().invoke(args=["import-bank", str(bank)])
+    assert result.exit_code == 0, result.output
+    assert "review batch" in result.output
+    questions = db.session.scalars(select(Question)).all()
+    assert [(q.active, q.version) for q in questions] == [(False, 0), (False, 0)]
+
+
+def test_staff_writes_on_versions_leave_audit_entries(staff, bank):
+    qid = bank[0].id
+    staff["editor"].patch(f"/api/v1/admin/questions/{qid}", json={"stem": "审计中的修改？"})
+    staff["reviewer"].post(f"/api/v1/admin/questions/{qid}/versions/2/approve", json={})
+    db.session.expire_all()
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert "question.approve" in actions and len(actions) >= 2

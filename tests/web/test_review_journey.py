@@ -14,6 +14,7 @@ from quiz.models import Question
 from quiz.services import daily_quiz, question_pool
 from quiz.services.answering import RULES
 from tests.web.conftest import sign_in, snap
+from tests.web.test_accessibility import axe, settle
 from tests.web.test_journeys import unique
 
 pytestmark = pytest.mark.browser
@@ -153,8 +154,14 @@ def test_a_reviewer_sees_an_edit_side_by_side_and_returns_it(page, live, review_
     expect(stem_row.locator("td").last).to_have_text("行人遇到红灯时应当怎样做？")
     expect(card.locator("tr[data-field='answer']")).not_to_have_class("is-changed")
     snap(page, "admin-review-version-diff")
+    settle(page)
+    assert not axe(page), "the review page has no accessibility violations"
     card.get_by_label("退回意见").fill("题干请保留“红灯”二字")
     card.get_by_role("button", name="退回").click()
     page.wait_for_function("document.querySelector('#flash').textContent.includes('已退回')")
     page.goto(f"/admin/review?question={qid}")
     expect(page.locator("#rv-versions")).to_contain_text("题干请保留“红灯”二字")
+    expect(page.locator("#rv-versions li[data-version='2'] .changed")).to_have_text(
+        "改动：题干、解析"
+    )
+    snap(page, "admin-review-history")

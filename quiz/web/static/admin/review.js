@@ -20,7 +20,7 @@ export const READS = {
   "POST /api/v1/admin/review-batches/{batch_id}/submit": ["status"],
   "GET /api/v1/admin/questions/{question_id}/versions": ["items[].version", "items[].status", "items[].author",
     "items[].reviewers[]", "items[].created_at", "items[].stem", "items[].options[].key", "items[].options[].text",
-    "items[].answer[]", "items[].explanation", "items[].note"],
+    "items[].answer[]", "items[].explanation", "items[].note", "items[].type", "items[].category", "items[].active"],
 };
 
 const LABELS = { type: "题型", stem: "题干", options: "选项", answer: "答案", explanation: "解析", category: "分类", active: "启用" };
@@ -143,21 +143,29 @@ function load() {
   }).catch(fail);
 }
 
+/** The labels of the fields that differ between two versions (what the history says changed). */
+function changedFields(a, b) {
+  const same = (f) => JSON.stringify(a[f]) === JSON.stringify(b[f]);
+  return ["type", "stem", "options", "answer", "explanation", "category", "active"].filter((f) => !same(f)).map((f) => LABELS[f]);
+}
+
 function history(questionId) {
   $("#rv-history").hidden = false;
   $("#rv-history-title").textContent = `第 ${questionId} 题的版本历史`;
   api("GET", `/admin/questions/${questionId}/versions`).then((v) => {
     const box = clear($("#rv-versions"));
-    for (const x of v.items) {
-      box.append(el("li", { className: "card" },
+    v.items.forEach((x, i) => {
+      const before = v.items[i + 1];  // newest first: the next item is the version before
+      box.append(el("li", { className: "card", "data-version": x.version },
         el("p", { className: "meta", text: `第 ${x.version} 版 · ${STATUS[x.status] || x.status} · 编辑 ${x.author || "—"} · ` +
           `审核 ${x.reviewers.join("、") || "—"} · ${fmtTime(x.created_at)}` }),
+        el("p", { className: "changed", text: before ? `改动：${changedFields(before, x).join("、") || "无"}` : "首个版本" }),
         el("p", { className: "stem", text: x.stem }),
         el("ul", { className: "options plain" }, ...x.options.map((o) => el("li", {
           className: "option" + (x.answer.includes(o.key) ? " is-correct" : ""), text: `${o.key}. ${o.text}` }))),
         el("p", { className: "explanation" }, el("strong", { text: "解析：" }), x.explanation || "—"),
         x.note ? el("p", { className: "admin-note", text: `审核意见：${x.note}` }) : null));
-    }
+    });
   }).catch(fail);
 }
 

@@ -25,7 +25,7 @@ from quiz.schemas.review import (
     ReviewQueueOut,
     VersionListOut,
 )
-from quiz.services import banks, daily_quiz, review, versions
+from quiz.services import banks, daily_quiz, review, version_history, versions
 
 blp = Blueprint(
     "admin_review",
@@ -45,7 +45,7 @@ def _steps() -> int:
 def list_versions(question_id):
     """Every version of a question, newest first: who wrote it, who reviewed it, its content."""
     banks.get_question(question_id)
-    return {"items": versions.views_of(versions.versions_of(question_id))}
+    return {"items": version_history.views_of(versions.versions_of(question_id))}
 
 
 @blp.route("/questions/<id:question_id>/versions/<id:number>/diff", methods=["GET"])
@@ -54,7 +54,7 @@ def list_versions(question_id):
 def version_diff(question_id, number):
     """A version beside the published one, field by field (stem, options, key, 解析…)."""
     question = banks.get_question(question_id)
-    return versions.compare(question, versions.get_version(question_id, number))
+    return version_history.compare(question, versions.get_version(question_id, number))
 
 
 @blp.route("/review-queue", methods=["GET"])
@@ -133,12 +133,12 @@ def rescore(question_id, number):
 
 def _batch_view(batch):
     rows = review.batch_rows(batch)
-    views = versions.views_of(rows)
+    views = version_history.views_of(rows)
     return {
         "id": batch.id,
         "filename": batch.filename,
         "status": batch.status,
-        "author": versions.names_of([batch.author_id]).get(batch.author_id),
+        "author": version_history.names_of([batch.author_id]).get(batch.author_id),
         "approvals": len(batch.reviewer_ids),
         "note": batch.note,
         "created_at": batch.created_at,
@@ -146,7 +146,7 @@ def _batch_view(batch):
             {
                 "question_id": row.question_id,
                 "version": view,
-                "fields": versions.diff(banks.get_question(row.question_id), row),
+                "fields": version_history.diff(banks.get_question(row.question_id), row),
             }
             for row, view in zip(rows, views, strict=True)
         ],

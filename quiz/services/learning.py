@@ -29,7 +29,7 @@ from quiz.models import (
     User,
 )
 from quiz.models.types import MAX_ID
-from quiz.services import answering, question_pool, question_stats, versions
+from quiz.services import answering, question_pool, question_stats, version_history
 from quiz.services import mistakes as mistake_book
 from quiz.services.answering import AlreadyAnswered, AnswerResult, Rules
 from quiz.services.fairplay import as_seen, in_user_keys
@@ -114,7 +114,7 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
         )
     }
     # Each answer is shown in the wording and key of the version its user saw.
-    seen = versions.cards_of((a.question_id, a.question_version) for a in answers)
+    seen = version_history.cards_of((a.question_id, a.question_version) for a in answers)
     items = []
     for answer in answers:
         question = (
@@ -186,7 +186,7 @@ def mistakes_of(
     )
     rows = rows.all()
     # The wording and key of the version the user last got wrong.
-    seen = versions.cards_of((m.question_id, m.question_version) for m, _ in rows)
+    seen = version_history.cards_of((m.question_id, m.question_version) for m, _ in rows)
     out = []
     for mistake, current in rows:
         question = seen.get((mistake.question_id, mistake.question_version)) or current
@@ -437,7 +437,7 @@ def resolve_report(
         raise NotFound("纠错不存在。")
     if report.status != "open":
         raise ReportNotOpen("这条纠错已经处理过了。")
-    fixed = versions.latest_version(report.question_id) if resolution == "fixed" else None
+    fixed = version_history.latest_version(report.question_id) if resolution == "fixed" else None
     db.session.execute(
         update(QuestionReport)
         .where(QuestionReport.question_id == report.question_id, QuestionReport.status == "open")

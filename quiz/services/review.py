@@ -18,7 +18,7 @@ from quiz.errors import AlreadyReviewed, NotFound, NotInReview, OwnDraft, Valida
 from quiz.extensions import db
 from quiz.models import Answer, Question, QuestionVersion, ReviewBatch, User
 from quiz.models.types import MAX_ID
-from quiz.services import banks, fairplay, ledger, versions
+from quiz.services import banks, fairplay, ledger, version_history, versions
 
 # --- single versions ---------------------------------------------------------------------
 
@@ -282,7 +282,9 @@ def queue(status: str = "submitted") -> list[QueueItem]:
             select(ReviewBatch).where(ReviewBatch.status == status).order_by(ReviewBatch.id)
         )
     )
-    names = versions.names_of([v.author_id for v in singles] + [b.author_id for b in batches])
+    names = version_history.names_of(
+        [v.author_id for v in singles] + [b.author_id for b in batches]
+    )
     items = [
         QueueItem(
             kind="batch",
@@ -311,7 +313,7 @@ def queue(status: str = "submitted") -> list[QueueItem]:
             created_at=v.created_at,
             title=v.stem[:60],
             note=v.note,
-            answers_under_old_key=versions.answers_under_other_keys(v.question_id, v.answer),
+            answers_under_old_key=version_history.answers_under_other_keys(v.question_id, v.answer),
         )
         for v in singles
     )

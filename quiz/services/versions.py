@@ -10,18 +10,15 @@ here as a published version. Plain values in, typed errors out; flushes, never c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, bindparam, func, select, text, update
 
 from quiz.errors import NotFound
 from quiz.extensions import db
-from quiz.models import Answer, Question, QuestionVersion, User
+from quiz.models import Question, QuestionVersion
 from quiz.models.types import MAX_ID, UTCDateTime
 from quiz.services import banks
-from quiz.services.answering import QuestionCard
 
 # What a version holds: the whole content of a question at one moment.
 CONTENT = (
@@ -189,11 +186,6 @@ def record_published(
     return version
 
 
-def record_created(question: Question, *, author_id: int | None, now: datetime) -> None:
-    """A question added at once (QUIZ_REVIEW_STEPS=0) starts as version 1, published."""
-    record_published(question, author_id=author_id, now=now)
-
-
 def edited_content(question: Question, base, changes: dict) -> dict:
     """`base`'s content (the published question or a pending version) with an editor's changes,
     validated by the bank rules."""
@@ -260,86 +252,6 @@ def publish(version: QuestionVersion, *, now: datetime) -> Question:
     return question
 
 
-# --- reading versions -----------------------------------------------------------------
-
-
-def card_of(version: QuestionVersion) -> QuestionCard:
-    """A version as the answering core and the review pages read a question."""
-    return QuestionCard(
-        id=version.question_id,
-        type=version.type,
-        stem=version.stem,
-        options=tuple((key, text) for key, text in version.options),
-        answer=version.answer,
-        explanation=version.explanation or "",
-        category=version.category,
-        points=version.points,
-        version=version.version,
-    )
-
-
-def cards_of(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], QuestionCard]:
-    """(question id, version) → that version's card, in one query."""
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    rows = db.session.scalars(
-        select(QuestionVersion).where(
-            QuestionVersion.question_id.in_({qid for qid, _ in wanted}),
-            QuestionVersion.version.in_({v for _, v in wanted}),
-        )
-    )
-    return {
-        (row.question_id, row.version): card_of(row)
-        for row in rows
-        if (row.question_id, row.version) in wanted
-    }
-
-
-def names_of(user_ids: Iterable[int | None]) -> dict[int, str]:
-    ids = {uid for uid in user_ids if uid is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
-
-
-@dataclass
-class FieldDiff:
-    field: str
-    published: object
-    draft: object
-    changed: bool
-
-
-def diff(question: Question, version: QuestionVersion) -> list[FieldDiff]:
-    """The published content next to `version`'s, field by field (a never-published question
-    compares with nothing)."""
-    published = db.session.scalar(
-        select(QuestionVersion).where(
-            QuestionVersion.question_id == question.id,
-            QuestionVersion.version == question.version,
-        )
-    )
-    before = content_of(published) if published is not None else {}
-    after = content_of(version)
-    return [
-        FieldDiff(name, before.get(name), after[name], before.get(name) != after[name])
-        for name in DIFF_FIELDS
-    ]
-
-
-def answers_under_other_keys(question_id: int, answer: str) -> int:
-    """Daily answers scored under a version whose key differs from `answer`."""
-    other = select(QuestionVersion.version).where(
-        QuestionVersion.question_id == question_id, QuestionVersion.answer != answer
-    )
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Answer)
-        .where(Answer.question_id == question_id, Answer.question_version.in_(other))
-    )
-
-
 _BACKFILL = text(
     "INSERT INTO question_versions (question_id, version, status, type, stem, options, answer,"
     " explanation, category, difficulty, points, active, content_hash, author_id, reviewer_ids,"
@@ -370,87 +282,4 @@ def record_import(
             "decided_at": now if status == "published" else None,
             "bank_id": bank_id,
         },
-    )
-
-
-@dataclass
-class VersionView:
-    """A version with its people named (what the console and the API show)."""
-
-    question_id: int
-    version: int
-    status: str
-    author: str | None
-    reviewers: list[str]
-    created_at: datetime
-    decided_at: datetime | None
-    type: str
-    stem: str
-    options: list
-    answer: str
-    explanation: str
-    category: str
-    active: bool
-    note: str | None
-    batch_id: int | None
-    rescore: str | None
-
-
-def views_of(rows: list[QuestionVersion]) -> list[VersionView]:
-    names = names_of(
-        [row.author_id for row in rows] + [uid for row in rows for uid in row.reviewer_ids]
-    )
-    return [
-        VersionView(
-            question_id=row.question_id,
-            version=row.version,
-            status=row.status,
-            author=names.get(row.author_id),
-            reviewers=[names.get(uid, str(uid)) for uid in row.reviewer_ids],
-            created_at=row.created_at,
-            decided_at=row.decided_at,
-            type=row.type,
-            stem=row.stem,
-            options=row.options,
-            answer=row.answer,
-            explanation=row.explanation or "",
-            category=row.category,
-            active=row.active,
-            note=row.note,
-            batch_id=row.batch_id,
-            rescore=row.rescore,
-        )
-        for row in rows
-    ]
-
-
-@dataclass
-class Comparison:
-    question_id: int
-    published_version: int
-    version: VersionView
-    fields: list[FieldDiff]
-    answers_under_old_key: int
-
-
-def compare(question: Question, version: QuestionVersion) -> Comparison:
-    """What a reviewer reads: the draft beside the published version, and how many answers
-    were scored under a key other than the draft's."""
-    return Comparison(
-        question_id=question.id,
-        published_version=question.version,
-        version=views_of([version])[0],
-        fields=diff(question, version),
-        answers_under_old_key=answers_under_other_keys(question.id, version.answer),
-    )
-
-
-def latest_version(question_id: int) -> int | None:
-    """The newest version that is published or waiting for review (what a `fixed` 纠错 report
-    points to)."""
-    return db.session.scalar(
-        select(func.max(QuestionVersion.version)).where(
-            QuestionVersion.question_id == question_id,
-            QuestionVersion.status.in_(("published", "submitted")),
-        )
     )

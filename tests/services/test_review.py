@@ -11,7 +11,7 @@ from question_bank import Bank
 from quiz.errors import AlreadyReviewed, NotInReview, OwnDraft
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, Question, QuestionVersion, User
-from quiz.services import banks, daily_quiz, learning, review, versions
+from quiz.services import banks, daily_quiz, learning, review, version_history, versions
 from quiz.services.daily_quiz import Rules
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -190,7 +190,7 @@ def test_rescoring_credits_each_affected_user_once_and_never_twice(factory, peop
     change = review.edit_question(
         question, {"answer": ["B"]}, author_id=people["editor"].id, steps=1, now=NOW
     )
-    assert versions.answers_under_other_keys(question.id, "B") == 3
+    assert version_history.answers_under_other_keys(question.id, "B") == 3
     decision = approve(change.version, people["reviewer"], rescore=True)
     assert decision.rescored == 1 and change.version.rescore == "rescore"
     again = review.rescore_answers(

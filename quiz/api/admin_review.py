@@ -43,9 +43,11 @@ def _steps() -> int:
 @question_staff_required
 @blp.response(200, VersionListOut)
 def list_versions(question_id):
-    """Every version of a question, newest first: who wrote it, who reviewed it, its content."""
+    """Every version of a question, newest first: who wrote it, who reviewed it, its content,
+    and the daily answers scored against it."""
     banks.get_question(question_id)
-    return {"items": version_history.views_of(versions.versions_of(question_id))}
+    rows = versions.versions_of(question_id)
+    return {"items": version_history.history_of(question_id, rows)}
 
 
 @blp.route("/questions/<id:question_id>/versions/<id:number>/diff", methods=["GET"])

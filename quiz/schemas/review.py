@@ -30,6 +30,8 @@ class VersionOut(Schema):
     note = fields.String(allow_none=True)
     batch_id = fields.Integer(allow_none=True)
     rescore = fields.String(allow_none=True)
+    answers = fields.Integer(metadata={"description": "daily answers given to this version"})
+    correct = fields.Integer(metadata={"description": "of them, right under this version's key"})
 
     def _options(self, v) -> list[dict]:
         return [{"key": key, "text": text} for key, text in v.options]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from quiz.extensions import db
 from quiz.models import Answer, Question, QuestionVersion, User
@@ -114,6 +114,32 @@ class VersionView:
     note: str | None
     batch_id: int | None
     rescore: str | None
+    # Daily answers given to this version, and how many were right under its key.
+    answers: int = 0
+    correct: int = 0
+
+
+def answer_counts(question_id: int) -> dict[int, tuple[int, int]]:
+    """version → (daily answers given to it, right ones): each version's own statistics."""
+    rows = db.session.execute(
+        select(
+            Answer.question_version,
+            func.count(),
+            func.sum(case((Answer.correct.is_(True), 1), else_=0)),
+        )
+        .where(Answer.question_id == question_id)
+        .group_by(Answer.question_version)
+    )
+    return {version: (answers, int(right or 0)) for version, answers, right in rows}
+
+
+def history_of(question_id: int, rows: list[QuestionVersion]) -> list[VersionView]:
+    """A question's versions, each with the answers scored against it."""
+    views = views_of(rows)
+    counts = answer_counts(question_id)
+    for view in views:
+        view.answers, view.correct = counts.get(view.version, (0, 0))
+    return views
 
 
 def views_of(rows: list[QuestionVersion]) -> list[VersionView]:

@@ -124,6 +124,8 @@ def test_an_answer_result_history_and_mistakes_carry_the_question_version(
     mistakes = citizen_client.get("/api/v1/me/mistakes").get_json()["items"]
     assert mistakes[0]["question_version"] == 1
     assert mistakes[0]["question"]["stem"] == history[0]["question"]["stem"]
+    listed = staff["reviewer"].get(f"/api/v1/admin/questions/{qid}/versions").get_json()["items"]
+    assert [(v["version"], v["answers"], v["correct"]) for v in listed] == [(2, 0, 0), (1, 1, 0)]
 
 
 CSV = (

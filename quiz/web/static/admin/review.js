@@ -20,7 +20,8 @@ export const READS = {
   "POST /api/v1/admin/review-batches/{batch_id}/submit": ["status"],
   "GET /api/v1/admin/questions/{question_id}/versions": ["items[].version", "items[].status", "items[].author",
     "items[].reviewers[]", "items[].created_at", "items[].stem", "items[].options[].key", "items[].options[].text",
-    "items[].answer[]", "items[].explanation", "items[].note", "items[].type", "items[].category", "items[].active"],
+    "items[].answer[]", "items[].explanation", "items[].note", "items[].type", "items[].category", "items[].active",
+    "items[].answers", "items[].correct"],
 };
 
 const LABELS = { type: "题型", stem: "题干", options: "选项", answer: "答案", explanation: "解析", category: "分类", active: "启用" };
@@ -158,7 +159,7 @@ function history(questionId) {
       const before = v.items[i + 1];  // newest first: the next item is the version before
       box.append(el("li", { className: "card", "data-version": x.version },
         el("p", { className: "meta", text: `第 ${x.version} 版 · ${STATUS[x.status] || x.status} · 编辑 ${x.author || "—"} · ` +
-          `审核 ${x.reviewers.join("、") || "—"} · ${fmtTime(x.created_at)}` }),
+          `审核 ${x.reviewers.join("、") || "—"} · ${fmtTime(x.created_at)} · 作答 ${x.answers}，答对 ${x.correct}` }),
         el("p", { className: "changed", text: before ? `改动：${changedFields(before, x).join("、") || "无"}` : "首个版本" }),
         el("p", { className: "stem", text: x.stem }),
         el("ul", { className: "options plain" }, ...x.options.map((o) => el("li", {

@@ -63,6 +63,22 @@ def create_auditor_command(username: str, password: str) -> None:
     create_staff(username, password, Role.AUDITOR)
 
 
+@click.command("create-editor")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_editor_command(username: str, password: str) -> None:
+    """Create an editor (编辑), who drafts, imports and edits questions (idempotent)."""
+    create_staff(username, password, Role.EDITOR)
+
+
+@click.command("create-reviewer")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_reviewer_command(username: str, password: str) -> None:
+    """Create a reviewer (审核), who approves or returns question changes (idempotent)."""
+    create_staff(username, password, Role.REVIEWER)
+
+
 @ledger_cli.command("verify")
 def ledger_verify() -> None:
     """Check Σ entries = balance for every account; exit 1 on any mismatch."""
@@ -89,6 +105,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_clerk_command)
     app.cli.add_command(create_auditor_command)
+    app.cli.add_command(create_editor_command)
+    app.cli.add_command(create_reviewer_command)
     audit_commands.init_cli(app)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_command)

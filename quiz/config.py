@@ -240,6 +240,9 @@ def _fair_play_and_staff(env: dict, instance: Path) -> dict:
         "QUIZ_DRAW_SECRET": _instance_secret(env, instance, "QUIZ_DRAW_SECRET", "draw_secret"),
         "QUIZ_SHUFFLE_OPTIONS": _bool(env, "QUIZ_SHUFFLE_OPTIONS", True),
         "QUIZ_MIN_ANSWER_MS": _int(env, "QUIZ_MIN_ANSWER_MS", 1500),
+        # 三审: approvals a question change needs before citizens see it (0: published at once,
+        # still kept as a version).
+        "QUIZ_REVIEW_STEPS": min(2, max(0, _int(env, "QUIZ_REVIEW_STEPS", 0))),
         "QUIZ_IP_RETENTION_DAYS": _int(env, "QUIZ_IP_RETENTION_DAYS", 90),
         # The audit trail is kept this long (网络安全法 第二十一条: at least six months)
         "QUIZ_AUDIT_RETENTION_DAYS": max(

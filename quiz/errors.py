@@ -313,3 +313,25 @@ class InvalidResetCode(AppError):
     status = 400
     code = "invalid_reset_code"
     title = "Invalid reset code"
+
+
+class OwnDraft(Forbidden):
+    """三审: a reviewer tried to approve (or return) a version or batch they wrote themselves."""
+
+    code = "own_draft"
+    title = "Own draft"
+
+
+class AlreadyReviewed(Conflict):
+    """This reviewer has approved this version or batch already: a second step needs someone else."""
+
+    code = "already_reviewed"
+    title = "Already reviewed"
+
+
+class NotInReview(Conflict):
+    """The version or batch is not waiting for review (published, returned or superseded), or
+    belongs to an import batch that is reviewed as one unit."""
+
+    code = "not_in_review"
+    title = "Not in review"

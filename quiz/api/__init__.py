@@ -18,6 +18,7 @@ MODULES = (
     "teams",
     "shop",
     "admin_banks",
+    "admin_review",
     "admin_quiz",
     "admin_points",
     "admin_shop",

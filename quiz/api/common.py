@@ -92,6 +92,10 @@ def roles_required(*roles: str):
 
 
 admin_required = roles_required(Role.ADMIN)
+# 三审: editors draft and import, reviewers approve or return; an admin may do both.
+editor_required = roles_required(Role.ADMIN, Role.EDITOR)
+reviewer_required = roles_required(Role.ADMIN, Role.REVIEWER)
+question_staff_required = roles_required(Role.ADMIN, Role.EDITOR, Role.REVIEWER)
 
 
 def rules() -> Rules:

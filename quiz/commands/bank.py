@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 
 from quiz.extensions import db
-from quiz.services import banks
+from quiz.services import banks, review
 
 
 @click.command("import-bank")
@@ -35,15 +35,26 @@ def import_bank_command(path: Path, dry_run: bool) -> None:
         )
         if dry_run:
             bar.update(len(bank.questions))
+    batch = None
     if dry_run:
         db.session.rollback()
     else:
+        # 三审: a command-line import is reviewed like an upload (any reviewer may approve it).
+        batch = review.submit_import(
+            report.bank_id,
+            path.name,
+            author_id=None,
+            steps=current_app.config["QUIZ_REVIEW_STEPS"],
+            now=current_app.clock.now(),
+        )
         db.session.commit()
     verb = "would add" if dry_run else "added"
     click.echo(
         f"{path.name}: {verb} {report.created} questions, {report.duplicates} duplicates "
         f"skipped, {report.skipped_blank_rows} blank rows ignored."
     )
+    if batch is not None:
+        click.echo(f"review batch {batch.id}: the questions reach citizens once it is approved.")
 
 
 def init_cli(app: Flask) -> None:

@@ -33,11 +33,20 @@ class Role(StrEnum):
     CLERK = "clerk"
     # Reads the audit trail and changes nothing (三权分立: whoever administers cannot erase it).
     AUDITOR = "auditor"
+    # 三审: an editor drafts and imports questions, a reviewer approves or returns them.
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
 
 
 ROLES = tuple(r.value for r in Role)
 # Staff run the service: they may answer, but earn nothing, rank nowhere and redeem nothing.
-STAFF_ROLES = (Role.ADMIN.value, Role.CLERK.value, Role.AUDITOR.value)
+STAFF_ROLES = (
+    Role.ADMIN.value,
+    Role.CLERK.value,
+    Role.AUDITOR.value,
+    Role.EDITOR.value,
+    Role.REVIEWER.value,
+)
 
 
 ERASED_NAME = "已注销用户"

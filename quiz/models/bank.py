@@ -49,6 +49,8 @@ class Question(db.Model):
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_banks.id"), index=True)
     # sha256 of the normalised type, stem and options: the same question is never stored twice.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The published version (三审, `question_versions`); 0 while the first is still in review.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

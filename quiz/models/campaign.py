@@ -92,6 +92,7 @@ class CampaignAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("campaign_attempts.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     # In the question's own keys (the user's keys are translated on the way in).
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]

@@ -39,6 +39,8 @@ class Mistake(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    # The version of the last wrong answer: the 错题本 shows that wording and key.
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     category: Mapped[str] = mapped_column(String(64))
     wrong_count: Mapped[int] = mapped_column(Integer)
     last_wrong_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -75,6 +77,7 @@ class PracticeAnswer(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("practice_sessions.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     day: Mapped[date] = mapped_column(Date)
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]
@@ -118,6 +121,8 @@ class QuestionReport(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Resolved `fixed`: the version of the question that carries the fix.
+    fixed_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     question = relationship("Question", lazy="joined")

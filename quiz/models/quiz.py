@@ -63,6 +63,8 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    # The version of the question the user saw and was scored against.
+    question_version: Mapped[int] = mapped_column(Integer, server_default="1")
     day: Mapped[date] = mapped_column(Date)
     choices: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool]

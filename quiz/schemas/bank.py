@@ -54,6 +54,10 @@ class ImportReportOut(Schema):
     duplicates = fields.Integer()
     errors = fields.List(fields.Nested(ImportIssue))
     bank_id = fields.Integer(allow_none=True)
+    batch_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "三审: the review batch (null: published at once)"},
+    )
     skipped_blank_rows = fields.Integer()
     skipped_example_rows = fields.Integer(
         metadata={"description": "the template's sample rows (题干 starting with 【示例】)"}
@@ -91,6 +95,7 @@ class QuestionListArgs(PageArgs):
 
 
 class QuestionFullOut(AdminQuestionOut):
+    version = fields.Integer(metadata={"description": "the published version (0: none yet)"})
     difficulty = fields.Integer()
     points = fields.Integer(allow_none=True)
     bank_id = fields.Integer(allow_none=True)

@@ -22,6 +22,7 @@ class ReviewItemOut(Schema):
     correct_choices = fields.List(fields.String())
     explanation = fields.String()
     points_awarded = fields.Integer()
+    question_version = fields.Integer(metadata={"description": "the version the user saw"})
 
 
 class ReviewOut(Schema):
@@ -43,6 +44,9 @@ class MistakeOut(Schema):
     last_wrong_on = fields.Date()
     mastered = fields.Boolean()
     mastered_at = fields.DateTime(allow_none=True)
+    question_version = fields.Integer(
+        metadata={"description": "the version of the last wrong answer (its wording and key)"}
+    )
 
 
 class MistakesOut(Schema):
@@ -85,6 +89,9 @@ class ReportOut(Schema):
     note = fields.String(allow_none=True)
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
+    fixed_version = fields.Integer(
+        allow_none=True, metadata={"description": "resolved `fixed`: the version with the fix"}
+    )
 
 
 class ReportsOut(Schema):

@@ -57,6 +57,9 @@ class AnswerResultOut(Schema):
     bonus_awarded = fields.Integer()
     bonuses = fields.List(fields.Nested(BonusOut))
     too_fast = fields.Boolean(metadata={"description": "sooner than QUIZ_MIN_ANSWER_MS: no points"})
+    question_version = fields.Integer(
+        metadata={"description": "the version of the question the answer was scored against"}
+    )
 
 
 class Rendered(fields.List):

@@ -53,9 +53,9 @@ WITH old AS (
            (:min_ms > 0 AND (interval_ms IS NULL OR interval_ms < :min_ms)) AS too_fast
     FROM open
 ), answer AS (
-    INSERT INTO answers (user_id, question_id, day, choices, correct, points, bonus, category,
-                         district, elapsed_ms, interval_ms, too_fast, created_at)
-    SELECT :user_id, :question_id, :day, :choices, :correct,
+    INSERT INTO answers (user_id, question_id, question_version, day, choices, correct, points,
+                         bonus, category, district, elapsed_ms, interval_ms, too_fast, created_at)
+    SELECT :user_id, :question_id, :question_version, :day, :choices, :correct,
            CASE WHEN paced.too_fast THEN 0 ELSE :points END, 0, :category, :district,
            CAST(floor(extract(epoch FROM (:now - paced.first_seen_at)) * 1000) AS integer),
            paced.interval_ms, paced.too_fast, :now
@@ -73,11 +73,13 @@ WITH old AS (
     FROM answer, paced WHERE quiz_days.id = paced.id
     RETURNING quiz_days.answered, quiz_days.total, quiz_days.correct, quiz_days.too_fast
 ), mistake AS (
-    INSERT INTO mistakes (user_id, question_id, category, wrong_count, last_wrong_at,
-                          last_wrong_on, mastered_at)
-    SELECT :user_id, :question_id, :category, 1, :now, :day, NULL FROM answer WHERE NOT :correct
+    INSERT INTO mistakes (user_id, question_id, question_version, category, wrong_count,
+                          last_wrong_at, last_wrong_on, mastered_at)
+    SELECT :user_id, :question_id, :question_version, :category, 1, :now, :day, NULL
+    FROM answer WHERE NOT :correct
     ON CONFLICT (user_id, question_id) DO UPDATE SET
         wrong_count = mistakes.wrong_count + 1, last_wrong_at = excluded.last_wrong_at,
+        question_version = excluded.question_version,
         last_wrong_on = excluded.last_wrong_on, mastered_at = NULL, category = excluded.category
     RETURNING 1
 ), earning AS (
@@ -111,6 +113,7 @@ _STATEMENT = text(_SQL).bindparams(
     bindparam("points", type_=Integer()),
     bindparam("user_id", type_=Integer()),
     bindparam("question_id", type_=Integer()),
+    bindparam("question_version", type_=Integer()),
     bindparam("choices", type_=String()),
     bindparam("category", type_=String()),
     bindparam("district", type_=String()),
@@ -141,6 +144,7 @@ def submit(
         {
             "user_id": user.id,
             "question_id": card.id,
+            "question_version": card.version,
             "day": day,
             "choices": judgement.chosen,
             "correct": judgement.correct,

@@ -117,6 +117,7 @@ class QuestionCard:
     explanation: str
     category: str
     points: int | None
+    version: int = 1  # the published version these columns are (三审)
 
     @classmethod
     def of(cls, row) -> QuestionCard:
@@ -130,6 +131,7 @@ class QuestionCard:
             explanation=row.explanation or "",
             category=row.category,
             points=row.points,
+            version=row.version,
         )
 
     @property
@@ -149,6 +151,7 @@ class AnswerResult:
     bonus_awarded: int
     bonuses: list[dict] = field(default_factory=list)
     too_fast: bool = False
+    question_version: int = 1  # the version the answer was scored against
 
 
 def seeded_rng(secret: str, *parts) -> random.Random:
@@ -234,6 +237,7 @@ def result(
         completed=completed,
         bonus_awarded=bonus,
         too_fast=too_fast,
+        question_version=question.version,
     )
 
 

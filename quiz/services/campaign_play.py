@@ -315,6 +315,7 @@ def submit_answer(
     answer = CampaignAnswer(
         attempt_id=attempt.id,
         question_id=question_id,
+        question_version=question.version,
         choices=judgement.chosen,
         correct=judgement.correct,
         points=awarded,

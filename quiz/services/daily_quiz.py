@@ -209,6 +209,7 @@ def _submit_stepwise(
     answer = Answer(
         user_id=user.id,
         question_id=card.id,
+        question_version=card.version,
         day=day,
         choices=judgement.chosen,
         correct=judgement.correct,
@@ -418,6 +419,7 @@ def results_of_day(
                 too_fast=answer.too_fast,
                 bonus=answer.bonus,
             )
+            results[str(answer.question_id)].question_version = answer.question_version
     return results
 
 

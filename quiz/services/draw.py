@@ -215,6 +215,7 @@ _CARD_COLUMNS = select(
     Question.explanation,
     Question.category,
     Question.points,
+    Question.version,
 )
 
 

@@ -19,6 +19,7 @@ from quiz.models import (
     Mistake,
     Question,
 )
+from quiz.services import version_history
 from quiz.services.answering import Rules
 from quiz.services.option_order import as_seen, in_user_keys
 
@@ -33,6 +34,7 @@ class ReviewItem:
     correct_choices: list[str]
     explanation: str
     points_awarded: int
+    question_version: int = 1
 
 
 @dataclass
@@ -60,9 +62,13 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
             select(Question).where(Question.id.in_([a.question_id for a in answers]))
         )
     }
+    # Each answer is shown in the wording and key of the version its user saw.
+    seen = version_history.cards_of((a.question_id, a.question_version) for a in answers)
     items = []
     for answer in answers:
-        question = questions[answer.question_id]
+        question = (
+            seen.get((answer.question_id, answer.question_version)) or questions[answer.question_id]
+        )
         order = rules.options_for(user_id, question)
         items.append(
             ReviewItem(
@@ -72,6 +78,7 @@ def review(user_id: int, day: date, rules: Rules) -> Review:
                 correct_choices=in_user_keys(question.answer, order),
                 explanation=question.explanation,
                 points_awarded=answer.points,
+                question_version=answer.question_version,
             )
         )
     return Review(day, items)
@@ -91,6 +98,7 @@ class MistakeItem:
     last_wrong_at: datetime
     mastered: bool
     mastered_at: datetime | None
+    question_version: int = 1
 
 
 def mistakes_of(
@@ -125,8 +133,12 @@ def mistakes_of(
     rows = db.session.execute(
         stmt.order_by(Mistake.last_wrong_at.desc(), Mistake.id.desc()).limit(limit)
     )
+    rows = rows.all()
+    # The wording and key of the version the user last got wrong.
+    seen = version_history.cards_of((m.question_id, m.question_version) for m, _ in rows)
     out = []
-    for mistake, question in rows:
+    for mistake, current in rows:
+        question = seen.get((mistake.question_id, mistake.question_version)) or current
         order = rules.options_for(user_id, question)
         out.append(
             MistakeItem(
@@ -139,6 +151,7 @@ def mistakes_of(
                 last_wrong_at=mistake.last_wrong_at,
                 mastered=mistake.mastered_at is not None,
                 mastered_at=mistake.mastered_at,
+                question_version=mistake.question_version,
             )
         )
     return out

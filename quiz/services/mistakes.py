@@ -20,6 +20,7 @@ def record_wrong(user_id: int, question: Question, *, day: date, now: datetime) 
         .values(
             user_id=user_id,
             question_id=question.id,
+            question_version=question.version,
             category=question.category,
             wrong_count=1,
             last_wrong_at=now,
@@ -35,6 +36,7 @@ def record_wrong(user_id: int, question: Question, *, day: date, now: datetime) 
                 "last_wrong_on": day,
                 "mastered_at": None,
                 "category": question.category,
+                "question_version": question.version,
             },
         )
     )

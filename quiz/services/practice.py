@@ -160,6 +160,7 @@ def answer_practice(
             session_id=session.id,
             user_id=user.id,
             question_id=question.id,
+            question_version=question.version,
             day=day,
             choices=judgement.chosen,
             correct=judgement.correct,

@@ -20,7 +20,7 @@ from quiz.models import (
     QuestionReport,
 )
 from quiz.models.types import MAX_ID
-from quiz.services import question_pool, question_stats
+from quiz.services import question_pool, question_stats, version_history
 from quiz.services.answering import Rules
 
 
@@ -123,6 +123,7 @@ def resolve_report(
         raise NotFound("纠错不存在。")
     if report.status != "open":
         raise ReportNotOpen("这条纠错已经处理过了。")
+    fixed = version_history.latest_version(report.question_id) if resolution == "fixed" else None
     db.session.execute(
         update(QuestionReport)
         .where(QuestionReport.question_id == report.question_id, QuestionReport.status == "open")
@@ -132,6 +133,7 @@ def resolve_report(
             note=note,
             resolved_by=admin_id,
             resolved_at=now,
+            fixed_version=fixed,
         )
         .execution_options(synchronize_session=False)
     )

@@ -81,8 +81,9 @@ def current_tab() -> str:
 # (endpoint, label, roles) — the console's menu.
 ADMIN_NAV = (
     ("dashboard", "知晓率", ("admin",)),
-    ("banks", "题库导入", ("admin",)),
-    ("questions", "题目", ("admin",)),
+    ("banks", "题库导入", ("admin", "editor")),
+    ("questions", "题目", ("admin", "editor", "reviewer")),
+    ("review", "三审", ("admin", "editor", "reviewer")),
     ("schedule", "排期", ("admin",)),
     ("prizes", "奖品", ("admin",)),
     ("vouchers", "核销", ("admin", "clerk")),
@@ -93,11 +94,11 @@ ADMIN_NAV = (
     ("winners", "每周之星", ("admin",)),
     ("targets", "参与目标", ("admin",)),
     ("audit", "审计日志", ("auditor",)),
-    ("security", "账号安全", ("admin", "clerk", "auditor")),
+    ("security", "账号安全", ("admin", "clerk", "auditor", "editor", "reviewer")),
     ("campaigns", "专项答题", ("admin",)),
     ("partners", "合作方", ("admin",)),
 )
-STAFF = ("admin", "clerk", "auditor")
+STAFF = ("admin", "clerk", "auditor", "editor", "reviewer")
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -317,6 +318,8 @@ def admin_requires_staff():
         return redirect(url_for("admin_pages.vouchers"))
     if current_user.role == "auditor" and request.endpoint == "admin_pages.dashboard":
         return redirect(url_for("admin_pages.audit"))
+    if current_user.role in ("editor", "reviewer") and request.endpoint == "admin_pages.dashboard":
+        return redirect(url_for("admin_pages.review"))
     if not _allowed(request.endpoint or "", current_user.role):
         return render_template("forbidden.html", page="forbidden", area="admin"), 403
     return None

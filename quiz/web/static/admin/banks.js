@@ -7,7 +7,7 @@ import { dataTable } from "./table.js";
 export const READS = {
   "POST /api/v1/admin/question-banks": ["created", "duplicates", "skipped_example_rows", "preview[].row",
     "preview[].type", "preview[].stem", "preview[].options", "preview[].answer[]", "preview[].explanation",
-    "preview[].category", "preview[].difficulty", "preview[].points", "preview[].duplicate"],
+    "preview[].category", "preview[].difficulty", "preview[].points", "preview[].duplicate", "batch_id"],
 };
 
 const form = $("#bank-form"), result = $("#bank-result"), importButton = $("#bank-import");
@@ -46,6 +46,11 @@ function upload(dryRun) {
           r.advice.map((a) => [a.name, a.value, a.limit, a.ok ? "良好" : "超出"]), [false]));
       }
       importButton.focus();
+    } else if (r.batch_id) {
+      // 三审: the import waits for a reviewer; nothing reaches citizens before.
+      flash(`已提交审核（批次 ${r.batch_id}）：${r.created} 题，跳过重复 ${r.duplicates} 题。审核通过后生效。`, "ok");
+      result.append(el("p", {}, el("a", { href: "/admin/review", text: "查看审核队列" })));
+      importButton.disabled = true;
     } else {
       flash(`导入完成：新增 ${r.created} 题，跳过重复 ${r.duplicates} 题${examples}。`, "ok");
       importButton.disabled = true;

@@ -9,7 +9,7 @@ export const READS = {
     "questions[].stats.correct_rate", "questions[].stats.median_answer_ms", "questions[].stats.discrimination",
     "questions[].stats.open_reports", "questions[].stats.reasons[]", "next_cursor"],
   "PATCH /api/v1/admin/questions/{question_id}": ["id", "type", "stem", "category", "answer[]", "active",
-    "options[].key", "options[].text", "explanation"],
+    "options[].key", "options[].text", "explanation", "version"],
 };
 
 const body = $("#q-table tbody"), dialog = $("#q-dialog");
@@ -38,9 +38,11 @@ function row(q, stats) {
     el("td", { text: q.stem }), el("td", { text: q.category }), el("td", { text: q.answer.join("") }),
     el("td", { text: q.active ? "启用" : "停用" }),
     el("td", {},
+      el("a", { className: "small", href: `/admin/review?question=${q.id}`, text: "版本" }), " ",
       el("button", { type: "button", className: "small", text: "编辑", onclick: () => open(q, tr) }), " ",
       el("button", { type: "button", className: "small", text: q.active ? "停用" : "启用", onclick: () => {
         api("PATCH", "/admin/questions/" + q.id, { active: !q.active }).then((u) => {
+          if (u.id === undefined) { flash(`已提交审核：第 ${q.id} 题第 ${u.version} 版。`, "ok"); return; }
           flash(`${u.active ? "已启用" : "已停用"}第 ${u.id} 题。`, "ok");
           tr.replaceWith(row(u, stats));
         }).catch(fail);
@@ -70,6 +72,10 @@ onSubmit($("#q-edit"), (data) => {
   if (options.length) patch.options = options;
   return api("PATCH", "/admin/questions/" + editing.q.id, patch).then((u) => {
     dialog.close();
+    if (u.id === undefined) {  // 202: a draft waiting for review (三审); the row stays as published
+      flash(`已提交审核：第 ${editing.q.id} 题第 ${u.version} 版，审核通过后生效。`, "ok");
+      return;
+    }
     flash(`已保存第 ${u.id} 题。`, "ok");
     editing.tr.replaceWith(row(u, editing.stats));
   });

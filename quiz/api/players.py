@@ -14,6 +14,7 @@ from quiz.api.common import Blueprint, account, admin_required, config, login_re
 from quiz.clock import local_day, now, today
 from quiz.errors import AppError, NotCompleted, NotFound
 from quiz.extensions import app_part
+from quiz.models.account import Role
 from quiz.schemas.account import streak_of
 from quiz.schemas.players import (
     BadgesOut,
@@ -133,7 +134,7 @@ def share_card():
     except AppError:  # boards unavailable (Redis down): the card says "暂未上榜"
         me = None
     base = request.host_url.rstrip("/")
-    invite = user.invite_code if user.role == "reporter" else None
+    invite = user.invite_code if user.role == Role.REPORTER else None
     link = f"{base}/app/register?invite={invite}" if invite else f"{base}/app/"
     body = share_cards.daily_card_png(
         name=recognition.public_name(user),
@@ -207,7 +208,7 @@ def campaign_share_card(campaign_id):
 def my_invite_qr():
     """A 小记者's family invite as a QR code (the register page with the invite code filled)."""
     user = account()
-    if user.role != "reporter" or not user.invite_code:
+    if user.role != Role.REPORTER or not user.invite_code:
         raise NotFound("只有小记者有家庭邀请码。")
     link = f"{request.host_url.rstrip('/')}/app/register?invite={user.invite_code}"
     out = io.BytesIO()

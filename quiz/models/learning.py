@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -84,6 +85,13 @@ class PracticeAnswer(db.Model):
     category: Mapped[str] = mapped_column(String(64))
     district: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportStatus(StrEnum):
+    """Where a 纠错 report stands: open until an admin resolves it (fixed or rejected)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
 
 
 class QuestionReport(db.Model):

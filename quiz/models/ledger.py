@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,13 +11,26 @@ from sqlalchemy.orm import Mapped, mapped_column
 from quiz.extensions import db
 from quiz.models.types import UTCDateTime
 
-KINDS = ("quiz_correct", "quiz_bonus", "family_bonus", "redeem", "refund", "admin_adjust")
+
+class LedgerKind(StrEnum):
+    """Why a balance changed."""
+
+    QUIZ_CORRECT = "quiz_correct"
+    QUIZ_BONUS = "quiz_bonus"
+    FAMILY_BONUS = "family_bonus"  # 小手拉大手: a family member's day lifts the reporter
+    REDEEM = "redeem"
+    REFUND = "refund"
+    ADMIN_ADJUST = "admin_adjust"
+    # 专项答题 points: spendable, but on no daily board (each campaign ranks its own attempts).
+    CAMPAIGN_POINTS = "campaign_points"
+    # The news app's mall spending points (a debit) and giving some back (a refund).
+    PARTNER_DEBIT = "partner_debit"
+    PARTNER_REFUND = "partner_refund"
+
+
+KINDS = tuple(k.value for k in LedgerKind)
 # Kinds that count as earned points on the leaderboards and against the daily cap.
-EARNING_KINDS = ("quiz_correct", "quiz_bonus", "family_bonus")
-# 专项答题 points: spendable, but on no daily board (each campaign ranks its own attempts).
-KINDS += ("campaign_points",)
-# The news app's mall spending points (a debit) and giving some back (a refund): not earnings.
-KINDS += ("partner_debit", "partner_refund")
+EARNING_KINDS = (LedgerKind.QUIZ_CORRECT, LedgerKind.QUIZ_BONUS, LedgerKind.FAMILY_BONUS)
 
 
 class LedgerEntry(db.Model):

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Integer, String, bindparam, text
 
 from quiz.extensions import db
+from quiz.models.ledger import LedgerKind
 from quiz.models.types import UTCDateTime
 from quiz.services import ledger
 from quiz.services.answering import AlreadyAnswered
@@ -176,7 +177,7 @@ def submit(
                 row.entry_id,
                 user_id=user.id,
                 delta=row.points,
-                kind="quiz_correct",
+                kind=LedgerKind.QUIZ_CORRECT,
                 memo=memo,
                 ref=ref,
                 idempotency_key=key,

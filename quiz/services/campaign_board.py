@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, Campaign, CampaignAttempt, User
+from quiz.models.account import Role
 from quiz.services.campaigns import HIGH_SCORE_SHARE, get
 from quiz.services.leaderboards.reading import display_names
 
@@ -80,7 +81,7 @@ def leaderboard(campaign_id: int, viewer: User, *, limit: int) -> CampaignStandi
     get(campaign_id)
     rows = _best_attempts(campaign_id)
     top = rows[:limit]
-    names = display_names([r.user_id for r in top], full_names=viewer.role == "admin")
+    names = display_names([r.user_id for r in top], full_names=viewer.role == Role.ADMIN)
     entries = [
         {
             "rank": i + 1,

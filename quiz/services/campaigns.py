@@ -40,11 +40,12 @@ from quiz.clock import local_day
 from quiz.errors import NotFound, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Campaign, Question
+from quiz.models.ledger import LedgerKind
 from quiz.models.types import MAX_ID
 from quiz.services import question_pool
 from quiz.services.answering import Rules
 
-KIND = "campaign_points"
+KIND = LedgerKind.CAMPAIGN_POINTS
 # Sane caps for what an admin sets.
 MAX_QUESTIONS = 50
 MAX_ATTEMPTS = 100

@@ -19,6 +19,7 @@ from quiz.clock import day_bounds, local_day
 from quiz.errors import NotFound
 from quiz.extensions import db
 from quiz.models import Answer, QuizDay, User
+from quiz.models.ledger import LedgerKind
 from quiz.services import (
     answer_statement,
     answering,
@@ -193,7 +194,7 @@ def _submit_stepwise(
     if points and not answer_pace.too_fast:
         awarded, balance = cap.award(
             points,
-            "quiz_correct",
+            LedgerKind.QUIZ_CORRECT,
             key=_answer_key(user.id, day, card.id),
             memo=answer_memo(card),
             ref=f"question:{card.id}",
@@ -294,7 +295,7 @@ def _complete_day(
         if done.correct == done.total and rules.bonus_perfect:
             points, balance = cap.award(
                 rules.bonus_perfect,
-                "quiz_bonus",
+                LedgerKind.QUIZ_BONUS,
                 key=f"perfect:{user.id}:{day}",
                 memo="全部答对奖励",
                 ref=f"day:{day}",
@@ -306,7 +307,7 @@ def _complete_day(
             amount = min(rules.bonus_streak * (streak - 1), rules.bonus_streak_cap)
             points, balance = cap.award(
                 amount,
-                "quiz_bonus",
+                LedgerKind.QUIZ_BONUS,
                 key=f"streak:{user.id}:{day}",
                 memo=f"连续答题 {streak} 天奖励",
                 ref=f"day:{day}",
@@ -334,7 +335,7 @@ def _complete_day(
 
 
 # The daily quiz task: what QUIZ_DAILY_CAP limits (family bonuses are a task of their own).
-QUIZ_TASK_KINDS = ("quiz_correct", "quiz_bonus")
+QUIZ_TASK_KINDS = (LedgerKind.QUIZ_CORRECT, LedgerKind.QUIZ_BONUS)
 
 
 class _Cap:

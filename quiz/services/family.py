@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.models.account import Role
+from quiz.models.ledger import LedgerKind
 from quiz.services.ledger import post_entry
 
 DEFAULT_FAMILY_MAX = 6  # QUIZ_FAMILY_MAX's default
@@ -42,7 +43,7 @@ def on_day_completed(
     posted = post_entry(
         reporter.id,
         bonus,
-        "family_bonus",
+        LedgerKind.FAMILY_BONUS,
         key=bonus_key(member.id, day),
         now=now,
         ref=f"family:{member.id}",
@@ -62,7 +63,7 @@ def family_of(reporter: User, *, today: date, family_max: int) -> dict:
     earned = {m.id: 0 for m in members}
     entries = db.session.execute(
         select(LedgerEntry.idempotency_key, LedgerEntry.delta).where(
-            LedgerEntry.user_id == reporter.id, LedgerEntry.kind == "family_bonus"
+            LedgerEntry.user_id == reporter.id, LedgerEntry.kind == LedgerKind.FAMILY_BONUS
         )
     )
     for key, delta in entries:

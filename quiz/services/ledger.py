@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from quiz.errors import IdempotencyKeyReused, InsufficientPoints, UnknownUser, ValidationFailed
 from quiz.extensions import app_part, db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
+from quiz.models.ledger import LedgerKind
 from quiz.services import fairplay
 from quiz.services.sql import insert_on_conflict
 
@@ -181,7 +182,13 @@ def adjust(
         raise UnknownUser("用户不存在。")
     fairplay.check_may_adjust(target, actor_id=actor_id)
     posted = post_entry(
-        user_id, delta, "admin_adjust", key=key, now=now, memo=memo.strip(), actor_id=actor_id
+        user_id,
+        delta,
+        LedgerKind.ADMIN_ADJUST,
+        key=key,
+        now=now,
+        memo=memo.strip(),
+        actor_id=actor_id,
     )
     first = posted.entry
     if not posted.created and (first.user_id, first.delta, first.memo) != (

@@ -34,6 +34,7 @@ from quiz.errors import (
 )
 from quiz.extensions import db
 from quiz.models import User
+from quiz.models.ledger import LedgerKind
 from quiz.models.partner import (
     PARTNER_SCOPES,
     Partner,
@@ -292,7 +293,7 @@ def debit(
     posted = ledger.post_entry(
         user.id,
         -points,
-        "partner_debit",
+        LedgerKind.PARTNER_DEBIT,
         key=f"partner-debit:{debit_id}",
         now=now,
         memo=(f"{caller.name}：{memo}" if memo else caller.name)[:255],
@@ -369,7 +370,7 @@ def refund(
     posted = ledger.post_entry(
         locked.user_id,
         points,
-        "partner_refund",
+        LedgerKind.PARTNER_REFUND,
         key=f"partner-refund:{new_id}",
         now=now,
         memo=f"{caller.name}：退还（订单 {locked.order_id}）"[:255],

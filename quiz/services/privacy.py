@@ -34,6 +34,7 @@ from quiz.models import (
     User,
 )
 from quiz.models.account import ERASED_NAME, STAFF_ROLES, is_minor
+from quiz.models.ledger import LedgerKind
 from quiz.models.partner import PartnerDebit, PartnerRefund
 from quiz.models.players import PasswordResetCode, PlayerSettings
 from quiz.models.privacy import GuardianConsent, SignInRecord
@@ -373,7 +374,7 @@ def erase(user: User, *, now: datetime) -> User:
     # My reporter's ledger memos named me ("家人 X 完成 …"): the name goes, the points stay.
     for entry in db.session.scalars(
         select(LedgerEntry).where(
-            LedgerEntry.kind == "family_bonus", LedgerEntry.ref == f"family:{user.id}"
+            LedgerEntry.kind == LedgerKind.FAMILY_BONUS, LedgerEntry.ref == f"family:{user.id}"
         )
     ):
         entry.memo = entry.memo.replace(user.display_name, ERASED_NAME)[:255]

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 import question_bank
 from quiz.extensions import db
 from quiz.models import Answer, Campaign, DailySet, Question, QuestionReport, User
+from quiz.models.learning import ReportStatus
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def report_counts(suspension: Suspension) -> list[tuple[int, int]]:
             User.created_at,
         )
         .join(User, User.id == QuestionReport.user_id)
-        .where(QuestionReport.status == "open", User.held_at.is_(None))
+        .where(QuestionReport.status == ReportStatus.OPEN, User.held_at.is_(None))
     ).all()
     min_age = timedelta(days=suspension.min_age_days)
     reporters: dict[int, set] = {}

@@ -19,6 +19,7 @@ from quiz.models import (
     Question,
     QuestionReport,
 )
+from quiz.models.learning import ReportStatus
 from quiz.models.types import MAX_ID
 from quiz.services import question_pool, question_stats, version_history
 from quiz.services.answering import Rules
@@ -65,7 +66,7 @@ def report_question(
     open_one = select(QuestionReport.id).where(
         QuestionReport.user_id == user_id,
         QuestionReport.question_id == question_id,
-        QuestionReport.status == "open",
+        QuestionReport.status == ReportStatus.OPEN,
     )
     if db.session.scalar(open_one) is not None:
         raise AlreadyReported("你对这道题的纠错还在处理中。")
@@ -81,7 +82,7 @@ def report_question(
         user_id=user_id,
         reason=reason,
         message=message,
-        status="open",
+        status=ReportStatus.OPEN,
         created_at=now,
     )
     db.session.add(report)
@@ -102,7 +103,7 @@ def reports_of(user_id: int, *, before_id: int | None, limit: int) -> list[Quest
 def report_queue(status: str, *, after_id: int | None, limit: int) -> list[QuestionReport]:
     """Open reports oldest first (a queue); resolved ones newest first."""
     stmt = select(QuestionReport).where(QuestionReport.status == status)
-    if status == "open":
+    if status == ReportStatus.OPEN:
         if after_id is not None:
             stmt = stmt.where(QuestionReport.id > after_id)
         stmt = stmt.order_by(QuestionReport.id)
@@ -121,14 +122,17 @@ def resolve_report(
     report = db.session.get(QuestionReport, report_id) if 0 < report_id <= MAX_ID else None
     if report is None:
         raise NotFound("纠错不存在。")
-    if report.status != "open":
+    if report.status != ReportStatus.OPEN:
         raise ReportNotOpen("这条纠错已经处理过了。")
     fixed = version_history.latest_version(report.question_id) if resolution == "fixed" else None
     db.session.execute(
         update(QuestionReport)
-        .where(QuestionReport.question_id == report.question_id, QuestionReport.status == "open")
+        .where(
+            QuestionReport.question_id == report.question_id,
+            QuestionReport.status == ReportStatus.OPEN,
+        )
         .values(
-            status="resolved",
+            status=ReportStatus.RESOLVED,
             resolution=resolution,
             note=note,
             resolved_by=admin_id,
@@ -161,7 +165,7 @@ def suspended_questions(rules: Rules) -> list[SuspendedQuestion]:
     open_counts = dict(
         db.session.execute(
             select(QuestionReport.question_id, func.count())
-            .where(QuestionReport.question_id.in_(ids), QuestionReport.status == "open")
+            .where(QuestionReport.question_id.in_(ids), QuestionReport.status == ReportStatus.OPEN)
             .group_by(QuestionReport.question_id)
         ).all()
     )
@@ -182,9 +186,9 @@ def clear_suspensions(rules: Rules, note: str, *, admin_id: int, now: datetime) 
         return 0
     result = db.session.execute(
         update(QuestionReport)
-        .where(QuestionReport.question_id.in_(ids), QuestionReport.status == "open")
+        .where(QuestionReport.question_id.in_(ids), QuestionReport.status == ReportStatus.OPEN)
         .values(
-            status="resolved",
+            status=ReportStatus.RESOLVED,
             resolution="rejected",
             note=note,
             resolved_by=admin_id,

@@ -23,6 +23,7 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 
 from quiz.extensions import db
 from quiz.models import Answer, Question, QuestionReport, QuizDay
+from quiz.models.learning import ReportStatus
 
 # Flag thresholds (docs/learning.md); a question needs QUIZ_STATS_MIN_ANSWERS answers for the
 # figure-based flags, open reports flag it at once.
@@ -110,7 +111,9 @@ def stats_for(question_ids: list[int] | None, *, min_answers: int) -> dict[int, 
 
     for qid, n in db.session.execute(
         _limit(
-            select(QuestionReport.question_id, func.count()).where(QuestionReport.status == "open"),
+            select(QuestionReport.question_id, func.count()).where(
+                QuestionReport.status == ReportStatus.OPEN
+            ),
             QuestionReport.question_id,
             ids,
         ).group_by(QuestionReport.question_id)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from quiz.errors import AlreadyReviewed, NotFound, NotInReview, OwnDraft, ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, Question, QuestionVersion, ReviewBatch, User
+from quiz.models.ledger import LedgerKind
 from quiz.models.types import MAX_ID
 from quiz.services import banks, fairplay, ledger, version_history, versions
 
@@ -357,7 +358,7 @@ def rescore_answers(
         entry = ledger.post_entry(
             user_id,
             per_answer * count,
-            "admin_adjust",
+            LedgerKind.ADMIN_ADJUST,
             key=f"rescore:{version.question_id}:{version.version}:{user_id}",
             now=now,
             memo=f"第 {version.question_id} 题答案更正（第 {version.version} 版），补记得分",

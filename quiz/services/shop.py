@@ -26,6 +26,7 @@ from quiz.errors import (
 )
 from quiz.extensions import db
 from quiz.models import User
+from quiz.models.ledger import LedgerKind
 from quiz.models.shop import Prize, Redemption
 from quiz.services import fairplay, ledger
 from quiz.services.codes import new_code, normalise_code
@@ -167,7 +168,7 @@ def redeem(user_id: int, prize_id: int, key: str, *, now: datetime) -> Redeemed:
     ledger.post_entry(
         user_id,
         -prize.cost,
-        "redeem",
+        LedgerKind.REDEEM,
         key=f"redeem:{redemption.id}",
         now=now,
         memo=prize.name[:255],
@@ -234,7 +235,7 @@ def cancel(redemption: Redemption, *, actor_id: int, now: datetime) -> Redemptio
     ledger.post_entry(
         redemption.user_id,
         redemption.cost,
-        "refund",
+        LedgerKind.REFUND,
         key=f"refund:{redemption.id}",
         now=now,
         memo=redemption.prize.name[:255],

@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from quiz.clock import today
+from quiz.models.account import STAFF_ROLES, Role
 from quiz.services import recognition
 
 STATIC = Path(__file__).parent / "static"
@@ -80,25 +81,25 @@ def current_tab() -> str:
 
 # (endpoint, label, roles) — the console's menu.
 ADMIN_NAV = (
-    ("dashboard", "知晓率", ("admin",)),
-    ("banks", "题库导入", ("admin", "editor")),
-    ("questions", "题目", ("admin", "editor", "reviewer")),
-    ("review", "三审", ("admin", "editor", "reviewer")),
-    ("schedule", "排期", ("admin",)),
-    ("prizes", "奖品", ("admin",)),
-    ("vouchers", "核销", ("admin", "clerk")),
-    ("points", "积分调整", ("admin",)),
-    ("teams", "团队", ("admin",)),
-    ("fairplay", "公平竞赛", ("admin",)),
-    ("reports_queue", "纠错", ("admin",)),
-    ("winners", "每周之星", ("admin",)),
-    ("targets", "参与目标", ("admin",)),
-    ("audit", "审计日志", ("auditor",)),
-    ("security", "账号安全", ("admin", "clerk", "auditor", "editor", "reviewer")),
-    ("campaigns", "专项答题", ("admin",)),
-    ("partners", "合作方", ("admin",)),
+    ("dashboard", "知晓率", (Role.ADMIN,)),
+    ("banks", "题库导入", (Role.ADMIN, Role.EDITOR)),
+    ("questions", "题目", (Role.ADMIN, Role.EDITOR, Role.REVIEWER)),
+    ("review", "三审", (Role.ADMIN, Role.EDITOR, Role.REVIEWER)),
+    ("schedule", "排期", (Role.ADMIN,)),
+    ("prizes", "奖品", (Role.ADMIN,)),
+    ("vouchers", "核销", (Role.ADMIN, Role.CLERK)),
+    ("points", "积分调整", (Role.ADMIN,)),
+    ("teams", "团队", (Role.ADMIN,)),
+    ("fairplay", "公平竞赛", (Role.ADMIN,)),
+    ("reports_queue", "纠错", (Role.ADMIN,)),
+    ("winners", "每周之星", (Role.ADMIN,)),
+    ("targets", "参与目标", (Role.ADMIN,)),
+    ("audit", "审计日志", (Role.AUDITOR,)),
+    ("security", "账号安全", (Role.ADMIN, Role.CLERK, Role.AUDITOR, Role.EDITOR, Role.REVIEWER)),
+    ("campaigns", "专项答题", (Role.ADMIN,)),
+    ("partners", "合作方", (Role.ADMIN,)),
 )
-STAFF = ("admin", "clerk", "auditor", "editor", "reviewer")
+STAFF = STAFF_ROLES
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -303,7 +304,7 @@ def _allowed(endpoint: str, role: str) -> bool:
     for entry, _label, roles in ADMIN_NAV:
         if entry == name:
             return role in roles
-    return role == "admin"
+    return role == Role.ADMIN
 
 
 @admin_pages.before_request
@@ -314,11 +315,14 @@ def admin_requires_staff():
         return _to_login("admin_pages.login")
     if current_user.role not in STAFF:
         return render_template("forbidden.html", page="forbidden", area="admin"), 403
-    if current_user.role == "clerk" and request.endpoint == "admin_pages.dashboard":
+    if current_user.role == Role.CLERK and request.endpoint == "admin_pages.dashboard":
         return redirect(url_for("admin_pages.vouchers"))
-    if current_user.role == "auditor" and request.endpoint == "admin_pages.dashboard":
+    if current_user.role == Role.AUDITOR and request.endpoint == "admin_pages.dashboard":
         return redirect(url_for("admin_pages.audit"))
-    if current_user.role in ("editor", "reviewer") and request.endpoint == "admin_pages.dashboard":
+    if (
+        current_user.role in (Role.EDITOR, Role.REVIEWER)
+        and request.endpoint == "admin_pages.dashboard"
+    ):
         return redirect(url_for("admin_pages.review"))
     if not _allowed(request.endpoint or "", current_user.role):
         return render_template("forbidden.html", page="forbidden", area="admin"), 403

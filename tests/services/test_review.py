@@ -246,7 +246,7 @@ def test_an_imported_batch_stays_out_of_every_draw_until_approved(people, rules)
     assert batch.status == "submitted"
     questions = list(db.session.scalars(select(Question)))
     assert [(q.active, q.version) for q in questions] == [(False, 0), (False, 0)]
-    with pytest.raises(daily_quiz.NoQuestions):
+    with pytest.raises(draw.NoQuestions):
         draw.choose_questions(NOW.date(), rules)
     with pytest.raises(OwnDraft):
         review.approve_batch(batch.id, reviewer_id=people["editor"].id, steps=1, now=NOW)

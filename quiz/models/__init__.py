@@ -22,6 +22,7 @@ from quiz.models.players import PasswordResetCode, PlayerSettings  # noqa: F401
 from quiz.models.privacy import GuardianConsent, SignInRecord  # noqa: F401
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
+from quiz.models.rollup import AwarenessDay, ParticipationDay, QuestionDay, RollupState
 
 __all__ = [
     "Role",
@@ -52,4 +53,8 @@ __all__ = [
     "PracticeAnswer",
     "PracticeSession",
     "QuestionReport",
+    "AwarenessDay",
+    "ParticipationDay",
+    "QuestionDay",
+    "RollupState",
 ]

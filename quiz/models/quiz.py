@@ -27,7 +27,8 @@ class QuizDay(db.Model):
     """One user's day: first fetch, progress and result. Locked while an answer is scored."""
 
     __tablename__ = "quiz_days"
-    __table_args__ = (UniqueConstraint("user_id", "day"),)
+    # The day index serves the reports' per-day reads (participation by district or team).
+    __table_args__ = (UniqueConstraint("user_id", "day"), Index("ix_quiz_days_day", "day"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,69 @@
+"""rollups: the answers summed per finished day (reports over a year read them), and the
+index the per-day reads of quiz_days need
+
+Revision ID: 0019
+Revises: 0017
+Create Date: 2026-12-07
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import quiz.models.types
+
+revision = "0019"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "rollup_question_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.Column("correct", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["questions.id"],
+            name=op.f("fk_rollup_question_days_question_id_questions"),
+        ),
+        sa.PrimaryKeyConstraint("day", "question_id", name=op.f("pk_rollup_question_days")),
+    )
+    op.create_table(
+        "rollup_awareness_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("district", sa.String(length=32), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.Column("correct", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "day", "district", "category", name=op.f("pk_rollup_awareness_days")
+        ),
+    )
+    op.create_table(
+        "rollup_participation_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("participants", sa.Integer(), nullable=False),
+        sa.Column("completed", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_rollup_participation_days")),
+    )
+    op.create_table(
+        "rollup_state",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("through", sa.Date(), nullable=False),
+        sa.Column("updated_at", quiz.models.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_rollup_state")),
+    )
+    op.create_index("ix_quiz_days_day", "quiz_days", ["day"])
+
+
+def downgrade():
+    op.drop_index("ix_quiz_days_day", table_name="quiz_days")
+    op.drop_table("rollup_state")
+    op.drop_table("rollup_participation_days")
+    op.drop_table("rollup_awareness_days")
+    op.drop_table("rollup_question_days")

@@ -58,11 +58,25 @@ def upgrade():
         sa.Column("updated_at", quiz.models.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_rollup_state")),
     )
+    op.create_table(
+        "rollup_people_months",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("scope", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_rollup_people_months_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint(
+            "month", "scope", "key", "user_id", name=op.f("pk_rollup_people_months")
+        ),
+    )
     op.create_index("ix_quiz_days_day", "quiz_days", ["day"])
 
 
 def downgrade():
     op.drop_index("ix_quiz_days_day", table_name="quiz_days")
+    op.drop_table("rollup_people_months")
     op.drop_table("rollup_state")
     op.drop_table("rollup_participation_days")
     op.drop_table("rollup_awareness_days")

@@ -22,7 +22,13 @@ from quiz.models.players import PasswordResetCode, PlayerSettings  # noqa: F401
 from quiz.models.privacy import GuardianConsent, SignInRecord  # noqa: F401
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
-from quiz.models.rollup import AwarenessDay, ParticipationDay, QuestionDay, RollupState
+from quiz.models.rollup import (
+    AwarenessDay,
+    ParticipationDay,
+    PeopleMonth,
+    QuestionDay,
+    RollupState,
+)
 
 __all__ = [
     "Role",
@@ -55,6 +61,7 @@ __all__ = [
     "QuestionReport",
     "AwarenessDay",
     "ParticipationDay",
+    "PeopleMonth",
     "QuestionDay",
     "RollupState",
 ]

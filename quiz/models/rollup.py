@@ -56,3 +56,16 @@ class RollupState(db.Model):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     through: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PeopleMonth(db.Model):
+    """Who took part in a month: per category and district they answered in (the answer's
+    copies; '' for no district), and who completed a day (`scope` 'completed', key ''). Lets a
+    report count distinct people over whole months without reading their answers."""
+
+    __tablename__ = "rollup_people_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)

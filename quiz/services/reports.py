@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, case, cast, distinct, func, select, union
+from sqlalchemy import Integer, case, cast, distinct, func, select
 
 from quiz.extensions import db
-from quiz.models import Answer, PracticeAnswer, Question
+from quiz.models import PracticeAnswer, Question
 from quiz.services import rollups
 
 
@@ -34,15 +34,12 @@ def awareness(
     The city's figure is the daily quiz's; practice answers (given after reading the 解析)
     count only when `include_practice` asks for them. Answers and right answers come from the
     rollups up to their day and the raw rows after it (`quiz.services.rollups`); participants
-    (distinct people over the whole range) from the raw rows. Keys in order, no district last.
+    (distinct people over the range) from the monthly lists of who took part for the whole
+    months in it and the raw rows for the rest. Keys in order, no district last.
     """
     key = "category" if by == "category" else "district"
     counts = rollups.awareness_counts(date_from, date_to, key)
-    people_of = [
-        select(getattr(Answer, key).label("key"), Answer.user_id).where(
-            Answer.day >= date_from, Answer.day <= date_to
-        )
-    ]
+    people_of = rollups.people_of(date_from, date_to, key)
     if include_practice:
         practice = select(
             getattr(PracticeAnswer, key), func.count(), _right(PracticeAnswer.correct)
@@ -55,7 +52,7 @@ def awareness(
                 PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to
             )
         )
-    rows_of = union(*people_of).subquery() if len(people_of) > 1 else people_of[0].subquery()
+    rows_of = rollups.union_of(people_of)
     people = dict(
         db.session.execute(
             select(rows_of.c.key, func.count(distinct(rows_of.c.user_id))).group_by(rows_of.c.key)

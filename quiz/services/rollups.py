@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, case, cast, func, insert, literal, select
+from sqlalchemy import Integer, case, cast, func, insert, literal, or_, select, union
 
 from quiz.extensions import db
-from quiz.models import Answer, AwarenessDay, ParticipationDay, QuestionDay, QuizDay, RollupState
+from quiz.models import (
+    Answer,
+    AwarenessDay,
+    ParticipationDay,
+    PeopleMonth,
+    QuestionDay,
+    QuizDay,
+    RollupState,
+)
 
 STATE = "answers"
 
@@ -53,6 +61,7 @@ def refresh(*, today: date, now: datetime, since: date | None = None) -> Refresh
     _sum_questions(*in_range)
     _sum_awareness(*in_range)
     _sum_participation(*in_range)
+    _list_people(*in_range)
     _set_through(max(last, held) if held else last, now)
     return Refreshed(through=last, days=(last - start).days + 1)
 
@@ -92,6 +101,85 @@ def _sum_participation(first: date, last: date) -> None:
     db.session.execute(
         insert(ParticipationDay).from_select(["day", "participants", "completed", "answers"], rows)
     )
+
+
+def _month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _list_people(first: date, last: date) -> None:
+    """Who took part in each month the range touches, from its first day through `last`."""
+    month = _month_of(first)
+    while month <= last:
+        end = min(_month_end(month), last)
+        db.session.execute(PeopleMonth.__table__.delete().where(PeopleMonth.month == month))
+        days = Answer.day.between(month, end)
+        district = func.coalesce(Answer.district, literal(""))
+        sources = (
+            select(literal(month), literal("category"), Answer.category, Answer.user_id).where(
+                days
+            ),
+            select(literal(month), literal("district"), district, Answer.user_id).where(days),
+            select(literal(month), literal("completed"), literal(""), QuizDay.user_id).where(
+                QuizDay.day.between(month, end), QuizDay.completed_at.is_not(None)
+            ),
+        )
+        db.session.execute(
+            insert(PeopleMonth).from_select(["month", "scope", "key", "user_id"], union(*sources))
+        )
+        month = _month_end(month) + timedelta(days=1)
+
+
+def people_split(date_from: date, date_to: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """(whole months the people rollup answers, the day ranges left to read raw)."""
+    held = through()
+    months: list[date] = []
+    month = _month_of(date_from)
+    month = month if month == date_from else _month_end(month) + timedelta(days=1)
+    while held is not None and _month_end(month) <= min(date_to, held):
+        months.append(month)
+        month = _month_end(month) + timedelta(days=1)
+    if not months:
+        return [], [(date_from, date_to)]
+    raw = [
+        (date_from, months[0] - timedelta(days=1)),
+        (_month_end(months[-1]) + timedelta(days=1), date_to),
+    ]
+    return months, [(a, b) for a, b in raw if a <= b]
+
+
+def people_of(date_from: date, date_to: date, scope: str) -> list:
+    """Selects of (key, user_id) to UNION: who took part in [from, to] per category or
+    district (scope 'category' / 'district', None for no district), or who completed a day
+    (scope 'completed', key '')."""
+    months, raw = people_split(date_from, date_to)
+    key = PeopleMonth.key
+    if scope == "district":
+        key = case((PeopleMonth.key == "", None), else_=PeopleMonth.key)
+    parts = []
+    if months:
+        parts.append(
+            select(key.label("key"), PeopleMonth.user_id.label("user_id")).where(
+                PeopleMonth.scope == scope, PeopleMonth.month.in_(months)
+            )
+        )
+    if raw and scope == "completed":
+        days = or_(*(QuizDay.day.between(a, b) for a, b in raw))
+        done = QuizDay.completed_at.is_not(None)
+        parts.append(select(literal("").label("key"), QuizDay.user_id).where(days, done))
+    elif raw:
+        days = or_(*(Answer.day.between(a, b) for a, b in raw))
+        parts.append(select(getattr(Answer, scope).label("key"), Answer.user_id).where(days))
+    return parts
+
+
+def union_of(parts: list):
+    """The rows of every select (a union of one is the select itself), as a subquery."""
+    return (union(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
 def _set_through(day: date, now: datetime) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select, update
 
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Answer, QuestionDay, RollupState
-from quiz.services import reports, rollups
+from quiz.services import participation, reports, rollups
 from tests.services.city import simulated_city
 
 
@@ -20,12 +21,17 @@ def _today(app):
 
 
 def _every_report(date_from, date_to) -> dict:
+    districts = current_app.config["QUIZ_DISTRICTS"]
     return {
         "category": reports.awareness(date_from, date_to, "category"),
         "district": reports.awareness(date_from, date_to, "district"),
         "practice": reports.awareness(date_from, date_to, "category", include_practice=True),
         "questions": reports.question_rates(date_from, date_to, limit=10_000),
         "participation": reports.participation(date_from, date_to),
+        "districts": participation.participation_by(
+            "district", date_from, date_to, districts=districts
+        ),
+        "teams": participation.participation_by("team", date_from, date_to, districts=districts),
     }
 
 
@@ -139,3 +145,17 @@ def test_the_refresh_command_sums_the_finished_days(app, city):
         args=["rollups", "refresh", "--since", str(city - timedelta(days=2))]
     )
     assert "2 days summed now" in again.output
+
+
+@pytest.mark.parametrize(
+    ("back_from", "back_to"),
+    [(53, 23), (69, 1), (60, 0), (53, 22), (52, 23)],
+    ids=["october", "with-october", "to-today", "october-and-a-day", "october-less-a-day"],
+)
+def test_ranges_over_whole_months_count_the_same_people(app, factory, back_from, back_to):
+    simulated_city(app, factory, players=25, days=70)
+    city = _today(app)
+    _refresh(app)
+    date_from, date_to = city - timedelta(days=back_from), city - timedelta(days=back_to)
+    assert rollups.people_split(date_from, date_to)[0] or back_from < 53
+    assert _every_report(date_from, date_to) == _raw(date_from, date_to)

@@ -71,11 +71,44 @@ def upgrade():
             "month", "scope", "key", "user_id", name=op.f("pk_rollup_people_months")
         ),
     )
+    op.create_table(
+        "rollup_question_picks",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("choices", sa.String(length=8), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["questions.id"],
+            name=op.f("fk_rollup_question_picks_question_id_questions"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "day", "question_id", "choices", name=op.f("pk_rollup_question_picks")
+        ),
+    )
+    op.create_table(
+        "rollup_question_scores",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("rest", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.Column("correct", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["questions.id"],
+            name=op.f("fk_rollup_question_scores_question_id_questions"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "day", "question_id", "rest", name=op.f("pk_rollup_question_scores")
+        ),
+    )
     op.create_index("ix_quiz_days_day", "quiz_days", ["day"])
 
 
 def downgrade():
     op.drop_index("ix_quiz_days_day", table_name="quiz_days")
+    op.drop_table("rollup_question_scores")
+    op.drop_table("rollup_question_picks")
     op.drop_table("rollup_people_months")
     op.drop_table("rollup_state")
     op.drop_table("rollup_participation_days")

@@ -27,6 +27,8 @@ from quiz.models.rollup import (
     ParticipationDay,
     PeopleMonth,
     QuestionDay,
+    QuestionPicks,
+    QuestionScores,
     RollupState,
 )
 
@@ -62,6 +64,8 @@ __all__ = [
     "AwarenessDay",
     "ParticipationDay",
     "PeopleMonth",
+    "QuestionPicks",
+    "QuestionScores",
     "QuestionDay",
     "RollupState",
 ]

@@ -69,3 +69,27 @@ class PeopleMonth(db.Model):
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class QuestionPicks(db.Model):
+    """Answers per day, question and stored choices (in the question's own keys)."""
+
+    __tablename__ = "rollup_question_picks"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    choices: Mapped[str] = mapped_column(String(8), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionScores(db.Model):
+    """Answers and right answers per day, question and rest score (the user's right answers
+    that day without this question): the blocks the discrimination index is made of."""
+
+    __tablename__ = "rollup_question_scores"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    rest: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)

@@ -25,6 +25,7 @@ from quiz.models import (
     QuizDay,
     RollupState,
 )
+from quiz.services import question_rollups
 
 STATE = "answers"
 
@@ -62,6 +63,7 @@ def refresh(*, today: date, now: datetime, since: date | None = None) -> Refresh
     _sum_awareness(*in_range)
     _sum_participation(*in_range)
     _list_people(*in_range)
+    question_rollups.sum_days(*in_range)
     _set_through(max(last, held) if held else last, now)
     return Refreshed(through=last, days=(last - start).days + 1)
 

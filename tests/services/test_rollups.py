@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Answer, QuestionDay, RollupState
-from quiz.services import participation, reports, rollups
+from quiz.services import participation, question_stats, reports, rollups
 from tests.services.city import simulated_city
 
 
@@ -32,6 +32,7 @@ def _every_report(date_from, date_to) -> dict:
             "district", date_from, date_to, districts=districts
         ),
         "teams": participation.participation_by("team", date_from, date_to, districts=districts),
+        "question stats": question_stats.stats_for(None, min_answers=1),
     }
 
 

@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("question_id", sa.Integer(), nullable=False),
         sa.Column("answers", sa.Integer(), nullable=False),
         sa.Column("correct", sa.Integer(), nullable=False),
+        sa.Column("timed", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["question_id"],
             ["questions.id"],
@@ -103,9 +104,12 @@ def upgrade():
         ),
     )
     op.create_index("ix_quiz_days_day", "quiz_days", ["day"])
+    # The median answer time reads the middle of each question's intervals from this index.
+    op.create_index("ix_answers_question_id_interval_ms", "answers", ["question_id", "interval_ms"])
 
 
 def downgrade():
+    op.drop_index("ix_answers_question_id_interval_ms", table_name="answers")
     op.drop_index("ix_quiz_days_day", table_name="quiz_days")
     op.drop_table("rollup_question_scores")
     op.drop_table("rollup_question_picks")

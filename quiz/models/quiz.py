@@ -59,6 +59,7 @@ class Answer(db.Model):
         Index("ix_answers_day_category", "day", "category"),
         Index("ix_answers_day_district", "day", "district"),
         Index("ix_answers_question_id_day", "question_id", "day"),
+        Index("ix_answers_question_id_interval_ms", "question_id", "interval_ms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

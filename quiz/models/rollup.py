@@ -14,7 +14,7 @@ from quiz.models.types import UTCDateTime
 
 
 class QuestionDay(db.Model):
-    """Answers and right answers of one question on one day."""
+    """Answers, right answers and timed answers (with an interval) of one question on one day."""
 
     __tablename__ = "rollup_question_days"
 
@@ -22,6 +22,7 @@ class QuestionDay(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
     answers: Mapped[int] = mapped_column(Integer)
     correct: Mapped[int] = mapped_column(Integer)
+    timed: Mapped[int] = mapped_column(Integer)
 
 
 class AwarenessDay(db.Model):

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Integer, and_, case, cast, func, insert, select
 
 from quiz.extensions import db
-from quiz.models import Answer, QuestionPicks, QuestionScores, QuizDay
+from quiz.models import Answer, QuestionDay, QuestionPicks, QuestionScores, QuizDay
 
 
 def _right():
@@ -119,6 +119,47 @@ def blocks(question_ids: list[int] | None, held: date | None) -> dict[int, dict[
             pair = out.setdefault(qid, {}).setdefault(int(score), [0, 0])
             pair[0] += int(n)
             pair[1] += int(right or 0)
+    return out
+
+
+def medians(question_ids: list[int] | None, held: date | None) -> dict[int, float]:
+    """question id → the median of its answers' `interval_ms` (the mean of the two middle
+    values when even): each question's count of timed answers, then its middle one or two read
+    from the (question_id, interval_ms) index — half an index range, not a sort of every answer."""
+    timed: dict[int, int] = {}
+    parts = [
+        _limit(
+            select(Answer.question_id, func.count(Answer.interval_ms)),
+            Answer.question_id,
+            question_ids,
+        )
+        .where(_after(held))
+        .group_by(Answer.question_id)
+    ]
+    if held:
+        parts.append(
+            _limit(
+                select(QuestionDay.question_id, func.sum(QuestionDay.timed)),
+                QuestionDay.question_id,
+                question_ids,
+            )
+            .where(QuestionDay.day <= held)
+            .group_by(QuestionDay.question_id)
+        )
+    for stmt in parts:
+        for qid, n in db.session.execute(stmt):
+            timed[qid] = timed.get(qid, 0) + int(n or 0)
+    out = {}
+    for qid, n in timed.items():
+        if n:
+            middle = db.session.scalars(
+                select(Answer.interval_ms)
+                .where(Answer.question_id == qid, Answer.interval_ms.is_not(None))
+                .order_by(Answer.interval_ms)
+                .offset((n - 1) // 2)
+                .limit(2 - n % 2)
+            ).all()
+            out[qid] = sum(middle) / len(middle)
     return out
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, case, cast, func, select
 
 from quiz.extensions import db
-from quiz.models import Answer, Question, QuestionReport
+from quiz.models import Question, QuestionReport
 from quiz.services import question_rollups, rollups
 
 # Flag thresholds (docs/learning.md); a question needs QUIZ_STATS_MIN_ANSWERS answers for the
@@ -91,8 +91,8 @@ def stats_for(question_ids: list[int] | None, *, min_answers: int) -> dict[int, 
             for key in choices:
                 picks[key] = picks.get(key, 0) + n
 
-    for qid, median in db.session.execute(_medians(ids)):
-        if qid in out and median is not None:
+    for qid, median in question_rollups.medians(ids, held).items():
+        if qid in out:
             out[qid].median_answer_ms = int(round(float(median)))
 
     for qid, by_rest in question_rollups.blocks(ids, held).items():
@@ -127,27 +127,6 @@ def flags_of(stats: QuestionStats, *, min_answers: int) -> list[str]:
     if stats.open_reports:
         flags.append("open_reports")
     return flags
-
-
-def _medians(ids):
-    """The median of `interval_ms` per question (the mean of the two middle values when even)."""
-    ranked = _limit(
-        select(
-            Answer.question_id.label("qid"),
-            Answer.interval_ms.label("ms"),
-            func.row_number()
-            .over(partition_by=Answer.question_id, order_by=(Answer.interval_ms, Answer.id))
-            .label("rn"),
-            func.count().over(partition_by=Answer.question_id).label("n"),
-        ).where(Answer.interval_ms.is_not(None)),
-        Answer.question_id,
-        ids,
-    ).subquery()
-    return (
-        select(ranked.c.qid, func.avg(ranked.c.ms))
-        .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-        .group_by(ranked.c.qid)
-    )
 
 
 def discrimination(blocks: list[tuple[int, int, int]]) -> float | None:

@@ -69,12 +69,13 @@ def refresh(*, today: date, now: datetime, since: date | None = None) -> Refresh
 
 
 def _sum_questions(first: date, last: date) -> None:
-    rows = select(Answer.day, Answer.question_id, func.count(), _right(Answer.correct)).where(
-        Answer.day.between(first, last)
-    )
+    timed = func.count(Answer.interval_ms)
+    rows = select(
+        Answer.day, Answer.question_id, func.count(), _right(Answer.correct), timed
+    ).where(Answer.day.between(first, last))
     db.session.execute(
         insert(QuestionDay).from_select(
-            ["day", "question_id", "answers", "correct"],
+            ["day", "question_id", "answers", "correct", "timed"],
             rows.group_by(Answer.day, Answer.question_id),
         )
     )

@@ -176,7 +176,13 @@ def _simulate_stretch(app, first_day: date, last_day: date, players: int, seed: 
     start = time.perf_counter()
     done = simulate.simulate_year(shape, now=app.clock.now())
     db.session.commit()
-    return {"seconds": round(time.perf_counter() - start, 1), "rows": done.rows}
+    seconds = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    # What autovacuum (PostgreSQL) or a nightly ANALYZE would have done by the next morning.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE")
+    vacuum = round(time.perf_counter() - start, 1)
+    return {"seconds": seconds, "vacuum_analyze_s": vacuum, "rows": done.rows}
 
 
 def _sizes(app, url: str | None, env: dict) -> dict:
@@ -228,11 +234,28 @@ def _measure(app, timer: Timer, today: date, reps: int) -> dict:
     figures = {"rollup_refresh_s": round(time.perf_counter() - start, 2), "days": refreshed.days}
     for name, call in _report_targets(app, today).items():
         figures[name] = timer.run(name, [call] * reps)
-        if name.startswith(ROLLUP_READERS):
+        if name.startswith(ROLLUP_READERS) or name.startswith("question stats"):
             figures[name]["raw"] = timer.run(f"{name} [raw]", [_without_rollups(call)] * reps)
     for name, calls in _player_targets(app, today, _busy_players(20)).items():
         figures[name] = timer.run(name, calls)
     return figures
+
+
+# The question statistics' statements before the rollups (quiz/services/question_stats.py at
+# c40ed40): the median as a window over every answer, the score blocks as a join of every answer.
+BEFORE = {
+    "question stats, median (window over every answer)": (
+        "SELECT qid, avg(ms) FROM (SELECT question_id AS qid, interval_ms AS ms, row_number() "
+        "OVER (PARTITION BY question_id ORDER BY interval_ms, id) AS rn, count(*) OVER "
+        "(PARTITION BY question_id) AS n FROM answers WHERE interval_ms IS NOT NULL) AS r "
+        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY qid"
+    ),
+    "question stats, score blocks (join of every answer with its day)": (
+        "SELECT a.question_id, d.correct - CASE WHEN a.correct THEN 1 ELSE 0 END AS rest, "
+        "count(*), sum(CASE WHEN a.correct THEN 1 ELSE 0 END) FROM answers a JOIN quiz_days d "
+        "ON d.user_id = a.user_id AND d.day = a.day GROUP BY a.question_id, rest"
+    ),
+}
 
 
 def _explain(timer: Timer, label: str) -> Path:
@@ -245,6 +268,13 @@ def _explain(timer: Timer, label: str) -> Path:
     )[:3]
     path = OUT / f"year-explain-{label}.txt"
     with path.open("w") as out:
+        for name, statement in BEFORE.items():
+            plan = db.session.connection().exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement
+            )
+            out.write(f"=== before: {name} ===\n{statement}\n")
+            out.write("\n".join(row[0] for row in plan) + "\n\n")
+            db.session.rollback()
         for name in [n for k in raw for n in (k, k.removesuffix(" [raw]"))]:
             took, statement, params = timer.slowest[name]
             conn = db.session.connection()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, func, insert, select
+from sqlalchemy import Integer, and_, case, cast, func, insert, literal, select, union_all
 
 from quiz.extensions import db
 from quiz.models import Answer, QuestionDay, QuestionPicks, QuestionScores, QuizDay
@@ -149,18 +149,30 @@ def medians(question_ids: list[int] | None, held: date | None) -> dict[int, floa
     for stmt in parts:
         for qid, n in db.session.execute(stmt):
             timed[qid] = timed.get(qid, 0) + int(n or 0)
-    out = {}
-    for qid, n in timed.items():
-        if n:
-            middle = db.session.scalars(
-                select(Answer.interval_ms)
-                .where(Answer.question_id == qid, Answer.interval_ms.is_not(None))
-                .order_by(Answer.interval_ms)
-                .offset((n - 1) // 2)
-                .limit(2 - n % 2)
-            ).all()
-            out[qid] = sum(middle) / len(middle)
-    return out
+    middles: dict[int, list[int]] = {}
+    wanted = [(qid, n) for qid, n in sorted(timed.items()) if n]
+    for start in range(0, len(wanted), MEDIANS_PER_STATEMENT):
+        arms = [_middle_of(qid, n) for qid, n in wanted[start : start + MEDIANS_PER_STATEMENT]]
+        for qid, ms in db.session.execute(union_all(*arms) if len(arms) > 1 else arms[0]):
+            middles.setdefault(qid, []).append(ms)
+    return {qid: sum(values) / len(values) for qid, values in middles.items()}
+
+
+# One statement reads the middles of this many questions (a UNION ALL of index range reads).
+MEDIANS_PER_STATEMENT = 100
+
+
+def _middle_of(question_id: int, timed: int):
+    """The middle one (odd) or two (even) of a question's timed answers, by interval."""
+    middle = (
+        select(Answer.interval_ms)
+        .where(Answer.question_id == question_id, Answer.interval_ms.is_not(None))
+        .order_by(Answer.interval_ms)
+        .offset((timed - 1) // 2)
+        .limit(2 - timed % 2)
+        .subquery()
+    )
+    return select(literal(question_id).label("qid"), middle.c.interval_ms).select_from(middle)
 
 
 ALL_DAYS = (date(1, 1, 1), date(9999, 12, 31))

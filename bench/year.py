@@ -313,6 +313,9 @@ def run_database(url: str | None, players: int, reps: int, seed: int) -> dict:
             figures.update(simulated=stretch, sizes=_sizes(app, url, env))
             results[label] = figures
             print(f"[{results['database']}] {label}: {json.dumps(figures['sizes'])}", flush=True)
+            # Kept after each stretch: a run stopped during the long last one keeps the others.
+            partial = OUT / f"year-partial-{results['database']}.json"
+            partial.write_text(json.dumps(results, indent=1, ensure_ascii=False))
             done = upto
         if url:
             results["explain"] = str(_explain(timer, time.strftime("%Y%m%dT%H%M%S")))

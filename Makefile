@@ -71,7 +71,8 @@ DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboar
 	tests/api/test_campaigns.py tests/api/test_campaign_fair_play.py tests/api/test_learning.py \
 	tests/api/test_learning_shuffled.py tests/services/test_question_stats.py \
 	tests/api/test_shop.py tests/api/test_stock_movements.py tests/api/test_fair_play.py \
-	tests/api/test_reports.py tests/api/test_teams.py
+	tests/api/test_reports.py tests/api/test_teams.py tests/services/test_rollups.py \
+	tests/services/test_simulate_year.py
 FAKE_AHEAD ?= +500d
 FAKE_BEFORE ?= 2025-06-15 08:00:00
 # Not named FAKETIME: make exports a variable that came from the environment, and libfaketime

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.commands import audit as audit_commands
-from quiz.commands import backup, bank, boards, fairplay
+from quiz.commands import backup, bank, boards, demo, fairplay, rollups
 from quiz.commands.partners import init_cli as init_partners_cli
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
@@ -113,5 +113,7 @@ def init_app(app: Flask) -> None:
     backup.init_cli(app)
     bank.init_cli(app)
     boards.init_cli(app)
+    demo.init_cli(app)
+    rollups.init_cli(app)
     fairplay.init_cli(app)
     init_partners_cli(app)

@@ -23,6 +23,15 @@ from quiz.models.privacy import GuardianConsent, SignInRecord  # noqa: F401
 from quiz.models.quiz import Answer, DailySet, QuizDay
 from quiz.models.recognition import Certificate, ParticipationTarget
 from quiz.models.review import QuestionVersion, ReviewBatch
+from quiz.models.rollup import (
+    AwarenessDay,
+    ParticipationDay,
+    PeopleMonth,
+    QuestionDay,
+    QuestionPicks,
+    QuestionScores,
+    RollupState,
+)
 
 __all__ = [
     "Role",
@@ -55,4 +64,11 @@ __all__ = [
     "QuestionReport",
     "QuestionVersion",
     "ReviewBatch",
+    "AwarenessDay",
+    "ParticipationDay",
+    "PeopleMonth",
+    "QuestionPicks",
+    "QuestionScores",
+    "QuestionDay",
+    "RollupState",
 ]

@@ -27,7 +27,8 @@ class QuizDay(db.Model):
     """One user's day: first fetch, progress and result. Locked while an answer is scored."""
 
     __tablename__ = "quiz_days"
-    __table_args__ = (UniqueConstraint("user_id", "day"),)
+    # The day index serves the reports' per-day reads (participation by district or team).
+    __table_args__ = (UniqueConstraint("user_id", "day"), Index("ix_quiz_days_day", "day"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -58,6 +59,7 @@ class Answer(db.Model):
         Index("ix_answers_day_category", "day", "category"),
         Index("ix_answers_day_district", "day", "district"),
         Index("ix_answers_question_id_day", "question_id", "day"),
+        Index("ix_answers_question_id_interval_ms", "question_id", "interval_ms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,8 @@ from sqlalchemy import distinct, func, select
 
 from quiz.errors import NotFound
 from quiz.extensions import db
-from quiz.models import STAFF_ROLES, ParticipationTarget, QuizDay, Team, User
+from quiz.models import STAFF_ROLES, ParticipationTarget, Team, User
+from quiz.services import rollups
 from quiz.services.sql import insert_on_conflict
 
 SCOPES = ("district", "team")
@@ -113,17 +114,13 @@ def participation_by(
             select(column, func.count()).where(participant, column.is_not(None)).group_by(column)
         ).all()
     )
+    # Who completed a day in the range: whole months from the rollup, the rest raw.
+    completers = rollups.union_of(rollups.people_of(date_from, date_to, "completed"))
     took_part = dict(
         db.session.execute(
-            select(column, func.count(distinct(QuizDay.user_id)))
-            .join(User, User.id == QuizDay.user_id)
-            .where(
-                participant,
-                column.is_not(None),
-                QuizDay.completed_at.is_not(None),
-                QuizDay.day >= date_from,
-                QuizDay.day <= date_to,
-            )
+            select(column, func.count(distinct(completers.c.user_id)))
+            .join(User, User.id == completers.c.user_id)
+            .where(participant, column.is_not(None))
             .group_by(column)
         ).all()
     )

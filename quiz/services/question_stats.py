@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select
 
 from quiz.extensions import db
-from quiz.models import Answer, Question, QuestionReport, QuizDay
+from quiz.models import Question, QuestionReport
 from quiz.models.learning import ReportStatus
+from quiz.services import question_rollups, rollups
 
 # Flag thresholds (docs/learning.md); a question needs QUIZ_STATS_MIN_ANSWERS answers for the
 # figure-based flags, open reports flag it at once.
@@ -76,37 +77,28 @@ def stats_for(question_ids: list[int] | None, *, min_answers: int) -> dict[int, 
         for qid, options in questions
     }
     ids = question_ids
+    # Answers, picks and score blocks: the rollups of the finished days and the raw rows after.
+    held = rollups.through()
+    counts = rollups.question_counts(*question_rollups.ALL_DAYS)
+    for qid, stats in out.items():
+        n, right = counts.get(qid, (0, 0))
+        if n:
+            stats.answers, stats.correct = n, right
+            stats.correct_rate = round(right / n, 4)
 
-    for qid, n, right in db.session.execute(
-        _limit(
-            select(Answer.question_id, func.count(), func.sum(_as_int(Answer.correct.is_(True)))),
-            Answer.question_id,
-            ids,
-        ).group_by(Answer.question_id)
-    ):
-        if qid in out:
-            out[qid].answers, out[qid].correct = n, int(right or 0)
-            out[qid].correct_rate = round(int(right or 0) / n, 4) if n else None
-
-    for qid, choices, n in db.session.execute(
-        _limit(
-            select(Answer.question_id, Answer.choices, func.count()), Answer.question_id, ids
-        ).group_by(Answer.question_id, Answer.choices)
-    ):
+    for (qid, choices), n in question_rollups.picks(ids, held).items():
         if qid in out:
             picks = out[qid].option_picks
             for key in choices:
                 picks[key] = picks.get(key, 0) + n
 
-    for qid, median in db.session.execute(_medians(ids)):
-        if qid in out and median is not None:
+    for qid, median in question_rollups.medians(ids, held).items():
+        if qid in out:
             out[qid].median_answer_ms = int(round(float(median)))
 
-    blocks: dict[int, list[tuple[int, int, int]]] = {}
-    for qid, rest, n, right in db.session.execute(_score_blocks(ids)):
-        blocks.setdefault(qid, []).append((int(rest), n, int(right or 0)))
-    for qid, found in blocks.items():
+    for qid, by_rest in question_rollups.blocks(ids, held).items():
         if qid in out:
+            found = [(rest, n, right) for rest, (n, right) in by_rest.items()]
             out[qid].discrimination = discrimination(found)
 
     for qid, n in db.session.execute(
@@ -138,41 +130,6 @@ def flags_of(stats: QuestionStats, *, min_answers: int) -> list[str]:
     if stats.open_reports:
         flags.append("open_reports")
     return flags
-
-
-def _medians(ids):
-    """The median of `interval_ms` per question (the mean of the two middle values when even)."""
-    ranked = _limit(
-        select(
-            Answer.question_id.label("qid"),
-            Answer.interval_ms.label("ms"),
-            func.row_number()
-            .over(partition_by=Answer.question_id, order_by=(Answer.interval_ms, Answer.id))
-            .label("rn"),
-            func.count().over(partition_by=Answer.question_id).label("n"),
-        ).where(Answer.interval_ms.is_not(None)),
-        Answer.question_id,
-        ids,
-    ).subquery()
-    return (
-        select(ranked.c.qid, func.avg(ranked.c.ms))
-        .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-        .group_by(ranked.c.qid)
-    )
-
-
-def _score_blocks(ids):
-    """Per question and rest score (the day's correct answers without this question): how many
-    answers had that score and how many of them got this question right."""
-    right = _as_int(Answer.correct.is_(True))
-    rest = (QuizDay.correct - right).label("rest")
-    return _limit(
-        select(Answer.question_id, rest, func.count(), func.sum(right))
-        .join(QuizDay, and_(QuizDay.user_id == Answer.user_id, QuizDay.day == Answer.day))
-        .group_by(Answer.question_id, rest),
-        Answer.question_id,
-        ids,
-    )
 
 
 def discrimination(blocks: list[tuple[int, int, int]]) -> float | None:

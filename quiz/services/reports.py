@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import Integer, case, cast, distinct, func, select
 
 from quiz.extensions import db
-from quiz.models import Answer, PracticeAnswer, Question, QuizDay
+from quiz.models import PracticeAnswer, Question
+from quiz.services import rollups
 
 
 @dataclass(frozen=True)
@@ -31,58 +32,74 @@ def awareness(
     """Answers, correct answers, rate and participants per category or district.
 
     The city's figure is the daily quiz's; practice answers (given after reading the 解析)
-    count only when `include_practice` asks for them.
+    count only when `include_practice` asks for them. Answers and right answers come from the
+    rollups up to their day and the raw rows after it (`quiz.services.rollups`); participants
+    (distinct people over the range) from the monthly lists of who took part for the whole
+    months in it and the raw rows for the rest. Keys in order, no district last.
     """
     key = "category" if by == "category" else "district"
-    answers = select(getattr(Answer, key).label("key"), Answer.user_id, Answer.correct).where(
-        Answer.day >= date_from, Answer.day <= date_to
-    )
+    counts = rollups.awareness_counts(date_from, date_to, key)
+    people_of = rollups.people_of(date_from, date_to, key)
     if include_practice:
-        answers = answers.union_all(
-            select(
-                getattr(PracticeAnswer, key).label("key"),
-                PracticeAnswer.user_id,
-                PracticeAnswer.correct,
-            ).where(PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to)
+        practice = select(
+            getattr(PracticeAnswer, key), func.count(), _right(PracticeAnswer.correct)
+        ).where(PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to)
+        for value, n, right in db.session.execute(practice.group_by(getattr(PracticeAnswer, key))):
+            pair = counts.setdefault(value, [0, 0])
+            pair[0], pair[1] = pair[0] + n, pair[1] + int(right or 0)
+        people_of.append(
+            select(getattr(PracticeAnswer, key).label("key"), PracticeAnswer.user_id).where(
+                PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to
+            )
         )
-    rows_of = answers.subquery()
-    correct = func.sum(cast(case((rows_of.c.correct.is_(True), 1), else_=0), Integer))
-    rows = db.session.execute(
-        select(rows_of.c.key, func.count(), correct, func.count(distinct(rows_of.c.user_id)))
-        .group_by(rows_of.c.key)
-        .order_by(rows_of.c.key)
+    rows_of = rollups.union_of(people_of)
+    people = dict(
+        db.session.execute(
+            select(rows_of.c.key, func.count(distinct(rows_of.c.user_id))).group_by(rows_of.c.key)
+        ).all()
     )
     return [
         {
-            "key": key,
-            "answers": n,
-            "correct": int(c or 0),
-            "rate": _rate(int(c or 0), n),
-            "participants": people,
+            "key": value,
+            "answers": counts[value][0],
+            "correct": counts[value][1],
+            "rate": _rate(counts[value][1], counts[value][0]),
+            "participants": people.get(value, 0),
         }
-        for key, n, c, people in rows
+        for value in sorted(counts, key=lambda k: (k is None, k or ""))
     ]
+
+
+def _right(column):
+    return func.sum(cast(case((column.is_(True), 1), else_=0), Integer))
 
 
 def question_rates(date_from: date, date_to: date, limit: int = 50) -> list[dict]:
     """Per-question correct rate, lowest first: where a question (or the city) is weak."""
-    correct = func.sum(cast(case((Answer.correct.is_(True), 1), else_=0), Integer))
-    rows = db.session.execute(
-        select(Answer.question_id, Question.stem, Question.category, func.count(), correct)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.day >= date_from, Answer.day <= date_to)
-        .group_by(Answer.question_id, Question.stem, Question.category)
+    counts = rollups.question_counts(date_from, date_to)
+    about = (
+        dict(
+            (qid, (stem, category))
+            for qid, stem, category in db.session.execute(
+                select(Question.id, Question.stem, Question.category).where(
+                    Question.id.in_(list(counts))
+                )
+            )
+        )
+        if counts
+        else {}
     )
     out = [
         {
             "question_id": qid,
-            "stem": stem,
-            "category": category,
+            "stem": about[qid][0],
+            "category": about[qid][1],
             "answers": n,
-            "correct": int(c or 0),
-            "rate": _rate(int(c or 0), n),
+            "correct": right,
+            "rate": _rate(right, n),
         }
-        for qid, stem, category, n, c in rows
+        for qid, (n, right) in counts.items()
+        if qid in about
     ]
     out.sort(key=lambda row: (row["rate"], -row["answers"], row["question_id"]))
     return out[:limit]
@@ -90,19 +107,7 @@ def question_rates(date_from: date, date_to: date, limit: int = 50) -> list[dict
 
 def participation(date_from: date, date_to: date) -> list[dict]:
     """Per day: people who answered at least once, people who completed, answers given."""
-    completed = func.sum(cast(case((QuizDay.completed_at.is_not(None), 1), else_=0), Integer))
-    rows = db.session.execute(
-        select(QuizDay.day, func.count(), completed, func.sum(QuizDay.answered))
-        .where(QuizDay.day >= date_from, QuizDay.day <= date_to, QuizDay.answered > 0)
-        .group_by(QuizDay.day)
-        .order_by(QuizDay.day)
-    )
     return [
-        {
-            "date": day.isoformat(),
-            "participants": people,
-            "completed": int(done or 0),
-            "answers": int(n or 0),
-        }
-        for day, people, done, n in rows
+        {"date": day.isoformat(), "participants": people, "completed": done, "answers": n}
+        for day, people, done, n in rollups.participation_days(date_from, date_to)
     ]

@@ -1,0 +1,174 @@
+"""`flask demo simulate-year`: a city's history written fast, obeying live traffic's rules.
+
+Used by the tests at small N and by `python -m bench year` at large N. It adds people and their
+days to whatever is there (ids follow the existing ones); the questions are the active ones of
+the bank (a day's set is drawn from them, or an existing set of that day is kept).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from quiz.errors import Conflict
+from quiz.extensions import db
+from quiz.models import DailySet, Question
+from quiz.services.simulate.history import (
+    ANSWER_COLUMNS,
+    DAY_COLUMNS,
+    LEDGER_COLUMNS,
+    Batch,
+    Mistakes,
+    SimQuestion,
+    play_day,
+)
+from quiz.services.simulate.population import Player, create_people
+from quiz.services.simulate.writer import RowWriter, advance_sequences, next_ids
+
+TABLES = ("teams", "users", "daily_sets", "quiz_days", "answers", "ledger_entries", "mistakes")
+FLUSH_ROWS = 50_000
+MISTAKE_COLUMNS = (
+    "id",
+    "user_id",
+    "question_id",
+    "category",
+    "wrong_count",
+    "last_wrong_at",
+    "last_wrong_on",
+)
+
+
+class NoQuestions(Conflict):
+    """The simulation needs active questions to draw each day's set from."""
+
+    code = "no_questions"
+
+
+@dataclass(frozen=True)
+class CityShape:
+    players: int
+    days: int
+    seed: int
+    last_day: date  # the simulated history ends that day (usually yesterday)
+    districts: list[str]
+    daily_count: int
+    points_correct: int
+    tz: ZoneInfo
+
+
+@dataclass
+class Simulated:
+    players: int
+    days: int
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _questions(points_correct: int, rng: random.Random) -> list[SimQuestion]:
+    rows = db.session.execute(
+        select(Question.id, Question.category, Question.answer, Question.options, Question.points)
+        .where(Question.active.is_(True))
+        .order_by(Question.id)
+    ).all()
+    out = []
+    for qid, category, answer, options, points in rows:
+        keys = [key for key, _ in options]
+        wrong = next((k for k in keys if k not in answer), None)
+        if wrong is None:
+            continue
+        ease = rng.uniform(0.7, 1.05)
+        out.append(SimQuestion(qid, category, answer, wrong, points or points_correct, ease))
+    if not out:
+        raise NoQuestions("题库里没有可用的题目：先导入题库（flask seed）。")
+    return out
+
+
+def _daily_sets(
+    writer: RowWriter, shape: CityShape, days: list[date], questions, rng, now: datetime
+) -> dict[date, list[SimQuestion]]:
+    """Each day's set: the stored one if that day has one, else a fresh draw (written)."""
+    by_id = {q.id: q for q in questions}
+    stored = dict(
+        db.session.execute(
+            select(DailySet.day, DailySet.question_ids).where(
+                DailySet.day >= days[0], DailySet.day <= days[-1]
+            )
+        ).all()
+    )
+    sets, rows, next_id = {}, [], next_ids(["daily_sets"])["daily_sets"]
+    count = min(shape.daily_count, len(questions))
+    for day in days:
+        known = [by_id[i] for i in stored.get(day, []) if i in by_id]
+        if day in stored:
+            sets[day] = known
+            continue
+        sets[day] = rng.sample(questions, count)
+        rows.append((next_id, day, [q.id for q in sets[day]], now))
+        next_id += 1
+    rows = [(i, d, _json(ids), at) for i, d, ids, at in rows]
+    writer.write("daily_sets", ("id", "day", "question_ids", "created_at"), rows)
+    return sets
+
+
+def _json(ids: list[int]) -> str:
+    return "[" + ", ".join(str(i) for i in ids) + "]"
+
+
+def _flush(writer: RowWriter, batch: Batch) -> None:
+    writer.write("quiz_days", DAY_COLUMNS, batch.days)
+    writer.write("answers", ANSWER_COLUMNS, batch.answers)
+    writer.write("ledger_entries", LEDGER_COLUMNS, batch.ledger)
+    batch.days, batch.answers, batch.ledger = [], [], []
+
+
+def _finish(writer: RowWriter, people: list[Player], mistakes: Mistakes, first_id: int) -> None:
+    """The mistakes, then each player's balance and streak (the sums of what was written)."""
+    writer.write(
+        "mistakes",
+        MISTAKE_COLUMNS,
+        [
+            (first_id + n, uid, qid, *row)
+            for n, ((uid, qid), row) in enumerate(sorted(mistakes.rows.items()))
+        ],
+    )
+    writer.update_many(
+        "users",
+        ("balance", "streak", "streak_day"),
+        [(p.balance, p.streak, p.streak_day) + (p.id,) for p in people if p.balance or p.streak],
+    )
+
+
+def simulate_year(shape: CityShape, *, now: datetime) -> Simulated:
+    """Write `shape.players` people and `shape.days` days of their play ending `last_day`."""
+    rng = random.Random(shape.seed)
+    writer = RowWriter()
+    questions = _questions(shape.points_correct, rng)
+    days = [shape.last_day - timedelta(days=n) for n in range(shape.days - 1, -1, -1)]
+    ids = next_ids(TABLES)
+    tag = f"y{ids['users']}"
+    created = datetime.combine(days[0] - timedelta(days=1), datetime.min.time(), now.tzinfo)
+    people = create_people(
+        writer,
+        rng,
+        players=shape.players,
+        first_ids=ids,
+        districts=shape.districts,
+        days=days,
+        tag=tag,
+        now=created,
+    )
+    sets = _daily_sets(writer, shape, days, questions, rng, now)
+    batch, mistakes = Batch(ids), Mistakes()
+    for day in days:
+        for player in people:
+            if sets[day] and player.plays(day, rng):
+                play_day(player, day, sets[day], batch, mistakes, rng, shape.tz)
+        if batch.size() >= FLUSH_ROWS:
+            _flush(writer, batch)
+    _flush(writer, batch)
+    _finish(writer, people, mistakes, ids["mistakes"])
+    advance_sequences(TABLES)
+    return Simulated(players=shape.players, days=shape.days, rows=dict(writer.written))

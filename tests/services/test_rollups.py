@@ -1,0 +1,162 @@
+"""The rollups never disagree with the raw rows: every report reads the same figures with the
+days summed as without them, whatever the range, the timer or a correction of past answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import select, update
+
+from quiz.clock import local_day
+from quiz.extensions import db
+from quiz.models import Answer, QuestionDay, RollupState
+from quiz.services import participation, question_stats, reports, rollups
+from tests.services.city import simulated_city
+
+
+def _today(app):
+    return local_day(app.clock.now(), app.extensions["quiz.rules"].tz)
+
+
+def _every_report(date_from, date_to) -> dict:
+    districts = current_app.config["QUIZ_DISTRICTS"]
+    return {
+        "category": reports.awareness(date_from, date_to, "category"),
+        "district": reports.awareness(date_from, date_to, "district"),
+        "practice": reports.awareness(date_from, date_to, "category", include_practice=True),
+        "questions": reports.question_rates(date_from, date_to, limit=10_000),
+        "participation": reports.participation(date_from, date_to),
+        "districts": participation.participation_by(
+            "district", date_from, date_to, districts=districts
+        ),
+        "teams": participation.participation_by("team", date_from, date_to, districts=districts),
+        "question stats": question_stats.stats_for(None, min_answers=1),
+    }
+
+
+def _raw(date_from, date_to) -> dict:
+    """The same reports with no rollup held: every figure from the raw rows."""
+    with db.session.begin_nested() as savepoint:
+        db.session.execute(RollupState.__table__.delete())
+        figures = _every_report(date_from, date_to)
+        savepoint.rollback()
+    return figures
+
+
+def _refresh(app, **kwargs):
+    done = rollups.refresh(today=_today(app), now=app.clock.now(), **kwargs)
+    db.session.commit()
+    return done
+
+
+@pytest.fixture
+def city(app, factory):
+    simulated_city(app, factory, players=30, days=20)
+    return _today(app)
+
+
+def test_reports_read_the_same_figures_from_the_rollups_as_from_the_raw_rows(app, city):
+    raw = _raw(city - timedelta(days=30), city)
+    assert raw["category"] and raw["questions"] and raw["participation"]
+    assert _refresh(app).days == 20
+    assert _every_report(city - timedelta(days=30), city) == raw
+
+
+@pytest.mark.parametrize(
+    ("back_from", "back_to"),
+    [(19, 10), (5, 1), (1, 1), (3, 0), (0, 0), (40, 25)],
+    ids=["early-days", "last-days", "yesterday-only", "across-today", "today-only", "before-any"],
+)
+def test_any_range_reads_the_same_with_and_without_rollups(app, city, back_from, back_to):
+    _refresh(app)
+    date_from, date_to = city - timedelta(days=back_from), city - timedelta(days=back_to)
+    assert _every_report(date_from, date_to) == _raw(date_from, date_to)
+
+
+def test_a_second_refresh_the_same_day_sums_nothing(app, city):
+    _refresh(app)
+    done = _refresh(app)
+    assert done.days == 0
+    assert done.through == city - timedelta(days=1)
+
+
+def test_todays_answers_count_at_once_and_join_the_rollups_after_midnight(
+    app, city, factory, as_user
+):
+    _refresh(app)
+    player = as_user(factory.user(district=app.config["QUIZ_DISTRICTS"][0]))
+    today = player.get("/api/v1/quiz/today").get_json()
+    for question in today["questions"][:3]:
+        player.post(
+            "/api/v1/quiz/today/answers", json={"question_id": question["id"], "choices": "A"}
+        )
+    db.session.commit()
+    week = (city - timedelta(days=6), city)
+    assert _every_report(*week) == _raw(*week)
+    app.clock.set(app.clock.now() + timedelta(days=1))  # the next day, 10:00
+    assert _every_report(*week) == _raw(*week)
+    assert _refresh(app).days == 1
+    assert rollups.through() == city
+    assert _every_report(*week) == _raw(*week)
+
+
+def test_a_day_summed_just_before_midnight_stays_exact_at_the_edge(app, city):
+    tz = app.extensions["quiz.rules"].tz
+    midnight = app.clock.now().astimezone(tz).replace(hour=0, minute=0, second=0) + timedelta(
+        days=1
+    )
+    app.clock.set(midnight - timedelta(seconds=1))
+    assert _refresh(app).through == city - timedelta(days=1)
+    app.clock.set(midnight)
+    assert _refresh(app).through == city
+    assert _every_report(city - timedelta(days=3), city + timedelta(days=1)) == _raw(
+        city - timedelta(days=3), city + timedelta(days=1)
+    )
+
+
+def test_a_correction_of_past_answers_is_summed_again_from_its_day(app, city):
+    _refresh(app)
+    day = city - timedelta(days=4)
+    db.session.execute(update(Answer).where(Answer.day == day).values(correct=True))
+    db.session.commit()
+    span = (city - timedelta(days=10), city)
+    assert _every_report(*span) != _raw(*span)  # stale until summed again
+    _refresh(app, since=day)
+    assert _every_report(*span) == _raw(*span)
+
+
+def test_each_rolled_question_day_equals_a_count_of_its_answers(app, city):
+    _refresh(app)
+    for day, qid, n, right in db.session.execute(
+        select(QuestionDay.day, QuestionDay.question_id, QuestionDay.answers, QuestionDay.correct)
+    ):
+        answers = db.session.scalars(
+            select(Answer.correct).where(Answer.day == day, Answer.question_id == qid)
+        ).all()
+        assert (n, right) == (len(answers), sum(answers))
+
+
+def test_the_refresh_command_sums_the_finished_days(app, city):
+    result = app.test_cli_runner().invoke(args=["rollups", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert f"through {city - timedelta(days=1)}: 20 days" in result.output
+    again = app.test_cli_runner().invoke(
+        args=["rollups", "refresh", "--since", str(city - timedelta(days=2))]
+    )
+    assert "2 days summed now" in again.output
+
+
+@pytest.mark.parametrize(
+    ("back_from", "back_to"),
+    [(53, 23), (69, 1), (60, 0), (53, 22), (52, 23)],
+    ids=["october", "with-october", "to-today", "october-and-a-day", "october-less-a-day"],
+)
+def test_ranges_over_whole_months_count_the_same_people(app, factory, back_from, back_to):
+    simulated_city(app, factory, players=25, days=70)
+    city = _today(app)
+    _refresh(app)
+    date_from, date_to = city - timedelta(days=back_from), city - timedelta(days=back_to)
+    assert rollups.people_split(date_from, date_to)[0] or back_from < 53
+    assert _every_report(date_from, date_to) == _raw(date_from, date_to)

@@ -27,6 +27,7 @@ from quiz.models import (
     Certificate,
     LedgerEntry,
     Mistake,
+    PeopleMonth,
     PracticeAnswer,
     PracticeSession,
     QuestionReport,
@@ -286,6 +287,8 @@ def export(user: User, *, now: datetime, notice_version: str) -> dict:
         "practice_sessions": _of(PracticeSession, PracticeSession.user_id, uid),
         "practice_answers": _of(PracticeAnswer, PracticeAnswer.user_id, uid),
         "mistakes": _of(Mistake, Mistake.user_id, uid),
+        # The reports' monthly rollup: which months (and categories, districts) the user took part in.
+        "months_taken_part": _of(PeopleMonth, PeopleMonth.user_id, uid),
         "ledger": _of(LedgerEntry, LedgerEntry.user_id, uid),
         "redemptions": _of(Redemption, Redemption.user_id, uid),
         "partner_debits": _of(PartnerDebit, PartnerDebit.user_id, uid),

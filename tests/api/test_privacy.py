@@ -245,6 +245,7 @@ def test_the_export_holds_every_row_about_the_caller_and_no_one_elses(app, facto
         "settings": "player_settings",
         "login_history": "sign_in_records",
         "mistakes": "mistakes",
+        "months_taken_part": "rollup_people_months",
         "certificates": "certificates",
         "practice_sessions": "practice_sessions",
         "practice_answers": "practice_answers",
@@ -274,7 +275,7 @@ def test_every_table_about_a_user_is_exported_or_is_staff_only(app):
         "quiz_days", "answers", "ledger_entries", "redemptions", "question_reports",
         "player_settings", "sign_in_records", "mistakes", "certificates", "practice_sessions",
         "practice_answers", "campaign_attempts", "partner_debits", "account_holds",
-        "password_reset_codes", "guardian_consents", "users",
+        "password_reset_codes", "guardian_consents", "users", "rollup_people_months",
     }  # fmt: skip
     # Columns naming the staff member who acted, never the citizen the row is about.
     staff_only = {

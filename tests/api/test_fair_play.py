@@ -12,8 +12,8 @@ from flask import has_request_context
 from sqlalchemy import event, select
 
 from quiz.extensions import db
-from quiz.models import Answer, LedgerEntry, User
-from quiz.services import daily_quiz, draw, ledger
+from quiz.models import Answer, LedgerEntry, Question, User
+from quiz.services import draw, ledger
 from quiz.services.daily_quiz import Rules
 from tests.api.test_shop import balance_of, give_points, make_prize, redeem
 from tests.factories import fresh_key
@@ -63,7 +63,7 @@ def key_of(question: dict, text: str) -> str:
 
 def correct_text(qid: int) -> str:
     db.session.expire_all()
-    q = db.session.get(daily_quiz.Question, qid)
+    q = db.session.get(Question, qid)
     return dict(q.options)[q.answer]
 
 

@@ -87,14 +87,16 @@ def test_every_module_that_calls_the_api_declares_what_it_reads():
 
 @pytest.mark.parametrize("module", CALLERS)
 def test_every_field_a_script_reads_is_in_the_openapi_document(openapi, module):
+    # A field is read from one of the operation's successful answers (an import answers 200 with
+    # its report, or 202 with the batch waiting for review): it must be in at least one of them.
     missing = []
     for operation, paths in reads(module).items():
-        for schema in response_schemas(openapi, operation):
-            missing += [
-                f"{operation}: {p}"
-                for p in paths
-                if not resolves(openapi, schema, TOKEN_RE.findall(p))
-            ]
+        schemas = response_schemas(openapi, operation)
+        missing += [
+            f"{operation}: {p}"
+            for p in paths
+            if not any(resolves(openapi, schema, TOKEN_RE.findall(p)) for schema in schemas)
+        ]
     assert not missing, f"{module} reads fields the OpenAPI document does not have: {missing}"
 
 

@@ -128,6 +128,7 @@ function describe(item) {
   return (where ? where + "：" : "") + item.message;
 }
 
+let signingOut = false;
 const signInPath = () => (location.pathname.startsWith("/admin") ? "/admin/login" : "/app/login");
 
 /** Show an API problem in words; a lapsed session goes back to sign-in (a wrong code or password
@@ -137,7 +138,8 @@ const TYPED_WRONG = ["invalid_credentials", "invalid_code"];
 export function fail(err) {
   if (!(err instanceof ApiError)) { flash("出错了：" + err, "error"); throw err; }
   if (err.status === 401 && !TYPED_WRONG.includes(err.code) && document.body.dataset.page !== "login") {
-    location.href = signInPath() + "?next=" + encodeURIComponent(location.pathname + location.search);
+    // Signing out: a request still in flight answers 401 too; the sign-out decides where to go.
+    if (!signingOut) location.href = signInPath() + "?next=" + encodeURIComponent(location.pathname + location.search);
     return;
   }
   flash(err.detail, "error", err.errors.map(describe));
@@ -232,6 +234,7 @@ export function start(pages) {
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-action=logout]");
   if (!target) return;
+  signingOut = true;
   api("POST", "/auth/logout").catch(() => {}).then(() => { location.href = target.dataset.next || signInPath(); });
 });
 

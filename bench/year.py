@@ -162,16 +162,13 @@ def _simulate_stretch(app, first_day: date, last_day: date, players: int, seed: 
     from quiz.extensions import db
     from quiz.services import simulate
 
-    rules = app.extensions["quiz.rules"]
-    shape = simulate.CityShape(
+    shape = simulate.CityShape.of(
+        app.extensions["quiz.rules"],
+        app.config["QUIZ_DISTRICTS"],
+        last_day=last_day,
         players=players,
         days=(last_day - first_day).days + 1,
         seed=seed,
-        last_day=last_day,
-        districts=list(app.config["QUIZ_DISTRICTS"]),
-        daily_count=rules.daily_count,
-        points_correct=rules.points_correct,
-        tz=rules.tz,
     )
     start = time.perf_counter()
     done = simulate.simulate_year(shape, now=app.clock.now())

@@ -12,6 +12,7 @@ from quiz.clock import local_day
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.services import rollups, simulate
+from quiz.services.answering import RULES
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -22,17 +23,15 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def simulate_year_command(players: int, days: int, seed: int) -> None:
     """Add PLAYERS people and DAYS days of their play, ending yesterday (then the rollups)."""
-    rules = current_app.extensions["quiz.rules"]
+    rules = current_app.extensions[RULES]
     now = current_app.clock.now()
-    shape = simulate.CityShape(
+    shape = simulate.CityShape.of(
+        rules,
+        current_app.config["QUIZ_DISTRICTS"],
+        last_day=local_day(now, rules.tz) - timedelta(days=1),
         players=players,
         days=days,
         seed=seed,
-        last_day=local_day(now, rules.tz) - timedelta(days=1),
-        districts=list(current_app.config["QUIZ_DISTRICTS"]),
-        daily_count=rules.daily_count,
-        points_correct=rules.points_correct,
-        tz=rules.tz,
     )
     try:
         with unit_of_work():

@@ -7,6 +7,7 @@ from datetime import timedelta
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.services import simulate
+from quiz.services.answering import RULES
 
 CATEGORIES = ("垃圾分类", "文明交通", "反诈", "消防")
 
@@ -15,17 +16,15 @@ def simulated_city(app, factory, *, players=40, days=21, seed=7, questions=10):
     """Questions in four categories and `days` days of play ending yesterday (committed)."""
     for n in range(questions):
         factory.question(category=CATEGORIES[n % len(CATEGORIES)], points=(n % 3) * 5 or None)
-    rules = app.extensions["quiz.rules"]
+    rules = app.extensions[RULES]
     now = app.clock.now()
-    shape = simulate.CityShape(
+    shape = simulate.CityShape.of(
+        rules,
+        app.config["QUIZ_DISTRICTS"],
+        last_day=local_day(now, rules.tz) - timedelta(days=1),
         players=players,
         days=days,
         seed=seed,
-        last_day=local_day(now, rules.tz) - timedelta(days=1),
-        districts=list(app.config["QUIZ_DISTRICTS"]),
-        daily_count=rules.daily_count,
-        points_correct=rules.points_correct,
-        tz=rules.tz,
     )
     done = simulate.simulate_year(shape, now=now)
     db.session.commit()

@@ -59,6 +59,22 @@ class CityShape:
     points_correct: int
     tz: ZoneInfo
 
+    @classmethod
+    def of(
+        cls, rules, districts, *, last_day: date, players: int, days: int, seed: int
+    ) -> CityShape:
+        """A city under the service's rules and districts whose history ends on `last_day`."""
+        return cls(
+            players=players,
+            days=days,
+            seed=seed,
+            last_day=last_day,
+            districts=list(districts),
+            daily_count=rules.daily_count,
+            points_correct=rules.points_correct,
+            tz=rules.tz,
+        )
+
 
 @dataclass
 class Simulated:

@@ -39,44 +39,25 @@ def create_staff(username: str, password: str, role: str) -> None:
     click.echo(f"{role} {user.username} (id {user.id}) is ready.")
 
 
-@click.command("create-admin")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_admin_command(username: str, password: str) -> None:
-    """Create an admin, or reset an existing one's password (idempotent)."""
-    create_staff(username, password, Role.ADMIN)
+# Each staff role's command: `flask create-<role> NAME --password PW` (idempotent: run again, it
+# resets the password).
+STAFF_COMMANDS = {
+    Role.ADMIN: "Create an admin, or reset an existing one's password (idempotent).",
+    Role.CLERK: "Create a counter clerk, who can only look up and fulfil vouchers (idempotent).",
+    Role.AUDITOR: "Create an auditor, who reads the audit trail and changes nothing (idempotent).",
+    Role.EDITOR: "Create an editor (编辑), who drafts, imports and edits questions (idempotent).",
+    Role.REVIEWER: "Create a reviewer (审核), who approves or returns question changes (idempotent).",
+}
 
 
-@click.command("create-clerk")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_clerk_command(username: str, password: str) -> None:
-    """Create a counter clerk, who can only look up and fulfil vouchers (idempotent)."""
-    create_staff(username, password, Role.CLERK)
+def staff_command(role: Role, help_text: str) -> click.Command:
+    @click.command(f"create-{role.value}", help=help_text)
+    @click.argument("username")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create(username: str, password: str) -> None:
+        create_staff(username, password, role)
 
-
-@click.command("create-auditor")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_auditor_command(username: str, password: str) -> None:
-    """Create an auditor, who reads the audit trail and changes nothing (idempotent)."""
-    create_staff(username, password, Role.AUDITOR)
-
-
-@click.command("create-editor")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_editor_command(username: str, password: str) -> None:
-    """Create an editor (编辑), who drafts, imports and edits questions (idempotent)."""
-    create_staff(username, password, Role.EDITOR)
-
-
-@click.command("create-reviewer")
-@click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_reviewer_command(username: str, password: str) -> None:
-    """Create a reviewer (审核), who approves or returns question changes (idempotent)."""
-    create_staff(username, password, Role.REVIEWER)
+    return create
 
 
 @ledger_cli.command("verify")
@@ -102,11 +83,8 @@ def seed_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(create_admin_command)
-    app.cli.add_command(create_clerk_command)
-    app.cli.add_command(create_auditor_command)
-    app.cli.add_command(create_editor_command)
-    app.cli.add_command(create_reviewer_command)
+    for role, help_text in STAFF_COMMANDS.items():
+        app.cli.add_command(staff_command(role, help_text))
     audit_commands.init_cli(app)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(seed_command)

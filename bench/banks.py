@@ -21,6 +21,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from quiz.runtime import runtime_of
+
 DEFAULT_PG = "postgresql+psycopg://quiz:quiz@localhost:5433/quiz_bench_bank"
 CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共卫生", "生态环保", "法治与诚信"]
 
@@ -177,7 +179,11 @@ def phase_import(path: Path, url: str) -> dict:
         bank = banks.read_file(data, path.name)
         read = time.perf_counter() - start
         report = banks.import_bank(
-            bank, filename=path.name, uploader_id=None, dry_run=False, now=app.clock.now()
+            bank,
+            filename=path.name,
+            uploader_id=None,
+            dry_run=False,
+            now=runtime_of(app).clock.now(),
         )
         db.session.commit()
         total = time.perf_counter() - start

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from quiz.runtime import runtime_of
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VENV_BIN = Path(sys.executable).parent
@@ -164,7 +166,7 @@ def seed_users(
     from quiz.extensions import db
     from quiz.models import User
 
-    now = app.clock.now()
+    now = runtime_of(app).clock.now()
     district = district or app.config["QUIZ_DISTRICTS"][0]
     password_hash = generate_password_hash(PASSWORD, method=FAST_HASH)
     rows = [

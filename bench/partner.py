@@ -31,6 +31,7 @@ import sys
 import time
 
 from bench import common
+from quiz.runtime import runtime_of
 
 NAME = "partner"
 # No goal was set; the nearest figure is the shop's redemptions: 0.085× the bare route.
@@ -78,7 +79,7 @@ def seed(app, users: int, points: int) -> tuple[int, str, list[str]]:
 
     ids = common.seed_users(app, users, prefix="mall")
     uids = [f"news-{user_id}" for user_id in ids]
-    now = app.clock.now()
+    now = runtime_of(app).clock.now()
     for user_id, uid in zip(ids, uids, strict=True):
         db.session.execute(update(User).where(User.id == user_id).values(sso_uid=uid))
         ledger.post_entry(user_id, points, "admin_adjust", key=f"bench-grant:{user_id}", now=now)

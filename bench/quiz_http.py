@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import common
+from quiz.runtime import runtime_of
 
 NAME = "quiz_http"
 CATEGORIES = ("文明城市", "垃圾分类", "交通文明", "志愿服务", "公共卫生", "12345热线")
@@ -168,7 +169,7 @@ def seed_questions(app, count: int) -> None:
     from quiz.extensions import db
     from quiz.models import Question
 
-    now = app.clock.now()
+    now = runtime_of(app).clock.now()
     for n in range(count):
         category = CATEGORIES[n % len(CATEGORIES)]
         stem = f"【{category}】压测第{n}题：下列做法中，哪一项符合《城市文明行为规范》的要求？"
@@ -225,7 +226,7 @@ def seed(args, env, database_url) -> tuple[list[str], list[str], list[str], int 
                     "per_user_limit": None,
                     "on_sale": True,
                 },
-                now=app.clock.now(),
+                now=runtime_of(app).clock.now(),
             ).id
             from quiz.extensions import db
 
@@ -249,7 +250,7 @@ def open_the_day(app, reader_ids: list[int]) -> None:
     from quiz.services import daily_quiz, draw
 
     rules = daily_quiz.Rules.from_config(app.config)
-    at = app.clock.now()
+    at = runtime_of(app).clock.now()
     day = local_day(at, rules.tz)
     day_set = draw.daily_set(day, rules, now=at)
     # The rows mark_seen leaves behind, inserted in one statement (hundreds of one-by-one

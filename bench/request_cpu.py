@@ -22,6 +22,7 @@ import uuid
 from datetime import UTC, datetime
 
 from bench import common
+from quiz.runtime import runtime_of
 from tests.sessions import signed_in_client
 
 
@@ -53,7 +54,7 @@ def main(argv: list[str]) -> int:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        now = app.clock.now()
+        now = runtime_of(app).clock.now()
         for n in range(200):
             options = [["A", f"选项甲{n}"], ["B", "选项乙"], ["C", "选项丙"], ["D", "选项丁"]]
             db.session.add(

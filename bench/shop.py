@@ -30,6 +30,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from quiz.runtime import runtime_of
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql+psycopg://quiz:quiz@localhost:5433/quiz_bench"
 SECRET = "bench-secret-key-not-for-production"
@@ -81,7 +83,7 @@ def seed(app, buyers: int, stock: int, cost: int, points: int, *, reset: bool):
         if reset:
             db.drop_all()
             db.create_all()
-        now = app.clock.now()
+        now = runtime_of(app).clock.now()
         prize = prizes.create_prize(
             {
                 "name": "bench prize",

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import OUT, bench_env, database_url, patched_environ, reset_schema
+from quiz.runtime import runtime_of
 
 STRETCHES = ((30, "1 month"), (90, "3 months"), (365, "1 year"))
 # The bench's "today" once the year is over (a Monday); the year's first day is 365 days before.
@@ -78,7 +79,7 @@ def _report_targets(app, today: date) -> dict[str, Callable[[], object]]:
     from quiz.services import participation, question_stats, reports, suspects
     from quiz.services.banks import list_questions
 
-    tz = app.extensions["quiz.rules"].tz
+    tz = runtime_of(app).rules.tz
     districts = list(app.config["QUIZ_DISTRICTS"])
     last = today - timedelta(days=1)
     spans = {"week": 7, "month": 30, "year": 365}
@@ -116,7 +117,7 @@ def _player_targets(app, today: date, players: list[int]) -> dict[str, list[Call
     from quiz.services import daily_quiz, learning, ledger
     from quiz.services import players as player_pages
 
-    rules = app.extensions["quiz.rules"]
+    rules = runtime_of(app).rules
     first = today.replace(day=1)
     return {
         "history (first page)": [
@@ -163,7 +164,7 @@ def _simulate_stretch(app, first_day: date, last_day: date, players: int, seed: 
     from quiz.services import simulate
 
     shape = simulate.CityShape.of(
-        app.extensions["quiz.rules"],
+        runtime_of(app).rules,
         app.config["QUIZ_DISTRICTS"],
         last_day=last_day,
         players=players,
@@ -171,7 +172,7 @@ def _simulate_stretch(app, first_day: date, last_day: date, players: int, seed: 
         seed=seed,
     )
     start = time.perf_counter()
-    done = simulate.simulate_year(shape, now=app.clock.now())
+    done = simulate.simulate_year(shape, now=runtime_of(app).clock.now())
     db.session.commit()
     seconds = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
@@ -226,7 +227,7 @@ def _measure(app, timer: Timer, today: date, reps: int) -> dict:
     from quiz.services import rollups
 
     start = time.perf_counter()
-    refreshed = rollups.refresh(today=today, now=app.clock.now())
+    refreshed = rollups.refresh(today=today, now=runtime_of(app).clock.now())
     db.session.commit()
     figures = {"rollup_refresh_s": round(time.perf_counter() - start, 2), "days": refreshed.days}
     for name, call in _report_targets(app, today).items():
@@ -292,12 +293,12 @@ def run_database(url: str | None, players: int, reps: int, seed: int) -> dict:
     reset_schema(url, env)
     with patched_environ(env):
         app = create_app({"QUIZ_CLOCK": FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))})
-    tz = app.extensions["quiz.rules"].tz
+    tz = runtime_of(app).rules.tz
     year_start = YEAR_END - timedelta(days=365)
     results: dict = {"database": "postgresql" if url else "sqlite", "players": players}
     with app.app_context():
-        app.clock.set(_morning(year_start, tz))
-        banks.import_bundled(now=app.clock.now())
+        runtime_of(app).clock.set(_morning(year_start, tz))
+        banks.import_bundled(now=runtime_of(app).clock.now())
         db.session.commit()
         timer = Timer(db.engine)
         done = 0
@@ -305,7 +306,7 @@ def run_database(url: str | None, players: int, reps: int, seed: int) -> dict:
             first, last = year_start + timedelta(days=done), year_start + timedelta(days=upto - 1)
             stretch = _simulate_stretch(app, first, last, players, seed + n)
             today = last + timedelta(days=1)
-            app.clock.set(_morning(today, tz))
+            runtime_of(app).clock.set(_morning(today, tz))
             figures = _measure(app, timer, today, reps)
             figures.update(simulated=stretch, sizes=_sizes(app, url, env))
             results[label] = figures

@@ -29,6 +29,8 @@ import threading
 import time
 from pathlib import Path
 
+from quiz.runtime import runtime_of
+
 ROOT = Path(__file__).resolve().parent.parent
 SUDO = [] if os.geteuid() == 0 else ["sudo"]
 PASSWORD = "drill-password-1"
@@ -383,7 +385,7 @@ def setup_data(stack: Stack, users: int) -> int:
 
     app = create_app()
     with app.app_context():
-        now = app.clock.now()
+        now = runtime_of(app).clock.now()
         hashed = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
         people = [
             User(

@@ -6,10 +6,9 @@ import contextlib
 import io
 import os
 import secrets
-from functools import partial
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 from quiz import (
@@ -17,6 +16,7 @@ from quiz import (
     errors,
     models,  # noqa: F401  (registers the tables before the database binds)
     observability,
+    redis_link,
     web,
 )
 from quiz.api import admin_audit, ops, problems, register_blueprints, staff_session
@@ -39,8 +39,9 @@ from quiz.extensions import (
     migrate,
     read_only,
 )
-from quiz.services import daily_quiz, draw, leaderboards, ledger, points_metrics, signed_in
-from quiz.services.answering import RULES
+from quiz.runtime import RUNTIME, runtime_of
+from quiz.services import leaderboards, points_metrics, signed_in
+from quiz.services.running import build_runtime
 
 # Cookie-authenticated JSON writes must carry this header (the contract's CSRF rule).
 CSRF_EXEMPT = {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/sso"}
@@ -66,7 +67,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     _private_database_files(app.config["SQLALCHEMY_DATABASE_URI"])
     app.json.ensure_ascii = False
-    app.clock = app.config.get("QUIZ_CLOCK") or SystemClock()
+    redis_link.configure(app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200))
+    app.extensions[RUNTIME] = build_runtime(
+        app.config, app.config.get("QUIZ_CLOCK") or SystemClock()
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -110,7 +114,8 @@ def _init_auth(app: Flask) -> None:
             user_id.isdigit() and version.isdigit() and len(user_id) <= 10 and len(version) <= 10
         ):
             return None
-        day = local_day(app.clock.now(), app.extensions[RULES].tz)
+        runtime = runtime_of(current_app)
+        day = local_day(runtime.clock.now(), runtime.rules.tz)
         return signed_in.load(int(user_id), int(version), day)
 
     @login_manager.unauthorized_handler
@@ -224,22 +229,8 @@ def _init_content_types(app: Flask) -> None:
 
 
 def _init_boards(app: Flask) -> None:
-    """The board store, chosen once (Redis when REDIS_URL is set, else SQL), and the ledger's
-    listeners: every earning reaches the boards in the transaction that posts it."""
-    rules = daily_quiz.Rules.from_config(app.config)
-    app.extensions[daily_quiz.RULES] = rules
-    app.extensions[draw.TODAYS_SET] = draw.TodaysSet()
-    store = leaderboards.make_store(
-        redis_url=app.config.get("REDIS_URL"),
-        tz=rules.tz,
-        retention_days=app.config["QUIZ_BOARD_RETENTION_DAYS"],
-        clock=app.clock.now,
-    )
-    app.extensions[leaderboards.STORE] = store
-    app.extensions[ledger.EARNING_LISTENERS] = [
-        partial(leaderboards.record_earning, store),
-        points_metrics.count_points,
-    ]
+    """The board store's and the points counter's commit hooks (the store itself is the
+    runtime's, chosen once by `build_runtime`)."""
     leaderboards.install_session_hooks()
     points_metrics.install_hooks()
 

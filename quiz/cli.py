@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from quiz.commands import audit as audit_commands
 from quiz.commands import backup, bank, boards, demo, fairplay, rollups
 from quiz.commands.partners import init_cli as init_partners_cli
+from quiz.current import runtime
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.models.account import Role
@@ -24,7 +25,7 @@ def _fail(exc: AppError) -> None:
 def create_staff(username: str, password: str, role: str) -> None:
     try:
         with unit_of_work():
-            at = current_app.clock.now()
+            at = runtime().clock.now()
             existing = accounts.staff_named(username)
             user = accounts.create_admin(username, password, role=role, now=at)
             audit.record(
@@ -77,7 +78,7 @@ def seed_command() -> None:
     """Load the bundled bank and demo prizes into an empty database (no-op otherwise)."""
 
     with unit_of_work():
-        lines = list(seed.seed_empty_database(now=current_app.clock.now()))
+        lines = list(seed.seed_empty_database(now=runtime().clock.now()))
     for line in lines:
         click.echo(line)
 

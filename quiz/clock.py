@@ -1,15 +1,13 @@
 """The injectable clock and the service's calendar day.
 
-Rules take `now` as an argument; views read it from `current_app.clock` so a test can live
-through a week in a second by swapping in a FrozenClock.
+Rules take `now` as an argument; views read it from the runtime's clock (`quiz.current.now`) so a
+test can live through a week in a second by swapping in a FrozenClock.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 
 class SystemClock:
@@ -33,16 +31,6 @@ class FrozenClock:
         self.at = self.at + timedelta(**kwargs)
 
 
-def now() -> datetime:
-    """The current instant (aware, UTC) from the app's clock."""
-    return current_app.clock.now()
-
-
-def zone() -> ZoneInfo:
-    """The service's time zone, from the app's rulebook (`quiz.services.daily_quiz.Rules`)."""
-    return current_app.extensions["quiz.rules"].tz
-
-
 def local_day(at: datetime, tz: ZoneInfo) -> date:
     """The calendar day an instant belongs to in the service's time zone."""
     return at.astimezone(tz).date()
@@ -53,10 +41,6 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def today() -> date:
-    return local_day(now(), zone())
 
 
 class ShiftedClock:

@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from quiz.runtime import RUNTIME
 from quiz.writing import READ_ONLY
 
 # Stable constraint names so Alembic revisions are reproducible on SQLite and PostgreSQL.
@@ -43,6 +44,13 @@ class RequestSession(Session):
     are single idempotent INSERT … ON CONFLICT statements, so they need no transaction. The
     autocommit engine shares the pool of the normal one.
     """
+
+    def __init__(self, db, **options):
+        super().__init__(db, **options)
+        # The unit of work carries the app's runtime (`quiz.runtime`): services take it from here.
+        runtime = current_app.extensions.get(RUNTIME)
+        if runtime is not None:
+            self.info[RUNTIME] = runtime
 
     def get_bind(self, *args, **kwargs):
         engine = super().get_bind(*args, **kwargs)
@@ -73,12 +81,6 @@ def end_request_unit(session) -> None:
     read-only or writing."""
     if session.registry.has():
         session.registry().info.pop(READ_ONLY, None)
-
-
-def app_part(name: str):
-    """A per-app part set up in `create_app` (the board store, the ledger's listeners…), for
-    services that take it from the running app rather than from their callers."""
-    return current_app.extensions[name]
 
 
 class LeanMemoryStorage(MemoryStorage):

@@ -13,7 +13,6 @@ import threading
 import time
 
 import redis
-from flask import current_app, has_app_context
 
 from quiz import metrics
 from quiz.config import redis_options
@@ -23,19 +22,24 @@ log = logging.getLogger(__name__)
 BREAKER_SECONDS = 2.0
 
 _clients: dict = {}
+_timeout_ms = 200  # QUIZ_REDIS_TIMEOUT_MS, set by create_app (`configure`)
 _open_until: dict[str, float] = {}
 _lock = threading.Lock()
+
+
+def configure(timeout_ms: int) -> None:
+    """The per-call timeout of the clients made from now on in this process (like the clients
+    and the breaker, a setting of the process)."""
+    global _timeout_ms
+    _timeout_ms = timeout_ms
 
 
 def client(url: str):
     """The process's client for `url`, with short timeouts and no retries."""
     found = _clients.get(url)
     if found is None:
-        timeout_ms = (
-            current_app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200) if has_app_context() else 200
-        )
         found = _clients[url] = redis.Redis.from_url(
-            url, decode_responses=True, **redis_options(timeout_ms)
+            url, decode_responses=True, **redis_options(_timeout_ms)
         )
     return found
 

@@ -47,9 +47,9 @@ from quiz import create_app  # noqa: E402
 from quiz.api.problems import smorest  # noqa: E402
 from quiz.clock import FrozenClock  # noqa: E402
 from quiz.extensions import address_limiter, db, limiter  # noqa: E402
-from quiz.services.draw import TODAYS_SET, TodaysSet  # noqa: E402
-from quiz.services.ledger import EARNING_LISTENERS  # noqa: E402
-from tests.factories import Factory  # noqa: E402
+from quiz.runtime import RUNTIME, runtime_of  # noqa: E402
+from quiz.services.running import build_runtime  # noqa: E402
+from tests.factories import FAST_HASH, Factory  # noqa: E402
 from tests.sessions import signed_in_client  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -120,6 +120,9 @@ def make_app(backend: str, tmp_path, **overrides):
         # production limits themselves.
         "QUIZ_STAFF_IDLE_MINUTES": 10**6,
         "QUIZ_STAFF_MAX_HOURS": 10**5,
+        # Passwords hashed cheaply (scrypt costs ~0.1 s a hash); the service's own method is
+        # checked in tests/api/test_accounts.py.
+        "QUIZ_PASSWORD_METHOD": FAST_HASH,
     }
     config.update(overrides)
     app = create_app(config)
@@ -138,12 +141,23 @@ def app_config() -> dict:
     return {}
 
 
+# Config that is read only while the app is built (the rate limiters, the engine): a test
+# changing any of it gets an app of its own. Any other key is read at request time or by the
+# runtime, so the shared app takes it for one test.
+BUILT_IN = ("RATELIMIT_", "SQLALCHEMY_", "QUIZ_SQLITE_", "QUIZ_TRUSTED_PROXIES")
+
+
+def needs_own_app(config: dict) -> bool:
+    return any(key.startswith(BUILT_IN) for key in config)
+
+
 class _SharedApp:
-    """One app per backend for this process, reused by every test that asks for no config of
-    its own: building an app (~0.2 s, mostly the OpenAPI document and the URL map) was most of a
-    test's cost. Between tests its database is emptied and what a test may have changed on the
-    app — its config, the rulebook and other parts, the clock, the rate limiters' counters —
-    goes back to how it was built."""
+    """One app per backend for this process, reused by every test that changes nothing built
+    into it: building an app (~0.2 s, mostly the OpenAPI document and the URL map) was most of a
+    test's cost. Before each test its config goes back to how it was built plus the test's own
+    (`app_config`), its runtime is built afresh from that config (rules, a stopped clock at
+    START, an empty today's set, the board store, the ledger's listeners) and the rate limiters'
+    counters are reset; then the database is emptied."""
 
     def __init__(self, backend: str, directory):
         directory.mkdir(exist_ok=True)
@@ -156,14 +170,13 @@ class _SharedApp:
         loader, the API's document) to it: this one is stale from then on."""
         return smorest._app is self.app
 
-    def restore(self) -> None:
+    def restore(self, overrides: dict) -> None:
         app = self.app
         app.config.clear()
         app.config.update(self.config)
+        app.config.update(overrides)
         app.extensions.update(self.extensions)
-        app.extensions[TODAYS_SET] = TodaysSet()
-        app.extensions[EARNING_LISTENERS] = list(self.extensions[EARNING_LISTENERS])
-        app.clock.set(START)
+        app.extensions[RUNTIME] = build_runtime(app.config, FrozenClock(START))
         for each in (limiter, address_limiter):
             with contextlib.suppress(Exception):  # off in tests: it may hold no storage
                 each.reset()
@@ -187,9 +200,9 @@ def shared_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def app(request, backend, tmp_path, app_config, shared_dir):
-    if app_config or request.node.get_closest_marker("own_app"):
-        app = make_app(backend, tmp_path, **app_config)
+def app(request, backend, app_config, shared_dir):
+    if needs_own_app(app_config) or request.node.get_closest_marker("own_app"):
+        app = make_app(backend, request.getfixturevalue("tmp_path"), **app_config)
         with app.app_context():
             if backend == "postgresql":
                 _reset_postgresql()
@@ -206,7 +219,7 @@ def app(request, backend, tmp_path, app_config, shared_dir):
         with shared.app.app_context():
             if backend == "sqlite":
                 db.create_all()
-    shared.restore()
+    shared.restore(app_config)
     with shared.app.app_context():
         if backend == "postgresql":
             _reset_postgresql()
@@ -218,7 +231,7 @@ def app(request, backend, tmp_path, app_config, shared_dir):
 
 @pytest.fixture
 def clock(app) -> FrozenClock:
-    return app.clock
+    return runtime_of(app).clock
 
 
 @pytest.fixture

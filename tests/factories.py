@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from quiz.extensions import db
 from quiz.models import Question, User
+from quiz.runtime import runtime_of
 
 # Cheap hashing for fixtures; the service itself uses werkzeug's default (scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"
@@ -36,7 +37,7 @@ class Factory:
             password_hash=generate_password_hash(password, method=FAST_HASH),
             display_name=display_name or f"市民{n}",
             role=role,
-            created_at=self.app.clock.now(),
+            created_at=runtime_of(self.app).clock.now(),
             **fields,
         )
         db.session.add(user)
@@ -75,8 +76,8 @@ class Factory:
             points=points,
             active=active,
             content_hash=digest,
-            created_at=self.app.clock.now(),
-            updated_at=self.app.clock.now(),
+            created_at=runtime_of(self.app).clock.now(),
+            updated_at=runtime_of(self.app).clock.now(),
         )
         db.session.add(question)
         db.session.commit()

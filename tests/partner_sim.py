@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
+from quiz.runtime import runtime_of
 from quiz.services import ledger, partners
 
 _grants = itertools.count(1)
@@ -127,7 +128,11 @@ def make_partner(app, name="平观新闻商城", scopes=("balance", "debit", "re
     """A registered partner: (id, secret)."""
     fields.setdefault("requests_per_minute", 10_000)
     issued = partners.create_partner(
-        name, list(scopes), key=app.config["QUIZ_PARTNER_KEY"], now=app.clock.now(), **fields
+        name,
+        list(scopes),
+        key=app.config["QUIZ_PARTNER_KEY"],
+        now=runtime_of(app).clock.now(),
+        **fields,
     )
     db.session.commit()
     return issued.partner.id, issued.secret
@@ -138,7 +143,11 @@ def news_user(app, factory, uid: str, points: int = 0, **fields) -> int:
     user = factory.user(sso_uid=uid, **fields)
     if points:
         ledger.post_entry(
-            user.id, points, "admin_adjust", key=f"sim-grant:{next(_grants)}", now=app.clock.now()
+            user.id,
+            points,
+            "admin_adjust",
+            key=f"sim-grant:{next(_grants)}",
+            now=runtime_of(app).clock.now(),
         )
         db.session.commit()
     return user.id

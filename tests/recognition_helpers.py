@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from quiz.extensions import db
 from quiz.models import Question, Team
+from quiz.runtime import runtime_of
 from quiz.services import daily_quiz, draw
 from quiz.services.codes import new_code
 from quiz.services.daily_quiz import Rules
@@ -29,7 +30,9 @@ def play(app, user, day: date, correct: int, *, minute: int = 0, answers: int | 
 
 
 def team(app, name: str = "实验小学", district: str = "新华区") -> Team:
-    made = Team(name=name, district=district, join_code=new_code(8), created_at=app.clock.now())
+    made = Team(
+        name=name, district=district, join_code=new_code(8), created_at=runtime_of(app).clock.now()
+    )
     db.session.add(made)
     db.session.commit()
     return made

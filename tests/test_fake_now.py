@@ -61,7 +61,7 @@ def test_the_app_under_quiz_fake_now_answers_with_that_day(tmp_path, monkeypatch
     )
     with app.app_context():
         db.create_all()
-        from quiz.clock import today
+        from quiz.current import today
 
         assert today().isoformat() == "2026-12-08"
         db.engine.dispose()

@@ -6,6 +6,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models.partner import Partner
+from quiz.runtime import runtime_of
 from tests.partner_sim import PartnerSim, make_partner, news_user
 
 HEADER = "type,debit_id,refund_id,order_id,uid,points,created_at\n"
@@ -16,7 +17,7 @@ def traded(app, factory, bare_client):
     """A partner's day: two debits and a refund."""
     partner_id, secret = make_partner(app)
     news_user(app, factory, "u1", points=500)
-    sim = PartnerSim(bare_client, partner_id, secret, app.clock)
+    sim = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
     first = sim.debit("u1", 100, "O-1").body["debit_id"]
     sim.debit("u1", 50, "O-2")
     sim.refund(first, 30, "R-1")

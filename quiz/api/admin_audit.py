@@ -13,7 +13,8 @@ from flask import Flask, Response, g, request
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, roles_required
-from quiz.clock import day_bounds, now, zone
+from quiz.clock import day_bounds
+from quiz.current import now, zone
 from quiz.errors import Forbidden
 from quiz.extensions import db
 from quiz.models.account import STAFF_ROLES, Role

@@ -13,9 +13,9 @@ from quiz.api.common import (
     editor_required,
     question_staff_required,
 )
-from quiz.clock import now
+from quiz.current import now, runtime
 from quiz.errors import ValidationFailed
-from quiz.extensions import app_part, db
+from quiz.extensions import db
 from quiz.models import QuestionBank
 from quiz.schemas.bank import (
     BankOut,
@@ -31,7 +31,7 @@ from quiz.schemas.bank import (
 )
 from quiz.schemas.common import Page, cursor_id, page_of, slice_page
 from quiz.schemas.review import BatchDraftOut, DraftOut
-from quiz.services import banks, draw, question_stats, review
+from quiz.services import banks, question_stats, review
 
 blp = Blueprint(
     "admin_banks",
@@ -185,7 +185,7 @@ def patch_question(body, question_id):
     )
     if not change.published:
         return _draft(change)
-    app_part(draw.TODAYS_SET).forget()  # this worker shows the fix at once
+    runtime().todays_set.forget()  # this worker shows the fix at once
     return change.question
 
 
@@ -209,5 +209,5 @@ def delete_question(question_id):
         return Response(status=204)
     if not change.published:
         return _draft(change)
-    app_part(draw.TODAYS_SET).forget()
+    runtime().todays_set.forget()
     return change.question

@@ -7,7 +7,8 @@ from datetime import timedelta
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config
-from quiz.clock import day_bounds, now, today, zone
+from quiz.clock import day_bounds
+from quiz.current import now, today, zone
 from quiz.schemas.common import Page
 from quiz.schemas.fairplay import HeldListOut, HeldUserOut, HoldIn, SuspectArgs, SuspectsOut
 from quiz.services import fairplay

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config, rules
-from quiz.clock import now
+from quiz.current import now
 from quiz.schemas.common import cursor_id, page_of
 from quiz.schemas.learning import (
     ClearedOut,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config
-from quiz.clock import now, today, zone
+from quiz.current import now, today, zone
 from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.schemas.partner import (
     IssuedOut,

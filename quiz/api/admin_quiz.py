@@ -8,7 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from quiz.api.common import Blueprint, admin_required, config, rules
-from quiz.clock import local_day, now
+from quiz.clock import local_day
+from quiz.current import now
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import DailySet

@@ -7,7 +7,8 @@ from datetime import timedelta
 from flask import Response
 
 from quiz.api.common import Blueprint, admin_required, config, rules
-from quiz.clock import local_day, now
+from quiz.clock import local_day
+from quiz.current import now
 from quiz.errors import ValidationFailed
 from quiz.schemas.quiz import AwarenessOut, QuestionRatesOut, ReportArgs
 from quiz.schemas.recognition import ParticipationArgs, ParticipationOut

@@ -12,8 +12,7 @@ from quiz.api.common import (
     question_staff_required,
     reviewer_required,
 )
-from quiz.clock import now
-from quiz.extensions import app_part
+from quiz.current import now, runtime
 from quiz.schemas.review import (
     ApproveIn,
     BatchOut,
@@ -25,7 +24,7 @@ from quiz.schemas.review import (
     ReviewQueueOut,
     VersionListOut,
 )
-from quiz.services import banks, draw, review, version_history, versions
+from quiz.services import banks, review, version_history, versions
 
 blp = Blueprint(
     "admin_review",
@@ -88,7 +87,7 @@ def approve(body, question_id, number):
         now=now(),
     )
     if decision.published:
-        app_part(draw.TODAYS_SET).forget()
+        runtime().todays_set.forget()
     record(
         "question.approve",
         target=f"question:{question_id}",
@@ -170,7 +169,7 @@ def approve_batch(batch_id):
     """Approve a whole import: the last approval publishes every row, or none."""
     batch = review.approve_batch(batch_id, reviewer_id=current_user.id, steps=_steps(), now=now())
     if batch.status == "published":
-        app_part(draw.TODAYS_SET).forget()
+        runtime().todays_set.forget()
     return _batch_view(batch)
 
 

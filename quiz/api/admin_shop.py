@@ -6,7 +6,7 @@ from flask import Response
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config, roles_required
-from quiz.clock import now, zone
+from quiz.current import now, zone
 from quiz.errors import ValidationFailed
 from quiz.models.account import Role
 from quiz.schemas.common import PageArgs, cursor_id, page_of

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from quiz.api import admin_audit, staff_session
 from quiz.api.common import Blueprint, account, config, rules
-from quiz.clock import now
+from quiz.current import now
 from quiz.errors import InvalidCredentials
 from quiz.extensions import db, limiter
 from quiz.models.account import STAFF_ROLES

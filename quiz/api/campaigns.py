@@ -6,7 +6,7 @@ from flask import current_app
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required, rules
-from quiz.clock import now
+from quiz.current import now
 from quiz.extensions import limiter
 from quiz.schemas.campaign import (
     AttemptOut,

@@ -11,10 +11,11 @@ from flask_login import current_user
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from quiz.current import runtime
 from quiz.errors import Forbidden, LoginRequired, MalformedJson
 from quiz.extensions import db
 from quiz.models.account import Role, User
-from quiz.services.answering import RULES, Rules
+from quiz.services.answering import Rules
 
 # Deeper than any body the API takes; deeper ones would only exhaust the stack further on.
 MAX_JSON_DEPTH = 32
@@ -100,7 +101,7 @@ question_staff_required = roles_required(Role.ADMIN, Role.EDITOR, Role.REVIEWER)
 
 def rules() -> Rules:
     """The app's rulebook, built once in `create_app`."""
-    return current_app.extensions[RULES]
+    return runtime().rules
 
 
 def account() -> User:

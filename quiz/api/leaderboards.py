@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required
-from quiz.clock import now
-from quiz.extensions import app_part
+from quiz.current import now, runtime
 from quiz.schemas.board import AroundArgs, BoardArgs, BoardOut
 from quiz.services import leaderboards
 
@@ -25,7 +24,7 @@ def _board(board: str) -> str:
 
 
 def _standing(board: str, period: str, **kwargs) -> leaderboards.Standing:
-    store = app_part(leaderboards.STORE)
+    store = runtime().board_store
     return leaderboards.standing(store, _board(board), period, current_user, now=now(), **kwargs)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from quiz.api.admin_quiz import _parse_day
 from quiz.api.common import Blueprint, login_required, rules
-from quiz.clock import now
+from quiz.current import now
 from quiz.schemas.common import PageArgs, cursor_id, page_of, read_cursor
 from quiz.schemas.learning import (
     MistakeArgs,

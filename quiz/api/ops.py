@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from quiz import errors, redis_link
 from quiz.api.problems import database_error
+from quiz.current import runtime
 from quiz.extensions import db
 from quiz.services import leaderboards
 
@@ -71,7 +72,7 @@ def healthz():
     url = current_app.config.get("REDIS_URL")
     redis = "off" if not url else "ok" if redis_link.ping(url) else "down"
     if database == "ok" and redis == "ok":
-        leaderboards.maybe_drain(current_app.extensions[leaderboards.STORE])
+        leaderboards.maybe_drain(runtime().board_store)
     checks = {"database": database, "redis": redis}
     if database == "down":
         response = jsonify(status="down", code="database_unavailable", checks=checks)

@@ -14,7 +14,7 @@ from flask import Response, current_app, g, request
 from marshmallow import ValidationError
 
 from quiz.api.common import Blueprint
-from quiz.clock import now, zone
+from quiz.current import now, zone
 from quiz.errors import PayloadTooLarge, ValidationFailed
 from quiz.extensions import db
 from quiz.schemas.partner import (

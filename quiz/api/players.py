@@ -11,9 +11,9 @@ from flask import Response, request
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, account, admin_required, config, login_required, rules
-from quiz.clock import local_day, now, today
+from quiz.clock import local_day
+from quiz.current import now, runtime, today
 from quiz.errors import AppError, NotCompleted, NotFound
-from quiz.extensions import app_part
 from quiz.models.account import Role
 from quiz.schemas.account import streak_of
 from quiz.schemas.players import (
@@ -129,7 +129,7 @@ def share_card():
     user = account()
     try:
         me = leaderboards.standing(
-            app_part(leaderboards.STORE), "citizens", "week", current_user, now=at, limit=1
+            runtime().board_store, "citizens", "week", current_user, now=at, limit=1
         ).me
     except AppError:  # boards unavailable (Redis down): the card says "暂未上榜"
         me = None

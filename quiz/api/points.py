@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required, rules
-from quiz.clock import now
+from quiz.current import now
 from quiz.schemas.common import PageArgs, cursor_id, page_of
 from quiz.schemas.quiz import PointsOut, ProgressOut, Statement
 from quiz.services import daily_quiz, ledger

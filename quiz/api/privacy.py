@@ -9,7 +9,7 @@ from flask import Response, session
 from flask_login import logout_user
 
 from quiz.api.common import Blueprint, account, config, login_required
-from quiz.clock import now
+from quiz.current import now
 from quiz.schemas.account import UserOut
 from quiz.schemas.privacy import (
     ConsentIn,

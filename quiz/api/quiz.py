@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from quiz import metrics
 from quiz.api.common import Blueprint, login_required, rules
-from quiz.clock import local_day, now
-from quiz.extensions import app_part, limiter
+from quiz.clock import local_day
+from quiz.current import now, runtime
+from quiz.extensions import limiter
 from quiz.schemas.account import streak_of
 from quiz.schemas.common import PageArgs, cursor_day, page_of
 from quiz.schemas.quiz import AnswerIn, AnswerResultOut, HistoryOut, QuestionOut, TodayOut
@@ -20,7 +21,7 @@ _QUESTIONS_OUT = QuestionOut(many=True)
 
 
 def _todays_set() -> draw.TodaysSet:
-    return app_part(draw.TODAYS_SET)
+    return runtime().todays_set
 
 
 @blp.route("/today", methods=["GET"])

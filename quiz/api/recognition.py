@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from quiz.api.admin_reports import csv_response
 from quiz.api.common import Blueprint, admin_required, config, login_required
-from quiz.clock import local_day, now, zone
+from quiz.clock import local_day
+from quiz.current import now, runtime, zone
 from quiz.extensions import limiter
 from quiz.schemas.common import cursor_id, slice_page
 from quiz.schemas.recognition import (
@@ -23,7 +24,7 @@ from quiz.schemas.recognition import (
     WeeklyStarsOut,
     WinnersArgs,
 )
-from quiz.services import image_cache, leaderboards, participation, posters, recognition
+from quiz.services import image_cache, participation, posters, recognition
 
 blp = Blueprint(
     "recognition",
@@ -34,7 +35,7 @@ blp = Blueprint(
 
 
 def _store():
-    return current_app.extensions[leaderboards.STORE]
+    return runtime().board_store
 
 
 def _png(body: bytes, filename: str, *, cache: str) -> Response:

@@ -9,7 +9,7 @@ from flask import Response, current_app
 from flask_login import current_user
 
 from quiz.api.common import Blueprint, login_required
-from quiz.clock import now
+from quiz.current import now
 from quiz.extensions import limiter
 from quiz.schemas.common import IdempotencyKeyHeader, cursor_id, page_of
 from quiz.schemas.shop import MyRedemptionArgs, PrizeOut, RedeemIn, RedemptionOut, RedemptionPage

@@ -13,7 +13,7 @@ from flask_login import current_user, logout_user
 
 from quiz.api import admin_audit
 from quiz.api.common import Blueprint, account, config
-from quiz.clock import now
+from quiz.current import now
 from quiz.errors import Forbidden, InvalidCredentials, LoginRequired
 from quiz.extensions import db
 from quiz.models.account import STAFF_ROLES

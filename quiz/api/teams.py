@@ -11,7 +11,7 @@ from quiz.api.common import (
     roles_required,
     rules,
 )
-from quiz.clock import now, today
+from quiz.current import now, today
 from quiz.models.account import Role
 from quiz.schemas.account import UserOut
 from quiz.schemas.board import FamilyOut, JoinTeamIn, TeamIn, TeamListArgs, TeamOut, TeamPage

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from quiz.current import runtime
 from quiz.extensions import unit_of_work
 from quiz.services import audit
 
@@ -19,7 +20,7 @@ def prune_command() -> None:
     entry of its own. Run it daily, beside `boards prune` and `fairplay purge-ips`."""
     days = current_app.config["QUIZ_AUDIT_RETENTION_DAYS"]
     with unit_of_work():
-        removed = audit.prune(now=current_app.clock.now(), retention_days=days, actor=MAINTENANCE)
+        removed = audit.prune(now=runtime().clock.now(), retention_days=days, actor=MAINTENANCE)
     click.echo(f"audit entries older than {days} days removed: {removed}")
 
 

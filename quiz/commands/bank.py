@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from quiz.current import runtime
 from quiz.extensions import db
 from quiz.services import banks, review
 
@@ -30,7 +31,7 @@ def import_bank_command(path: Path, dry_run: bool) -> None:
             filename=path.name,
             uploader_id=None,
             dry_run=dry_run,
-            now=current_app.clock.now(),
+            now=runtime().clock.now(),
             progress=bar.update,
         )
         if dry_run:
@@ -45,7 +46,7 @@ def import_bank_command(path: Path, dry_run: bool) -> None:
             path.name,
             author_id=None,
             steps=current_app.config["QUIZ_REVIEW_STEPS"],
-            now=current_app.clock.now(),
+            now=runtime().clock.now(),
         )
         db.session.commit()
     verb = "would add" if dry_run else "added"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
+from quiz.current import runtime
 from quiz.extensions import unit_of_work
 from quiz.services import leaderboards
 
@@ -16,9 +17,9 @@ boards_cli = AppGroup("boards", help="Leaderboards.")
 def rebuild_command() -> None:
     """Recompute every board from the ledger (Redis when REDIS_URL is set, else the SQL table)."""
 
-    store = current_app.extensions[leaderboards.STORE]
+    store = runtime().board_store
     with unit_of_work():
-        written = leaderboards.rebuild(store, now=current_app.clock.now())
+        written = leaderboards.rebuild(store, now=runtime().clock.now())
     click.echo(f"boards rebuilt on {'Redis' if store.name == 'redis' else 'SQL'}: {written} rows")
 
 
@@ -28,9 +29,9 @@ def prune_command() -> None:
 
     Run it daily (deploy/ has a timer); Redis keys expire by themselves."""
 
-    store = current_app.extensions[leaderboards.STORE]
+    store = runtime().board_store
     with unit_of_work():
-        deleted = leaderboards.prune(store, now=current_app.clock.now())
+        deleted = leaderboards.prune(store, now=runtime().clock.now())
     click.echo(
         f"boards pruned: {deleted} rows of periods that ended more than "
         f"{store.retention_days} days ago"
@@ -41,12 +42,12 @@ def prune_command() -> None:
 def drain_command() -> None:
     """Apply board increments kept while Redis was down (requests also do this by themselves)."""
 
-    store = current_app.extensions[leaderboards.STORE]
+    store = runtime().board_store
     if store.name != "redis":
         click.echo("boards live in SQL (no REDIS_URL): nothing to drain")
         return
     applied = leaderboards.drain(
-        store.url, now=current_app.clock.now(), tz=store.tz, retention_days=store.retention_days
+        store.url, now=runtime().clock.now(), tz=store.tz, retention_days=store.retention_days
     )
     click.echo(f"board outbox drained: {applied} batches applied to Redis")
 

@@ -9,10 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.clock import local_day
+from quiz.current import runtime
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.services import rollups, simulate
-from quiz.services.answering import RULES
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -23,8 +23,8 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def simulate_year_command(players: int, days: int, seed: int) -> None:
     """Add PLAYERS people and DAYS days of their play, ending yesterday (then the rollups)."""
-    rules = current_app.extensions[RULES]
-    now = current_app.clock.now()
+    rules = runtime().rules
+    now = runtime().clock.now()
     shape = simulate.CityShape.of(
         rules,
         current_app.config["QUIZ_DISTRICTS"],

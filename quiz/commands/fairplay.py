@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from quiz.current import runtime
 from quiz.extensions import unit_of_work
 from quiz.services import fairplay, privacy
 
@@ -20,8 +21,8 @@ def purge_ips_command() -> None:
     Run it daily, beside `boards prune`."""
     days = current_app.config["QUIZ_IP_RETENTION_DAYS"]
     with unit_of_work():
-        cleared = fairplay.purge_addresses(now=current_app.clock.now(), retention_days=days)
-        sign_ins = privacy.prune_sign_ins(now=current_app.clock.now(), retention_days=days)
+        cleared = fairplay.purge_addresses(now=runtime().clock.now(), retention_days=days)
+        sign_ins = privacy.prune_sign_ins(now=runtime().clock.now(), retention_days=days)
     click.echo(f"registration addresses older than {days} days cleared: {cleared}")
     click.echo(f"sign-in records older than {days} days deleted: {sign_ins}")
 

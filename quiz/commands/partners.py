@@ -15,21 +15,21 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from quiz.clock import local_day
+from quiz.current import runtime
 from quiz.errors import AppError
 from quiz.extensions import unit_of_work
 from quiz.services import partner_statements, partners
-from quiz.services.answering import RULES
 
 partners_cli = AppGroup("partners", help="Partners of the points API (the news app's mall).")
 
 
 def _tz():
-    return current_app.extensions[RULES].tz
+    return runtime().rules.tz
 
 
 def _day(value: str | None) -> date:
     if not value:
-        return local_day(current_app.clock.now(), _tz())
+        return local_day(runtime().clock.now(), _tz())
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -55,7 +55,7 @@ def create_command(name, scopes, allowed, daily_limit, per_minute) -> None:
                 name,
                 [s.strip() for s in scopes.split(",") if s.strip()],
                 key=config["QUIZ_PARTNER_KEY"],
-                now=current_app.clock.now(),
+                now=runtime().clock.now(),
                 allowed_ips=list(allowed),
                 daily_debit_limit=daily_limit,
                 requests_per_minute=per_minute or config["QUIZ_PARTNER_RATE_LIMIT"],
@@ -87,7 +87,7 @@ def rotate_command(partner: str) -> None:
             issued = partners.rotate_secret(
                 partners.partner_named(partner).id,
                 key=config["QUIZ_PARTNER_KEY"],
-                now=current_app.clock.now(),
+                now=runtime().clock.now(),
                 overlap_s=config["QUIZ_PARTNER_ROTATION_OVERLAP_S"],
             )
             until = issued.partner.previous_valid_until

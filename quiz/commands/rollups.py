@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from quiz.clock import local_day
+from quiz.current import runtime
 from quiz.extensions import unit_of_work
 from quiz.services import rollups
 
@@ -24,8 +25,8 @@ rollups_cli = AppGroup("rollups", help="The reports' daily sums.")
 def refresh_command(since) -> None:
     """Sum each finished day not summed yet. Run it nightly after midnight (deploy/ timer);
     reports stay exact without it (they read the raw rows of the days not summed)."""
-    now = current_app.clock.now()
-    today = local_day(now, current_app.extensions["quiz.rules"].tz)
+    now = runtime().clock.now()
+    today = local_day(now, runtime().rules.tz)
     first: date | None = since.date() if since else None
     with unit_of_work():
         done = rollups.refresh(today=today, now=now, since=first)

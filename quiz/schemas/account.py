@@ -7,7 +7,7 @@ from functools import partial
 from flask import current_app
 from marshmallow import Schema, fields
 
-from quiz.clock import today
+from quiz.current import today
 from quiz.models.account import Role
 from quiz.schemas.text import Text
 from quiz.services.daily_quiz import live_streak

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from quiz.clock import zone
+from quiz.current import zone
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import sane_instant
 from quiz.schemas.quiz import AnswerResultOut, QuestionOut

@@ -7,7 +7,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from quiz.clock import zone
+from quiz.current import zone
 from quiz.models.partner import PARTNER_SCOPES
 from quiz.schemas.common import PageArgs, page_schema, sane_day
 from quiz.schemas.text import Text

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from marshmallow import Schema, fields, validate
 
-from quiz.clock import zone
+from quiz.current import zone
 from quiz.models.types import MAX_ID
 from quiz.schemas.common import Page, sane_day
 from quiz.schemas.text import Text

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.errors import (
     Conflict,
@@ -25,6 +24,7 @@ from quiz.errors import (
 from quiz.extensions import db
 from quiz.models import SsoTokenUse, User
 from quiz.models.account import STAFF_ROLES, Role
+from quiz.services import passwords
 from quiz.services.codes import normalise_code
 from quiz.services.staff_auth import check_staff_password
 from quiz.text import clean_text, text_problem
@@ -35,8 +35,6 @@ SSO_PREFIX = "sso_"
 # Erased accounts are renamed erased_<id> (quiz.services.privacy): reserved likewise.
 ERASED_PREFIX = "erased_"
 MIN_PASSWORD = 8
-# Checked against when the username is unknown, so a miss costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
 
 class UnknownInviteCode(NotFound):
@@ -146,7 +144,7 @@ def register(
         raise UsernameTaken("用户名已被使用。")
     user = User(
         username=username,
-        password_hash=generate_password_hash(password),
+        password_hash=passwords.hash_password(password),
         display_name=display_name.strip(),
         district=district,
         role=Role.CITIZEN,
@@ -168,9 +166,8 @@ def authenticate(username: str, password: str) -> User:
     user = db.session.scalar(
         select(User).where(func.lower(User.username) == (username or "").lower())
     )
-    hashed = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    ok = check_password_hash(hashed, password or "")
-    if not (user and user.password_hash and ok):
+    ok = passwords.matches(user.password_hash if user else None, password)
+    if not (user and ok):
         raise InvalidCredentials("用户名或密码错误。")
     return user
 
@@ -365,7 +362,7 @@ def create_admin(username: str, password: str, *, role: str = Role.ADMIN, now: d
         user = User(username=username, display_name=username, created_at=now)
         db.session.add(user)
     user.role = role
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = passwords.hash_password(password)
     if user.id is not None:
         end_sessions(user)  # a reset password also ends the sessions the old one opened
     db.session.flush()

@@ -29,9 +29,6 @@ from zoneinfo import ZoneInfo
 from quiz.errors import Conflict, ValidationFailed
 from quiz.services import option_order
 
-# The app's rulebook, built once in `create_app`: `app.extensions[RULES]`.
-RULES = "quiz.rules"
-
 
 class AlreadyAnswered(Conflict):
     """The user has answered this question in this container already (a retry, a double tap,

@@ -29,7 +29,6 @@ from quiz.services import (
     mistakes,
 )
 from quiz.services.answering import (  # noqa: F401  (the daily quiz's names for them)
-    RULES,
     AlreadyAnswered,
     AnswerResult,
     QuestionCard,

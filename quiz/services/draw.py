@@ -25,7 +25,6 @@ from quiz.services import (
     question_pool,
 )
 from quiz.services.answering import (  # noqa: F401  (the daily quiz's names for them)
-    RULES,
     AlreadyAnswered,
     AnswerResult,
     QuestionCard,
@@ -193,10 +192,6 @@ def questions_by_id(ids) -> list[Question]:
     """These questions, in the order of `ids`."""
     by_id = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
     return [by_id[qid] for qid in ids if qid in by_id]
-
-
-# The per-app cache of the day's set, in `app.extensions[TODAYS_SET]`.
-TODAYS_SET = "quiz.todays_set"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 `post_entry` inserts an entry and moves the balance in the caller's transaction; it flushes
 and never commits. The idempotency key makes every event count once, however often it is
 retried or however many workers race; the conditional UPDATE and CHECK (balance >= 0) keep
-a balance from going negative. Every new entry is published to the listeners registered at
-start-up (`EARNING_LISTENERS` of the app: the leaderboards are one), in the same transaction;
-the ledger knows nothing of what they do.
+a balance from going negative. Every new entry is published to the runtime's listeners (the
+leaderboards are one; `quiz.services.running`), taken from the session it is posted in, in the
+same transaction; the ledger knows nothing of what they do.
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.errors import IdempotencyKeyReused, InsufficientPoints, UnknownUser, ValidationFailed
-from quiz.extensions import app_part, db
+from quiz.extensions import db
 from quiz.models import EARNING_KINDS, KINDS, LedgerEntry, User
 from quiz.models.ledger import LedgerKind
+from quiz.runtime import runtime_of
 from quiz.services import fairplay
 from quiz.services.sql import insert_on_conflict
-
-# The app's list of callables `listener(entry, owner)`, each called for every new entry
-# (`owner`: the entry's user when the poster holds it, else None).
-EARNING_LISTENERS = "quiz.earning_listeners"
 
 
 @dataclass(frozen=True)
@@ -98,8 +95,9 @@ def post_entry(
 
 
 def publish(entry: LedgerEntry, *, owner=None) -> None:
-    """Hand a new entry to the listeners registered at start-up, in its transaction."""
-    for listener in app_part(EARNING_LISTENERS):
+    """Hand a new entry to the runtime's listeners, in its transaction (`owner`: the entry's
+    user when the poster holds it, else None)."""
+    for listener in runtime_of(db.session).earning_listeners:
         listener(entry, owner)
 
 

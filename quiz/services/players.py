@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from quiz.errors import InvalidResetCode, UnknownUser, ValidationFailed
 from quiz.extensions import db
 from quiz.models import QuestionReport, QuizDay, User
 from quiz.models.players import PasswordResetCode, PlayerSettings
+from quiz.services import passwords
 from quiz.services.accounts import end_sessions
 
 TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -220,5 +220,5 @@ def reset_password(username: str, code: str, new_password: str, *, now: datetime
     ):
         raise InvalidResetCode("重置码无效或已过期，请到兑换点或联系管理员重新获取。")
     row.used_at = now
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = passwords.hash_password(new_password)
     end_sessions(user)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from werkzeug.security import check_password_hash
 
 from quiz.errors import Forbidden, InvalidCredentials, NotFound, ValidationFailed
 from quiz.extensions import db
@@ -40,7 +39,7 @@ from quiz.models.partner import PartnerDebit, PartnerRefund
 from quiz.models.players import PasswordResetCode, PlayerSettings
 from quiz.models.privacy import GuardianConsent, SignInRecord
 from quiz.models.shop import Redemption
-from quiz.services import accounts, shop
+from quiz.services import accounts, passwords, shop
 
 # An SSO account has no password: it may erase itself this long after signing in.
 SSO_ERASE_WINDOW = timedelta(minutes=10)
@@ -323,7 +322,7 @@ def check_may_erase(user: User, *, password: str | None, now: datetime) -> None:
     if user.role in STAFF_ROLES:
         raise Forbidden("工作人员账号请由管理员处理。")
     if user.password_hash:
-        if not check_password_hash(user.password_hash, password or ""):
+        if not passwords.matches(user.password_hash, password):
             raise InvalidCredentials("密码错误。")
         return
     last_sso = db.session.scalar(

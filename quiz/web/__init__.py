@@ -22,7 +22,7 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from quiz.clock import today
+from quiz.current import today
 from quiz.models.account import STAFF_ROLES, Role
 from quiz.services import recognition
 

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from quiz.extensions import db
+from quiz.models import User
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
 from tests.factories import PASSWORD
@@ -36,13 +38,17 @@ def test_registering_creates_a_signed_in_citizen(client):
     assert client.get("/api/v1/me").get_json()["id"] == user["id"]
 
 
-def test_the_stored_password_is_a_salted_hash(client, app):
-    from quiz.extensions import db
-    from quiz.models import User
-
+# The suite hashes with a cheap method (tests/conftest.py); here the service's own setting.
+@pytest.mark.parametrize("app_config", [{"QUIZ_PASSWORD_METHOD": None}])
+def test_the_stored_password_is_a_salted_scrypt_hash_and_signs_in(client, app):
     register(client)
     stored = db.session.query(User).one().password_hash
-    assert "secret-pass" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    assert "secret-pass" not in stored and stored.startswith("scrypt:")
+    client.post("/api/v1/auth/logout")
+    response = client.post(
+        "/api/v1/auth/login", json={"username": "zhang_san", "password": "secret-pass"}
+    )
+    assert response.status_code == 200, response.get_json()
 
 
 def test_a_taken_username_is_refused_case_insensitively(client):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from quiz.extensions import db
 from quiz.models.partner import Partner
+from quiz.runtime import runtime_of
 from tests.partner_sim import PartnerSim, news_user
 
 PARTNERS = "/api/v1/admin/partners"
@@ -38,7 +39,7 @@ def test_the_secret_is_stored_nowhere_in_the_database(app, admin_client):
 def test_the_secret_signs_requests_at_once(app, factory, admin_client, bare_client):
     body = _register(admin_client).get_json()
     news_user(app, factory, "u1", points=7)
-    sim = PartnerSim(bare_client, body["id"], body["secret"], app.clock)
+    sim = PartnerSim(bare_client, body["id"], body["secret"], runtime_of(app).clock)
     assert sim.balance("u1").body == {"uid": "u1", "balance": 7}
 
 
@@ -62,9 +63,12 @@ def test_rotating_gives_a_new_secret_and_keeps_the_old_one_for_the_overlap(
     second = response.get_json()["secret"]
     assert second != first["secret"]
     for secret in (first["secret"], second):
-        assert PartnerSim(bare_client, first["id"], secret, app.clock).balance("u1").status == 200
-    app.clock.advance(seconds=86401)  # QUIZ_PARTNER_ROTATION_OVERLAP_S, default a day
-    old = PartnerSim(bare_client, first["id"], first["secret"], app.clock).balance("u1")
+        assert (
+            PartnerSim(bare_client, first["id"], secret, runtime_of(app).clock).balance("u1").status
+            == 200
+        )
+    runtime_of(app).clock.advance(seconds=86401)  # QUIZ_PARTNER_ROTATION_OVERLAP_S, default a day
+    old = PartnerSim(bare_client, first["id"], first["secret"], runtime_of(app).clock).balance("u1")
     assert old.code == "invalid_signature"
 
 
@@ -116,7 +120,7 @@ def test_the_report_shows_each_partners_day_beside_the_ledger(
 ):
     body = _register(admin_client).get_json()
     news_user(app, factory, "u1", points=100)
-    sim = PartnerSim(bare_client, body["id"], body["secret"], app.clock)
+    sim = PartnerSim(bare_client, body["id"], body["secret"], runtime_of(app).clock)
     debit_id = sim.debit("u1", 40, "O-1").body["debit_id"]
     sim.refund(debit_id, 15, "R-1")
     report = admin_client.get(f"{PARTNERS}/report?date=2026-11-23").get_json()

@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 
 from quiz.extensions import db
 from quiz.models import Mistake, QuestionReport, QuizDay
+from quiz.runtime import runtime_of
 from quiz.services import draw
 from tests.api.test_campaigns import OPENS_AT, answer, new_campaign, start
 
@@ -158,7 +159,7 @@ class Statements:
 def statements(app):
     # Today's questions re-read at most once a second: a frozen monotonic clock keeps the
     # counts independent of how fast the machine runs the test.
-    app.extensions[draw.TODAYS_SET] = draw.TodaysSet(monotonic=lambda: 0.0)
+    runtime_of(app).todays_set = draw.TodaysSet(monotonic=lambda: 0.0)
     return Statements(db.engine)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, Question, User
+from quiz.runtime import runtime_of
 from quiz.services import draw, ledger
 from quiz.services.daily_quiz import Rules
 from tests.api.test_shop import balance_of, give_points, make_prize, redeem
@@ -105,7 +106,7 @@ def test_the_days_set_cannot_be_computed_offline_from_the_code_and_the_bank(
     served = [q["id"] for q in today(citizen_client)["questions"]]
     # What a cheater computes with the repository alone: the code's draw, without the secret.
     offline = draw.choose_questions(
-        app.clock.now().date() + timedelta(days=0), Rules(tz=ZoneInfo("Asia/Shanghai"))
+        runtime_of(app).clock.now().date() + timedelta(days=0), Rules(tz=ZoneInfo("Asia/Shanghai"))
     )
     assert len(served) == 5
     assert served != offline
@@ -114,7 +115,7 @@ def test_the_days_set_cannot_be_computed_offline_from_the_code_and_the_bank(
 def test_two_draw_secrets_give_different_sets_for_the_same_day_and_bank(app, factory):
     for i in range(40):
         factory.question(category=CATEGORIES[i % 5])
-    day = app.clock.now().date()
+    day = runtime_of(app).clock.now().date()
     tz = ZoneInfo("Asia/Shanghai")
     first = draw.choose_questions(day, Rules(tz=tz, draw_secret="secret one"))
     second = draw.choose_questions(day, Rules(tz=tz, draw_secret="secret two"))
@@ -124,7 +125,7 @@ def test_two_draw_secrets_give_different_sets_for_the_same_day_and_bank(app, fac
 def test_one_draw_secret_gives_the_same_set_in_every_worker_and_after_a_restart(app, factory):
     for i in range(40):
         factory.question(category=CATEGORIES[i % 5])
-    day = app.clock.now().date()
+    day = runtime_of(app).clock.now().date()
     worker_a = draw.choose_questions(day, Rules.from_config(app.config))
     worker_b = draw.choose_questions(day, Rules.from_config(dict(app.config)))
     assert worker_a == worker_b

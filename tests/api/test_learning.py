@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, QuestionReport, QuizDay, User
+from quiz.runtime import runtime_of
 from quiz.services import draw
 from quiz.services.daily_quiz import Rules
 
@@ -366,7 +367,7 @@ def test_a_suspended_question_leaves_the_next_draw_and_returns_after_resolution(
     target = bank[3]
     reporters = [factory.user() for _ in range(5)]
     for reporter in reporters:  # reports count from accounts at least three days old
-        reporter.created_at = app.clock.now() - timedelta(days=3)
+        reporter.created_at = runtime_of(app).clock.now() - timedelta(days=3)
     for i, user in enumerate(reporters):
         db.session.add(
             QuestionReport(
@@ -375,11 +376,11 @@ def test_a_suspended_question_leaves_the_next_draw_and_returns_after_resolution(
                 reason="answer",
                 message=f"第{i}条",
                 status="open",
-                created_at=app.clock.now(),
+                created_at=runtime_of(app).clock.now(),
             )
         )
     db.session.commit()
-    day = app.clock.now().date() + timedelta(days=1)
+    day = runtime_of(app).clock.now().date() + timedelta(days=1)
     assert target.id not in draw.choose_questions(day, short)
     assert target.id in draw.choose_questions(
         day, Rules(tz=rules.tz, daily_count=len(bank), draw_secret="s", report_suspend_at=6)
@@ -399,12 +400,12 @@ def test_a_suspended_question_leaves_the_next_draw_and_returns_after_resolution(
 
 def _answers(app, question, outcomes, day_offset=0):
     """Store daily answers of fresh users: each outcome is (correct, rest of the day's score)."""
-    day = app.clock.now().date() - timedelta(days=day_offset + 1)
+    day = runtime_of(app).clock.now().date() - timedelta(days=day_offset + 1)
     for correct, rest in outcomes:
         user = User(
             username=f"stats{next(_numbers)}",
             display_name="答题者",
-            created_at=app.clock.now(),
+            created_at=runtime_of(app).clock.now(),
         )
         db.session.add(user)
         db.session.flush()
@@ -429,7 +430,7 @@ def _answers(app, question, outcomes, day_offset=0):
                 correct=correct,
                 category=question.category,
                 interval_ms=3000,
-                created_at=app.clock.now(),
+                created_at=runtime_of(app).clock.now(),
             )
         )
     db.session.commit()
@@ -457,7 +458,7 @@ def test_the_needs_attention_filter_lists_flagged_questions_with_reasons(
             reason="stem",
             message="错字",
             status="open",
-            created_at=app.clock.now(),
+            created_at=runtime_of(app).clock.now(),
         )
     )
     db.session.commit()

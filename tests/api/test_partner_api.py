@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
+from quiz.runtime import runtime_of
 from quiz.services import ledger, partners, privacy
 from tests.partner_sim import PartnerSim, balance_of, entry_count, make_partner, news_user
 
@@ -18,7 +19,7 @@ from tests.partner_sim import PartnerSim, balance_of, entry_count, make_partner,
 @pytest.fixture
 def mall(app, bare_client):
     partner_id, secret = make_partner(app)
-    return PartnerSim(bare_client, partner_id, secret, app.clock)
+    return PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
 
 
 def test_the_balance_is_read_by_the_news_apps_uid(app, factory, mall):
@@ -59,7 +60,7 @@ def test_the_same_order_and_body_again_answers_200_with_the_same_answer_and_no_s
 ):
     user_id = news_user(app, factory, "u1", points=100)
     first = mall.debit("u1", 30, "ORDER-1", memo="保温杯")
-    app.clock.advance(seconds=5)
+    runtime_of(app).clock.advance(seconds=5)
     again = mall.debit("u1", 30, "ORDER-1", memo="保温杯")
     assert (first.status, again.status) == (201, 200)
     assert again.body == first.body
@@ -83,7 +84,7 @@ def test_a_debit_beyond_the_balance_is_insufficient_points_and_takes_nothing(app
 
 
 def test_an_account_on_hold_cannot_spend_in_the_mall(app, factory, mall):
-    user_id = news_user(app, factory, "u1", points=100, held_at=app.clock.now())
+    user_id = news_user(app, factory, "u1", points=100, held_at=runtime_of(app).clock.now())
     answer = mall.debit("u1", 10, "ORDER-1")
     assert (answer.status, answer.code) == (409, "account_on_hold")
     assert balance_of(user_id) == 100
@@ -104,7 +105,7 @@ def test_a_reporter_child_spends_as_in_the_shop_once_a_guardian_consented(app, f
         staff_id=factory.user(role="admin").id,
         guardian_name="家长",
         version="2026-12",
-        now=app.clock.now(),
+        now=runtime_of(app).clock.now(),
     )
     db.session.commit()
     assert mall.debit("kid-1", 50, "ORDER-1").status == 201
@@ -205,7 +206,7 @@ def test_another_partners_debit_is_unknown_debit(app, factory, mall, bare_client
     user_id = news_user(app, factory, "u1", points=100)
     debit_id = mall.debit("u1", 60, "ORDER-1").body["debit_id"]
     other_id, other_secret = make_partner(app, name="别家商城")
-    other = PartnerSim(bare_client, other_id, other_secret, app.clock)
+    other = PartnerSim(bare_client, other_id, other_secret, runtime_of(app).clock)
     answer = other.refund(debit_id, 10, "R-1")
     assert (answer.status, answer.code) == (404, "unknown_debit")
     assert balance_of(user_id) == 40
@@ -214,7 +215,7 @@ def test_another_partners_debit_is_unknown_debit(app, factory, mall, bare_client
 def test_a_held_account_still_gets_its_refund(app, factory, mall):
     user_id = news_user(app, factory, "u1", points=100)
     debit_id = mall.debit("u1", 60, "ORDER-1").body["debit_id"]
-    db.session.get(User, user_id).held_at = app.clock.now()
+    db.session.get(User, user_id).held_at = runtime_of(app).clock.now()
     db.session.commit()
     assert mall.refund(debit_id, 60, "R-1").status == 201
     assert balance_of(user_id) == 100
@@ -261,7 +262,7 @@ def test_the_statement_equals_the_ledgers_entries_for_that_partner(app, factory,
 def test_the_statement_is_the_same_on_every_call_and_holds_only_that_day(app, factory, mall):
     _day_of_trading(app, factory, mall)
     first = mall.statement("2026-11-23")
-    app.clock.advance(days=1)
+    runtime_of(app).clock.advance(days=1)
     mall.debit("u1", 1, "O-next-day")
     assert mall.statement("2026-11-23").body == first.body
     assert [d["order_id"] for d in mall.statement("2026-11-24").body["debits"]] == ["O-next-day"]
@@ -270,9 +271,9 @@ def test_the_statement_is_the_same_on_every_call_and_holds_only_that_day(app, fa
 def test_the_statement_follows_the_local_day_not_utc(app, factory, mall):
     news_user(app, factory, "u1", points=10)
     # 23:30 in Shanghai on the 23rd is 15:30 UTC: still the 23rd's statement.
-    app.clock.set(app.clock.now().replace(hour=15, minute=30))
+    runtime_of(app).clock.set(runtime_of(app).clock.now().replace(hour=15, minute=30))
     mall.debit("u1", 1, "late")
-    app.clock.advance(minutes=40)  # 00:10 on the 24th, local
+    runtime_of(app).clock.advance(minutes=40)  # 00:10 on the 24th, local
     mall.debit("u1", 1, "after-midnight")
     assert [d["order_id"] for d in mall.statement("2026-11-23").body["debits"]] == ["late"]
     assert [d["order_id"] for d in mall.statement("2026-11-24").body["debits"]] == [
@@ -300,7 +301,7 @@ def test_a_statement_without_a_date_is_422(mall):
 def test_another_partners_debits_are_not_in_the_statement(app, factory, mall, bare_client):
     _day_of_trading(app, factory, mall)
     other_id, secret = make_partner(app, name="别家商城")
-    other = PartnerSim(bare_client, other_id, secret, app.clock)
+    other = PartnerSim(bare_client, other_id, secret, runtime_of(app).clock)
     body = other.statement("2026-11-23").body
     assert body["debits"] == [] and body["refunds"] == []
 
@@ -310,27 +311,27 @@ def test_another_partners_debits_are_not_in_the_statement(app, factory, mall, ba
 
 def test_the_daily_ceiling_refuses_the_debit_that_would_pass_it(app, factory, bare_client):
     partner_id, secret = make_partner(app, daily_debit_limit=100)
-    mall = PartnerSim(bare_client, partner_id, secret, app.clock)
+    mall = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
     user_id = news_user(app, factory, "u1", points=500)
     assert mall.debit("u1", 60, "O-1").status == 201
     answer = mall.debit("u1", 41, "O-2")
     assert (answer.status, answer.code) == (409, "daily_limit_reached")
     assert mall.debit("u1", 40, "O-3").status == 201
-    app.clock.advance(days=1)
+    runtime_of(app).clock.advance(days=1)
     assert mall.debit("u1", 100, "O-4").status == 201
     assert balance_of(user_id) == 300
 
 
 def test_requests_past_the_partners_rate_are_429_and_change_nothing(app, factory, bare_client):
     partner_id, secret = make_partner(app, requests_per_minute=3)
-    mall = PartnerSim(bare_client, partner_id, secret, app.clock)
+    mall = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
     user_id = news_user(app, factory, "u1", points=100)
     for i in range(3):
         assert mall.debit("u1", 1, f"O-{i}").status == 201
     answer = mall.debit("u1", 1, "O-3")
     assert (answer.status, answer.code) == (429, "rate_limited")
     assert balance_of(user_id) == 97
-    app.clock.advance(seconds=60)
+    runtime_of(app).clock.advance(seconds=60)
     assert mall.debit("u1", 1, "O-3").status == 201
 
 
@@ -338,16 +339,25 @@ def test_after_a_rotation_both_secrets_work_until_the_overlap_ends(app, factory,
     partner_id, old = make_partner(app)
     news_user(app, factory, "u1", points=10)
     new = partners.rotate_secret(
-        partner_id, key=app.config["QUIZ_PARTNER_KEY"], now=app.clock.now(), overlap_s=3600
+        partner_id,
+        key=app.config["QUIZ_PARTNER_KEY"],
+        now=runtime_of(app).clock.now(),
+        overlap_s=3600,
     ).secret
     db.session.commit()
     assert new != old
-    assert PartnerSim(bare_client, partner_id, old, app.clock).balance("u1").status == 200
-    assert PartnerSim(bare_client, partner_id, new, app.clock).balance("u1").status == 200
-    app.clock.advance(seconds=3601)
-    answer = PartnerSim(bare_client, partner_id, old, app.clock).balance("u1")
+    assert (
+        PartnerSim(bare_client, partner_id, old, runtime_of(app).clock).balance("u1").status == 200
+    )
+    assert (
+        PartnerSim(bare_client, partner_id, new, runtime_of(app).clock).balance("u1").status == 200
+    )
+    runtime_of(app).clock.advance(seconds=3601)
+    answer = PartnerSim(bare_client, partner_id, old, runtime_of(app).clock).balance("u1")
     assert (answer.status, answer.code) == (401, "invalid_signature")
-    assert PartnerSim(bare_client, partner_id, new, app.clock).balance("u1").status == 200
+    assert (
+        PartnerSim(bare_client, partner_id, new, runtime_of(app).clock).balance("u1").status == 200
+    )
 
 
 def test_the_partner_routes_have_their_own_tag_in_the_openapi_document(client):

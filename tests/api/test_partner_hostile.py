@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models.partner import PartnerNonce, PartnerRequestCount
+from quiz.runtime import runtime_of
 from quiz.services import partners
 from tests.partner_sim import PartnerSim, balance_of, entry_count, make_partner, news_user
 
@@ -20,7 +21,7 @@ DEBITS = "/api/v1/partner/debits"
 @pytest.fixture
 def mall(app, bare_client):
     partner_id, secret = make_partner(app)
-    return PartnerSim(bare_client, partner_id, secret, app.clock)
+    return PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
 
 
 @pytest.fixture
@@ -203,7 +204,7 @@ def test_a_nonce_used_on_another_request_is_nonce_reused(mall, holder):
 
 def test_a_nonce_may_come_back_once_its_window_has_passed(app, mall, holder):
     assert mall.call("GET", "/api/v1/partner/users/u1/balance", nonce="old-nonce-1").status == 200
-    app.clock.advance(seconds=700)
+    runtime_of(app).clock.advance(seconds=700)
     assert mall.call("GET", "/api/v1/partner/users/u1/balance", nonce="old-nonce-1").status == 200
 
 
@@ -233,7 +234,7 @@ def test_a_suspended_partner_with_a_wrong_signature_learns_only_invalid_signatur
 
 def test_a_route_outside_the_partners_scopes_is_scope_denied(app, bare_client, holder):
     partner_id, secret = make_partner(app, name="只读", scopes=("balance",))
-    reader = PartnerSim(bare_client, partner_id, secret, app.clock)
+    reader = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
     before = entry_count()
     assert_refused_and_nothing_changed(
         reader.debit("u1", 10, "O-1"), 403, "scope_denied", holder, before
@@ -244,14 +245,14 @@ def test_a_route_outside_the_partners_scopes_is_scope_denied(app, bare_client, h
 
 def test_a_call_from_outside_the_allowed_addresses_is_address_denied(app, bare_client, holder):
     partner_id, secret = make_partner(app, name="限地址", allowed_ips=["10.8.0.0/16"])
-    outside = PartnerSim(bare_client, partner_id, secret, app.clock)
+    outside = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
     before = entry_count()
     assert_refused_and_nothing_changed(
         outside.debit("u1", 10, "O-1"), 403, "address_denied", holder, before
     )
     inside_client = app.test_client()
     inside_client.environ_base["REMOTE_ADDR"] = "10.8.3.4"
-    inside = PartnerSim(inside_client, partner_id, secret, app.clock)
+    inside = PartnerSim(inside_client, partner_id, secret, runtime_of(app).clock)
     assert inside.debit("u1", 10, "O-1").status == 201
 
 

@@ -10,8 +10,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from quiz.extensions import db
+from quiz.runtime import runtime_of
 from quiz.services import ledger, partner_statements
-from quiz.services.answering import RULES
 from tests.partner_sim import PartnerSim, balance_of, make_partner, news_user
 
 
@@ -30,7 +30,7 @@ def test_a_mall_trades_a_day_over_http_and_the_books_agree(app, factory, live_ur
     partner_id, secret = make_partner(app)
     user_id = news_user(app, factory, "pg-8801", points=300)
     second_id = news_user(app, factory, "用户-2", points=100)
-    mall = PartnerSim(live_url, partner_id, secret, app.clock)
+    mall = PartnerSim(live_url, partner_id, secret, runtime_of(app).clock)
 
     assert mall.balance("pg-8801").body == {"uid": "pg-8801", "balance": 300}
     assert mall.balance("用户-2").body == {"uid": "用户-2", "balance": 100}
@@ -57,7 +57,7 @@ def test_a_mall_trades_a_day_over_http_and_the_books_agree(app, factory, live_ur
     # Their file is our CSV, as the mall would keep it: it reconciles clean.
     theirs = partner_statements.read_partner_file(csv_text)
     ours = partner_statements.our_lines(
-        partner_statements.statement(partner_id, app.clock.now().date(), tz=_tz(app))
+        partner_statements.statement(partner_id, runtime_of(app).clock.now().date(), tz=_tz(app))
     )
     result = partner_statements.reconcile(theirs, ours)
     assert result.clean and len(result.matched) == 4
@@ -75,7 +75,7 @@ def test_a_refused_request_over_http_changes_nothing(app, factory, live_url):
     partner_id, secret = make_partner(app)
     user_id = news_user(app, factory, "u1", points=50)
     db.session.commit()
-    forged = PartnerSim(live_url, partner_id, "wrong-secret", app.clock)
+    forged = PartnerSim(live_url, partner_id, "wrong-secret", runtime_of(app).clock)
     answer = forged.debit("u1", 50, "O-1")
     assert (answer.status, answer.code) == (401, "invalid_signature")
     assert answer.content_type == "application/problem+json"
@@ -83,4 +83,4 @@ def test_a_refused_request_over_http_changes_nothing(app, factory, live_url):
 
 
 def _tz(app):
-    return app.extensions[RULES].tz
+    return runtime_of(app).rules.tz

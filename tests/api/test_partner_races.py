@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.models.partner import PartnerDebit
+from quiz.runtime import runtime_of
 from quiz.services import ledger
 from tests.api.test_shop import make_prize
 from tests.partner_sim import PartnerSim, balance_of, make_partner, news_user
@@ -21,7 +22,9 @@ from tests.services.test_shop_races import post_redemption, race, signed_in
 
 
 def _sims(app, partner_id, secret, n):
-    return [PartnerSim(app.test_client(), partner_id, secret, app.clock) for _ in range(n)]
+    return [
+        PartnerSim(app.test_client(), partner_id, secret, runtime_of(app).clock) for _ in range(n)
+    ]
 
 
 def _codes(answers) -> Counter:
@@ -81,7 +84,7 @@ def test_a_debit_racing_a_shop_redemption_never_overdraws(app, factory):
     for round_ in range(5):
         uid = f"racer-{round_}"
         user_id = news_user(app, factory, uid, points=100)
-        sim = PartnerSim(app.test_client(), partner_id, secret, app.clock)
+        sim = PartnerSim(app.test_client(), partner_id, secret, runtime_of(app).clock)
         shopper = signed_in(app, user_id)
         results = race(
             [
@@ -118,7 +121,7 @@ def test_refunds_racing_on_one_debit_never_give_back_more_than_it_took(app, fact
     partner_id, secret = make_partner(app)
     user_id = news_user(app, factory, "u1", points=100)
     debit_id = (
-        PartnerSim(app.test_client(), partner_id, secret, app.clock)
+        PartnerSim(app.test_client(), partner_id, secret, runtime_of(app).clock)
         .debit("u1", 50, "O-1")
         .body["debit_id"]
     )

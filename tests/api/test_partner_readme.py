@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from quiz.extensions import db
+from quiz.runtime import runtime_of
 from tests.partner_sim import balance_of, make_partner, news_user
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
@@ -21,7 +22,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
 @pytest.fixture
 def live_url(app):
-    app.clock.set(datetime.now(UTC))  # the examples sign with the real time
+    runtime_of(app).clock.set(datetime.now(UTC))  # the examples sign with the real time
     db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -48,7 +49,7 @@ def test_the_readmes_python_signer_debits_and_reads_a_statement(app, factory, li
         200,
         {"uid": "pg-1001", "balance": 70},
     )
-    day = app.clock.now().astimezone(app.extensions["quiz.rules"].tz).date().isoformat()
+    day = runtime_of(app).clock.now().astimezone(runtime_of(app).rules.tz).date().isoformat()
     status, statement = call("GET", "/api/v1/partner/statements", query=f"date={day}")
     assert status == 200 and statement["totals"]["debited"] == 30
     status, refused = call(

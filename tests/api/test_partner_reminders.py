@@ -10,6 +10,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import QuizDay
+from quiz.runtime import runtime_of
 from quiz.services import players
 from tests.partner_sim import PartnerSim, make_partner, news_user
 
@@ -19,18 +20,20 @@ DAY = date(2026, 11, 23)
 @pytest.fixture
 def feed(app, bare_client):
     partner_id, secret = make_partner(app, name="平观新闻推送", scopes=("reminders",))
-    return PartnerSim(bare_client, partner_id, secret, app.clock)
+    return PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock)
 
 
 def _reminded(app, factory, uid: str, at: str, *, enabled: bool = True) -> int:
     user_id = news_user(app, factory, uid)
-    players.set_reminder(user_id, enabled=enabled, time=at, latest="22:00", now=app.clock.now())
+    players.set_reminder(
+        user_id, enabled=enabled, time=at, latest="22:00", now=runtime_of(app).clock.now()
+    )
     db.session.commit()
     return user_id
 
 
 def _completed(app, user_id: int, day: date = DAY) -> None:
-    now = app.clock.now()
+    now = runtime_of(app).clock.now()
     db.session.add(
         QuizDay(user_id=user_id, day=day, total=5, answered=5, correct=5, completed_at=now)
     )
@@ -76,14 +79,16 @@ def test_password_accounts_are_not_in_the_feed_for_the_news_app_cannot_name_them
     app, factory, feed
 ):
     user = factory.user()
-    players.set_reminder(user.id, enabled=True, time="08:00", latest="22:00", now=app.clock.now())
+    players.set_reminder(
+        user.id, enabled=True, time="08:00", latest="22:00", now=runtime_of(app).clock.now()
+    )
     db.session.commit()
     assert _uids(feed, "date=2026-11-23&until=23:00")["uids"] == []
 
 
 def test_a_partner_without_the_reminders_scope_is_refused(app, bare_client):
     partner_id, secret = make_partner(app, scopes=("balance",))
-    answer = PartnerSim(bare_client, partner_id, secret, app.clock).call(
+    answer = PartnerSim(bare_client, partner_id, secret, runtime_of(app).clock).call(
         "GET", "/api/v1/partner/reminders", query=""
     )
     assert (answer.status, answer.code) == (403, "scope_denied")

@@ -14,6 +14,7 @@ from quiz.extensions import db
 from quiz.models import AuditEntry, LedgerEntry, User
 from quiz.models.privacy import GuardianConsent, SignInRecord
 from quiz.models.shop import Prize, Redemption
+from quiz.runtime import runtime_of
 from quiz.services import ledger, prizes
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
@@ -35,7 +36,11 @@ def sso_token(uid: str = "news-7", **claims) -> str:
 
 def give_points(app, user, amount: int) -> None:
     ledger.post_entry(
-        user.id, amount, "admin_adjust", key=f"privacy-grant:{next(_keys)}", now=app.clock.now()
+        user.id,
+        amount,
+        "admin_adjust",
+        key=f"privacy-grant:{next(_keys)}",
+        now=runtime_of(app).clock.now(),
     )
     db.session.commit()
 
@@ -43,7 +48,7 @@ def give_points(app, user, amount: int) -> None:
 def make_prize(app, cost: int = 30) -> Prize:
     values = {"name": "帆布袋", "description": "袋", "cost": cost, "stock": 5}
     prize = prizes.create_prize(
-        {**values, "per_user_limit": None, "on_sale": True}, now=app.clock.now()
+        {**values, "per_user_limit": None, "on_sale": True}, now=runtime_of(app).clock.now()
     )
     db.session.commit()
     return prize
@@ -79,7 +84,7 @@ def test_registering_records_the_notice_version_accepted(app, client):
     user = response.get_json()
     assert user["consent_version"] == NOTICE and user["consent_needed"] is False
     stored = db.session.scalar(select(User).where(User.username == "wang_fang"))
-    assert stored.consent_at == app.clock.now()
+    assert stored.consent_at == runtime_of(app).clock.now()
 
 
 @pytest.mark.parametrize("app_config", [{"QUIZ_CONSENT_REQUIRED": True}])
@@ -135,17 +140,17 @@ def test_a_family_member_consents_for_their_child_as_a_recorded_fact(app, factor
     assert body["consented"] is True and body["by_me"] is True and body["source"] == "family"
     consent = db.session.scalar(select(GuardianConsent).where(GuardianConsent.child_id == kid.id))
     assert (consent.guardian_id, consent.notice_version) == (mum.id, NOTICE)
-    assert consent.granted_at == app.clock.now() and fresh(User, kid.id).show_full_name
+    assert consent.granted_at == runtime_of(app).clock.now() and fresh(User, kid.id).show_full_name
 
 
 def test_withdrawing_keeps_the_consent_as_history(app, factory, as_user):
     kid, mum = family(factory)
     client = as_user(mum)
     client.post("/api/v1/me/guardian-consent", json={})
-    app.clock.advance(days=1)
+    runtime_of(app).clock.advance(days=1)
     assert client.delete("/api/v1/me/guardian-consent").get_json()["consented"] is False
     consent = db.session.scalar(select(GuardianConsent).where(GuardianConsent.child_id == kid.id))
-    assert consent.withdrawn_at == app.clock.now() and consent.withdrawn_by == mum.id
+    assert consent.withdrawn_at == runtime_of(app).clock.now() and consent.withdrawn_by == mum.id
     assert fresh(User, kid.id).show_full_name is False
 
 
@@ -313,7 +318,7 @@ def test_erasure_refunds_pending_vouchers_ends_sessions_and_keeps_the_books(
     erased = fresh(User, user.id)
     assert erased.display_name == "已注销用户" and erased.username == f"erased_{user.id}"
     assert (erased.password_hash, erased.sso_uid, erased.registered_ip) == (None, None, None)
-    assert erased.erased_at == app.clock.now() and erased.balance == 100
+    assert erased.erased_at == runtime_of(app).clock.now() and erased.balance == 100
     assert fresh(Prize, prize.id).stock == 5
     assert db.session.scalar(select(Redemption.status).where(Redemption.user_id == user.id)) == (
         "cancelled"
@@ -337,14 +342,14 @@ def test_erasure_needs_the_right_password_and_changes_nothing_without_it(app, fa
 
 def test_an_sso_account_erases_itself_within_ten_minutes_of_signing_in(app, client):
     client.post("/api/v1/auth/sso", json={"token": sso_token("news-9")})
-    app.clock.advance(minutes=11)
+    runtime_of(app).clock.advance(minutes=11)
     late = client.delete("/api/v1/me", json={})
     assert late.status_code == 403 and late.get_json()["code"] == "reauth_required"
     client.post(
         "/api/v1/auth/sso",
-        json={"token": sso_token("news-9", exp=app.clock.now().timestamp() + 300)},
+        json={"token": sso_token("news-9", exp=runtime_of(app).clock.now().timestamp() + 300)},
     )
-    app.clock.advance(minutes=9)
+    runtime_of(app).clock.advance(minutes=9)
     assert client.delete("/api/v1/me", json={}).status_code == 204
     assert db.session.scalar(select(User.id).where(User.sso_uid == "news-9")) is None
 
@@ -359,7 +364,7 @@ def test_an_erased_family_member_leaves_the_family_and_its_memos(app, factory, a
     kid, mum = family(factory)
     as_user(mum).post("/api/v1/me/guardian-consent", json={})
     ledger.post_entry(
-        kid.id, 5, "family_bonus", key=f"family:{mum.id}:2026-11-23", now=app.clock.now(),
+        kid.id, 5, "family_bonus", key=f"family:{mum.id}:2026-11-23", now=runtime_of(app).clock.now(),
         ref=f"family:{mum.id}", memo="家人 张妈妈 完成 2026-11-23 答题",
     )  # fmt: skip
     db.session.commit()
@@ -392,21 +397,25 @@ def test_the_daily_purge_forgets_sign_ins_older_than_the_retention(app, factory,
     factory.user(username="keeper")
     client.post("/api/v1/auth/login", json={"username": "keeper", "password": PASSWORD})
     days = app.config["QUIZ_IP_RETENTION_DAYS"]
-    app.clock.advance(days=days - 1)
+    runtime_of(app).clock.advance(days=days - 1)
     client.post("/api/v1/auth/login", json={"username": "keeper", "password": PASSWORD})
-    app.clock.advance(days=2)
+    runtime_of(app).clock.advance(days=2)
     result = app.test_cli_runner().invoke(args=["fairplay", "purge-ips"])
     assert result.exit_code == 0 and "sign-in records" in result.output
     db.session.expire_all()
     left = db.session.scalars(select(SignInRecord.at)).all()
-    assert left == [app.clock.now() - timedelta(days=2)]
+    assert left == [runtime_of(app).clock.now() - timedelta(days=2)]
 
 
 def test_a_sign_in_records_when_how_and_from_where(app, factory, client):
     user = factory.user(username="seen")
     client.post("/api/v1/auth/login", json={"username": "seen", "password": PASSWORD})
     record = db.session.scalar(select(SignInRecord).where(SignInRecord.user_id == user.id))
-    assert (record.method, record.at, record.ip) == ("password", app.clock.now(), "127.0.0.1")
+    assert (record.method, record.at, record.ip) == (
+        "password",
+        runtime_of(app).clock.now(),
+        "127.0.0.1",
+    )
 
 
 def test_staff_sign_ins_stay_in_the_audit_trail_not_the_citizens_history(app, factory, client):

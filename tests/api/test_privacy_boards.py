@@ -8,6 +8,7 @@ from datetime import date
 
 from quiz.extensions import db
 from quiz.models import Certificate
+from quiz.runtime import runtime_of
 from quiz.services import ledger, prizes
 from quiz.services.codes import new_code
 from tests.board_helpers import (  # noqa: F401  (fixtures)
@@ -30,7 +31,7 @@ def certificate_for(app, user) -> str:
             subject="2026-11-16",
             title="全勤一周：每天全部答对",
             achieved_on=date(2026, 11, 22),
-            issued_at=app.clock.now(),
+            issued_at=runtime_of(app).clock.now(),
         )
     )
     db.session.commit()

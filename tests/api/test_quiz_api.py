@@ -10,6 +10,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Answer, User
+from quiz.runtime import runtime_of
 from quiz.services import ledger
 from tests.factories import fresh_key
 from tests.sessions import signed_in_client
@@ -63,7 +64,7 @@ def test_the_set_survives_an_app_restart(app, backend, tmp_path, factory, bank):
         backend,
         tmp_path,
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        QUIZ_CLOCK=app.clock,
+        QUIZ_CLOCK=runtime_of(app).clock,
     )
     again = [
         q["id"]

@@ -11,6 +11,7 @@ from PIL import Image
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.models.shop import Prize, Redemption
+from quiz.runtime import runtime_of
 from quiz.services import ledger, prizes, shop
 from quiz.services.codes import ALPHABET
 
@@ -27,7 +28,7 @@ def make_prize(app, **fields) -> Prize:
         "on_sale": True,
     }
     values.update(fields)
-    prize = prizes.create_prize(values, now=app.clock.now())
+    prize = prizes.create_prize(values, now=runtime_of(app).clock.now())
     db.session.commit()
     return prize
 
@@ -38,7 +39,7 @@ def give_points(app, user, amount: int) -> None:
         amount,
         "admin_adjust",
         key=f"test-grant:{user.id}:{next(_keys)}",
-        now=app.clock.now(),
+        now=runtime_of(app).clock.now(),
     )
     db.session.commit()
 
@@ -323,7 +324,7 @@ def test_a_fulfilled_redemption_cannot_be_cancelled(app, factory, as_user):
     client = as_user(user)
     redemption = redeem(client, prize.id).get_json()
     clerk = factory.user(role="clerk")
-    shop.fulfil(redemption["voucher_code"], actor_id=clerk.id, now=app.clock.now())
+    shop.fulfil(redemption["voucher_code"], actor_id=clerk.id, now=runtime_of(app).clock.now())
     db.session.commit()
     response = client.post(f"/api/v1/me/redemptions/{redemption['id']}/cancel")
     assert response.status_code == 409 and response.get_json()["code"] == "not_pending"
@@ -357,9 +358,9 @@ def test_a_prize_without_an_uploaded_image_has_no_image_to_serve(app, client):
 def test_seeding_stocks_demo_prizes_only_into_an_empty_shop(app):
     from quiz.services.seed import seed_empty_database
 
-    first = list(seed_empty_database(now=app.clock.now()))
+    first = list(seed_empty_database(now=runtime_of(app).clock.now()))
     db.session.commit()
     count = db.session.query(Prize).count()
-    again = list(seed_empty_database(now=app.clock.now()))
+    again = list(seed_empty_database(now=runtime_of(app).clock.now()))
     assert count == len(prizes.DEMO_PRIZES) and "demo prizes added" in first[-1]
     assert db.session.query(Prize).count() == count and "none added" in again[-1]

@@ -9,8 +9,8 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import User
+from quiz.runtime import runtime_of
 from quiz.services.codes import ALPHABET
-from quiz.services.daily_quiz import RULES
 
 
 def make_team(admin_client, name="第一小学小记者站", district="新华区") -> dict:
@@ -176,8 +176,8 @@ def test_an_unknown_invite_code_is_not_found(app):
 
 
 def test_a_full_family_refuses_another_member(app, admin_client, as_user, factory):
-    rules = app.extensions[RULES]
-    app.extensions[RULES] = dataclasses.replace(rules, family_max=2)
+    rules = runtime_of(app).rules
+    runtime_of(app).rules = dataclasses.replace(rules, family_max=2)
     _, invite = reporter_with_code(admin_client, as_user, factory)
     assert register(app.test_client(), "relative_1", invite).status_code == 201
     assert register(app.test_client(), "relative_2", invite).status_code == 201

@@ -13,6 +13,7 @@ import tests.conftest
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, User
 from quiz.models.shop import Redemption
+from quiz.runtime import runtime_of
 from quiz.services import ledger, prizes, shop
 from tests.conftest import make_app
 
@@ -35,7 +36,9 @@ def _fill(app, factory, citizen_client):
             == 200
         )
     buyer = factory.user(username="buyer")
-    ledger.post_entry(buyer.id, 500, "admin_adjust", key="grant:buyer", now=app.clock.now())
+    ledger.post_entry(
+        buyer.id, 500, "admin_adjust", key="grant:buyer", now=runtime_of(app).clock.now()
+    )
     prize = prizes.create_prize(
         {
             "name": "帆布袋",
@@ -45,11 +48,11 @@ def _fill(app, factory, citizen_client):
             "per_user_limit": None,
             "on_sale": True,
         },
-        now=app.clock.now(),
+        now=runtime_of(app).clock.now(),
     )
     db.session.flush()
     for i in range(2):
-        shop.redeem(buyer.id, prize.id, f"redeem-{i}", now=app.clock.now())
+        shop.redeem(buyer.id, prize.id, f"redeem-{i}", now=runtime_of(app).clock.now())
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry
+from quiz.runtime import runtime_of
 from quiz.services import family, leaderboards
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -99,7 +100,7 @@ def test_the_family_bonus_counts_on_the_reporters_boards(app, factory, reporter)
     family.on_day_completed(mum, DAY, now=NOW, bonus=5)
     db.session.commit()
     standing = leaderboards.standing(
-        app.extensions[leaderboards.STORE], "reporters", "day", reporter, now=NOW, limit=10
+        runtime_of(app).board_store, "reporters", "day", reporter, now=NOW, limit=10
     )
     assert standing.me == {"rank": 1, "score": 5}
 

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 from quiz.extensions import db
 from quiz.models import User
 from quiz.models.shop import Redemption
+from quiz.runtime import runtime_of
 from quiz.services import fairplay, ledger
 from tests.api.test_shop import give_points, make_prize
 from tests.services.test_shop_races import codes, post_redemption, race, signed_in
@@ -57,7 +58,7 @@ def test_twenty_redemptions_waiting_on_a_hold_all_fail_once_it_commits(app, fact
     clients = [signed_in(app, user_id) for _ in range(20)]
 
     # The hold is in flight: it holds the account's row lock, not yet committed.
-    fairplay.hold(user_id, "批量注册", actor_id=admin_id, now=app.clock.now())
+    fairplay.hold(user_id, "批量注册", actor_id=admin_id, now=runtime_of(app).clock.now())
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with ThreadPoolExecutor(max_workers=20) as pool:
         futures = [

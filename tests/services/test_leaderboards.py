@@ -9,6 +9,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Team
+from quiz.runtime import runtime_of
 from quiz.services import leaderboards
 from quiz.services.ledger import post_entry
 from tests.board_helpers import app_config, board_backend, earn  # noqa: F401  (fixtures)
@@ -24,7 +25,7 @@ def show(app, viewer, board="citizens", period="week", at=MONDAY_10, **kwargs):
     if "radius" not in kwargs:
         kwargs.setdefault("limit", 20)
     return leaderboards.standing(
-        app.extensions[leaderboards.STORE], board, period, viewer, now=at, **kwargs
+        runtime_of(app).board_store, board, period, viewer, now=at, **kwargs
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models.board import BoardScore
+from quiz.runtime import runtime_of
 from quiz.services import leaderboards
 from tests.board_helpers import REDIS_URL, app_config, board_backend, earn  # noqa: F401
 
@@ -29,7 +30,7 @@ def show(app, viewer, *, at, period="week", start=None, **kwargs):
 
 
 def store(app):
-    return app.extensions[leaderboards.STORE]
+    return runtime_of(app).board_store
 
 
 def ranks(standing) -> list[tuple]:

@@ -12,12 +12,13 @@ from sqlalchemy import select, update
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Answer, QuestionDay, RollupState
+from quiz.runtime import runtime_of
 from quiz.services import participation, question_stats, reports, rollups
 from tests.services.city import simulated_city
 
 
 def _today(app):
-    return local_day(app.clock.now(), app.extensions["quiz.rules"].tz)
+    return local_day(runtime_of(app).clock.now(), runtime_of(app).rules.tz)
 
 
 def _every_report(date_from, date_to) -> dict:
@@ -46,7 +47,7 @@ def _raw(date_from, date_to) -> dict:
 
 
 def _refresh(app, **kwargs):
-    done = rollups.refresh(today=_today(app), now=app.clock.now(), **kwargs)
+    done = rollups.refresh(today=_today(app), now=runtime_of(app).clock.now(), **kwargs)
     db.session.commit()
     return done
 
@@ -95,7 +96,9 @@ def test_todays_answers_count_at_once_and_join_the_rollups_after_midnight(
     db.session.commit()
     week = (city - timedelta(days=6), city)
     assert _every_report(*week) == _raw(*week)
-    app.clock.set(app.clock.now() + timedelta(days=1))  # the next day, 10:00
+    runtime_of(app).clock.set(
+        runtime_of(app).clock.now() + timedelta(days=1)
+    )  # the next day, 10:00
     assert _every_report(*week) == _raw(*week)
     assert _refresh(app).days == 1
     assert rollups.through() == city
@@ -103,13 +106,13 @@ def test_todays_answers_count_at_once_and_join_the_rollups_after_midnight(
 
 
 def test_a_day_summed_just_before_midnight_stays_exact_at_the_edge(app, city):
-    tz = app.extensions["quiz.rules"].tz
-    midnight = app.clock.now().astimezone(tz).replace(hour=0, minute=0, second=0) + timedelta(
-        days=1
-    )
-    app.clock.set(midnight - timedelta(seconds=1))
+    tz = runtime_of(app).rules.tz
+    midnight = runtime_of(app).clock.now().astimezone(tz).replace(
+        hour=0, minute=0, second=0
+    ) + timedelta(days=1)
+    runtime_of(app).clock.set(midnight - timedelta(seconds=1))
     assert _refresh(app).through == city - timedelta(days=1)
-    app.clock.set(midnight)
+    runtime_of(app).clock.set(midnight)
     assert _refresh(app).through == city
     assert _every_report(city - timedelta(days=3), city + timedelta(days=1)) == _raw(
         city - timedelta(days=3), city + timedelta(days=1)

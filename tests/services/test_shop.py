@@ -10,6 +10,7 @@ from PIL import Image
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models.shop import Redemption
+from quiz.runtime import runtime_of
 from quiz.services import prizes, shop
 from quiz.services.codes import ALPHABET
 from quiz.services.csv_export import csv_cell
@@ -59,7 +60,9 @@ def test_voucher_codes_are_long_and_avoid_look_alike_characters(app, factory):
     give_points(app, user, 10_000)
     prize = make_prize(app, cost=1, stock=50)
     codes = {
-        shop.redeem(user.id, prize.id, f"k{i}", now=app.clock.now()).redemption.voucher_code
+        shop.redeem(
+            user.id, prize.id, f"k{i}", now=runtime_of(app).clock.now()
+        ).redemption.voucher_code
         for i in range(30)
     }
     assert len(codes) == 30
@@ -72,7 +75,7 @@ def test_a_refused_redemption_leaves_the_session_clean(app, factory):
     give_points(app, user, 10)
     prize = make_prize(app, cost=100)
     with pytest.raises(shop.InsufficientPoints):
-        shop.redeem(user.id, prize.id, "k", now=app.clock.now())
+        shop.redeem(user.id, prize.id, "k", now=runtime_of(app).clock.now())
     assert not db.session.new and not db.session.dirty
     assert db.session.query(Redemption).count() == 0
 

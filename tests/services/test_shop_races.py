@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
 from quiz.models.shop import Redemption
+from quiz.runtime import runtime_of
 from quiz.services import ledger
 from tests.api.test_shop import give_points, make_prize, stock_of
 from tests.sessions import signed_in_client
@@ -56,7 +57,9 @@ def test_200_buyers_racing_for_20_units_get_exactly_20(app, factory):
     prize_id = make_prize(app, cost=50, stock=20).id
     users = [factory.user() for _ in range(200)]
     for user in users:
-        ledger.post_entry(user.id, 100, "admin_adjust", key=f"grant:{user.id}", now=app.clock.now())
+        ledger.post_entry(
+            user.id, 100, "admin_adjust", key=f"grant:{user.id}", now=runtime_of(app).clock.now()
+        )
     db.session.commit()
     clients = [signed_in(app, user.id) for user in users]
     results = race([lambda c=c: post_redemption(c, prize_id, "storm") for c in clients], workers=32)

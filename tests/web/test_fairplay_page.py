@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Answer
+from quiz.runtime import runtime_of
 from tests.web.conftest import sign_in
 
 
@@ -17,7 +18,7 @@ def _a_suspect(live):
     """A user with too-fast answers today (as a script answering at machine speed leaves)."""
     suspect = live.user(display_name="脚本账户")
     with live.app.app_context():
-        at = live.app.clock.now()
+        at = runtime_of(live.app).clock.now()
         day = local_day(at, ZoneInfo(live.app.config["QUIZ_TIMEZONE"]))
         for q in live.questions[:3]:
             db.session.add(

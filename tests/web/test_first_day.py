@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from quiz.extensions import db
 from quiz.models import Question
 from quiz.models.shop import Prize
+from quiz.runtime import runtime_of
 from quiz.services.seed import seed_empty_database
 from tests.conftest import make_app
 from tests.web.conftest import PHONE, snap
@@ -34,7 +35,7 @@ def seeded(tmp_path_factory):
     app = make_app("sqlite", tmp_path_factory.mktemp("seeded"), QUIZ_DAILY_COUNT=5)
     with app.app_context():
         db.create_all()
-        list(seed_empty_database(now=app.clock.now()))
+        list(seed_empty_database(now=runtime_of(app).clock.now()))
         db.session.commit()
         questions = {
             q.stem: [text for key, text in q.options if key in q.answer]

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quiz.extensions import db
+from quiz.runtime import runtime_of
 from quiz.services.ledger import post_entry
 from tests.web.conftest import sign_in
 from tests.web.test_journeys import unique
@@ -27,7 +28,9 @@ def test_a_guardian_consents_for_a_child_on_the_me_page_and_withdraws(page, live
     mum = live.user(username=unique("mum"), display_name="张妈妈", family_reporter_id=kid.id)
     viewer = live.user(username=unique("viewer"))
     with live.app.app_context():
-        post_entry(kid.id, 10, "quiz_correct", key=unique("kid-earn"), now=live.app.clock.now())
+        post_entry(
+            kid.id, 10, "quiz_correct", key=unique("kid-earn"), now=runtime_of(live.app).clock.now()
+        )
         db.session.commit()
     assert board_name(live, viewer, kid.id) == "张*明"
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from quiz.extensions import db
 from quiz.models import User
+from quiz.runtime import runtime_of
 from tests.recognition_helpers import LAST_MONDAY, play, team
 from tests.web.conftest import DESKTOP, PHONE, SCREENSHOTS, sign_in
 
@@ -121,7 +122,7 @@ def test_a_citizen_sees_last_weeks_stars_and_downloads_a_certificate(page, live)
 
 def test_an_admin_sets_a_districts_target_and_sees_its_rate_coloured(page, live):
     player = live.user(display_name="参与者", district="湛河区")
-    today = live.app.clock.now().date()
+    today = runtime_of(live.app).clock.now().date()
     with live.app.app_context():
         schools = [team(live.app, name=n, district="湛河区").id for n in ("光明路小学", "育才小学")]
         db.session.remove()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from quiz.extensions import db
 from quiz.models import Question
+from quiz.runtime import runtime_of
 from quiz.services import daily_quiz, draw, question_pool
-from quiz.services.answering import RULES
 from tests.web.conftest import sign_in, snap
 from tests.web.test_accessibility import axe, settle
 from tests.web.test_journeys import unique
@@ -53,8 +53,10 @@ def drawable_ids(live) -> set[int]:
 
 def tomorrows_draw(live) -> list[int]:
     with live.app.app_context():
-        rules = live.app.extensions[RULES]
-        tomorrow = daily_quiz.local_day(live.app.clock.now(), rules.tz) + timedelta(days=1)
+        rules = runtime_of(live.app).rules
+        tomorrow = daily_quiz.local_day(runtime_of(live.app).clock.now(), rules.tz) + timedelta(
+            days=1
+        )
         return draw.choose_questions(tomorrow, rules)
 
 

@@ -52,9 +52,6 @@ from quiz.services.leaderboards.store import (
     install_session_hooks,
 )
 
-# Where the app keeps its store (`app.extensions[STORE]`), set up in `create_app`.
-STORE = "quiz.board_store"
-
 
 class UnknownBoard(NotFound):
     code = "unknown_board"
@@ -62,7 +59,6 @@ class UnknownBoard(NotFound):
 
 
 __all__ = [
-    "STORE",
     "drain",
     "maybe_drain",
     "outbox_size",

@@ -35,6 +35,9 @@ from quiz.services.sql import insert_on_conflict
 from quiz.writing import will_write
 
 MAX_SET_SIZE = 20
+# A drawn day's multiple-choice questions: each right option is a tap, and a day stays short
+# (docs/players.md, "A new user's first day"). An admin's schedule may hold more.
+MULTIPLE_PER_DAY = 1
 
 
 class NoQuestions(AppError):
@@ -60,9 +63,10 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     when they do not, the least recently used are taken. Categories are drawn round-robin so a
     day mixes topics. Two questions marked exclusive in the bundled bank (one's stem states the
     other's answer) never share a day, even if the day then has fewer questions. Questions of a
-    campaign running on the day are left out while the rest of the bank fills a day.
+    campaign running on the day are left out while the rest of the bank fills a day. A day holds
+    at most `MULTIPLE_PER_DAY` multiple-choice questions while the bank has others to fill it.
     """
-    columns = (Question.id, Question.category, Question.content_hash)
+    columns = (Question.id, Question.category, Question.content_hash, Question.type)
     suspended = question_pool.suspended_ids(question_pool.suspension_of(rules))
     active = db.session.execute(question_pool.drawable(suspended, *columns)).all()
     if len(active) < rules.daily_count and suspended:
@@ -74,7 +78,6 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
     if not active:
         raise NoQuestions("题库中没有可用的题目。")
     active = _without_campaign_questions(active, day, rules)
-    clashes = question_pool.clashes(active)
     window_start = day - timedelta(days=rules.no_repeat_days)
     last_used: dict[int, date] = {}
     for set_day, ids in db.session.execute(
@@ -85,19 +88,38 @@ def choose_questions(day: date, rules: Rules) -> list[int]:
         for qid in ids:
             last_used[qid] = max(set_day, last_used.get(qid, set_day))
     rng = answering.seeded_rng(rules.draw_secret, day.isoformat())
-    fresh = [(qid, cat) for qid, cat, _ in active if qid not in last_used]
-    count = min(rules.daily_count, len(active))
-    chosen = _spread(fresh, count, rng, clashes)
-    if len(chosen) < count:
-        # Not enough fresh questions: reuse the ones used longest ago.
-        stale = sorted(
-            (qid for qid, _, _ in active if qid in last_used), key=lambda qid: (last_used[qid], qid)
-        )
-        for qid in stale:
+    return _draw(active, last_used, min(rules.daily_count, len(active)), rng)
+
+
+def _draw(active, last_used: dict[int, date], count: int, rng: random.Random) -> list[int]:
+    """`count` of the `active` rows (id, category, content_hash, type): fresh ones spread over
+    categories first, then (not enough fresh) the ones used longest ago; the multiple-choice
+    limit is kept while those fill the day, and given up only when they cannot."""
+    clashes = question_pool.clashes(active)
+    multiple = {qid for qid, _, _, kind in active if kind == "multiple"}
+
+    def fits(qid: int, chosen: list[int]) -> bool:
+        return not clashes.get(qid, frozenset()).intersection(chosen)
+
+    def fits_the_limit(qid: int, chosen: list[int]) -> bool:
+        if qid in multiple and len(multiple.intersection(chosen)) >= MULTIPLE_PER_DAY:
+            return False
+        return fits(qid, chosen)
+
+    fresh = [(qid, cat) for qid, cat, _, _ in active if qid not in last_used]
+    stale = sorted(
+        (qid for qid, _, _, _ in active if qid in last_used), key=lambda qid: (last_used[qid], qid)
+    )
+    chosen: list[int] = []
+    for rule in (fits_the_limit, fits):
+        chosen = _spread(fresh, count, rng, rule, chosen)
+        for qid in stale:  # not enough fresh questions: reuse the ones used longest ago
             if len(chosen) == count:
                 break
-            if not clashes.get(qid, frozenset()).intersection(chosen):
+            if qid not in chosen and rule(qid, chosen):
                 chosen.append(qid)
+        if len(chosen) == count:
+            break
     return chosen
 
 
@@ -113,21 +135,24 @@ def _without_campaign_questions(active, day: date, rules: Rules):
 
 
 def _spread(
-    pool: list[tuple[int, str]], count: int, rng: random.Random, clashes: dict[int, frozenset[int]]
+    pool: list[tuple[int, str]], count: int, rng: random.Random, fits, chosen: list[int]
 ) -> list[int]:
+    """`chosen` topped up to `count` from `pool`, a category at a time, with questions that
+    `fits(qid, chosen)`."""
     by_category: dict[str, list[int]] = defaultdict(list)
     for qid, category in pool:
-        by_category[category].append(qid)
+        if qid not in chosen:
+            by_category[category].append(qid)
     categories = sorted(by_category)
     rng.shuffle(categories)
     for ids in by_category.values():
         rng.shuffle(ids)
-    chosen: list[int] = []
+    chosen = list(chosen)
     while len(chosen) < count and any(by_category.values()):
         for category in categories:
             if by_category[category] and len(chosen) < count:
                 qid = by_category[category].pop()
-                if not clashes.get(qid, frozenset()).intersection(chosen):
+                if fits(qid, chosen):
                     chosen.append(qid)
     return chosen
 

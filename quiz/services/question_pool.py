@@ -139,13 +139,14 @@ def _bundled_exclusions() -> dict[str, frozenset[str]]:
 
 
 def clashes(rows) -> dict[int, frozenset[int]]:
-    """question id → ids among `rows` (id, category, content_hash) it must not share a set with."""
+    """question id → ids among `rows` (id, category, content_hash, …) it must not share a set
+    with."""
     exclusions = _bundled_exclusions()
     if not exclusions:
         return {}
-    id_of = {content_hash: qid for qid, _, content_hash in rows}
+    id_of = {content_hash: qid for qid, _, content_hash, *_ in rows}
     out = {}
-    for qid, _, content_hash in rows:
+    for qid, _, content_hash, *_ in rows:
         others = frozenset(id_of[h] for h in exclusions.get(content_hash, ()) if h in id_of)
         if others:
             out[qid] = others

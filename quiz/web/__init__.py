@@ -195,10 +195,11 @@ def app_requires_sign_in():
 
 @app_pages.get("/login")
 def login():
-    nxt = safe_next(request.args.get("next"), url_for("app_pages.home"))
+    asked = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(nxt)
-    return _page("app/login.html", "login", next_url=nxt)
+        return redirect(asked or url_for("app_pages.home"))
+    # No page asked for: the page decides after signing in (today's quiz while it is not done).
+    return _page("app/login.html", "login", next_url=asked)
 
 
 @app_pages.get("/register")

@@ -99,6 +99,26 @@ def test_when_the_bank_runs_out_the_least_recently_used_come_back(bank, rules, c
     assert sorted(sets[4]) == sorted(sets[0])
 
 
+def test_a_drawn_day_holds_at_most_one_multiple_choice_question_while_others_can_fill_it(
+    factory, rules, clock
+):
+    for i in range(10):
+        factory.question(type="multiple", answer="ABCD", category=CATEGORIES[i % 5])
+    others = {factory.question(category=CATEGORIES[i % 5]).id for i in range(8)}
+    for offset in range(6):  # the 8 others run out of fresh ones on day 3: stale ones come back
+        day = clock.now().date() + timedelta(days=offset)
+        ids = draw.daily_set(day, rules, now=clock.now()).question_ids
+        assert len(ids) == 5
+        assert len(set(ids) - others) == draw.MULTIPLE_PER_DAY, day
+
+
+def test_multiple_choice_questions_fill_a_day_the_other_questions_cannot(factory, rules, clock):
+    multiple = {factory.question(type="multiple", answer="AB").id for _ in range(4)}
+    judge = factory.question(type="judge")
+    ids = draw.daily_set(clock.now().date(), rules, now=clock.now()).question_ids
+    assert sorted(ids) == sorted(multiple | {judge.id})
+
+
 def test_inactive_questions_are_never_drawn(factory, rules, clock):
     active = [factory.question(category="交通文明") for _ in range(3)]
     for _ in range(5):

@@ -34,6 +34,7 @@ def test_an_admin_runs_a_campaign_a_citizen_takes_it_and_the_boards_show_them(br
     # Before there is any campaign, the home page has no 专项答题 card.
     citizen = live.user(username=unique("cw"), display_name="周文明")
     sign_in(page, citizen.username)
+    page.goto("/app/")  # signing in lands on today's quiz
     teaser = page.locator("#campaign-teaser")
     expect(teaser).not_to_have_attribute("aria-busy", "true")  # the list has loaded
     expect(teaser).to_be_hidden()

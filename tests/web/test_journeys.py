@@ -43,11 +43,24 @@ def register(
 
 
 # ------------------------------------------------------------------ signing in
-def test_a_visitor_registers_and_lands_on_the_home_page(page):
+def test_a_visitor_registers_and_lands_on_todays_first_question(page):
     register(page, unique("reg"), display_name="李四")
-    page.wait_for_url("**/app/")
+    page.wait_for_url("**/app/quiz")
+    expect(page.locator("#quiz-progress")).to_have_text("第 1 / 5 题")
+    page.get_by_role("link", name="首页").click()
     expect(page.get_by_role("heading", name="你好，李四")).to_be_visible()
     snap(page, "home")
+
+
+def test_the_register_forms_enter_key_moves_from_username_to_password_and_then_registers(page):
+    page.goto("/app/register")
+    page.keyboard.type(unique("keys"))  # 用户名 has the focus already
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "reg-password"
+    assert page.locator("#flash").is_hidden()  # not sent half-filled
+    page.keyboard.type("secret-pass-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/app/quiz")
 
 
 def test_registering_with_a_short_password_shows_the_reason_in_chinese(page):
@@ -87,8 +100,28 @@ def test_the_sign_in_form_is_usable_with_the_keyboard_alone(page, live):
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/app/")
+    page.wait_for_url("**/app/quiz")  # today's quiz is not done yet
     expect(page.locator("#who-name")).to_have_text("键盘用户")
+
+
+def test_signing_in_once_todays_quiz_is_done_lands_on_the_home_page(page, live):
+    user = _played(live, "今天答完")
+    page.goto("/app/login")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill("correct horse")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/app/")
+    expect(page.get_by_role("heading", name="你好，今天答完")).to_be_visible()
+
+
+def test_signing_in_from_a_page_that_asked_for_it_returns_there(page, live):
+    user = live.user(username=unique("back"))
+    page.goto("/app/shop")
+    page.wait_for_url("**/app/login?next=/app/shop")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill("correct horse")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/app/shop")
 
 
 def test_the_news_app_web_view_signs_in_through_sso_and_continues_into_the_app(page):
@@ -177,8 +210,6 @@ def _seed_prize(live, name="环保购物袋", cost=50, stock=5) -> dict:
 def test_a_citizen_registers_plays_todays_quiz_and_sees_the_points(page, live):
     live.needs("/api/v1/quiz/today", "/api/v1/me/points")
     register(page, unique("player"), display_name="答题达人")
-    page.wait_for_url("**/app/")
-    page.get_by_role("link", name="开始答题").click()
     page.wait_for_url("**/app/quiz")
 
     for number in range(1, 6):

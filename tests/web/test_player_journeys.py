@@ -260,6 +260,7 @@ def test_elder_mode_keeps_words_whole_and_reaches_the_sign_in_pages(page, live):
     expect(page.get_by_role("button", name="长辈模式：开")).to_be_visible()
 
     sign_in(page, user.username)
+    page.goto("/app/")  # signing in lands on today's quiz
     wait_elder(page)
     # The stat cards' labels stay on one line ("连续答题", not "连续答/题").
     page.wait_for_function("document.querySelector('[data-bind=rank]').textContent !== '–'")

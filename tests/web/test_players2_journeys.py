@@ -101,6 +101,7 @@ def test_a_certificate_is_shared_as_a_picture_from_the_home_page(own_page, own):
     page = own_page
     user = _champion(own, unique("证书分享专项"))
     sign_in(page, user.username)
+    page.goto("/app/")  # signing in lands on today's quiz
     cert = page.locator("#cert-list li.cert").first
     cert.get_by_role("button", name="分享").click()
     assert _shown_picture(page, cert.locator(".share-slot")) == [1080, 1440]

@@ -92,6 +92,7 @@ def test_a_citizen_sees_last_weeks_stars_and_downloads_a_certificate(page, live)
     _played(live, [(star, [(day, 5, 30) for day in week])])
 
     sign_in(page, "perfectweek")
+    page.goto("/app/")  # signing in lands on today's quiz
     stars = page.locator("#stars-citizens li")
     stars.first.wait_for()
     board = page.locator("#stars-citizens").inner_text()

@@ -1,6 +1,6 @@
 /* The citizen mini-app (/app/): sign-in, today's quiz, points, boards, shop, vouchers, team. */
 import {
-  $, $$, API, answerCard, api, bind, clear, el, emptyRow, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
+  $, $$, API, answerCard, api, bind, clear, el, emptyRow, enterMovesOn, fail, flash, fmtTime, idempotencyKey, onSubmit, pager,
   signInPage, start, unflash, STATUS_NAMES,
 } from "./core.js";
 import { learningPages, quizFeedback } from "./learning.js";
@@ -53,14 +53,24 @@ function bonusText(result) {
 
 const pages = {};
 
-pages.login = signInPage;
+/** Where signing in or registering lands when no page asked for it: today's quiz while it has
+ * questions left (a new user's first day starts there), otherwise 首页. */
+function landing() {
+  return api("GET", "/quiz/today").then(
+    (day) => (day.questions.length > Object.keys(day.answered).length ? "/app/quiz" : "/app/"),
+    () => "/app/");
+}
+
+pages.login = () => signInPage(landing);
 
 pages.register = function () {
-  onSubmit($("#register-form"), (data) => {
+  const form = $("#register-form");
+  enterMovesOn(form);
+  onSubmit(form, (data) => {
     const body = { username: data.username.trim(), password: data.password, display_name: data.display_name.trim() || data.username.trim() };
     if (data.district) body.district = data.district;
     if (data.invite_code.trim()) body.invite_code = data.invite_code.trim();
-    return api("POST", "/auth/register", body).then(() => { location.href = "/app/"; });
+    return api("POST", "/auth/register", body).then(landing).then((path) => { location.href = path; });
   });
 };
 

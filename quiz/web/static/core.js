@@ -216,12 +216,30 @@ export function idempotencyKey() {
 export const TYPE_NAMES = { single: "单选题", multiple: "多选题", judge: "判断题" };
 export const STATUS_NAMES = { pending: "待领取", fulfilled: "已领取", cancelled: "已取消" };
 
-/** The sign-in form (mini-app and console). */
-export function signInPage() {
-  onSubmit($("#login-form"), (data) =>
+/** The sign-in form (mini-app and console). Signed in, it goes to the page that sent the person
+ * here (`next`), or else where `landing()` (a promise of a path) says. */
+export function signInPage(landing = () => Promise.resolve("/app/")) {
+  const form = $("#login-form");
+  enterMovesOn(form);
+  onSubmit(form, (data) =>
     api("POST", "/auth/login", { username: data.username.trim(), password: data.password })
-      .then(() => { location.href = data.next || "/app/"; }));
+      .then(() => data.next || landing())
+      .then((path) => { location.href = path; }));
   $("#login-username").focus();
+}
+
+/** Enter in a field marked `enterkeyhint="next"` (the phone keyboard's 下一项) moves to the
+ * form's next field instead of sending the form; Enter in the last one sends it. */
+export function enterMovesOn(form) {
+  form.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (event.key !== "Enter" || event.isComposing || field.enterKeyHint !== "next") return;
+    const fields = $$("input:not([type=hidden]), select, textarea", form);
+    const next = fields[fields.indexOf(field) + 1];
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  });
 }
 
 /** Run the loader named by <body data-page>. */

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from quiz.clock import local_day
 from quiz.extensions import db
 from quiz.models import Question
+from quiz.runtime import runtime_of
 from quiz.services import draw
 from quiz.services.answering import Rules
 from quiz.services.seed import seed_empty_database
@@ -24,7 +25,7 @@ def seeded(tmp_path_factory):
     app = make_app("sqlite", tmp_path_factory.mktemp("seeded"), QUIZ_DAILY_COUNT=5)
     with app.app_context():
         db.create_all()
-        list(seed_empty_database(now=app.clock.now()))
+        list(seed_empty_database(now=runtime_of(app).clock.now()))
         db.session.commit()
         yield app, Rules.from_config(app.config)
         db.session.remove()
@@ -50,10 +51,10 @@ def test_the_worst_day_the_seeded_bank_can_draw_takes_at_most_20_taps(seeded):
 
 def test_every_day_of_a_season_the_seeded_bank_draws_takes_at_most_20_taps(seeded):
     app, rules = seeded
-    first = local_day(app.clock.now(), rules.tz)
+    first = local_day(runtime_of(app).clock.now(), rules.tz)
     for offset in range(120):  # stored, so the no-repeat window and stale reuse take part
         day = first + timedelta(days=offset)
-        day_set = draw.daily_set(day, rules, now=app.clock.now())
+        day_set = draw.daily_set(day, rules, now=runtime_of(app).clock.now())
         questions = draw.questions_of(day_set)
         assert len(questions) == rules.daily_count
         taps = first_day_taps([right_options(q) for q in questions])

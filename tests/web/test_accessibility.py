@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import sign_in
+from tests.web.conftest import COUNT_FETCHES, settle, sign_in
 from tests.web.test_journeys import unique
 
 pytestmark = pytest.mark.browser
@@ -59,11 +59,6 @@ def axe(page) -> list[dict]:
             id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))""",
         EXTRA_RULES,
     )
-
-
-def settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(150)
 
 
 @pytest.fixture
@@ -152,6 +147,7 @@ CONSOLE = [
 def test_no_axe_violations_on_the_console_pages(browser, live):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live.url)
     page = context.new_page()
+    page.add_init_script(COUNT_FETCHES)
     sign_in(page, "chief", at="/admin/login")
     found = {}
     for path in CONSOLE:

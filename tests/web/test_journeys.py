@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from quiz.services.accounts import sign_sso_token
 from tests.conftest import SSO_SECRET, START
 from tests.factories import fresh_key
-from tests.web.conftest import PHONE, XSS_STEM, sign_in, snap
+from tests.web.conftest import PHONE, XSS_STEM, settle, sign_in, snap
 
 pytestmark = pytest.mark.browser
 _seq = itertools.count(1)
@@ -473,7 +473,7 @@ def test_the_console_pages_render_for_an_admin(page, live):
     ]:
         page.goto(path)
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-        page.wait_for_load_state("networkidle")
+        settle(page)
         snap(page, name)
 
 

@@ -31,6 +31,11 @@ def upgrade():
         "rollup_people_months",
         ["scope", "key", "user_id", "month"],
     )
+    op.create_index(
+        "ix_rollup_people_months_scope_month_before",
+        "rollup_people_months",
+        ["scope", "month", "before", "first_day", "user_id"],
+    )
     op.create_table(
         "rollup_people_days",
         sa.Column("day", sa.Date(), nullable=False),
@@ -59,6 +64,7 @@ def upgrade():
 def downgrade():
     op.drop_table("rollup_question_medians")
     op.drop_table("rollup_people_days")
+    op.drop_index("ix_rollup_people_months_scope_month_before", table_name="rollup_people_months")
     op.drop_index(
         "ix_rollup_people_months_scope_key_user_id_month", table_name="rollup_people_months"
     )

@@ -73,8 +73,18 @@ class PeopleMonth(db.Model):
 
     __tablename__ = "rollup_people_months"
     __table_args__ = (
+        # A person's last day before a month (the refresh's `before`), and the completers of
+        # listed months by `before` (an index-only read of the people counted).
         Index(
             "ix_rollup_people_months_scope_key_user_id_month", "scope", "key", "user_id", "month"
+        ),
+        Index(
+            "ix_rollup_people_months_scope_month_before",
+            "scope",
+            "month",
+            "before",
+            "first_day",
+            "user_id",
         ),
     )
 

@@ -204,12 +204,16 @@ def _completers_rolled(a: date, b: date) -> list:
     rows = select(PeopleMonth.user_id).where(PeopleMonth.scope == "completed")
     if first == last:
         return [rows.where(PeopleMonth.month == first)]
-    return [
+    between, month = [], month_end(first) + timedelta(days=1)
+    while month < last:
+        between.append(month)
+        month = month_end(month) + timedelta(days=1)
+    # Listed months, not a range: each is one seek to `before` < a in the (scope, month,
+    # before, …) index, which then reads only the people it counts.
+    parts = [
         rows.where(PeopleMonth.month == first, PeopleMonth.last_day >= a),
-        rows.where(
-            PeopleMonth.month > first,
-            PeopleMonth.month <= last,
-            PeopleMonth.before < a,
-            (PeopleMonth.month < last) | (PeopleMonth.first_day <= b),
-        ),
+        rows.where(PeopleMonth.month == last, PeopleMonth.before < a, PeopleMonth.first_day <= b),
     ]
+    if between:
+        parts.append(rows.where(PeopleMonth.month.in_(between), PeopleMonth.before < a))
+    return parts

@@ -71,27 +71,46 @@ def list_people(first: date, last: date) -> None:
 
 def _list_month(month: date, end: date) -> None:
     acts = union_all(*_acts(month, end)).subquery()
-    scope, key, user = acts.c.scope, acts.c.key, acts.c.user_id
-    earlier = PeopleMonth.__table__.alias("earlier")
-    before = (
-        select(func.max(earlier.c.last_day))
-        .where(
-            earlier.c.scope == scope,
-            earlier.c.key == key,
-            earlier.c.user_id == user,
-            earlier.c.month < month,
+    month_rows = (
+        select(
+            acts.c.scope,
+            acts.c.key,
+            acts.c.user_id,
+            func.min(acts.c.day).label("first_day"),
+            func.max(acts.c.day).label("last_day"),
         )
-        .scalar_subquery()
+        .group_by(acts.c.scope, acts.c.key, acts.c.user_id)
+        .subquery()
+    )
+    # Each person's last day before the month: the earlier months read once, hashed (a
+    # subquery per person would scan the rows this statement inserts, once per person).
+    earlier = (
+        select(
+            PeopleMonth.scope,
+            PeopleMonth.key,
+            PeopleMonth.user_id,
+            func.max(PeopleMonth.last_day).label("last_day"),
+        )
+        .where(PeopleMonth.month < month)
+        .group_by(PeopleMonth.scope, PeopleMonth.key, PeopleMonth.user_id)
+        .subquery()
     )
     rows = select(
         literal(month),
-        scope,
-        key,
-        user,
-        func.min(acts.c.day),
-        func.max(acts.c.day),
-        func.coalesce(before, literal(NEVER)),
-    ).group_by(scope, key, user)
+        month_rows.c.scope,
+        month_rows.c.key,
+        month_rows.c.user_id,
+        month_rows.c.first_day,
+        month_rows.c.last_day,
+        func.coalesce(earlier.c.last_day, literal(NEVER)),
+    ).outerjoin(
+        earlier,
+        and_(
+            earlier.c.scope == month_rows.c.scope,
+            earlier.c.key == month_rows.c.key,
+            earlier.c.user_id == month_rows.c.user_id,
+        ),
+    )
     db.session.execute(
         insert(PeopleMonth).from_select(
             ["month", "scope", "key", "user_id", "first_day", "last_day", "before"], rows

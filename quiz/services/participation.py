@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from quiz.errors import NotFound
 from quiz.extensions import db
 from quiz.models import STAFF_ROLES, ParticipationTarget, Team, User
-from quiz.services import rollups
+from quiz.services import people_rollups, rollups
 from quiz.services.sql import insert_on_conflict
 
 SCOPES = ("district", "team")
@@ -114,11 +114,12 @@ def participation_by(
             select(column, func.count()).where(participant, column.is_not(None)).group_by(column)
         ).all()
     )
-    # Who completed a day in the range: whole months from the rollup, the rest raw.
-    completers = rollups.union_of(rollups.people_of(date_from, date_to, "completed"))
+    # Who completed a day in the range, each once (quiz.services.people_rollups).
+    completers = people_rollups.completers(date_from, date_to, rollups.through())
     took_part = dict(
         db.session.execute(
-            select(column, func.count(distinct(completers.c.user_id)))
+            select(column, func.count())
+            .select_from(completers)
             .join(User, User.id == completers.c.user_id)
             .where(participant, column.is_not(None))
             .group_by(column)

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, case, cast, distinct, func, select
 
 from quiz.extensions import db
 from quiz.models import PracticeAnswer, Question
-from quiz.services import rollups
+from quiz.services import people_rollups, rollups
 
 
 @dataclass(frozen=True)
@@ -34,30 +34,15 @@ def awareness(
     The city's figure is the daily quiz's; practice answers (given after reading the 解析)
     count only when `include_practice` asks for them. Answers and right answers come from the
     rollups up to their day and the raw rows after it (`quiz.services.rollups`); participants
-    (distinct people over the range) from the monthly lists of who took part for the whole
-    months in it and the raw rows for the rest. Keys in order, no district last.
+    (distinct people over the range) from the people counted on their first day in the range
+    (`quiz.services.people_rollups`). Keys in order, no district last.
     """
     key = "category" if by == "category" else "district"
     counts = rollups.awareness_counts(date_from, date_to, key)
-    people_of = rollups.people_of(date_from, date_to, key)
-    if include_practice:
-        practice = select(
-            getattr(PracticeAnswer, key), func.count(), _right(PracticeAnswer.correct)
-        ).where(PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to)
-        for value, n, right in db.session.execute(practice.group_by(getattr(PracticeAnswer, key))):
-            pair = counts.setdefault(value, [0, 0])
-            pair[0], pair[1] = pair[0] + n, pair[1] + int(right or 0)
-        people_of.append(
-            select(getattr(PracticeAnswer, key).label("key"), PracticeAnswer.user_id).where(
-                PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to
-            )
-        )
-    rows_of = rollups.union_of(people_of)
-    people = dict(
-        db.session.execute(
-            select(rows_of.c.key, func.count(distinct(rows_of.c.user_id))).group_by(rows_of.c.key)
-        ).all()
-    )
+    if not include_practice:
+        people = people_rollups.counts(date_from, date_to, key, rollups.through())
+    else:
+        people = _people_with_practice(date_from, date_to, key, counts)
     return [
         {
             "key": value,
@@ -68,6 +53,25 @@ def awareness(
         }
         for value in sorted(counts, key=lambda k: (k is None, k or ""))
     ]
+
+
+def _people_with_practice(date_from: date, date_to: date, key: str, counts: dict) -> dict:
+    """Practice answers added to `counts`; the distinct people of both (a union of user ids:
+    whole months of the daily quiz's from the monthly lists, the rest raw)."""
+    column = getattr(PracticeAnswer, key)
+    in_range = (PracticeAnswer.day >= date_from, PracticeAnswer.day <= date_to)
+    practice = select(column, func.count(), _right(PracticeAnswer.correct)).where(*in_range)
+    for value, n, right in db.session.execute(practice.group_by(column)):
+        pair = counts.setdefault(value, [0, 0])
+        pair[0], pair[1] = pair[0] + n, pair[1] + int(right or 0)
+    people_of = rollups.people_of(date_from, date_to, key)
+    people_of.append(select(column.label("key"), PracticeAnswer.user_id).where(*in_range))
+    rows_of = rollups.union_of(people_of)
+    return dict(
+        db.session.execute(
+            select(rows_of.c.key, func.count(distinct(rows_of.c.user_id))).group_by(rows_of.c.key)
+        ).all()
+    )
 
 
 def _right(column):

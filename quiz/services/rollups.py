@@ -25,7 +25,7 @@ from quiz.models import (
     QuizDay,
     RollupState,
 )
-from quiz.services import question_rollups
+from quiz.services import people_rollups, question_rollups
 
 STATE = "answers"
 
@@ -57,14 +57,18 @@ def refresh(*, today: date, now: datetime, since: date | None = None) -> Refresh
     if start is None or start > last:
         return Refreshed(through=held, days=0)
     in_range = (start, last)
+    touched = set(question_rollups.questions_of(*in_range))
     for model in (QuestionDay, AwarenessDay, ParticipationDay):
         db.session.execute(model.__table__.delete().where(model.day.between(*in_range)))
     _sum_questions(*in_range)
     _sum_awareness(*in_range)
     _sum_participation(*in_range)
-    _list_people(*in_range)
+    people_rollups.list_people(*in_range)
     question_rollups.sum_days(*in_range)
-    _set_through(max(last, held) if held else last, now)
+    new_through = max(last, held) if held else last
+    touched |= set(question_rollups.questions_of(*in_range))
+    question_rollups.sum_medians(sorted(touched), new_through)
+    _set_through(new_through, now)
     return Refreshed(through=last, days=(last - start).days + 1)
 
 
@@ -106,51 +110,20 @@ def _sum_participation(first: date, last: date) -> None:
     )
 
 
-def _month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _month_end(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
-def _list_people(first: date, last: date) -> None:
-    """Who took part in each month the range touches, from its first day through `last`."""
-    month = _month_of(first)
-    while month <= last:
-        end = min(_month_end(month), last)
-        db.session.execute(PeopleMonth.__table__.delete().where(PeopleMonth.month == month))
-        days = Answer.day.between(month, end)
-        district = func.coalesce(Answer.district, literal(""))
-        sources = (
-            select(literal(month), literal("category"), Answer.category, Answer.user_id).where(
-                days
-            ),
-            select(literal(month), literal("district"), district, Answer.user_id).where(days),
-            select(literal(month), literal("completed"), literal(""), QuizDay.user_id).where(
-                QuizDay.day.between(month, end), QuizDay.completed_at.is_not(None)
-            ),
-        )
-        db.session.execute(
-            insert(PeopleMonth).from_select(["month", "scope", "key", "user_id"], union(*sources))
-        )
-        month = _month_end(month) + timedelta(days=1)
-
-
 def people_split(date_from: date, date_to: date) -> tuple[list[date], list[tuple[date, date]]]:
     """(whole months the people rollup answers, the day ranges left to read raw)."""
     held = through()
     months: list[date] = []
-    month = _month_of(date_from)
-    month = month if month == date_from else _month_end(month) + timedelta(days=1)
-    while held is not None and _month_end(month) <= min(date_to, held):
+    month = people_rollups.month_of(date_from)
+    month = month if month == date_from else people_rollups.month_end(month) + timedelta(days=1)
+    while held is not None and people_rollups.month_end(month) <= min(date_to, held):
         months.append(month)
-        month = _month_end(month) + timedelta(days=1)
+        month = people_rollups.month_end(month) + timedelta(days=1)
     if not months:
         return [], [(date_from, date_to)]
     raw = [
         (date_from, months[0] - timedelta(days=1)),
-        (_month_end(months[-1]) + timedelta(days=1), date_to),
+        (people_rollups.month_end(months[-1]) + timedelta(days=1), date_to),
     ]
     return months, [(a, b) for a, b in raw if a <= b]
 

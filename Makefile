@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 export FLASK_APP := wsgi
+# Compiled modules are kept between runs (make test, then test-dates twice, each in 3+ processes).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run fonts-note test test-dates lint format serve migrate seed bench clean drill drill-short
 
@@ -48,8 +50,10 @@ format: $(VENV)/.dev-deps
 # pytest's exit code 5 (no tests collected) fails the target like any other failure.
 # The suite runs on TEST_WORKERS processes (pytest-xdist; each with its own PostgreSQL and Redis
 # database, see tests/conftest.py), a test module's tests on one worker. TEST_WORKERS=0 runs it
-# in this one process.
-TEST_WORKERS ?= auto
+# in this one process. One more worker than cores: browser journeys and races spend much of
+# their time waiting, and a third worker fills it (2 cores, the whole suite:
+# -n 3 519 s, -n 2 589 s).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -29,8 +29,6 @@ import threading
 import time
 from pathlib import Path
 
-from quiz.runtime import runtime_of
-
 ROOT = Path(__file__).resolve().parent.parent
 SUDO = [] if os.geteuid() == 0 else ["sudo"]
 PASSWORD = "drill-password-1"
@@ -381,6 +379,7 @@ def setup_data(stack: Stack, users: int) -> int:
     from quiz import create_app
     from quiz.extensions import db
     from quiz.models import User
+    from quiz.runtime import runtime_of
     from quiz.services import ledger, prizes
 
     app = create_app()

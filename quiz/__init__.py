@@ -88,7 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_security_headers(app)
     _init_unit_of_work(app)
     _init_audit(app)
-    _init_boards(app)
+    _init_commit_hooks(app)
     cli.init_app(app)
     web.init_app(app)
     return app
@@ -228,7 +228,7 @@ def _init_content_types(app: Flask) -> None:
             raise errors.UnsupportedMediaType("请求体须为 application/json。")
 
 
-def _init_boards(app: Flask) -> None:
+def _init_commit_hooks(app: Flask) -> None:
     """The board store's and the points counter's commit hooks (the store itself is the
     runtime's, chosen once by `build_runtime`)."""
     leaderboards.install_session_hooks()

@@ -11,6 +11,13 @@ browser (docs/players.md, "A new user's first day in ≤ 20 taps"):
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from quiz.extensions import db
+from quiz.runtime import runtime_of
+from quiz.services.seed import seed_empty_database
+from tests.conftest import make_app
+
 MOST_TAPS = 20
 REGISTER_TAPS = 0
 REDEEM_TAPS = 2
@@ -20,3 +27,15 @@ def first_day_taps(right_options: list[int]) -> int:
     """The taps of a first day whose questions have these numbers of right options."""
     answering = sum(right + 1 for right in right_options) + len(right_options) - 1
     return REGISTER_TAPS + answering + REDEEM_TAPS
+
+
+@contextmanager
+def seeded_like_make_run(directory):
+    """An app on exactly what `make run` loads into an empty database, inside its app context."""
+    app = make_app("sqlite", directory, QUIZ_DAILY_COUNT=5)
+    with app.app_context():
+        db.create_all()
+        list(seed_empty_database(now=runtime_of(app).clock.now()))
+        db.session.commit()
+        yield app
+        db.session.remove()

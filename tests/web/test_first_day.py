@@ -20,11 +20,8 @@ from werkzeug.serving import make_server
 from quiz.extensions import db
 from quiz.models import Question
 from quiz.models.shop import Prize
-from quiz.runtime import runtime_of
-from quiz.services.seed import seed_empty_database
-from tests.conftest import make_app
 from tests.web.conftest import PHONE, snap
-from tests.web.first_day import MOST_TAPS, first_day_taps
+from tests.web.first_day import MOST_TAPS, first_day_taps, seeded_like_make_run
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +29,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """A server with exactly what `make run` loads into an empty database."""
-    app = make_app("sqlite", tmp_path_factory.mktemp("seeded"), QUIZ_DAILY_COUNT=5)
-    with app.app_context():
-        db.create_all()
-        list(seed_empty_database(now=runtime_of(app).clock.now()))
-        db.session.commit()
+    with seeded_like_make_run(tmp_path_factory.mktemp("seeded")) as app:
         questions = {
             q.stem: [text for key, text in q.options if key in q.answer]
             for q in db.session.scalars(select(Question))
         }
         cheapest = db.session.scalar(select(Prize).order_by(Prize.cost).limit(1))
         prize = (cheapest.name, cheapest.cost)
-        db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -13,22 +13,14 @@ from quiz.extensions import db
 from quiz.models import Question
 from quiz.runtime import runtime_of
 from quiz.services import draw
-from quiz.services.answering import Rules
-from quiz.services.seed import seed_empty_database
-from tests.conftest import make_app
-from tests.web.first_day import MOST_TAPS, first_day_taps
+from tests.web.first_day import MOST_TAPS, first_day_taps, seeded_like_make_run
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """An app on exactly what `make run` loads into an empty database, and its rules."""
-    app = make_app("sqlite", tmp_path_factory.mktemp("seeded"), QUIZ_DAILY_COUNT=5)
-    with app.app_context():
-        db.create_all()
-        list(seed_empty_database(now=runtime_of(app).clock.now()))
-        db.session.commit()
-        yield app, Rules.from_config(app.config)
-        db.session.remove()
+    with seeded_like_make_run(tmp_path_factory.mktemp("seeded")) as app:
+        yield app, runtime_of(app).rules
 
 
 def right_options(question) -> int:

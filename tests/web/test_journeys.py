@@ -369,6 +369,10 @@ def test_an_admin_uploads_a_bank_sees_the_bad_row_fixes_it_and_imports(page, liv
     expect(page.locator("#flash")).to_contain_text("新增 2 题")
 
     page.get_by_role("link", name="题目").click()
+    # The page's own first listing answers before the search is sent (it could otherwise land
+    # after the search's answer and redraw the whole bank).
+    page.wait_for_url("**/admin/questions*")
+    settle(page)
     page.get_by_label("搜索题干").fill(stem)
     page.get_by_role("button", name="筛选").click()
     page.wait_for_function(

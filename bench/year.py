@@ -222,7 +222,7 @@ def _busy_players(count: int) -> list[int]:
     )
 
 
-def _measure(app, timer: Timer, today: date, reps: int) -> dict:
+def _measure(app, timer: Timer, today: date, reps: int, raw_reps: int) -> dict:
     from quiz.extensions import db
     from quiz.services import rollups
 
@@ -232,8 +232,8 @@ def _measure(app, timer: Timer, today: date, reps: int) -> dict:
     figures = {"rollup_refresh_s": round(time.perf_counter() - start, 2), "days": refreshed.days}
     for name, call in _report_targets(app, today).items():
         figures[name] = timer.run(name, [call] * reps)
-        if name.startswith(ROLLUP_READERS) or name.startswith("question stats"):
-            figures[name]["raw"] = timer.run(f"{name} [raw]", [_without_rollups(call)] * reps)
+        if raw_reps and (name.startswith(ROLLUP_READERS) or name.startswith("question stats")):
+            figures[name]["raw"] = timer.run(f"{name} [raw]", [_without_rollups(call)] * raw_reps)
     for name, calls in _player_targets(app, today, _busy_players(20)).items():
         figures[name] = timer.run(name, calls)
     return figures
@@ -283,7 +283,7 @@ def _explain(timer: Timer, label: str) -> Path:
     return path
 
 
-def run_database(url: str | None, players: int, reps: int, seed: int) -> dict:
+def run_database(url: str | None, players: int, reps: int, seed: int, raw_reps: int) -> dict:
     from quiz import create_app
     from quiz.clock import FrozenClock
     from quiz.extensions import db
@@ -307,7 +307,7 @@ def run_database(url: str | None, players: int, reps: int, seed: int) -> dict:
             stretch = _simulate_stretch(app, first, last, players, seed + n)
             today = last + timedelta(days=1)
             runtime_of(app).clock.set(_morning(today, tz))
-            figures = _measure(app, timer, today, reps)
+            figures = _measure(app, timer, today, reps, raw_reps)
             figures.update(simulated=stretch, sizes=_sizes(app, url, env))
             results[label] = figures
             print(f"[{results['database']}] {label}: {json.dumps(figures['sizes'])}", flush=True)
@@ -344,12 +344,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--seed", type=int, default=28)
+    parser.add_argument(
+        "--raw-reps",
+        type=int,
+        default=None,
+        help="runs of each report with no rollup held (default: --reps; 0: none)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for name in args.databases.split(","):
         url = database_url() if name == "postgresql" else None
-        results.append(run_database(url, args.players, args.reps, args.seed))
+        raw_reps = args.reps if args.raw_reps is None else args.raw_reps
+        results.append(run_database(url, args.players, args.reps, args.seed, raw_reps))
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"year-{stamp}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(format_rows(results))

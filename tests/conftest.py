@@ -13,7 +13,17 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
-os.environ.setdefault("QUIZ_INSTANCE_PATH", tempfile.mkdtemp(prefix="quiz-test-instance-"))
+# Temporary files (the SQLite databases above all) in memory where the machine has a tmpfs:
+# a SQLite commit there costs ~0.04 ms against ~0.6 ms on disk, and a test commits dozens of
+# times. pytest reads this root when it first makes a temporary directory (and hands each
+# xdist worker a directory beneath its own).
+MEMORY_DISK = "/dev/shm"
+if os.path.isdir(MEMORY_DISK) and os.access(MEMORY_DISK, os.W_OK):
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", MEMORY_DISK)
+os.environ.setdefault(
+    "QUIZ_INSTANCE_PATH",
+    tempfile.mkdtemp(prefix="quiz-test-instance-", dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")),
+)
 
 
 def _per_worker(worker: str | None) -> None:
@@ -53,7 +63,13 @@ from tests.factories import FAST_HASH, Factory  # noqa: E402
 from tests.sessions import signed_in_client  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# Tests that touch the database run on each backend available; TEST_BACKENDS (a comma list)
+# narrows that, e.g. `make test-dates` runs the calendar's tests on PostgreSQL only.
+BACKENDS = [
+    name
+    for name in ["sqlite"] + (["postgresql"] if PG_URL else [])
+    if name in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",")
+]
 SSO_SECRET = "test-sso-secret-of-at-least-32-bytes"
 # Monday 2026-11-23, 10:00 in Asia/Shanghai.
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

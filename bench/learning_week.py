@@ -56,8 +56,8 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
     from quiz.clock import FrozenClock
     from quiz.extensions import db
     from quiz.models import Question, User
+    from quiz.runtime import runtime_of
     from quiz.services import banks, daily_quiz, draw, question_reports, question_stats
-    from quiz.services.daily_quiz import Rules
 
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Asia/Shanghai
     clock = FrozenClock(start)
@@ -78,7 +78,7 @@ def simulate(users: int, days: int, seed: int, daily_count: int) -> list[str]:
         db.create_all()
         banks.import_bundled(now=clock.now())
         db.session.commit()
-        rules = Rules.from_config(app.config)
+        rules = runtime_of(app).rules
         questions = {q.id: q for q in db.session.query(Question).order_by(Question.id)}
         truth = {qid: _profile(rng) for qid in questions}
         people = []

@@ -247,9 +247,9 @@ def open_the_day(app, reader_ids: list[int]) -> None:
     from quiz.clock import local_day
     from quiz.extensions import db
     from quiz.models import QuizDay
-    from quiz.services import daily_quiz, draw
+    from quiz.services import draw
 
-    rules = daily_quiz.Rules.from_config(app.config)
+    rules = runtime_of(app).rules
     at = runtime_of(app).clock.now()
     day = local_day(at, rules.tz)
     day_set = draw.daily_set(day, rules, now=at)

@@ -10,7 +10,6 @@ from quiz.models import Question, Team
 from quiz.runtime import runtime_of
 from quiz.services import daily_quiz, draw
 from quiz.services.codes import new_code
-from quiz.services.daily_quiz import Rules
 
 TZ = ZoneInfo("Asia/Shanghai")
 LAST_MONDAY = date(2026, 11, 16)  # the week before the tests' frozen Monday 2026-11-23
@@ -19,7 +18,7 @@ LAST_MONDAY = date(2026, 11, 16)  # the week before the tests' frozen Monday 202
 def play(app, user, day: date, correct: int, *, minute: int = 0, answers: int | None = None):
     """`user` answers `day`'s set at 09:mm local time: the first `correct` answers right, the
     rest wrong; `answers` stops early (the day left unfinished)."""
-    rules = Rules.from_config(app.config)
+    rules = runtime_of(app).rules
     at = datetime.combine(day, time(9, minute), tzinfo=TZ)
     ids = draw.daily_set(day, rules, now=at).question_ids
     for i, qid in enumerate(ids[:answers]):

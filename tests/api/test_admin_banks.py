@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import Question, QuestionBank
+from quiz.runtime import runtime_of
 from quiz.schemas.common import encode_cursor
 from quiz.services import daily_quiz, draw
-from quiz.services.daily_quiz import Rules
 
 GOOD_CSV = (
     "题型,题干,选项A,选项B,选项C,选项D,答案,解析,分类\n"
@@ -175,10 +175,8 @@ def test_patching_a_question_is_validated_with_the_bank_rules(admin_client):
 def test_an_answered_questions_options_and_key_are_frozen(app, admin_client, factory, clock):
     question = factory.question(answer="A")
     user = factory.user()
-    draw.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
-    daily_quiz.submit_answer(
-        user, question.id, ["A"], Rules.from_config(app.config), now=clock.now()
-    )
+    draw.daily_set(clock.now().date(), runtime_of(app).rules, now=clock.now())
+    daily_quiz.submit_answer(user, question.id, ["A"], runtime_of(app).rules, now=clock.now())
     db.session.commit()
     frozen = admin_client.patch(f"/api/v1/admin/questions/{question.id}", json={"answer": ["B"]})
     assert frozen.status_code == 409 and frozen.get_json()["code"] == "question_in_use"
@@ -192,7 +190,7 @@ def test_deleting_a_used_question_deactivates_it_and_an_unused_one_goes(
     app, admin_client, factory, clock
 ):
     used = factory.question()
-    draw.daily_set(clock.now().date(), Rules.from_config(app.config), now=clock.now())
+    draw.daily_set(clock.now().date(), runtime_of(app).rules, now=clock.now())
     db.session.commit()
     used_id, unused_id = used.id, factory.question().id
     retired = admin_client.delete(f"/api/v1/admin/questions/{used_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from quiz.clock import local_day
-from quiz.services import daily_quiz
+from quiz.runtime import runtime_of
 from tests.api.test_campaigns import answer, new_campaign, start
 
 OPENS_NOW = "2026-11-23T09:00:00+08:00"
@@ -47,7 +47,7 @@ def test_a_question_scheduled_after_the_attempt_began_is_refused_in_the_campaign
     player = as_user(factory.user())
     attempt = start(player, campaign["id"]).get_json()
     drawn = attempt["questions"][0]["id"]
-    tomorrow = local_day(clock.now(), daily_quiz.Rules.from_config(app.config).tz) + timedelta(1)
+    tomorrow = local_day(clock.now(), runtime_of(app).rules.tz) + timedelta(1)
     scheduled = admin_client.put(
         f"/api/v1/admin/quiz/schedule/{tomorrow.isoformat()}", json={"question_ids": [drawn]}
     )

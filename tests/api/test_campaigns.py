@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from quiz.extensions import db
 from quiz.models import LedgerEntry, User
+from quiz.runtime import runtime_of
 from quiz.services import campaign_board, draw, ledger
-from quiz.services.daily_quiz import Rules
 
 # START (tests/conftest.py) is Monday 2026-11-23 10:00 in Asia/Shanghai.
 OPENS = "2026-11-24T09:00:00+08:00"
@@ -508,7 +508,7 @@ def test_a_running_campaigns_questions_stay_out_of_the_daily_draw(admin_client, 
     held = pool(factory, 5, category="创文")
     others = pool(factory, 5, category="垃圾分类")
     new_campaign(admin_client, held)
-    rules = Rules.from_config(app.config)
+    rules = runtime_of(app).rules
     for day in (date(2026, 11, 24), date(2026, 11, 30)):
         assert set(draw.choose_questions(day, rules)) == set(others)
     # Before and after the window the whole bank is drawn from again.
@@ -521,7 +521,7 @@ def test_a_category_campaign_holds_its_category_back(admin_client, factory, app)
     pool(factory, 5, category="创文")
     others = pool(factory, 5, category="垃圾分类")
     new_campaign(admin_client, None, category="创文")
-    rules = Rules.from_config(app.config)
+    rules = runtime_of(app).rules
     assert set(draw.choose_questions(date(2026, 11, 25), rules)) == set(others)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from quiz.extensions import db
 from quiz.models import QuestionReport
+from quiz.runtime import runtime_of
 from quiz.services import daily_quiz, draw
 
 NOTE = "经核实题目无误。"
@@ -85,7 +86,7 @@ def test_the_least_reported_questions_come_back_when_the_draw_would_fall_short(a
     for question in bank[:1]:
         for reporter in reporters:
             _report(question.id, reporter, clock)
-    rules = daily_quiz.Rules.from_config(app.config)
+    rules = runtime_of(app).rules
     full = daily_quiz.Rules(tz=rules.tz, daily_count=10, draw_secret="s")
     drawn = draw.choose_questions(clock.now().date() + timedelta(days=1), full)
     assert sorted(drawn) == sorted(q.id for q in bank)

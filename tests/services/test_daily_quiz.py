@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from quiz.errors import ValidationFailed
 from quiz.extensions import db
 from quiz.models import Answer, DailySet, LedgerEntry, User
+from quiz.runtime import runtime_of
 from quiz.services import daily_quiz, draw, ledger
 from quiz.services.daily_quiz import AlreadyAnswered, NotInToday, Rules
 from quiz.services.draw import ScheduleLocked
@@ -20,7 +21,7 @@ CATEGORIES = ["垃圾分类", "交通文明", "志愿服务", "健康与公共�
 
 @pytest.fixture
 def rules(app) -> Rules:
-    return Rules.from_config(app.config)
+    return runtime_of(app).rules
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from question_bank import Bank
 from quiz.errors import AlreadyReviewed, NotInReview, OwnDraft
 from quiz.extensions import db
 from quiz.models import Answer, LedgerEntry, Question, QuestionVersion, User
+from quiz.runtime import runtime_of
 from quiz.services import (
     banks,
     daily_quiz,
@@ -29,7 +30,7 @@ POINTS = 10
 
 @pytest.fixture
 def rules(app) -> Rules:
-    return Rules.from_config(app.config)
+    return runtime_of(app).rules
 
 
 @pytest.fixture

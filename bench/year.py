@@ -13,6 +13,10 @@ services the endpoints call (SQL and the Python around it; no HTTP, no JSON: ~1â
 the rollups are also measured with no rollup held ("raw": what the code did before them). At the
 last stretch on PostgreSQL the slowest statement of the three worst raw reports and of their
 rollup-reading version is EXPLAINed (ANALYZE, BUFFERS) into bench/out/year-explain-*.txt.
+
+`--measure-again LABEL --databases postgresql` measures the year a run left in the database
+again (no reset, no simulation; `--raw-reps` defaults to 0 there): after a change of code or
+settings, the same data, in minutes instead of hours.
 """
 
 from __future__ import annotations
@@ -322,6 +326,37 @@ def run_database(url: str | None, players: int, reps: int, seed: int, raw_reps: 
     return results
 
 
+def measure_again(url: str | None, reps: int, raw_reps: int, label: str) -> dict:
+    """The last stretch's measurements again on the database a run left (no reset, no
+    simulation): the morning after the year, the nightly refresh, every target."""
+    from quiz import create_app
+    from quiz.clock import FrozenClock
+    from quiz.extensions import db
+
+    env = bench_env(url, QUIZ_MIN_ANSWER_MS="0")
+    with patched_environ(env):
+        app = create_app({"QUIZ_CLOCK": FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))})
+    results: dict = {"database": "postgresql" if url else "sqlite", "measured again": label}
+    with app.app_context():
+        runtime_of(app).clock.set(_morning(YEAR_END, runtime_of(app).rules.tz))
+        timer = Timer(db.engine)
+        figures = _measure(app, timer, YEAR_END, reps, raw_reps)
+        figures.update(sizes=_sizes(app, url, env))
+        results["1 year"] = figures
+        db.session.remove()
+        db.engine.dispose()
+    return results
+
+
+def format_again(result: dict) -> str:
+    lines = [f"\n{result['database']}, measured again: {result['measured again']}"]
+    for name, f in result["1 year"].items():
+        if isinstance(f, dict) and "p50" in f:
+            raw = f" (raw {f['raw']['p95']:.0f})" if "raw" in f else ""
+            lines.append(f"{name:52} {f['p50']:7.1f}/{f['p95']:7.1f}{raw}")
+    return "\n".join(lines)
+
+
 def format_rows(results: list[dict]) -> str:
     names = [k for k, v in results[0]["1 month"].items() if isinstance(v, dict) and "p50" in v]
     lines = []
@@ -350,8 +385,24 @@ def main(argv: list[str]) -> int:
         default=None,
         help="runs of each report with no rollup held (default: --reps; 0: none)",
     )
+    parser.add_argument(
+        "--measure-again",
+        metavar="LABEL",
+        help="only measure the year the last run left in the database (after a change: LABEL)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.measure_again:
+        raw_reps = 0 if args.raw_reps is None else args.raw_reps
+        for name in args.databases.split(","):
+            url = database_url() if name == "postgresql" else None
+            result = measure_again(url, args.reps, raw_reps, args.measure_again)
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            (OUT / f"year-again-{stamp}.json").write_text(
+                json.dumps(result, indent=1, ensure_ascii=False)
+            )
+            print(format_again(result))
+        return 0
     results = []
     for name in args.databases.split(","):
         url = database_url() if name == "postgresql" else None

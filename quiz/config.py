@@ -399,5 +399,8 @@ def engine_options(
         "pool_size": pool_size,
         "max_overflow": max_overflow,
         "pool_timeout": 10,
-        "connect_args": {"connect_timeout": 3},
+        # No JIT: it compiles any plan costed above jit_above_cost — at a year of answers the
+        # staff reports' — and the compiling took 120–210 ms of a 1.2–1.5 s statement, more
+        # than it saved (docs/year.md). The service's statements are short or read rollups.
+        "connect_args": {"connect_timeout": 3, "options": "-c jit=off"},
     }

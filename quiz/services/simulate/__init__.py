@@ -17,19 +17,34 @@ from sqlalchemy import select
 from quiz.errors import Conflict
 from quiz.extensions import db
 from quiz.models import DailySet, Question
+from quiz.services.simulate.economy import Economy
 from quiz.services.simulate.history import (
     ANSWER_COLUMNS,
     DAY_COLUMNS,
     LEDGER_COLUMNS,
     Batch,
+    Bonuses,
     Mistakes,
     SimQuestion,
     play_day,
 )
-from quiz.services.simulate.population import Player, create_people
+from quiz.services.simulate.population import Player, create_people, create_staff
 from quiz.services.simulate.writer import RowWriter, advance_sequences, next_ids
 
-TABLES = ("teams", "users", "daily_sets", "quiz_days", "answers", "ledger_entries", "mistakes")
+TABLES = (
+    "teams",
+    "users",
+    "daily_sets",
+    "quiz_days",
+    "answers",
+    "ledger_entries",
+    "mistakes",
+    "prizes",
+    "stock_movements",
+    "redemptions",
+    "question_reports",
+    "account_holds",
+)
 FLUSH_ROWS = 50_000
 MISTAKE_COLUMNS = (
     "id",
@@ -58,6 +73,9 @@ class CityShape:
     daily_count: int
     points_correct: int
     tz: ZoneInfo
+    bonuses: Bonuses = Bonuses()
+    family_max: int = 6
+    report_suspend_at: int = 5
 
     @classmethod
     def of(
@@ -73,6 +91,14 @@ class CityShape:
             daily_count=rules.daily_count,
             points_correct=rules.points_correct,
             tz=rules.tz,
+            bonuses=Bonuses(
+                perfect=rules.bonus_perfect,
+                streak=rules.bonus_streak,
+                streak_cap=rules.bonus_streak_cap,
+                family=rules.bonus_family,
+            ),
+            family_max=rules.family_max,
+            report_suspend_at=rules.report_suspend_at,
         )
 
 
@@ -157,6 +183,26 @@ def _finish(writer: RowWriter, people: list[Player], mistakes: Mistakes, first_i
     )
 
 
+def _economy(
+    writer: RowWriter, shape: CityShape, people, ids, *, days, questions, tag, created
+) -> Economy:
+    """The shop, the staff who run it and the holds they will put, before the first day."""
+    staff = create_staff(writer, first_id=ids["users"] + len(people), tag=tag, now=created)
+    economy = Economy(
+        Batch(ids),
+        random.Random(f"{shape.seed}/economy"),  # the answers stay those of the seed
+        shape.tz,
+        staff,
+        days,
+        created,
+        suspend_at=shape.report_suspend_at,
+    )
+    economy.stock_shelves(len(people))
+    economy.choose_holds(people)
+    economy.read_versions([q.id for q in questions])
+    return economy
+
+
 def simulate_year(shape: CityShape, *, now: datetime) -> Simulated:
     """Write `shape.players` people and `shape.days` days of their play ending `last_day`."""
     rng = random.Random(shape.seed)
@@ -175,16 +221,25 @@ def simulate_year(shape: CityShape, *, now: datetime) -> Simulated:
         days=days,
         tag=tag,
         now=created,
+        family_max=shape.family_max,
     )
     sets = _daily_sets(writer, shape, days, questions, rng, now)
-    batch, mistakes = Batch(ids), Mistakes()
+    economy = _economy(
+        writer, shape, people, ids, days=days, questions=questions, tag=tag, created=created
+    )
+    batch, mistakes, by_id = economy.batch, Mistakes(), {p.id: p for p in people}
     for day in days:
+        economy.start_day(day, by_id)
         for player in people:
             if sets[day] and player.plays(day, rng):
-                play_day(player, day, sets[day], batch, mistakes, rng, shape.tz)
+                played = play_day(
+                    player, day, sets[day], batch, mistakes, rng, shape.tz, shape.bonuses
+                )
+                economy.after_play(player, day, played)
         if batch.size() >= FLUSH_ROWS:
             _flush(writer, batch)
     _flush(writer, batch)
+    economy.write(writer, created)
     _finish(writer, people, mistakes, ids["mistakes"])
     advance_sequences(TABLES)
     return Simulated(players=shape.players, days=shape.days, rows=dict(writer.written))

@@ -13,16 +13,21 @@ from quiz.models import (
     STAFF_ROLES,
     AccountHold,
     Answer,
+    Campaign,
+    CampaignAnswer,
+    CampaignAttempt,
     DailySet,
     LedgerEntry,
     Mistake,
+    Question,
     QuestionReport,
     QuizDay,
     User,
 )
 from quiz.models.account import is_minor
 from quiz.models.shop import Prize, Redemption, StockMovement
-from quiz.services import fairplay, ledger, question_reports, shop, suspects
+from quiz.runtime import runtime_of
+from quiz.services import campaign_board, fairplay, ledger, question_reports, shop, suspects
 from tests.services.city import simulated_city
 
 
@@ -96,14 +101,22 @@ def test_each_earning_answer_has_its_ledger_entry_under_the_live_key(app, factor
 
 def test_mistakes_count_each_users_wrong_answers_per_question(app, factory):
     simulated_city(app, factory)
-    wrong = dict(
-        (((uid, qid), n))
-        for uid, qid, n in db.session.execute(
-            select(Answer.user_id, Answer.question_id, func.count())
-            .where(Answer.correct.is_(False))
-            .group_by(Answer.user_id, Answer.question_id)
-        )
+    wrong = Counter(
+        {
+            (uid, qid): n
+            for uid, qid, n in db.session.execute(
+                select(Answer.user_id, Answer.question_id, func.count())
+                .where(Answer.correct.is_(False))
+                .group_by(Answer.user_id, Answer.question_id)
+            )
+        }
     )
+    for uid, qid in db.session.execute(  # a campaign's wrong answers count too
+        select(CampaignAttempt.user_id, CampaignAnswer.question_id)
+        .join(CampaignAttempt, CampaignAttempt.id == CampaignAnswer.attempt_id)
+        .where(CampaignAnswer.correct.is_(False))
+    ):
+        wrong[(uid, qid)] += 1
     mistakes = {
         (uid, qid): n
         for uid, qid, n in db.session.execute(
@@ -207,7 +220,7 @@ def test_family_bonuses_go_to_the_reporter_who_invited_the_member(app, factory):
 
 def _busy_city(app, factory):
     """Four weeks of 80 players: a seed whose year has every fate of a redemption."""
-    return simulated_city(app, factory, players=80, days=28, seed=8)
+    return simulated_city(app, factory, players=80, days=28, seed=1)
 
 
 def test_stock_equals_its_movements_and_never_goes_below_zero(app, factory):
@@ -326,3 +339,67 @@ def test_the_staff_reports_read_the_simulated_year(app, factory):
     assert redemptions
     assert shop.redemptions_csv(redemptions, tz).count("\n") >= len(redemptions)
     assert fairplay.with_holds(fairplay.held_accounts())
+
+
+def test_a_campaign_runs_in_the_year_and_its_attempts_add_up(app, factory):
+    _busy_city(app, factory)
+    (campaign,) = db.session.scalars(select(Campaign)).all()
+    attempts = db.session.scalars(select(CampaignAttempt)).all()
+    assert len(attempts) > 10
+    numbers = defaultdict(list)
+    for attempt in attempts:
+        numbers[attempt.user_id].append(attempt.number)
+        assert campaign.starts_at <= attempt.started_at <= campaign.ends_at
+        answers = db.session.scalars(
+            select(CampaignAnswer).where(CampaignAnswer.attempt_id == attempt.id)
+        ).all()
+        assert len(answers) == attempt.answered <= len(attempt.question_ids)
+        assert sum(a.correct for a in answers) == attempt.correct
+        assert sum(a.points for a in answers) == attempt.points
+        assert {a.question_id for a in answers} <= set(attempt.question_ids)
+        assert (attempt.finished_at is not None) == (attempt.answered == len(attempt.question_ids))
+        assert all(a.created_at <= attempt.deadline for a in answers)
+    for user_numbers in numbers.values():
+        assert sorted(user_numbers) == list(range(1, len(user_numbers) + 1))
+        assert len(user_numbers) <= campaign.attempts_allowed
+
+
+def test_campaign_points_pay_each_users_best_level_once(app, factory):
+    _busy_city(app, factory)
+    (campaign,) = db.session.scalars(select(Campaign)).all()
+    best = defaultdict(int)
+    for uid, correct in db.session.execute(
+        select(CampaignAttempt.user_id, CampaignAttempt.correct)
+    ):
+        best[uid] = max(best[uid], correct)
+    paid = defaultdict(set)
+    for key, (uid, delta, _) in _entries("campaign_points").items():
+        assert delta == campaign.points_per_correct
+        paid[uid].add(int(key.rsplit(":", 1)[1]))
+    assert paid
+    assert {uid: levels for uid, levels in paid.items()} == {
+        uid: set(range(1, n + 1)) for uid, n in best.items() if n
+    }
+
+
+def test_no_campaign_question_is_drawn_from_its_days_daily_set(app, factory):
+    _busy_city(app, factory)
+    (campaign,) = db.session.scalars(select(Campaign)).all()
+    sets = dict(db.session.execute(select(DailySet.day, DailySet.question_ids)).all())
+    pool = set(
+        db.session.scalars(select(Question.id).where(Question.category == campaign.category)).all()
+    )
+    tz = runtime_of(app).rules.tz
+    for attempt in db.session.scalars(select(CampaignAttempt)):
+        day = attempt.started_at.astimezone(tz).date()
+        assert not set(attempt.question_ids) & set(sets[day])
+        assert set(attempt.question_ids) <= pool
+        assert not pool & set(sets[day])  # the daily draw left the campaign's questions out
+
+
+def test_the_campaign_board_reads_the_simulated_attempts(app, factory):
+    _busy_city(app, factory)
+    (campaign,) = db.session.scalars(select(Campaign)).all()
+    viewer = db.session.scalars(select(User).where(User.role == "admin")).first()
+    standing = campaign_board.leaderboard(campaign.id, viewer, limit=10)
+    assert standing.entries and standing.entries[0]["rank"] == 1

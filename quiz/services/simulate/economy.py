@@ -258,7 +258,7 @@ class Economy:
         self.reports[rid] = [rid, question_id, player.id, reason, REPORT_MESSAGES[reason]]
         self.reports[rid] += ["open", None, None, None, None, None, at]
         if not waiting:
-            self.due[day + timedelta(days=self.rng.randint(1, 10))].append(("resolve", question_id))
+            self.due[day + timedelta(days=self.rng.randint(2, 21))].append(("resolve", question_id))
         waiting.append(rid)
 
     def _resolve(self, question_id: int, at: datetime) -> None:

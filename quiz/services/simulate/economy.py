@@ -243,14 +243,17 @@ class Economy:
 
     @staticmethod
     def _held_on(hold: Hold, day: date) -> bool:
-        return hold.starts <= day and (hold.ends is None or day < hold.ends)
+        # The release day counts as held: a release comes at the start of the staff's day,
+        # and a player may be up before them.
+        return hold.starts <= day and (hold.ends is None or day <= hold.ends)
 
     # ------------------------------------------------------------------ reports
 
     def _report(self, player: Player, question_id: int, day: date, at: datetime) -> None:
         """`report_question`: once per user and question here, and below the suspension."""
         waiting = self.open_reports[question_id]
-        if (player.id, question_id) in self.reported or len(waiting) >= self.suspend_at - 1:
+        full = 0 < self.suspend_at <= len(waiting) + 1  # one more would suspend the question
+        if (player.id, question_id) in self.reported or full:
             return
         self.reported.add((player.id, question_id))
         reason = self.rng.choice(REPORT_REASONS)

@@ -17,19 +17,43 @@ from sqlalchemy import select
 from quiz.errors import Conflict
 from quiz.extensions import db
 from quiz.models import DailySet, Question
+from quiz.services.simulate.campaign import (
+    SimCampaign,
+    plan_campaign,
+    play_attempt,
+    write_campaign,
+)
+from quiz.services.simulate.economy import Economy
 from quiz.services.simulate.history import (
     ANSWER_COLUMNS,
     DAY_COLUMNS,
     LEDGER_COLUMNS,
     Batch,
+    Bonuses,
     Mistakes,
     SimQuestion,
     play_day,
 )
-from quiz.services.simulate.population import Player, create_people
+from quiz.services.simulate.population import Player, create_people, create_staff
 from quiz.services.simulate.writer import RowWriter, advance_sequences, next_ids
 
-TABLES = ("teams", "users", "daily_sets", "quiz_days", "answers", "ledger_entries", "mistakes")
+TABLES = (
+    "teams",
+    "users",
+    "daily_sets",
+    "quiz_days",
+    "answers",
+    "ledger_entries",
+    "mistakes",
+    "prizes",
+    "stock_movements",
+    "redemptions",
+    "question_reports",
+    "account_holds",
+    "campaigns",
+    "campaign_attempts",
+    "campaign_answers",
+)
 FLUSH_ROWS = 50_000
 MISTAKE_COLUMNS = (
     "id",
@@ -58,6 +82,9 @@ class CityShape:
     daily_count: int
     points_correct: int
     tz: ZoneInfo
+    bonuses: Bonuses = Bonuses()
+    family_max: int = 6
+    report_suspend_at: int = 5
 
     @classmethod
     def of(
@@ -73,6 +100,14 @@ class CityShape:
             daily_count=rules.daily_count,
             points_correct=rules.points_correct,
             tz=rules.tz,
+            bonuses=Bonuses(
+                perfect=rules.bonus_perfect,
+                streak=rules.bonus_streak,
+                streak_cap=rules.bonus_streak_cap,
+                family=rules.bonus_family,
+            ),
+            family_max=rules.family_max,
+            report_suspend_at=rules.report_suspend_at,
         )
 
 
@@ -103,9 +138,16 @@ def _questions(points_correct: int, rng: random.Random) -> list[SimQuestion]:
 
 
 def _daily_sets(
-    writer: RowWriter, shape: CityShape, days: list[date], questions, rng, now: datetime
+    writer: RowWriter,
+    shape: CityShape,
+    days: list[date],
+    questions,
+    rng,
+    now: datetime,
+    campaign: SimCampaign | None = None,
 ) -> dict[date, list[SimQuestion]]:
-    """Each day's set: the stored one if that day has one, else a fresh draw (written)."""
+    """Each day's set: the stored one if that day has one, else a fresh draw (written), without
+    the running campaign's questions if the rest still fill a set (as the live draw does)."""
     by_id = {q.id: q for q in questions}
     stored = dict(
         db.session.execute(
@@ -116,12 +158,15 @@ def _daily_sets(
     )
     sets, rows, next_id = {}, [], next_ids(["daily_sets"])["daily_sets"]
     count = min(shape.daily_count, len(questions))
+    held = campaign.held_ids() if campaign else set()
+    kept = [q for q in questions if q.id not in held]
     for day in days:
         known = [by_id[i] for i in stored.get(day, []) if i in by_id]
         if day in stored:
             sets[day] = known
             continue
-        sets[day] = rng.sample(questions, count)
+        runs = campaign is not None and campaign.runs_on(day) and len(kept) >= count
+        sets[day] = rng.sample(kept if runs else questions, count)
         rows.append((next_id, day, [q.id for q in sets[day]], now))
         next_id += 1
     rows = [(i, d, _json(ids), at) for i, d, ids, at in rows]
@@ -157,6 +202,42 @@ def _finish(writer: RowWriter, people: list[Player], mistakes: Mistakes, first_i
     )
 
 
+def _economy(shape: CityShape, batch: Batch, staff, people, *, days, questions, created):
+    """The shop, the staff who run it and the holds they will put, before the first day."""
+    economy = Economy(
+        batch,
+        random.Random(f"{shape.seed}/economy"),  # the answers stay those of the seed
+        shape.tz,
+        staff,
+        days,
+        created,
+        suspend_at=shape.report_suspend_at,
+    )
+    economy.stock_shelves(len(people))
+    economy.choose_holds(people)
+    economy.read_versions([q.id for q in questions])
+    return economy
+
+
+def _play(shape, writer, people, days, sets, economy, campaign, rng) -> Mistakes:
+    """The days in order: staff work that falls due, then each player's day and what follows."""
+    batch, mistakes, by_id = economy.batch, Mistakes(), {p.id: p for p in people}
+    for day in days:
+        economy.start_day(day, by_id)
+        running = campaign is not None and campaign.runs_on(day)
+        for player in people:
+            if not (sets[day] and player.plays(day, rng)):
+                continue
+            played = play_day(player, day, sets[day], batch, mistakes, rng, shape.tz, shape.bonuses)
+            economy.after_play(player, day, played)
+            if running:
+                play_attempt(campaign, player, played, sets[day], batch, mistakes, economy.rng, day)
+        if batch.size() >= FLUSH_ROWS:
+            _flush(writer, batch)
+    _flush(writer, batch)
+    return mistakes
+
+
 def simulate_year(shape: CityShape, *, now: datetime) -> Simulated:
     """Write `shape.players` people and `shape.days` days of their play ending `last_day`."""
     rng = random.Random(shape.seed)
@@ -175,16 +256,17 @@ def simulate_year(shape: CityShape, *, now: datetime) -> Simulated:
         days=days,
         tag=tag,
         now=created,
+        family_max=shape.family_max,
     )
-    sets = _daily_sets(writer, shape, days, questions, rng, now)
-    batch, mistakes = Batch(ids), Mistakes()
-    for day in days:
-        for player in people:
-            if sets[day] and player.plays(day, rng):
-                play_day(player, day, sets[day], batch, mistakes, rng, shape.tz)
-        if batch.size() >= FLUSH_ROWS:
-            _flush(writer, batch)
-    _flush(writer, batch)
+    staff = create_staff(writer, first_id=ids["users"] + len(people), tag=tag, now=created)
+    batch = Batch(ids)
+    campaign = plan_campaign(batch, questions, days, shape.tz, staff["admin"])
+    sets = _daily_sets(writer, shape, days, questions, rng, now, campaign)
+    economy = _economy(shape, batch, staff, people, days=days, questions=questions, created=created)
+    mistakes = _play(shape, writer, people, days, sets, economy, campaign, rng)
+    if campaign is not None:
+        write_campaign(writer, campaign, created)
+    economy.write(writer, created)
     _finish(writer, people, mistakes, ids["mistakes"])
     advance_sequences(TABLES)
     return Simulated(players=shape.players, days=shape.days, rows=dict(writer.written))

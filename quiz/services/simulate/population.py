@@ -11,6 +11,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
+from quiz.extensions import db
+from quiz.models import User
 from quiz.models.account import Role
 from quiz.services.simulate.writer import RowWriter
 
@@ -49,6 +53,11 @@ class Player:
     balance: int = 0
     streak: int = 0
     streak_day: date | None = None
+    name: str = ""
+    # A 小记者 (a minor: redeems nothing without a guardian's consent, which is not simulated).
+    minor: bool = False
+    # The reporter a completed day pays the family bonus to (among their first `family_max`).
+    family_bonus_to: Player | None = None
 
     def plays(self, day: date, rng: random.Random) -> bool:
         if self.lapses_on is not None and day >= self.lapses_on:
@@ -75,6 +84,7 @@ def create_people(
     days: list[date],
     tag: str,
     now: datetime,
+    family_max: int = 6,
 ) -> list[Player]:
     """Write the teams and users of the city; return the players (everyone, all non-staff)."""
     reporters = max(1, int(players * REPORTER_SHARE))
@@ -89,7 +99,7 @@ def create_people(
         ],
     )
     user0 = first_ids["users"]
-    people, rows = [], []
+    people, rows, members = [], [], {}
     for n in range(players):
         uid = user0 + n
         habit, chance = _habit(rng)
@@ -100,7 +110,14 @@ def create_people(
             family_of = user0 + rng.randrange(reporters)
         team = team0 + n % teams if is_reporter else None
         district = districts[(team - team0) % len(districts)] if team else rng.choice(districts)
-        people.append(Player(uid, district, habit, chance, rng.uniform(0.45, 0.95), lapses))
+        player = Player(uid, district, habit, chance, rng.uniform(0.45, 0.95), lapses)
+        player.name, player.minor = f"居民{n}", is_reporter
+        if family_of is not None:
+            reporter = people[family_of - user0]
+            members[reporter.id] = members.get(reporter.id, 0) + 1
+            if members[reporter.id] <= family_max:
+                player.family_bonus_to = reporter
+        people.append(player)
         rows.append(
             (
                 uid,
@@ -121,3 +138,27 @@ def create_people(
         )
     writer.write("users", USER_COLUMNS, rows)
     return people
+
+
+STAFF = (("admin", Role.ADMIN), ("clerk", Role.CLERK))
+
+
+def create_staff(writer: RowWriter, *, first_id: int, tag: str, now: datetime) -> dict[str, int]:
+    """The city's staff: an admin (reports, holds, campaigns, cancellations) and a clerk at the
+    prize counter; their ids by name. A staff account of the database is used if there is one."""
+    found = {}
+    for name, role in STAFF:
+        known = db.session.scalar(
+            select(User.id).where(User.role == role.value).order_by(User.id).limit(1)
+        )
+        found[name] = known
+    missing = [(name, role) for name, role in STAFF if found[name] is None]
+    rows = []
+    for n, (name, role) in enumerate(missing):
+        found[name] = first_id + n
+        rows.append(
+            (found[name], f"{tag}{name}", f"工作人员{n}", role.value, None, None, None, None)
+            + (False, 0, 0, now, 0, False)
+        )
+    writer.write("users", USER_COLUMNS, rows)
+    return found

@@ -268,6 +268,8 @@ def _explain(timer: Timer, label: str) -> Path:
     raw = sorted(
         (k for k in timer.slowest if k.endswith("[raw]")), key=lambda k: -timer.slowest[k][0]
     )[:3]
+    # No raw runs (--raw-reps 0): the three slowest reports as they read now.
+    slowest = sorted(timer.slowest, key=lambda k: -timer.slowest[k][0])[:3]
     path = OUT / f"year-explain-{label}.txt"
     with path.open("w") as out:
         for name, statement in BEFORE.items():
@@ -277,7 +279,8 @@ def _explain(timer: Timer, label: str) -> Path:
             out.write(f"=== before: {name} ===\n{statement}\n")
             out.write("\n".join(row[0] for row in plan) + "\n\n")
             db.session.rollback()
-        for name in [n for k in raw for n in (k, k.removesuffix(" [raw]"))]:
+        names = [n for k in raw for n in (k, k.removesuffix(" [raw]"))] if raw else slowest
+        for name in names:
             took, statement, params = timer.slowest[name]
             conn = db.session.connection()
             plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
@@ -287,28 +290,46 @@ def _explain(timer: Timer, label: str) -> Path:
     return path
 
 
-def run_database(url: str | None, players: int, reps: int, seed: int, raw_reps: int) -> dict:
+def run_database(
+    url: str | None, players: int, reps: int, seed: int, raw_reps: int, resume: str | None = None
+) -> dict:
+    """`resume`: the label of the last stretch the database already holds (a run stopped after
+    simulating it): that stretch is measured, the ones before it keep their partial results."""
     from quiz import create_app
     from quiz.clock import FrozenClock
     from quiz.extensions import db
     from quiz.services import banks
 
     env = bench_env(url, QUIZ_MIN_ANSWER_MS="0")
-    reset_schema(url, env)
+    if resume is None:
+        reset_schema(url, env)
     with patched_environ(env):
         app = create_app({"QUIZ_CLOCK": FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))})
     tz = runtime_of(app).rules.tz
     year_start = YEAR_END - timedelta(days=365)
     results: dict = {"database": "postgresql" if url else "sqlite", "players": players}
+    partial = OUT / f"year-partial-{results['database']}.json"
+    labels = [label for _, label in STRETCHES]
+    if resume is not None:
+        kept = json.loads(partial.read_text())
+        results.update({k: v for k, v in kept.items() if k in labels[: labels.index(resume)]})
+        results["resumed at"] = resume
     with app.app_context():
         runtime_of(app).clock.set(_morning(year_start, tz))
-        banks.import_bundled(now=runtime_of(app).clock.now())
-        db.session.commit()
+        if resume is None:
+            banks.import_bundled(now=runtime_of(app).clock.now())
+            db.session.commit()
         timer = Timer(db.engine)
         done = 0
         for n, (upto, label) in enumerate(STRETCHES):
             first, last = year_start + timedelta(days=done), year_start + timedelta(days=upto - 1)
-            stretch = _simulate_stretch(app, first, last, players, seed + n)
+            if label in results:
+                done = upto
+                continue
+            if resume == label:
+                stretch = {"simulated by": "the run resumed here"}
+            else:
+                stretch = _simulate_stretch(app, first, last, players, seed + n)
             today = last + timedelta(days=1)
             runtime_of(app).clock.set(_morning(today, tz))
             figures = _measure(app, timer, today, reps, raw_reps)
@@ -316,7 +337,6 @@ def run_database(url: str | None, players: int, reps: int, seed: int, raw_reps: 
             results[label] = figures
             print(f"[{results['database']}] {label}: {json.dumps(figures['sizes'])}", flush=True)
             # Kept after each stretch: a run stopped during the long last one keeps the others.
-            partial = OUT / f"year-partial-{results['database']}.json"
             partial.write_text(json.dumps(results, indent=1, ensure_ascii=False))
             done = upto
         if url:
@@ -386,6 +406,12 @@ def main(argv: list[str]) -> int:
         help="runs of each report with no rollup held (default: --reps; 0: none)",
     )
     parser.add_argument(
+        "--resume",
+        metavar="LABEL",
+        choices=[label for _, label in STRETCHES],
+        help="the database holds the stretches through LABEL: measure it, then go on",
+    )
+    parser.add_argument(
         "--measure-again",
         metavar="LABEL",
         help="only measure the year the last run left in the database (after a change: LABEL)",
@@ -407,7 +433,7 @@ def main(argv: list[str]) -> int:
     for name in args.databases.split(","):
         url = database_url() if name == "postgresql" else None
         raw_reps = args.reps if args.raw_reps is None else args.raw_reps
-        results.append(run_database(url, args.players, args.reps, args.seed, raw_reps))
+        results.append(run_database(url, args.players, args.reps, args.seed, raw_reps, args.resume))
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"year-{stamp}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(format_rows(results))

@@ -95,7 +95,8 @@ def roles_required(*roles: str):
 def staff_report(view):
     """A staff report: what the view reads comes from the reports database when
     QUIZ_REPORTS_DATABASE_URL is set (a replica that may trail the primary by its lag). Below the
-    role guard, so who is asking is read from the primary; any write stays there too."""
+    role guard, so who is asking is read from the primary; any write stays there too (and is
+    not read back inside the view: a view that reads what it wrote is no report)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):

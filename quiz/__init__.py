@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from sqlalchemy import create_engine
 
 from quiz import (
     cli,
@@ -30,6 +31,7 @@ from quiz.config import (
     load_config,
 )
 from quiz.extensions import (
+    REPORTS_ENGINE,
     address_limiter,
     db,
     end_request_unit,
@@ -65,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["QUIZ_DB_POOL_SIZE"],
             app.config["QUIZ_DB_MAX_OVERFLOW"],
         )
+    _reports_database(app)
     _private_database_files(app.config["SQLALCHEMY_DATABASE_URI"])
     app.json.ensure_ascii = False
     redis_link.configure(app.config.get("QUIZ_REDIS_TIMEOUT_MS", 200))
@@ -92,6 +95,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     web.init_app(app)
     return app
+
+
+def _reports_database(app: Flask) -> None:
+    """QUIZ_REPORTS_DATABASE_URL becomes the app's reports engine, pooled as the primary is;
+    staff reports' reads go there (`quiz.extensions.report_reads`). It connects on first use:
+    a replica that is down costs the reports a 503, never the start."""
+    url = app.config.get("QUIZ_REPORTS_DATABASE_URL")
+    if not url:
+        return
+    config = app.config
+    options = engine_options(
+        url,
+        config["QUIZ_SQLITE_BUSY_MS"],
+        config["QUIZ_DB_POOL_SIZE"],
+        config["QUIZ_DB_MAX_OVERFLOW"],
+    )
+    if url.startswith("sqlite"):  # as Flask-SQLAlchemy sets for the primary
+        options["connect_args"]["check_same_thread"] = False
+    app.extensions[REPORTS_ENGINE] = create_engine(url, **options)
 
 
 def _private_database_files(url: str) -> None:

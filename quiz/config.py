@@ -189,6 +189,8 @@ def _web(env: dict, instance: Path, database_url: str, redis_url: str | None) ->
     return {
         "SECRET_KEY": _secret_key(env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Staff reports read here when set (a streaming replica of the primary); unset: the primary
+        "QUIZ_REPORTS_DATABASE_URL": env.get("QUIZ_REPORTS_DATABASE_URL") or None,
         "REDIS_URL": redis_url,
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,

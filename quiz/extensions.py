@@ -16,6 +16,7 @@ from limits.storage import MemoryStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import TextClause
 
 from quiz.runtime import RUNTIME
 from quiz.writing import READ_ONLY
@@ -52,8 +53,12 @@ class RequestSession(Session):
         if runtime is not None:
             self.info[RUNTIME] = runtime
 
-    def get_bind(self, *args, **kwargs):
-        engine = super().get_bind(*args, **kwargs)
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        engine = None
+        if bind is None and self.info.get(REPORT_READS) and _is_read(clause):
+            engine = reports_engine()  # None: no reports database set
+        if engine is None:
+            engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if (
             isinstance(engine, Engine)
             and engine.dialect.name == "postgresql"
@@ -65,6 +70,48 @@ class RequestSession(Session):
                 engine.__dict__["_quiz_autocommit"] = autocommit
             return autocommit
         return engine
+
+
+# The reports database (QUIZ_REPORTS_DATABASE_URL): an engine of the app's own, kept in
+# `app.extensions`, that nothing reaches unless a staff report's reads are routed there
+# (`report_reads`). Not a Flask-SQLAlchemy bind: a bind gets a metadata of its own, which
+# `create_all`/`drop_all` would then run against — and a replica is read-only.
+REPORTS_ENGINE = "quiz.reports_engine"
+REPORT_READS = "quiz.report_reads"  # session.info: True while a staff report reads
+
+
+def reports_engine() -> Engine | None:
+    """The app's reports database, or None when QUIZ_REPORTS_DATABASE_URL is unset."""
+    return current_app.extensions.get(REPORTS_ENGINE)
+
+
+def _is_read(clause) -> bool:
+    """A statement that only reads: a SELECT (or a UNION of them) that locks nothing, or plain
+    SQL that is one. Flushes (no statement), INSERT/UPDATE/DELETE, `FOR UPDATE` and anything
+    else are not."""
+    if getattr(clause, "is_select", False):
+        return getattr(clause, "_for_update_arg", None) is None
+    if isinstance(clause, TextClause):
+        sql = clause.text.lstrip().upper()
+        return sql.startswith("SELECT") and "FOR UPDATE" not in sql and "FOR SHARE" not in sql
+    return False
+
+
+@contextmanager
+def report_reads(session):
+    """Within the block, the unit of work's reads go to the reports database when one is set;
+    its writes (flushes, INSERT/UPDATE/DELETE, locking reads) stay on the primary, as does
+    everything before and after the block (signing in, the audit trail, the commit)."""
+    session = session.registry() if hasattr(session, "registry") else session  # a scoped_session
+    before = session.info.get(REPORT_READS)
+    session.info[REPORT_READS] = True
+    try:
+        yield session
+    finally:
+        if before is None:
+            session.info.pop(REPORT_READS, None)
+        else:
+            session.info[REPORT_READS] = before
 
 
 def read_only(session) -> bool | None:
@@ -148,7 +195,12 @@ def _sqlite_begin(conn):
     # instead of both reading a balance and one failing to upgrade its lock mid-transaction.
     # A read request that turned out to need a write (`quiz.writing.will_write`) does the same
     # for the rest of the request. Outside a request (CLI, tests' own reads) a plain BEGIN.
-    writing = has_request_context() and read_only(db.session) is False
+    # The reports database (a second file, in tests) is only read: it takes no write lock.
+    writing = (
+        has_request_context()
+        and read_only(db.session) is False
+        and conn.engine is not reports_engine()
+    )
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

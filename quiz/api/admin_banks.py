@@ -15,7 +15,7 @@ from quiz.api.common import (
 )
 from quiz.current import now, runtime
 from quiz.errors import ValidationFailed
-from quiz.extensions import db
+from quiz.extensions import db, report_reads
 from quiz.models import QuestionBank
 from quiz.schemas.bank import (
     BankOut,
@@ -114,20 +114,23 @@ def list_questions(args):
     if args["sort"] != "id" or args["attention"] or args["order"] != "asc":
         # Sorted by a figure: every matching question's figures (one aggregate pass), paged by
         # offset.
-        rows = question_stats.ranked(
-            banks.list_questions(**filters, after_id=None, limit=None),
-            sort=args["sort"],
-            descending=args["order"] == "desc",
-            attention=args["attention"],
-            min_answers=min_answers,
-        )
+        questions = banks.list_questions(**filters, after_id=None, limit=None)
+        with report_reads(db.session):
+            rows = question_stats.ranked(
+                questions,
+                sort=args["sort"],
+                descending=args["order"] == "desc",
+                attention=args["attention"],
+                min_answers=min_answers,
+            )
         page = slice_page(rows, cursor or 0, args["limit"])
     else:
         rows = banks.list_questions(**filters, after_id=cursor, limit=args["limit"] + 1)
         page = page_of(rows, args["limit"], lambda q: q.id)
-        page = Page(
-            question_stats.with_stats(page.items, min_answers=min_answers), page.next_cursor
-        )
+        with report_reads(db.session):
+            page = Page(
+                question_stats.with_stats(page.items, min_answers=min_answers), page.next_cursor
+            )
     return QuestionList(page, banks.categories())
 
 

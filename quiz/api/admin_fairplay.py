@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask_login import current_user
 
-from quiz.api.common import Blueprint, admin_required, config
+from quiz.api.common import Blueprint, admin_required, config, staff_report
 from quiz.clock import day_bounds
 from quiz.current import now, today, zone
 from quiz.schemas.common import Page
@@ -26,6 +26,7 @@ DEFAULT_DAYS = 7
 
 @blp.route("/fair-play/suspects", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(SuspectArgs, location="query")
 @blp.response(200, SuspectsOut)
 def suspects(args):

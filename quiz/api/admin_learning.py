@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from quiz.api.common import Blueprint, admin_required, config, rules
 from quiz.current import now
+from quiz.extensions import db, report_reads
 from quiz.schemas.common import cursor_id, page_of
 from quiz.schemas.learning import (
     ClearedOut,
@@ -86,5 +87,6 @@ def resolve(body, report_id):
 @blp.response(200, StatsOut)
 def stats(question_id):
     """Answers, correct rate, picks per option (own keys), median time, discrimination, reports."""
-    question = banks.get_question(question_id)
-    return question_stats.stats_for([question.id], min_answers=_min_answers())[question.id]
+    question = banks.get_question(question_id)  # the primary's: a question added a moment ago
+    with report_reads(db.session):  # its figures: a staff report
+        return question_stats.stats_of(question, min_answers=_min_answers())

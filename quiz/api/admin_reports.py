@@ -1,4 +1,5 @@
-"""Admin: 知晓率 reports (JSON, or CSV with ?format=csv)."""
+"""Admin: 知晓率 reports (JSON, or CSV with ?format=csv), read from the reports database when one
+is set (`staff_report`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import timedelta
 
 from flask import Response
 
-from quiz.api.common import Blueprint, admin_required, config, rules
+from quiz.api.common import Blueprint, admin_required, config, rules, staff_report
 from quiz.clock import local_day
 from quiz.current import now
 from quiz.errors import ValidationFailed
@@ -53,6 +54,7 @@ def csv_response(rows: list[dict], columns: list[str], filename: str) -> Respons
 
 @blp.route("/awareness", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, AwarenessOut)
 def awareness(args):
@@ -72,6 +74,7 @@ def awareness(args):
 
 @blp.route("/questions", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, QuestionRatesOut)
 def question_rates(args):
@@ -89,6 +92,7 @@ def question_rates(args):
 
 @blp.route("/participation", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(ParticipationArgs, location="query")
 @blp.response(200, ParticipationOut)
 def participation(args):

@@ -13,7 +13,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from quiz.current import runtime
 from quiz.errors import Forbidden, LoginRequired, MalformedJson
-from quiz.extensions import db
+from quiz.extensions import db, report_reads
 from quiz.models.account import Role, User
 from quiz.services.answering import Rules
 
@@ -90,6 +90,20 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorate
+
+
+def staff_report(view):
+    """A staff report: what the view reads comes from the reports database when
+    QUIZ_REPORTS_DATABASE_URL is set (a replica that may trail the primary by its lag). Below the
+    role guard, so who is asking is read from the primary; any write stays there too (and is
+    not read back inside the view: a view that reads what it wrote is no report)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        with report_reads(db.session):
+            return view(*args, **kwargs)
+
+    return wrapper
 
 
 admin_required = roles_required(Role.ADMIN)

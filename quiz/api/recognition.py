@@ -9,7 +9,7 @@ from flask import Response, current_app
 from flask_login import current_user
 
 from quiz.api.admin_reports import csv_response
-from quiz.api.common import Blueprint, admin_required, config, login_required
+from quiz.api.common import Blueprint, admin_required, config, login_required, staff_report
 from quiz.clock import local_day
 from quiz.current import now, runtime, zone
 from quiz.extensions import limiter
@@ -76,6 +76,7 @@ def weekly_stars(args):
 
 @blp.route("/admin/winners", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(WinnersArgs, location="query")
 @blp.response(200, WeeklyStarsOut)
 def winners(args):
@@ -93,6 +94,7 @@ def winners(args):
 
 @blp.route("/admin/winners/poster.png", methods=["GET"])
 @admin_required
+@staff_report
 @blp.arguments(WeeklyStarsArgs, location="query")
 @blp.response(200, content_type="image/png")
 @blp.alt_response(503, description="no CJK font installed: `font_unavailable`")

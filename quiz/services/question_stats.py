@@ -169,9 +169,20 @@ class QuestionWithStats:
         return getattr(self.question, name)
 
 
+def no_figures(question: Question) -> QuestionStats:
+    """A question's statistics before anyone answered it (or before the database the figures
+    are read from, a replica that trails, holds it)."""
+    return QuestionStats(question.id, option_picks={key: 0 for key, _ in question.options})
+
+
+def stats_of(question: Question, *, min_answers: int) -> QuestionStats:
+    found = stats_for([question.id], min_answers=min_answers).get(question.id)
+    return found or no_figures(question)
+
+
 def with_stats(questions: list[Question], *, min_answers: int) -> list[QuestionWithStats]:
     stats = stats_for([q.id for q in questions], min_answers=min_answers)
-    return [QuestionWithStats(q, stats[q.id]) for q in questions]
+    return [QuestionWithStats(q, stats.get(q.id) or no_figures(q)) for q in questions]
 
 
 def ranked(

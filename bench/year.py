@@ -104,7 +104,6 @@ def _report_targets(app, today: date) -> dict[str, Callable[[], object]]:
         last - timedelta(days=6),
         last,
         day_bounds=lambda d: day_bounds(d, tz),
-        min_answer_ms=app.config["QUIZ_MIN_ANSWER_MS"],
         accounts_per_ip=app.config["QUIZ_SUSPECT_ACCOUNTS_PER_IP"],
     )
     out["question stats, needs attention (all time)"] = lambda: question_stats.ranked(

@@ -12,6 +12,7 @@ from pathlib import Path
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
+from sqlalchemy.engine import make_url
 
 from quiz.clock import parse_fake_now
 
@@ -401,8 +402,19 @@ def engine_options(
         "pool_size": pool_size,
         "max_overflow": max_overflow,
         "pool_timeout": 10,
-        # No JIT: it compiles any plan costed above jit_above_cost — at a year of answers the
-        # staff reports' — and the compiling took 120–210 ms of a 1.2–1.5 s statement, more
-        # than it saved (docs/year.md). The service's statements are short or read rollups.
-        "connect_args": {"connect_timeout": 3, "options": "-c jit=off"},
+        "connect_args": {"connect_timeout": 3, "options": _server_options(database_url)},
     }
+
+
+# No JIT: it compiles any plan costed above jit_above_cost — at a year of answers the staff
+# reports' — and the compiling took 120–210 ms of a 1.2–1.5 s statement, more than it saved
+# (docs/year.md). The service's statements are short or read rollups.
+SERVER_OPTIONS = "-c jit=off"
+
+
+def _server_options(database_url: str) -> str:
+    """The server options the service sets, after any the URL gives (`?options=…`, e.g. a
+    search_path): the driver takes one `options`, and this one would replace the URL's."""
+    given = make_url(database_url).query.get("options")
+    given = given[-1] if isinstance(given, tuple) else given
+    return f"{given} {SERVER_OPTIONS}" if given else SERVER_OPTIONS

@@ -38,7 +38,6 @@ def suspects(args):
         first,
         last,
         day_bounds=lambda d: day_bounds(d, tz),
-        min_answer_ms=config("QUIZ_MIN_ANSWER_MS"),
         accounts_per_ip=config("QUIZ_SUSPECT_ACCOUNTS_PER_IP"),
     )
     return suspect_report.SuspectReport(first, last, rows)

@@ -44,6 +44,9 @@ class QuizDay(db.Model):
     last_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Answers that came sooner than the minimum interval (they earn nothing, nor do the day's bonuses).
     too_fast: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Answers less than FLOOR_MARGIN_MS above the floor (quiz.services.answering.near_floor):
+    # the suspects report sums them per person over its range instead of reading the answers.
+    near_floor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -22,7 +22,7 @@ from quiz.extensions import db
 from quiz.models.ledger import LedgerKind
 from quiz.models.types import UTCDateTime
 from quiz.services import ledger
-from quiz.services.answering import AlreadyAnswered
+from quiz.services.answering import AlreadyAnswered, floor_band
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ WITH old AS (
         correct = quiz_days.correct
                   + CASE WHEN :correct AND NOT answer.too_fast THEN 1 ELSE 0 END,
         too_fast = quiz_days.too_fast + CASE WHEN answer.too_fast THEN 1 ELSE 0 END,
+        near_floor = quiz_days.near_floor
+                     + CASE WHEN paced.interval_ms < :floor_band THEN 1 ELSE 0 END,
         points = quiz_days.points + answer.points,
         last_answer_at = :now
     FROM answer, paced WHERE quiz_days.id = paced.id
@@ -111,6 +113,7 @@ _STATEMENT = text(_SQL).bindparams(
     bindparam("correct", type_=Boolean()),
     bindparam("wait_for_disk", type_=Boolean()),
     bindparam("min_ms", type_=Integer()),
+    bindparam("floor_band", type_=Integer()),
     bindparam("points", type_=Integer()),
     bindparam("user_id", type_=Integer()),
     bindparam("question_id", type_=Integer()),
@@ -154,6 +157,7 @@ def submit(
             "district": user.district,
             "now": now,
             "min_ms": min_answer_ms,
+            "floor_band": floor_band(min_answer_ms),
             "memo": memo,
             "ref": ref,
             "key": key,

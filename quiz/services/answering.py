@@ -208,6 +208,21 @@ def pace(since: datetime | None, now: datetime, rules: Rules) -> Pace:
     return Pace(too_fast, interval)
 
 
+# An answer less than this above the floor (QUIZ_MIN_ANSWER_MS, at least 1 s) looks like a
+# script waiting the floor out: each day counts them (`quiz_days.near_floor`) for the suspects
+# report.
+FLOOR_MARGIN_MS = 500
+
+
+def floor_band(min_answer_ms: int) -> int:
+    return max(min_answer_ms, 1000) + FLOOR_MARGIN_MS
+
+
+def near_floor(answer_pace: Pace, min_answer_ms: int) -> bool:
+    interval = answer_pace.interval_ms
+    return interval is not None and interval < floor_band(min_answer_ms)
+
+
 def scores(judgement: Judgement, answer_pace: Pace) -> bool:
     """Whether an answer counts in a score (the day's correct answers, an attempt's score)."""
     return judgement.correct and not answer_pace.too_fast

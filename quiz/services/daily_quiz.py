@@ -61,6 +61,7 @@ def _new_day(user_id: int, day: date, total: int, **values):
         points=0,
         bonus=0,
         too_fast=0,
+        near_floor=0,
         **values,
     )
 
@@ -203,6 +204,7 @@ def _submit_stepwise(
     row.answered += 1
     row.correct += int(answering.scores(judgement, answer_pace))
     row.too_fast += int(answer_pace.too_fast)
+    row.near_floor += int(answering.near_floor(answer_pace, rules.min_answer_ms))
     row.last_answer_at = now
     row.points += awarded
     elapsed = int((now - row.first_seen_at).total_seconds() * 1000) if row.first_seen_at else None

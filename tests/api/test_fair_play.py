@@ -12,7 +12,7 @@ from flask import has_request_context
 from sqlalchemy import event, select
 
 from quiz.extensions import db
-from quiz.models import Answer, LedgerEntry, Question, User
+from quiz.models import Answer, LedgerEntry, Question, QuizDay, User
 from quiz.runtime import runtime_of
 from quiz.services import draw, ledger
 from quiz.services.daily_quiz import Rules
@@ -478,6 +478,21 @@ def test_a_simulated_farm_appears_in_the_suspects_report_with_the_right_reasons(
         assert row["registered_ip_accounts"] == 30 and row["answers"] == 5
         assert row["too_fast"] == 0 and row["redemptions_pending"] == 0
     assert honest_response.get_json()["id"] not in rows
+
+
+def test_each_day_counts_its_answers_near_the_floor_as_they_come(factory, as_user, bank, clock):
+    """The floor is 1.5 s here: an answer sooner than 2 s after the previous step is near it
+    (a too-fast one too); the suspects report sums these per day."""
+    user = factory.user()
+    client = as_user(user)
+    questions = today(client)["questions"]
+    for question, gap_ms in zip(questions, [1500, 2500, 1900, 20_000, 1000], strict=True):
+        clock.advance(milliseconds=gap_ms)
+        response = answer(client, question["id"], [key_of(question, correct_text(question["id"]))])
+        assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    day = db.session.scalars(select(QuizDay).where(QuizDay.user_id == user.id)).one()
+    assert (day.answered, day.too_fast, day.near_floor) == (5, 1, 3)
 
 
 def test_too_fast_answers_put_an_account_in_the_report(factory, as_user, admin_client, bank):

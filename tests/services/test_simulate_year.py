@@ -329,7 +329,6 @@ def test_the_staff_reports_read_the_simulated_year(app, factory):
         shape.last_day - timedelta(days=6),
         shape.last_day,
         day_bounds=lambda d: day_bounds(d, tz),
-        min_answer_ms=800,
         accounts_per_ip=3,
     )
     assert isinstance(rows, list)

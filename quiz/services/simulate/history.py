@@ -31,6 +31,7 @@ DAY_COLUMNS = (
     "first_seen_at",
     "last_answer_at",
     "too_fast",
+    "near_floor",
     "completed_at",
 )
 ANSWER_COLUMNS = (
@@ -209,7 +210,8 @@ def play_day(
     batch.answers.extend(tuple(a) for a in answers)
     batch.days.append(
         (batch.take("quiz_days"), player.id, day, total, count, right, points + bonus, bonus)
-        + (first_seen, at, 0, completed)
+        # Simulated intervals (2.5–25 s) are never too fast nor near the floor.
+        + (first_seen, at, 0, 0, completed)
     )
     return Played(at, wrong)
 

@@ -9,17 +9,33 @@ from playwright.sync_api import expect
 
 from quiz.clock import local_day
 from quiz.extensions import db
-from quiz.models import Answer
+from quiz.models import Answer, QuizDay
 from quiz.runtime import runtime_of
 from tests.web.conftest import sign_in
 
 
 def _a_suspect(live):
-    """A user with too-fast answers today (as a script answering at machine speed leaves)."""
+    """A user with too-fast answers today (as a script answering at machine speed leaves: the
+    answers and the day that counts them)."""
     suspect = live.user(display_name="脚本账户")
     with live.app.app_context():
         at = runtime_of(live.app).clock.now()
         day = local_day(at, ZoneInfo(live.app.config["QUIZ_TIMEZONE"]))
+        db.session.add(
+            QuizDay(
+                user_id=suspect.id,
+                day=day,
+                total=5,
+                answered=3,
+                correct=0,
+                points=0,
+                bonus=0,
+                first_seen_at=at,
+                last_answer_at=at + timedelta(milliseconds=10),
+                too_fast=3,
+                near_floor=3,
+            )
+        )
         for q in live.questions[:3]:
             db.session.add(
                 Answer(

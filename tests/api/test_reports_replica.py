@@ -8,9 +8,11 @@ holding a copy of the primary taken before the primary moved on: a replica that 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from sqlalchemy import create_engine, func, insert, make_url, select, text
+from sqlalchemy.exc import OperationalError
 
 from quiz.api import admin_audit
 from quiz.api.common import staff_report
@@ -56,14 +58,34 @@ def replica_url(backend, tmp_path):
     name = f"{primary.database}_replica"
     server = create_engine(primary, isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(conn, name)
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = primary.set(database=name).render_as_string(hide_password=False)
     _create_schema(url)
     yield url
     with server.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(conn, name)
     server.dispose()
+
+
+def _drop_database(conn, name: str) -> None:
+    """Drop the replica's database as the test role can: end this role's own sessions there
+    (an app's pooled connections), then a plain DROP, which ends an autovacuum worker itself.
+    `WITH (FORCE)` would also need to signal that worker, a right CI's role does not have."""
+    for _ in range(50):
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :name AND usename = current_user AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
+        try:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except OperationalError:  # still being accessed: a session not yet gone
+            time.sleep(0.1)
+    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _create_schema(url: str) -> None:

@@ -106,11 +106,15 @@ def test_a_drawn_day_holds_at_most_one_multiple_choice_question_while_others_can
     for i in range(10):
         factory.question(type="multiple", answer="ABCD", category=CATEGORIES[i % 5])
     others = {factory.question(category=CATEGORIES[i % 5]).id for i in range(8)}
+    multiple_per_day = []
     for offset in range(6):  # the 8 others run out of fresh ones on day 3: stale ones come back
         day = clock.now().date() + timedelta(days=offset)
         ids = draw.daily_set(day, rules, now=clock.now()).question_ids
         assert len(ids) == 5
-        assert len(set(ids) - others) == draw.MULTIPLE_PER_DAY, day
+        multiple_per_day.append(len(set(ids) - others))
+    # The draw is random: a day may draw none of the ten (five of the eight others, ~0.7 %),
+    # never more than the limit, and over six days some.
+    assert max(multiple_per_day) == draw.MULTIPLE_PER_DAY, multiple_per_day
 
 
 def test_multiple_choice_questions_fill_a_day_the_other_questions_cannot(factory, rules, clock):

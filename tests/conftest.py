@@ -56,7 +56,7 @@ _per_worker(os.environ.get("PYTEST_XDIST_WORKER"))
 from quiz import create_app  # noqa: E402
 from quiz.api.problems import smorest  # noqa: E402
 from quiz.clock import FrozenClock  # noqa: E402
-from quiz.extensions import address_limiter, db, limiter  # noqa: E402
+from quiz.extensions import address_limiter, db, limiter, login_manager  # noqa: E402
 from quiz.runtime import RUNTIME, runtime_of  # noqa: E402
 from quiz.services.running import build_runtime  # noqa: E402
 from tests.factories import FAST_HASH, Factory  # noqa: E402
@@ -180,11 +180,15 @@ class _SharedApp:
         self.app = make_app(backend, directory)
         self.config = dict(self.app.config)
         self.extensions = dict(self.app.extensions)
+        self.bound = [(each, dict(vars(each))) for each in _BOUND_TO_AN_APP]
 
-    def current(self) -> bool:
-        """Building any other app re-binds the shared extensions (limiters, the login manager's
-        loader, the API's document) to it: this one is stale from then on."""
-        return smorest._app is self.app
+    def bind(self) -> None:
+        """Bind the shared extensions to this app again, as its build left them: the apps of
+        the two backends take turns (a test's [sqlite] and [postgresql] run one after the
+        other) without being built again each time."""
+        for each, state in self.bound:
+            vars(each).clear()
+            vars(each).update(state)
 
     def restore(self, overrides: dict) -> None:
         app = self.app
@@ -199,6 +203,15 @@ class _SharedApp:
 
 
 _shared: dict[str, _SharedApp] = {}
+# Extensions that keep the app they were last initialised with (its limits' storage, its API
+# document): each shared app keeps a copy of their state as its build left it.
+_BOUND_TO_AN_APP = (limiter, address_limiter, smorest, login_manager)
+
+
+def _shared_apps_current() -> bool:
+    """Building any other app (a test's own) re-binds the shared extensions to it, with its
+    config (limits on, say): the shared apps are stale from then on and are built again."""
+    return any(smorest._app is shared.app for shared in _shared.values())
 
 
 def _reset_sqlite() -> None:
@@ -228,13 +241,15 @@ def app(request, backend, app_config, shared_dir):
             db.session.remove()
             db.engine.dispose()
         return
-    shared = _shared.get(backend)
-    if shared is None or not shared.current():
+    if _shared and not _shared_apps_current():
         _shared.clear()
+    shared = _shared.get(backend)
+    if shared is None:
         shared = _shared[backend] = _SharedApp(backend, shared_dir / backend)
         with shared.app.app_context():
             if backend == "sqlite":
                 db.create_all()
+    shared.bind()
     shared.restore(app_config)
     with shared.app.app_context():
         if backend == "postgresql":

@@ -196,12 +196,17 @@ def init_app(app: Flask) -> None:
         unavailable = database_error(exc)
         if unavailable is not None:
             metrics.DATABASE_ERRORS.labels(unavailable.code).inc()
+            # The driver's error class and SQLSTATE say which failure it was (a lost connection,
+            # a deadlock, a timeout) without the message, which may quote the data.
+            orig = getattr(exc, "orig", None)
             log.warning(
-                "%s on %s %s: %s",
+                "%s on %s %s: %s (%s, sqlstate %s)",
                 unavailable.code,
                 request.method,
                 request.path,
                 type(exc).__name__,
+                type(orig).__name__,
+                getattr(orig, "sqlstate", None),
             )
             return handle_app_error(unavailable)
         log.exception("unhandled error on %s %s", request.method, request.path)

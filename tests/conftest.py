@@ -162,10 +162,15 @@ def make_app(backend: str, tmp_path, **overrides):
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """The browser journeys' modules first (stable otherwise): they are the longest, and
-    pytest-xdist hands out whole modules in this order, so the short ones fill the workers'
-    last minutes instead of one long module running on alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    """The long modules first — the browser journeys and those marked slow — then the rest,
+    each group in collection order: pytest-xdist hands out whole modules in this order, so the
+    short ones fill the workers' last minutes instead of one long module running on alone at
+    the end."""
+    items.sort(
+        key=lambda item: (
+            not any(item.iter_markers("browser")) and not any(item.iter_markers("slow"))
+        )
+    )
 
 
 @pytest.fixture(params=BACKENDS)

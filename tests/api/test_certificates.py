@@ -12,6 +12,8 @@ from PIL import Image
 from quiz.models import Certificate
 from tests.recognition_helpers import LAST_MONDAY, play
 
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
+
 WEEK = [LAST_MONDAY + timedelta(days=n) for n in range(7)]
 
 

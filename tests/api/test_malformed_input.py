@@ -16,8 +16,11 @@ import io
 import json
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
 
 json_values = st.recursive(
     st.none()

@@ -15,6 +15,8 @@ from tests.board_helpers import (  # noqa: F401  (fixtures)
 )
 from tests.recognition_helpers import LAST_MONDAY, play, team
 
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
+
 CITIZENS = [f"市民{n:02d}" for n in range(12)]
 
 

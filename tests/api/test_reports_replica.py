@@ -24,7 +24,8 @@ from quiz.services.daily_quiz import Rules
 from quiz.writing import will_write
 from tests.conftest import START
 
-pytestmark = pytest.mark.own_app  # the reports engine is built with the app
+# The reports engine is built with the app; a long module (scheduled first, see conftest).
+pytestmark = [pytest.mark.own_app, pytest.mark.slow]
 
 DAY = "from=2026-11-23&to=2026-11-23"
 AWARENESS = f"/api/v1/admin/reports/awareness?{DAY}&by=category"
@@ -46,26 +47,44 @@ REPORTS = [
 ]
 
 
-@pytest.fixture
-def replica_url(backend, tmp_path):
-    """A second, empty database with the primary's schema; gone after the test."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+@pytest.fixture(scope="module")
+def replica_databases(tmp_path_factory):
+    """The replica's database on each backend, with the primary's schema: made when a test of
+    this module first needs it, dropped after the module's last test."""
+    made: dict[str, str] = {}
+    servers = []
+
+    def on(backend: str) -> str:
+        if backend in made:
+            return made[backend]
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('replica') / 'replica.sqlite3'}"
+        else:
+            primary = make_url(os.environ["TEST_DATABASE_URL"])
+            name = f"{primary.database}_replica"
+            server = create_engine(primary, isolation_level="AUTOCOMMIT")
+            servers.append((server, name))
+            with server.connect() as conn:
+                _drop_database(conn, name)
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            url = primary.set(database=name).render_as_string(hide_password=False)
         _create_schema(url)
-        yield url
-        return
-    primary = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{primary.database}_replica"
-    server = create_engine(primary, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        _drop_database(conn, name)
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = primary.set(database=name).render_as_string(hide_password=False)
-    _create_schema(url)
-    yield url
-    with server.connect() as conn:
-        _drop_database(conn, name)
-    server.dispose()
+        made[backend] = url
+        return url
+
+    yield on
+    for server, name in servers:
+        with server.connect() as conn:
+            _drop_database(conn, name)
+        server.dispose()
+
+
+@pytest.fixture
+def replica_url(backend, replica_databases):
+    """A second database with the primary's schema, empty at the start of each test."""
+    url = replica_databases(backend)
+    _empty(url)
+    return url
 
 
 def _drop_database(conn, name: str) -> None:
@@ -91,6 +110,17 @@ def _drop_database(conn, name: str) -> None:
 def _create_schema(url: str) -> None:
     engine = create_engine(url)
     db.metadata.create_all(engine)
+    engine.dispose()
+
+
+def _empty(url: str) -> None:
+    """Every table of the replica emptied (the audit trail's guard told this is a prune)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL quiz.audit_prune = 'on'")
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
     engine.dispose()
 
 

@@ -15,6 +15,8 @@ from quiz.services import leaderboards
 from quiz.services.ledger import post_entry
 from tests.board_helpers import REDIS_URL
 
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
+
 TZ = ZoneInfo("Asia/Shanghai")
 # 12 days from here cross weeks and a month end.
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)

@@ -26,6 +26,8 @@ from quiz.runtime import runtime_of
 from quiz.services import participation, question_stats, reports, rollups
 from tests.services.city import simulated_city
 
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
+
 
 def _today(app):
     return local_day(runtime_of(app).clock.now(), runtime_of(app).rules.tz)

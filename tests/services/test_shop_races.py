@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from quiz.extensions import db
@@ -20,6 +21,8 @@ from quiz.runtime import runtime_of
 from quiz.services import ledger
 from tests.api.test_shop import give_points, make_prize, stock_of
 from tests.sessions import signed_in_client
+
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
 
 
 def signed_in(app, user_id: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from quiz.clock import day_bounds
@@ -29,6 +30,8 @@ from quiz.models.shop import Prize, Redemption, StockMovement
 from quiz.runtime import runtime_of
 from quiz.services import campaign_board, fairplay, ledger, question_reports, shop, suspects
 from tests.services.city import simulated_city
+
+pytestmark = pytest.mark.slow  # a long module: scheduled first (see conftest)
 
 
 def test_every_balance_equals_the_sum_of_its_ledger_entries(app, factory):

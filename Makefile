@@ -51,8 +51,8 @@ format: $(VENV)/.dev-deps
 # The suite runs on TEST_WORKERS processes (pytest-xdist; each with its own PostgreSQL and Redis
 # database, see tests/conftest.py), a test module's tests on one worker. TEST_WORKERS=0 runs it
 # in this one process. One more worker than cores: browser journeys and races spend much of
-# their time waiting, and a third worker fills it (2 cores, the whole suite:
-# -n 3 519 s, -n 2 589 s).
+# their time waiting, and a third worker fills it (2 cores, the whole suite: -n 3 275 s;
+# -n 4 was slower, 349 s against 337 s the same hour: the cores are busy throughout).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 test: $(VENV)/.dev-deps
@@ -68,7 +68,8 @@ test: $(VENV)/.dev-deps
 # must not care how far they are from the wall clock. They run on PostgreSQL when it is there
 # (DATE_BACKENDS): it keeps a third clock of its own (its now()), where SQLite's is the faked
 # process's, so it is the stricter of the two; the Python under test is the same on both.
-# (On both: 2 × ~220 s on 2 cores; on PostgreSQL only about half.)
+# (On 2 cores: ~52 s a clock on PostgreSQL only; ~220 s a clock on both, before the suite's
+# shared apps stopped being built again for each test.)
 DATE_TESTS ?= tests/services/test_leaderboards.py tests/services/test_leaderboards_backends.py \
 	tests/services/test_leaderboards_past.py tests/api/test_leaderboards.py \
 	tests/api/test_leaderboards_quiz.py tests/services/test_daily_quiz.py \

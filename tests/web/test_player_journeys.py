@@ -492,7 +492,14 @@ def test_a_reply_to_a_report_puts_a_badge_on_the_learning_tab_until_read(page, l
     badge = page.locator(".tabbar [data-badge=learn]")
     expect(badge).to_have_text("1")
     expect(badge).to_be_visible()
-    page.get_by_role("link", name="学习").click()
+    # 学习 shows the replies, then tells the server they were read. Its tab bar starts without
+    # the badge, so the badge being gone there proves nothing: wait for the read itself before
+    # leaving (a page left sooner may never send it; the badge would then rightly come back).
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/me/question-reports/read")
+    ) as read:
+        page.get_by_role("link", name="学习").click()
+    assert read.value.ok
     expect(page.locator("#report-list")).to_contain_text("已修改题干")
     expect(badge).to_be_hidden()
     page.goto("/app/")

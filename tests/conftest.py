@@ -65,6 +65,7 @@ from quiz import create_app  # noqa: E402
 from quiz.api.problems import smorest  # noqa: E402
 from quiz.clock import FrozenClock  # noqa: E402
 from quiz.extensions import address_limiter, db, limiter, login_manager  # noqa: E402
+from quiz.models.audit import PRUNE_SETTING  # noqa: E402
 from quiz.runtime import RUNTIME, runtime_of  # noqa: E402
 from quiz.services.running import build_runtime  # noqa: E402
 from tests.factories import FAST_HASH, Factory  # noqa: E402
@@ -102,6 +103,16 @@ class IsolatedClient(FlaskClient):
 
 
 _pg_reset_sql: str | None = None  # set once the schema is built
+# The audit trail refuses DELETE unless the transaction says it is pruning (see models/audit).
+_PRUNING = f"SET LOCAL {PRUNE_SETTING} = 'on'"
+
+
+def empty_every_table(conn) -> None:
+    """Every table of the schema emptied, child tables first, in the caller's transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(_PRUNING)
+    for table in reversed(db.metadata.sorted_tables):
+        conn.execute(table.delete())
 
 
 def _reset_postgresql() -> None:
@@ -130,8 +141,8 @@ def _reset_postgresql() -> None:
         ).all()
     deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
     restarts = [f"SELECT setval('{name}', 1, false)" for name in sequences]
-    # The audit trail refuses DELETE unless the transaction says it is pruning (see models/audit).
-    _pg_reset_sql = "; ".join(["SET LOCAL quiz.audit_prune = 'on'", *deletes, *restarts])
+    # `empty_every_table` and the sequences' restart as one string: one round trip a test.
+    _pg_reset_sql = "; ".join([_PRUNING, *deletes, *restarts])
 
 
 def make_app(backend: str, tmp_path, **overrides):
@@ -242,8 +253,7 @@ _BOUND_TO_AN_APP = (limiter, address_limiter, smorest, login_manager)
 def _reset_sqlite() -> None:
     """Every table emptied and its ids restarted, in one transaction."""
     with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+        empty_every_table(conn)
         with contextlib.suppress(Exception):  # no AUTOINCREMENT table: no sequence table
             conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 

@@ -22,7 +22,7 @@ from quiz.models import Answer, AuditEntry, User
 from quiz.services import daily_quiz, draw
 from quiz.services.daily_quiz import Rules
 from quiz.writing import will_write
-from tests.conftest import START
+from tests.conftest import START, empty_every_table
 
 # The reports engine is built with the app; a long module (scheduled first, see conftest).
 pytestmark = [pytest.mark.own_app, pytest.mark.slow]
@@ -114,13 +114,10 @@ def _create_schema(url: str) -> None:
 
 
 def _empty(url: str) -> None:
-    """Every table of the replica emptied (the audit trail's guard told this is a prune)."""
+    """Every table of the replica emptied."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET LOCAL quiz.audit_prune = 'on'")
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+        empty_every_table(conn)
     engine.dispose()
 
 
